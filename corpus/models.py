@@ -1,0 +1,114 @@
+"""Data that crosses a stage boundary: loaded documents, plans, segments, facts."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+def content_id(*parts: str, length: int = 16) -> str:
+    """Stable content-hash id: the same content always gets the same id."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()[:length]
+
+
+class Block(BaseModel):
+    """One line (text formats) or one table row (DOCX/PDF tables) of a loaded file."""
+
+    text: str
+    page: int = 1
+    line: int = 0  # 1-based line (or block) number in the source, for provenance
+    kind: Literal["line", "row"] = "line"
+    cells: list[str] | None = None  # table cells, when the format knows the columns
+    style: str | None = None  # e.g. a DOCX heading style ("Heading 1")
+
+
+class LoadedDocument(BaseModel):
+    """What a loader returns: the file's text as blocks with page numbers."""
+
+    path: str
+    sha256: str
+    format: str  # "txt", "docx", "pdf", "pdf-ocr", "image-ocr"
+    blocks: list[Block]
+    pages: int = 1
+    page_estimated: bool = False  # True where the format gives no real page numbers
+    warnings: list[str] = Field(default_factory=list)
+
+
+class PlanMeta(BaseModel):
+    number: str = ""  # "79/KH-UBND", "27-KH/ĐU"
+    issuer: str = ""  # "UBND phường Trần Liễu", "Đảng ủy xã Bình Tân"
+    locality: str = ""  # "Trần Liễu"
+    locality_kind: str = ""  # "xã" | "phường"
+    date: str = ""  # "02/10/2025" (as far as the text allows)
+    title: str = ""
+
+
+class Document(BaseModel):
+    id: str
+    path: str
+    sha256: str
+    format: str = "txt"
+    pages: int = 1
+    page_estimated: bool = False
+    meta: PlanMeta
+
+    @property
+    def locality_key(self) -> str:
+        from corpus.normalize import fold
+
+        return fold(self.meta.locality)
+
+    def label(self) -> str:
+        """'Kế hoạch 79/KH-UBND – UBND phường Trần Liễu' for citations."""
+        number = f"Kế hoạch {self.meta.number}" if self.meta.number else "Kế hoạch"
+        who = self.meta.issuer or (
+            f"{self.meta.locality_kind} {self.meta.locality}".strip() or self.path
+        )
+        return f"{number} – {who}"
+
+
+class Segment(BaseModel):
+    """A clause, item or table row of a plan, with where it stands."""
+
+    id: str
+    doc_id: str
+    order: int
+    kind: Literal["text", "heading", "row", "header"] = "text"
+    text: str  # original text, for quoting
+    search: str  # search form of heading context + text
+    heading_path: list[str] = Field(default_factory=list)
+    page: int = 1
+    line_start: int = 0
+    line_end: int = 0
+    table_header: str | None = None  # for table rows: the table's header text
+    group: str | None = None  # for table rows: the group row above ("II | Đến năm 2045")
+
+    @property
+    def section(self) -> str:
+        return " › ".join(self.heading_path)
+
+
+class Fact(BaseModel):
+    """A task, duty or target held as structured data, with its source segment."""
+
+    id: str
+    doc_id: str
+    segment_id: str
+    kind: Literal["task", "duty", "target"]
+    text: str  # what is to be done / the indicator
+    lead: list[str] = Field(default_factory=list)  # canonical agency names
+    support: list[str] = Field(default_factory=list)
+    deadline_text: str = ""
+    deadline_kind: str = ""  # date|month|quarter|year|range|recurring|condition|ongoing
+    due_date: str | None = None  # ISO date of the deadline's last day, when one is known
+    unit: str = ""
+    values: dict[str, str] = Field(default_factory=dict)  # year -> "≥ 90%"
+    comparison: str = ""
+    page: int = 1
+    section: str = ""

@@ -1,0 +1,181 @@
+"""Text normalisation: NFC for display, a folded and OCR-repaired *search form* for matching.
+
+The bundled plans are OCR output that lost diacritics and confused letters with digits
+("Nghi quyét s6" = "Nghị quyết số", "x3" = "xã", "Pang uy" = "Đảng ủy"). Questions arrive
+with or without diacritics. Both sides are mapped to the same search form: lower case,
+no diacritics, `đ`→`d`, common OCR confusions repaired. Original text is kept for quoting.
+
+Repairs are grouped so that `bench/ocr_ablation.py` can measure what each one buys.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Characters the OCR produced for Vietnamese vowels with marks it could not read.
+_CHAR_MAP = str.maketrans(
+    {
+        "€": "e",
+        "¢": "e",
+        "£": "e",
+        "¥": "y",
+        "§": "y",
+        "ﬁ": "a",  # "ha tﬁng" = "hạ tầng", "hﬁng năm" = "hằng năm"
+        "ﬂ": "fl",
+        "\u00a0": " ",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+    }
+)
+
+# Whole-token repairs, folded OCR form -> folded correct form. Grouped for ablation.
+_REPAIRS: dict[str, dict[str, str]] = {
+    "so": {t: "so" for t in ("s6", "sb", "sd", "s0", "so6", "s8", "se6", "s6.", "sé", "s")},
+    "xa": {t: "xa" for t in ("x3", "x4", "x&", "xi", "xd", "x3a", "x8", "xà")},
+    "dang": {t: "dang" for t in ("pang", "dpang", "ddng", "dding", "pdng", "bdng")},
+    "cua": {
+        t: "cua"
+        for t in ("ctia", "cta", "cia", "ciia", "cila", "clia", "coa", "ctaa", "cihia", "ctua",
+                  "caa", "cla", "ctiia", "cuaa", "ciua")
+    },
+    "la": {"1a": "la", "1a.": "la"},
+    "letters": {
+        # l read as 1, o read as 6/0, a read as 4/3 at the start of a word
+        "1y": "ly", "1en": "len", "1ap": "lap", "1anh": "lanh", "1am": "lam", "16n": "lon",
+        "16p": "lop", "16ng": "long", "1e": "le", "1o": "lo", "4n": "an",
+        "4an": "an", "4p": "ap", "4o": "ao", "1ai": "lai", "1ang": "lang", "1uc": "luc",
+        "1uat": "luat", "1uong": "luong", "1oai": "loai", "1ua": "lua", "1oi": "loi",
+    },
+    "vowels": {
+        # é/ê/ơ/ô/á confusions that leave a non-syllable after folding
+        "mei": "moi", "mdi": "moi", "mbi": "moi", "vei": "voi", "vdi": "voi", "vgi": "voi",
+        "cec": "cac", "cic": "cac", "cdc": "cac", "hea": "hoa", "hda": "hoa", "vin": "van",
+        "vian": "van", "nim": "nam", "niam": "nam", "ndm": "nam", "ndam": "nam", "nidm": "nam",
+        "ting": "tang", "tng": "ung", "img": "ung", "ing": "ung", "gng": "ung", "irng": "ung",
+        "itng": "ung", "ndi": "noi", "hd": "ho", "tir": "tu", "tur": "tu", "tw": "tu",
+        "dir": "du", "dit": "du", "dix": "du", "gido": "giao", "thyc": "thuc", "thirc": "thuc",
+        "chirc": "chuc", "chtrc": "chuc", "churc": "chuc", "chtc": "chuc", "chic": "chuc",
+        "stirc": "suc", "sirc": "suc", "sitc": "suc", "stc": "suc", "bdo": "bao", "bio": "bao",
+        "cdo": "cao", "ddi": "doi", "dbi": "doi", "d6i": "doi", "do6i": "doi", "d61": "doi",
+        "do1": "doi", "d0i": "doi", "bd": "bo", "cdng": "cong", "c6ng": "cong", "cbng": "cong",
+        "thdng": "thong", "nhdm": "nhom", "nhem": "nhom", "wong": "uong", "twong": "tuong",
+        "truwong": "truong", "cwong": "cuong", "cwdng": "cuong", "tdng": "tong", "ddng": "dong",
+        "gitta": "giua", "giita": "giua", "gitra": "giua", "giira": "giua", "ngil": "ngu",
+        "ngfi": "ngu", "ngii": "ngu", "nhitng": "nhung", "nhiing": "nhung", "nhimg": "nhung",
+        "ctru": "cuu", "ciru": "cuu", "ctu": "cuu", "ctr": "cu", "cir": "cu", "cin": "can",
+        "din": "dan", "dtu": "dau", 
+        "nhin": "nhan", "trlen": "trien", "nghlen": "nghien",
+        "phusng": "phuong", "phudng": "phuong", "phwong": "phuong", "beang": "dang",
+        "deang": "dang", "ceac": "cac", "doo": "do", "dbi": "doi", "hdi": "hoi", "hgi": "hoi",
+        "wu": "uu", "wng": "ung", "lwe": "luc", "lwc": "luc", "lue": "luc", "twdng": "tuong",
+    },
+}
+
+# Tokens that look like OCR noise but are codes: keep them.
+_KEEP = re.compile(r"^(\d+g|\d+d|qh\d+|\d+(?:[.,/\-]\d+)*%?|[ivxlc]+)$")
+_DIGIT_TO_LETTER = str.maketrans({"6": "o", "0": "o", "9": "o", "4": "a", "3": "a", "1": "i", "8": "o"})
+_TOKEN = re.compile(r"\S+")
+_EDGE_PUNCT = re.compile(r"^[^\w%&]+|[^\w%&]+$")
+# "Đảng ủy", "Thành ủy", "Tỉnh ủy" come out as "Pang ty", "Thanh ty", "Tinh ay", "Bang uy".
+_UY_CONTEXT = re.compile(r"\b(dang|thanh|tinh) (?:ty|iy|ay|oty|uty|gy|giy|ly|ay)\b")
+_BANG_UY = re.compile(r"\bbang (uy|bo)\b")
+_PHRASES = [(re.compile(r"\bchuyen men\b"), "chuyen mon"), (re.compile(r"\bthuc se\b"), "thuc so"),
+            (re.compile(r"\bchung thu se\b"), "chung thu so"), (re.compile(r"\bky se\b"), "ky so")]
+_UD = re.compile(r"ud(ng|n|i|c|t)")
+
+ALL_GROUPS = tuple(_REPAIRS) + ("digits", "ud", "context")
+
+
+def nfc(text: str) -> str:
+    """NFC-normalise; every string entering the system goes through here."""
+    return unicodedata.normalize("NFC", text or "")
+
+
+def strip_marks(text: str) -> str:
+    """Remove Vietnamese diacritics (and map đ→d) without changing case."""
+    text = unicodedata.normalize("NFD", nfc(text).translate(_CHAR_MAP))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return unicodedata.normalize("NFC", text.replace("đ", "d").replace("Đ", "D"))
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, single spaces. No OCR repair."""
+    return re.sub(r"\s+", " ", strip_marks(text).lower()).strip()
+
+
+def _repair_token(tok: str, table: dict[str, str], groups: frozenset[str]) -> str:
+    core = _EDGE_PUNCT.sub("", tok)
+    if not core:
+        return tok
+    fixed = table.get(core)
+    if fixed is None and "digits" in groups and not _KEEP.match(core):
+        # a letter-initial token with digits inside: "d6i" -> "doi", "v6i" -> "voi"
+        if core[0].isalpha() and any(c.isdigit() for c in core) and core.isalnum():
+            fixed = core.translate(_DIGIT_TO_LETTER)
+    if fixed is None and "ud" in groups and "ud" in core and core.isalpha():
+        fixed = _UD.sub(r"uo\1", core)  # "ud" never occurs in a Vietnamese syllable
+    if fixed is None:
+        return tok
+    return tok.replace(core, fixed, 1)
+
+
+def _table(groups: frozenset[str]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for name, mapping in _REPAIRS.items():
+        if name in groups:
+            table.update(mapping)
+    return table
+
+
+_FULL = frozenset(ALL_GROUPS)
+_FULL_TABLE = _table(_FULL)
+
+
+def search_form(text: str, groups: Iterable[str] | None = None) -> str:
+    """The folded, OCR-repaired form used for lexical and dense matching.
+
+    Idempotent; keeps every digit of numeric tokens (dates, plan numbers, percentages).
+    """
+    gset = _FULL if groups is None else frozenset(groups)
+    table = _FULL_TABLE if groups is None else _table(gset)
+    folded = fold(text)
+    out = " ".join(_repair_token(t, table, gset) for t in _TOKEN.findall(folded))
+    if "context" in gset:
+        out = _UY_CONTEXT.sub(lambda m: f"{m.group(1)} uy", out)
+        out = _BANG_UY.sub(lambda m: f"dang {m.group(1)}", out)
+        for rx, rep in _PHRASES:
+            out = rx.sub(rep, out)
+    return out
+
+
+_WORD = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+)*%?")
+
+
+def words(text: str) -> list[str]:
+    """Tokens of an already-folded string: syllables, numbers (with / . , inside), %."""
+    return _WORD.findall(text)
+
+
+def readable(text: str) -> str:
+    """OCR text made readable for a one-line answer: marks the OCR garbled are dropped,
+    the same word repairs as the search form, original capitalisation kept."""
+    out = []
+    for tok in _TOKEN.findall(strip_marks(text)):
+        low = tok.lower()
+        fixed = search_form(low)
+        if fixed != low and fixed:
+            fixed = fixed[0].upper() + fixed[1:] if tok[:1].isupper() else fixed
+            out.append(fixed)
+        else:
+            out.append(tok)
+    return " ".join(out)

@@ -1,0 +1,406 @@
+"""Split a loaded plan into segments that follow the document's own structure.
+
+Prose: headings (`I.`, `1.`, `1.1.`, `a)`) open levels of a heading path; every numbered,
+lettered or bulleted item is a segment of its own; field bullets ("- Cơ quan chủ trì: …",
+"- Thời gian: …") stay with the item they describe. Appendices (`Phụ lục`) are cut into
+table rows: OCR flattened their columns, so a row keeps its table's header and the group
+row above it (e.g. "II | Đến năm 2045"), which is what gives its values meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from corpus.models import Block, Document, LoadedDocument, Segment, content_id
+from corpus.normalize import fold, search_form, strip_marks
+
+MAX_SEGMENT_CHARS = 900
+
+_ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
+_ROMANISH = re.compile(r"^([IVXLTl1]{1,5})\s*[.,:]\s*(\S.*)$")
+_PART = re.compile(r"^([A-D])\s*\.\s+(\S.*)$")
+_NUM3 = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
+_NUM2 = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
+_NUM1 = re.compile(r"^(\d{1,2})\s*[.)]\s*(\S.*)$")
+_LETTER = re.compile(r"^[‘'\".]*\s*([a-zđ@¢])\)\s*(\S.*)$")
+_BULLET = re.compile(r"^[-–—•+*]\s*(\S.*)$")
+_FIELD = re.compile(
+    r"^(co quan (chu tri|phoi hop|thuc hien)|chu tri|phoi hop|tho\w{0,2} (gian|han)|don vi "
+    r"(chu tri|thuc hien|phoi hop)|san pham)\b[^:]{0,25}:"
+)
+_APPENDIX = re.compile(
+    r"^(phu luc|danh muc|chi tieu cu the|danh gia giai [dp]oan|\(?kem theo ke hoach|"
+    r"\(?ban hanh kem theo)"
+)
+_SIGNATURE = re.compile(r"^noi nh")
+_ROW_NUM = re.compile(r"^(\d{1,2}(?:\.\d{1,2})?|[IVX]{1,4}|[Il1]{2,3})\s*[|.]?\s+(\S.*)$")
+_VALUE = re.compile(r"[<>≥≤=]?\s*\d+(?:[.,]\d+)?\s*%")
+_DEADLINE_CELL = re.compile(
+    r"^(thuong xuyen|thang \d|nam \d{4}|quy [ivx]+|sau khi|theo (du an|tien do)|"
+    r"\d{4}\s*-\s*\d{4}|hoan thanh|truoc ngay|dinh ky)"
+)
+_LONE_NUMBER = re.compile(r"^\d{1,2}$")
+
+
+@dataclass
+class _Open:
+    kind: str
+    lines: list[Block] = field(default_factory=list)
+    path: list[str] = field(default_factory=list)
+    header: str | None = None
+    group: str | None = None
+
+
+def segment_document(loaded: LoadedDocument, doc: Document) -> list[Segment]:
+    """Segments of one plan, in reading order, with heading path, page and line span."""
+    if any(b.kind == "row" for b in loaded.blocks):
+        return _Segmenter(doc).run_structured(loaded.blocks)
+    return _Segmenter(doc).run(loaded.blocks)
+
+
+def _upper_ratio(text: str) -> float:
+    letters = [c for c in strip_marks(text) if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
+def _short(text: str, n: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+class _Segmenter:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.segments: list[Segment] = []
+        self.stack: list[tuple[int, str]] = []  # (level, heading text)
+        self.cur: _Open | None = None
+        self.after_blank = False
+        self.cur_is_title = False
+
+    # ---- output -------------------------------------------------------------------
+    def _emit(self, kind: str, blocks: list[Block], path: list[str], header: str | None = None,
+              group: str | None = None) -> None:
+        blocks = [b for b in blocks if b.text.strip()]
+        if not blocks:
+            return
+        text = "\n".join(b.text.strip() for b in blocks)
+        if kind == "heading" and (len(blocks) > 2 or len(text) > 160):
+            kind = "text"
+        for chunk, chunk_blocks in _split_long(text, blocks):
+            context = " ".join([*path, group or "", header or ""])
+            seg_id = content_id(self.doc.id, str(chunk_blocks[0].line), chunk)
+            self.segments.append(
+                Segment(
+                    id=seg_id,
+                    doc_id=self.doc.id,
+                    order=len(self.segments),
+                    kind=kind,  # type: ignore[arg-type]
+                    text=chunk,
+                    search=search_form(f"{context} || {chunk}"),
+                    heading_path=list(path),
+                    page=chunk_blocks[0].page,
+                    line_start=chunk_blocks[0].line,
+                    line_end=chunk_blocks[-1].line,
+                    table_header=header,
+                    group=group,
+                )
+            )
+
+    def _close(self) -> None:
+        if self.cur is not None:
+            self._emit(self.cur.kind, self.cur.lines, self.cur.path, self.cur.header,
+                       self.cur.group)
+        self.cur = None
+
+    def _path(self) -> list[str]:
+        return [_short(t) for _, t in self.stack]
+
+    def _push(self, level: int, text: str) -> None:
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        self.stack.append((level, text))
+
+    # ---- prose --------------------------------------------------------------------
+    def run(self, blocks: list[Block]) -> list[Segment]:
+        i = 0
+        appendix_at = None
+        while i < len(blocks):
+            b = blocks[i]
+            f = fold(b.text)
+            if _SIGNATURE.match(f):
+                self._close()
+                end = self._signature_end(blocks, i)
+                self._emit("text", blocks[i:end], ["Nơi nhận, người ký"])
+                i = end
+                continue
+            if _is_appendix_title(b.text) and i > len(blocks) * 0.3:
+                appendix_at = i
+                break
+            self._line(b, f)
+            i += 1
+        self._close()
+        if appendix_at is not None:
+            self._appendix(blocks[appendix_at:])
+        return self.segments
+
+    def _signature_end(self, blocks: list[Block], start: int) -> int:
+        """The 'Nơi nhận' list and signature run until an appendix or a long gap."""
+        blanks = 0
+        for j in range(start + 1, len(blocks)):
+            f = fold(blocks[j].text)
+            if _is_appendix_title(blocks[j].text) or f.startswith("stt"):
+                return j
+            blanks = blanks + 1 if not f else 0
+            if blanks >= 3 or j - start > 40:
+                return j
+        return len(blocks)
+
+    def _line(self, b: Block, f: str) -> None:
+        if not f:
+            self.after_blank = True
+            return
+        if _LONE_NUMBER.match(f):  # a printed page number
+            return
+        level, title = self._heading_level(b.text, f)
+        if level is not None:
+            self._close()
+            if level <= 3:
+                self._push(level, b.text.strip())
+                parents = self._path()[:-1]
+            else:
+                parents = self._path()
+            self.cur = _Open("heading" if level <= 2 else "text", [b], parents)
+            self.cur_is_title = level <= 2
+            self.after_blank = False
+            return
+        bullet = _BULLET.match(b.text.strip())
+        if bullet:
+            body = search_form(bullet.group(1))
+            if _FIELD.match(body) and self.cur is not None:
+                self.cur.lines.append(b)  # "- Cơ quan chủ trì: …" belongs to its item
+            else:
+                self._close()
+                self.cur = _Open("text", [b], self._path())
+                self.cur_is_title = False
+            self.after_blank = False
+            return
+        if self.cur is not None and _FIELD.match(search_form(b.text)):
+            self.cur.lines.append(b)  # "Cơ quan chủ trì: …" without a dash
+        elif self.cur is None or (self.after_blank and self.cur_is_title):
+            # body text under a heading: a segment of its own under that heading
+            self._close()
+            self.cur = _Open("text", [b], self._path())
+            self.cur_is_title = False
+        else:
+            self.cur.lines.append(b)
+            if self.cur_is_title and self.stack:
+                # a heading that wraps over several lines: keep the path text whole
+                lvl, txt = self.stack[-1]
+                self.stack[-1] = (lvl, f"{txt} {b.text.strip()}")
+        self.after_blank = False
+
+    def _heading_level(self, raw: str, f: str) -> tuple[int | None, str]:
+        text = raw.strip().lstrip("‘'\". ")
+        if _FIELD.match(search_form(text)):
+            return None, ""
+        m = _PART.match(text)
+        if m and _upper_ratio(m.group(2)) > 0.7:
+            return 0, text
+        m = _ROMANISH.match(text)
+        if m:
+            numeral, rest = m.groups()
+            roman = numeral.translate(str.maketrans("1lLT", "IIII"))
+            if (re.search("[IVX]", numeral) and _ROMAN.match(roman) and rest[:1].isupper()):
+                return 1, text
+            if _upper_ratio(rest) > 0.7 and len(rest) > 3:
+                return 1, text
+        m = _NUM3.match(text)
+        if m:
+            return 4, text
+        m = _NUM2.match(text)
+        if m:
+            return 3, text
+        m = _NUM1.match(text)
+        if m and not re.match(r"^\d{1,2}\s*[.)]\s*\d", text):
+            return 2, text
+        m = _LETTER.match(text)
+        if m:
+            return 5, text
+        return None, ""
+
+    # ---- appendices ----------------------------------------------------------------
+    def _appendix(self, blocks: list[Block]) -> None:
+        """Appendix: tables cut into rows, or a prose list (tasks with fields)."""
+        regions = _split_regions(blocks)
+        for title, region in regions:
+            name = f"Phụ lục: {_short(title, 70)}"
+            if _is_tabular(region):
+                self._table(region, name)
+            else:
+                self.stack = [(0, name)]
+                self.cur = None
+                self.after_blank = False
+                for b in region:
+                    self._line(b, fold(b.text))
+                self._close()
+
+    def _table(self, region: list[Block], name: str) -> None:
+        header_lines: list[str] = []
+        group: str | None = None
+        rows = _rows(region)
+        for kind, rblocks in rows:
+            text = " ".join(b.text for b in rblocks)
+            if kind == "header":
+                header_lines = [text]
+                group = None
+                continue
+            if kind == "group":
+                group = _short(text, 160)
+                self._emit("row", rblocks, [name], _short(" ".join(header_lines), 300), group)
+                continue
+            self._emit("row", rblocks, [name], _short(" ".join(header_lines), 300) or None,
+                       group)
+
+    # ---- structured (DOCX/PDF tables with known columns) -----------------------------
+    def run_structured(self, blocks: list[Block]) -> list[Segment]:
+        header: str | None = None
+        group: str | None = None
+        for b in blocks:
+            if b.kind != "row":
+                if header is not None and b.text.strip():
+                    header = None
+                self._line(b, fold(b.text))
+                continue
+            self._close()
+            cells = [c.strip() for c in (b.cells or [b.text])]
+            joined = " | ".join(c for c in cells if c)
+            f = fold(joined)
+            if header is None or f.startswith("stt") or "chi tieu" in f[:40] and not any(
+                _VALUE.search(c) for c in cells
+            ):
+                if header is None or f.startswith("stt"):
+                    header = joined
+                    continue
+            nonempty = [c for c in cells if c]
+            if len(nonempty) <= 2 and _ROW_NUM.match(joined) and not _VALUE.search(joined):
+                group = _short(joined, 160)
+            path = self._path() or ["Bảng"]
+            self._emit("row", [b.model_copy(update={"text": joined})], path, header, group)
+        self._close()
+        return self.segments
+
+
+def _is_appendix_title(text: str) -> bool:
+    """'Phụ lục', 'DANH MỤC …', '(Kèm theo Kế hoạch …)' — not prose that happens to say so."""
+    f = fold(text)
+    if not _APPENDIX.match(f) or len(f) > 120:
+        return False
+    if f.startswith("phu luc") and len(f) <= 30:
+        return True
+    return f.startswith(("(kem", "(ban hanh")) or _upper_ratio(text) > 0.6
+
+
+def _split_long(text: str, blocks: list[Block]) -> list[tuple[str, list[Block]]]:
+    """Long segments are cut at line boundaries into pieces of about MAX_SEGMENT_CHARS."""
+    if len(text) <= MAX_SEGMENT_CHARS:
+        return [(text, blocks)]
+    out: list[tuple[str, list[Block]]] = []
+    cur: list[Block] = []
+    size = 0
+    for b in blocks:
+        if cur and size + len(b.text) > MAX_SEGMENT_CHARS:
+            out.append(("\n".join(x.text.strip() for x in cur), cur))
+            cur, size = [], 0
+        cur.append(b)
+        size += len(b.text) + 1
+    if cur:
+        out.append(("\n".join(x.text.strip() for x in cur), cur))
+    return out
+
+
+def _split_regions(blocks: list[Block]) -> list[tuple[str, list[Block]]]:
+    regions: list[tuple[str, list[Block]]] = []
+    title, cur = "", []
+    for b in blocks:
+        f = fold(b.text)
+        if _is_appendix_title(b.text) and (not cur or len(cur) > 5):
+            if cur:
+                regions.append((title, cur))
+            title, cur = b.text.strip(), []
+            continue
+        cur.append(b)
+    if cur:
+        regions.append((title, cur))
+    return regions
+
+
+def _is_tabular(region: list[Block]) -> bool:
+    lines = [b.text for b in region if b.text.strip()]
+    if not lines:
+        return False
+    tab = sum(1 for t in lines if "|" in t or len(_VALUE.findall(t)) >= 1)
+    fields = sum(1 for t in lines if _FIELD.match(search_form(t.lstrip("-– "))))
+    return tab / len(lines) > 0.12 and fields < 3
+
+
+def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
+    """Cut a flattened table into rows.
+
+    A row starts at a line that begins with a row number ("25 |", "1.2", "II |"); OCR
+    centres multi-line cells, so the line just above a numbered line usually belongs to
+    its row. Task tables whose cells came out as blank-separated blocks are closed at the
+    deadline cell ("Thường xuyên", "Tháng 12/2025", …).
+    """
+    out: list[tuple[str, list[Block]]] = []
+    cur: list[Block] = []
+    pending_blank = False
+
+    def close() -> None:
+        nonlocal cur
+        if cur:
+            out.append((_row_kind(cur), cur))
+        cur = []
+
+    items = [b for b in region]
+    for idx, b in enumerate(items):
+        text = b.text.strip()
+        f = fold(text)
+        if not f:
+            pending_blank = True
+            continue
+        if f.startswith("stt") or re.match(r"^(muc tieu|chi tieu|ten nhiem vu)\b.*\b20\d\d", f):
+            close()
+            out.append(("header", [b]))
+            pending_blank = False
+            continue
+        if _ROW_NUM.match(text) and not _LONE_NUMBER.match(f):
+            # pull the centred first line of this row back from the previous row
+            carry: list[Block] = []
+            prev = cur[-1].text.strip() if cur else ""
+            if (not pending_blank and len(cur) >= 2 and prev[:1].isupper()
+                    and not _ROW_NUM.match(prev)):
+                carry = [cur.pop()]
+            close()
+            cur = [*carry, b]
+        elif pending_blank and cur and _DEADLINE_CELL.match(fold(cur[-1].text)):
+            close()
+            cur = [b]
+        else:
+            cur.append(b)
+            if len(cur) > 14:
+                close()
+        pending_blank = False
+        if _DEADLINE_CELL.match(f) and idx + 1 < len(items) and not items[idx + 1].text.strip():
+            # a deadline cell followed by a blank closes a blank-separated task row
+            close()
+    close()
+    return out
+
+
+def _row_kind(blocks: list[Block]) -> str:
+    text = " ".join(b.text for b in blocks).strip()
+    m = re.match(r"^([IVX]{1,4}|[Il1]{2,3})\s*[|.]?\s+(\S.*)$", text)
+    if m and len(blocks) <= 2 and not _VALUE.search(text):
+        return "group"
+    return "row"

@@ -1,0 +1,6 @@
+"""Understanding questions and composing answers."""
+
+from intents.engine import AnswerEngine
+from intents.models import Answer, Citation, Query
+
+__all__ = ["AnswerEngine", "Answer", "Citation", "Query"]

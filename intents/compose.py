@@ -1,0 +1,330 @@
+"""Composing replies: the direct answer, the quoted clause and where it stands.
+
+A reply fits one Zalo message (2000 characters); the headline is one line (≤ 300).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+from corpus.agencies import find_agencies
+from corpus.models import Document, Segment
+from corpus.normalize import fold, readable, words
+from intents import extract as X
+from intents.models import MAX_REPLY_CHARS, Answer, Citation, Query
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from intents.engine import AnswerEngine, Evidence
+    from retrieval.search import Hit
+
+HEADLINE_CHARS = 300
+ROLE_LABEL = {"chu_tri": "chủ trì", "phoi_hop": "phối hợp", "theo_doi": "theo dõi, đánh giá"}
+
+
+# ---- citations -------------------------------------------------------------------------------
+def _quote(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def citation(doc: Document, seg: Segment, quote_chars: int = 600) -> Citation:
+    section = " › ".join(seg.heading_path) or "Phần mở đầu"
+    if seg.group:
+        section += f" › {seg.group}"
+    page = seg.page
+    return Citation(document=doc.label(), section=_quote(section, 200), page=page,
+                    quote=_quote(seg.text, quote_chars))
+
+
+def where(doc: Document, seg: Segment) -> str:
+    page = f"trang {seg.page}" + (" (ước tính)" if doc.page_estimated else "")
+    section = " › ".join(readable(p) for p in seg.heading_path) or "phần mở đầu"
+    return f"{doc.label()} · {_quote(section, 140)} · {page}"
+
+
+def place(doc: Document) -> str:
+    return f"{doc.meta.locality_kind} {doc.meta.locality}".strip()
+
+
+# ---- evidence -------------------------------------------------------------------------------
+def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidence | None:
+    """The direct answer in this clause for this kind of question, or None."""
+    from intents.engine import Evidence
+
+    seg = hit.segment
+    body = seg.search.split("||", 1)[-1]
+    pos = X.term_positions(body, query.terms)
+    if query.intent == "who":
+        found = _who(query, seg, body, pos)
+        if not found:
+            return None
+        direct, detail = found
+        ev = Evidence(hit, cov, direct, detail)
+        if re.search(r"bao nhieu|\bmay\b", query.search):
+            noun = re.search(r"(?:bao nhieu|may) ([a-z]+(?: [a-z]+)?)", query.search)
+            q = X.quantity(body, noun.group(1).split()[0] if noun else "")
+            if q:
+                ev.extra.append(q)
+        return ev
+    if query.intent == "when":
+        found = _when(query, seg, body, pos)
+        return Evidence(hit, cov, found[0], found[1]) if found else None
+    if query.intent == "target":
+        found = _target(query, seg, body, pos)
+        return Evidence(hit, cov, found[0], found[1]) if found else None
+    return Evidence(hit, cov)
+
+
+def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
+    if query.role == "ky":
+        name = _signer(seg)
+        return (name, "ký kế hoạch") if name else None
+    if query.role == "phoi_hop":
+        sup = X.agencies_after(body, X._SUPPORT_FIELD)
+        if sup:
+            return ", ".join(dict.fromkeys(a.name for a in sup)), "phối hợp"
+    lead = X.agencies_after(body, X._LEAD_FIELD) or X.inline_lead(body)
+    if lead:
+        return ", ".join(dict.fromkeys(a.name for a in lead)), "chủ trì"
+    found = find_agencies(body)
+    if seg.kind == "row" and found:
+        # task and target tables: the first agency after the task text is the lead column
+        return found[0].name, "chủ trì" if query.role != "theo_doi" else "theo dõi"
+    if found:
+        best = X.nearest(found, pos)
+        names = [best.name]
+        for a in found:  # agencies listed together ("Cục …, Ban Cơ yếu Chính phủ")
+            if a is not best and 0 < a.start - best.end <= 3 or 0 < best.start - a.end <= 3:
+                names.append(a.name)
+        return ", ".join(dict.fromkeys(names)), ""
+    # duties under "Tổ chức thực hiện": the heading names the agency
+    for head in reversed(seg.heading_path):
+        heads = find_agencies(fold(head))
+        if heads:
+            return heads[0].name, ""
+    return None
+
+
+def _signer(seg: Segment) -> str | None:
+    if "noi nh" not in fold(seg.text)[:40] and "Nơi nhận" not in " ".join(seg.heading_path):
+        return None
+    for line in reversed(seg.text.splitlines()):
+        t = line.strip(" -;.,")
+        ws = t.split()
+        if 2 <= len(ws) <= 5 and all(w[:1].isupper() for w in ws) and not find_agencies(
+                fold(t)) and not re.search(r"\d|:|UBND|HDND|CHU|TICH", t):
+            return t
+    return None
+
+
+def _when(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
+    tx = X.find_timex(body)
+    kind = query.when_kind
+    if kind == "date":
+        cands = [t for t in tx if t.kind in ("date", "before")]
+    elif kind == "frequency":
+        cands = [t for t in tx if t.kind == "recurring"]
+    elif kind == "year":
+        cands = [t for t in tx if t.kind in ("year", "range")]
+        ctx_years = re.findall(r"20[2-5]\d", " ".join(seg.heading_path + [seg.group or ""]))
+        if not cands and ctx_years:
+            return f"năm {ctx_years[-1]}", "theo mục tiêu"
+    else:
+        field = re.search(r"\btho\w{0,2} (gian|han)[^:]{0,25}:\s*", body)
+        if field:
+            inside = [t for t in tx if t.start >= field.end()]
+            if inside:
+                return inside[0].display, "thời hạn"
+        cands = [t for t in tx if t.kind != "range"] or tx
+    if not cands:
+        return None
+    best = X.nearest(cands, pos)
+    if kind == "date":
+        # the date right after the thing asked about ("Công văn số 3028 … ngày 24/9/2025")
+        after = [t for t in cands if any(0 <= t.start - p <= 90 for p in pos)]
+        if after:
+            best = min(after, key=lambda t: min(t.start - p for p in pos if t.start >= p))
+    if kind == "frequency":
+        all_rec = [t.display for t in cands]
+        return ", ".join(dict.fromkeys(all_rec)), "định kỳ"
+    return best.display, ""
+
+
+def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
+    vals = X.find_values(body)
+    if not vals:
+        if "%" in seg.text or re.search(r"\b\d{2,3}\b", body) is None:
+            return None
+        return None
+    if seg.kind == "row":
+        years = _header_years(seg, len(vals))
+        if years and query.years:
+            for y in query.years:
+                if y in years:
+                    v = vals[years.index(y)]
+                    return v.display, f"năm {y}"
+        if years and len(vals) == len(years):
+            shown = "; ".join(f"{y}: {v.display}" for y, v in zip(years, vals, strict=True))
+            return shown, ""
+        ctx = re.findall(r"20[2-5]\d", seg.group or "")
+        if ctx:
+            return vals[0].display, f"năm {ctx[-1]}"
+        return " / ".join(v.display for v in vals[:5]), ""
+    best = X.nearest(vals, pos)
+    ctx = re.findall(r"20[2-5]\d", " ".join(seg.heading_path) + " " + body[:80])
+    detail = f"năm {ctx[-1]}" if ctx else ""
+    return best.display, detail
+
+
+def _header_years(seg: Segment, n_values: int) -> list[int]:
+    """Year columns of a target table, filled in where OCR lost some of the header."""
+    header = seg.table_header or ""
+    years = [int(y) for y in re.findall(r"\b(20[2-5]\d)\b", header)]
+    years = list(dict.fromkeys(years))
+    if len(years) == n_values:
+        return years
+    if len(years) >= 2 and n_values > len(years):
+        step = (years[-1] - years[0]) / (n_values - 1)
+        if step > 0 and step == int(step):
+            filled = [years[0] + int(step) * i for i in range(n_values)]
+            if set(years) <= set(filled):
+                return filled
+    return []
+
+
+# ---- replies ---------------------------------------------------------------------------------
+def _snippet(seg: Segment, query: Query, limit: int = 170) -> str:
+    parts = X.sentences(seg.text) or [seg.text]
+    terms = set(query.terms)
+    best = max(parts, key=lambda p: len(terms & set(words(fold(readable(p))))))
+    return _quote(readable(best), limit)
+
+
+def _headline(direct: str, detail: str, extra: list[str], snippet: str, where_: str) -> str:
+    lead = direct
+    if detail:
+        lead += f" ({detail})"
+    if extra:
+        lead += "; " + ", ".join(extra)
+    head = f"{lead} — {snippet} [{where_}]" if snippet else f"{lead} [{where_}]"
+    if len(head) > HEADLINE_CHARS:
+        room = HEADLINE_CHARS - len(lead) - len(where_) - 8
+        head = f"{lead} — {_quote(snippet, max(room, 20))} [{where_}]"
+    return head[:HEADLINE_CHARS]
+
+
+def _fit(text: str) -> str:
+    return text if len(text) <= MAX_REPLY_CHARS else text[: MAX_REPLY_CHARS - 1] + "…"
+
+
+def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
+    seg = ev.hit.segment
+    doc = engine.index.documents[seg.doc_id]
+    snippet = _snippet(seg, query)
+    if ev.direct:
+        head = _headline(ev.direct, ev.detail, ev.extra, snippet, place(doc))
+    else:
+        head = _headline(snippet, "", [], "", place(doc))
+    more_segs = [h.segment for h in engine.search(query, [seg.doc_id], None, k=4)
+                 if h.segment.id != seg.id][:3]
+    cits = [citation(doc, seg)] + [citation(engine.index.documents[s.doc_id], s, 300)
+                                   for s in more_segs[:1]]
+    body = [head, "", f"📄 {where(doc, seg)}", f"«{_quote(seg.text, 700)}»"]
+    if more_segs:
+        s = more_segs[0]
+        body += ["", "Xem thêm:", f"• {where(engine.index.documents[s.doc_id], s)}: "
+                 f"«{_quote(s.text, 250)}»"]
+    return Answer(question=query.text, intent=query.intent, found=True, headline=head,
+                  answer=_fit("\n".join(body)), citations=cits,
+                  more=[citation(engine.index.documents[s.doc_id], s) for s in more_segs],
+                  segment_ids=[seg.id] + [s.id for s in more_segs])
+
+
+def multi_answer(engine: AnswerEngine, query: Query, parts: list) -> Answer:
+    heads, body, cits, found_any = [], [], [], False
+    for doc_id, ev in parts:
+        doc = engine.index.documents[doc_id]
+        if ev is None:
+            heads.append(f"{place(doc)}: kế hoạch không nêu")
+            body += [f"▪ {place(doc)}: {doc.label()} không nêu nội dung này.", ""]
+            continue
+        found_any = True
+        seg = ev.hit.segment
+        direct = ev.direct or _snippet(seg, query, 120)
+        heads.append(f"{place(doc)}: {direct}" + (f" ({ev.detail})" if ev.detail else ""))
+        body += [f"▪ {place(doc)}: {direct}", f"📄 {where(doc, seg)}",
+                 f"«{_quote(seg.text, 450)}»", ""]
+        cits.append(citation(doc, seg, 450))
+    head = " | ".join(heads)[:HEADLINE_CHARS]
+    return Answer(question=query.text, intent=query.intent, found=found_any, headline=head,
+                  answer=_fit("\n".join([head, "", *body]).strip()), citations=cits)
+
+
+def not_found(engine: AnswerEngine, query: Query, doc_ids: list[str],
+              qvec: np.ndarray | None) -> Answer:
+    docs = [engine.index.documents[d] for d in doc_ids] or list(engine.index.documents.values())
+    scope = ", ".join(f"{d.label()}" for d in docs[:2]) if doc_ids else "các kế hoạch đã nạp"
+    head = f"Không tìm thấy: {scope} không nêu nội dung này."
+    related = engine.related(query, doc_ids or None, qvec, k=3)
+    body = [head]
+    if related:
+        body += ["", "Các điều khoản gần nhất (không trả lời trực tiếp câu hỏi):"]
+        for s in related[:3]:
+            d = engine.index.documents[s.doc_id]
+            body.append(f"• {where(d, s)}: «{_quote(s.text, 200)}»")
+    body += ["", "Bạn có thể hỏi về: ai chủ trì, thời hạn, chỉ tiêu theo năm của từng "
+             "xã/phường; gõ /kehoach để xem danh sách kế hoạch."]
+    return Answer(question=query.text, intent=query.intent, found=False, headline=head,
+                  answer=_fit("\n".join(body)), citations=[])
+
+
+def message(question: str, text: str) -> Answer:
+    return Answer(question=question, intent="unknown", found=False, headline=text,
+                  answer=text, citations=[])
+
+
+def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
+                qvec: np.ndarray | None, today: date) -> Answer:
+    """'Phòng X chủ trì những việc gì?', 'việc nào hạn năm 2026?' — items with their source."""
+    hits = engine.search(query, doc_ids or None, qvec, k=40)
+    items: list[tuple[Segment, str]] = []
+    for h in hits:
+        seg = h.segment
+        body = seg.search.split("||", 1)[-1]
+        if query.agency:
+            lead = X.agencies_after(body, X._LEAD_FIELD) or X.inline_lead(body)
+            if seg.kind == "row" and not lead:
+                found = find_agencies(body)
+                lead = found[:1]
+            if not any(a.name == query.agency for a in lead):
+                continue
+        if query.years:
+            tx = X.find_timex(body)
+            if not any(str(y) in t.display for t in tx for y in query.years):
+                continue
+        if engine.coverage(query, seg) < 0.34 and not query.agency:
+            continue
+        tx = X.find_timex(body)
+        due = tx[-1].display if tx else ""
+        items.append((seg, due))
+    if not items:
+        return not_found(engine, query, doc_ids, qvec)
+    items.sort(key=lambda it: (it[0].doc_id, it[0].order))
+    lines, cits = [], []
+    for seg, due in items[:8]:
+        doc = engine.index.documents[seg.doc_id]
+        what = _quote(readable(X.sentences(seg.text)[0] if X.sentences(seg.text) else seg.text),
+                      150)
+        lines.append(f"• {what}" + (f" — hạn: {due}" if due else "") + f" (tr. {seg.page})")
+        cits.append(citation(doc, seg, 300))
+    subject = query.agency or "Các kế hoạch"
+    head = f"{subject}: {len(items)} việc" + (f" ({place(engine.index.documents[doc_ids[0]])})"
+                                             if doc_ids else "")
+    more = len(items) - 8
+    text = "\n".join([head, "", *lines] + ([f"… và {more} việc nữa."] if more > 0 else []))
+    return Answer(question=query.text, intent="list", found=True, headline=head[:300],
+                  answer=_fit(text), citations=cits[:5])

@@ -1,0 +1,153 @@
+"""Understanding a question: intent (who/when/target/what/list) and slots.
+
+Rules over the search form, so "Ai chủ trì…" and "ai chu tri…" are the same question.
+Slots: localities named (with or without diacritics, one wrong letter tolerated), plan
+numbers ("kế hoạch 79", "27-KH/ĐU"), years, the agency named, the role asked about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from corpus.agencies import find_agencies
+from corpus.models import Document
+from corpus.normalize import fold, search_form, words
+from intents.models import Query
+from retrieval.lexical import STOP
+
+_LIST = re.compile(
+    r"\b(nhung|cac) (viec|nhiem vu|cong viec)\b|\b(viec|nhiem vu|cong viec) (nao|gi)\b|"
+    r"liet ke|sap (den )?han|qua han|\blo nhung\b|\bco nhung viec\b"
+)
+_WHO = re.compile(
+    r"\bai\b|co quan nao|don vi nao|phong nao|\bban nao|to chuc nao|\bcap nao|nguoi nao|"
+    r"\bchu tri\b|\bphoi hop\b|phu trach|giao cho|theo doi|tham muu|\bky ke hoach|\bai ky|"
+    r"\bve dau\b|\bbao ve dau|\bo dau\b|\bnoi nao"
+)
+_WHEN = re.compile(
+    r"khi nao|bao gio|thoi han|\bhan (chot|nop|cuoi|hoan thanh)|\bhan khi|truoc ngay|ngay nao|"
+    r"thang nao|nam nao|thoi gian nao|thoi diem nao|bao lau|dinh ky|may thang|ky nao|"
+    r"\bra ngay\b|\bngay bao nhieu|\bhan\b.*\bnao\b|\bxong\b|thoi gian (hoan thanh|thuc hien)"
+)
+_TARGET = re.compile(
+    r"chi tieu|muc tieu|bao nhieu|\bty le\b|phan tram|%|\bdat muc\b|toi thieu|\bso sanh\b"
+)
+_WHAT = re.compile(r"\bgi\b|\bnao\b|the nao|ra sao|nhu the|noi dung")
+
+_ROLE = [
+    ("ky", re.compile(r"\b(ai|nguoi nao) ky\b|\bky ke hoach|\bnguoi ky\b")),
+    ("phoi_hop", re.compile(r"\bphoi hop\b")),
+    ("theo_doi", re.compile(r"theo doi|danh gia|tong hop")),
+    ("chu_tri", re.compile(r"chu tri|phu trach|\blo\b|giao cho|\bai\b.*(trien khai|thuc hien|"
+                           r"xay dung)")),
+]
+
+_YEAR = re.compile(r"\b(20[2-5]\d)\b")
+_PLAN_NO = re.compile(
+    r"\b(?:ke hoach|kh|kế hoạch)\s*(?:so\s*)?(\d{1,4})\b|\b(\d{1,4})\s*[/-]\s*kh\b")
+
+# words that say what kind of question it is, not what it is about
+QUESTION_WORDS = frozenset(
+    "ai khi nao bao gio nhieu may gi the sao dau hay cho biet lam ra nhung cac viec nhiem vu "
+    "co quan don vi phong ban chu tri phoi hop phu trach giao theo doi han thoi gian diem ngay "
+    "thang nam muc tieu chi tieu ty le dat phan tram bao lau lan dinh ky xa phuong ke hoach "
+    "so kh ubnd dang uy nao la duoc phai can toi den hoan thanh xong lo xai dung voi tai trong "
+    "thuc hien trien khai quy dinh dat ra de ra nq57 nq 57 nghi quyet tw kh-ubnd kh/du "
+    "ong ba anh chi em toi minh cho hoi xin vui long cam on".split()
+)
+
+
+def detect_intent(q: str) -> str:
+    if not q.strip():
+        return "unknown"
+    if _LIST.search(q):
+        return "list"
+    if _WHEN.search(q) and not re.search(r"\bai\b|co quan nao|don vi nao", q):
+        return "when"
+    if _WHO.search(q) and not re.search(r"\bso sanh\b", q):
+        return "who"
+    if _TARGET.search(q):
+        return "target"
+    if _WHAT.search(q):
+        return "what"
+    return "what" if len(words(q)) >= 3 else "unknown"
+
+
+def when_kind(q: str) -> str:
+    if re.search(r"bao lau|dinh ky|may thang|ky nao|\blan\b|hang (nam|thang|quy)", q):
+        return "frequency"
+    if re.search(r"ngay nao|truoc ngay|\bra ngay\b|ngay bao nhieu|ngay thang", q):
+        return "date"
+    if re.search(r"nam nao", q):
+        return "year"
+    return "deadline"
+
+
+def _edits_ok(a: str, b: str) -> bool:
+    """Equal, or one edit apart (a typo in a place name)."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 5:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return a[i + 1:] == b[i + 1:] or a[i + 1:] == b[i:] or a[i:] == b[i + 1:]
+
+
+def find_localities(q: str, docs: Iterable[Document]) -> list[str]:
+    """Ids of the plans whose locality the question names, in the order named."""
+    hits: list[tuple[int, str]] = []
+    toks = words(q)
+    joined = " ".join(toks)
+    for d in docs:
+        key = fold(d.meta.locality)
+        if not key:
+            continue
+        n = len(key.split())
+        pos = joined.find(key)
+        if pos < 0:
+            for i in range(len(toks) - n + 1):
+                if _edits_ok(" ".join(toks[i:i + n]), key):
+                    pos = len(" ".join(toks[:i]))
+                    break
+        if pos >= 0:
+            hits.append((pos, d.id))
+    return [doc_id for _, doc_id in sorted(hits)]
+
+
+def find_plan_numbers(q: str, docs: Iterable[Document]) -> list[str]:
+    nums = {int(a or b) for a, b in _PLAN_NO.findall(q)}
+    if not nums:
+        return []
+    out = []
+    for d in docs:
+        m = re.match(r"(\d+)", d.meta.number or "")
+        if m and int(m.group(1)) in nums:
+            out.append(d.id)
+    return out
+
+
+def understand(question: str, docs: list[Document]) -> Query:
+    q = search_form(question)
+    intent = detect_intent(q)
+    role = next((name for name, rx in _ROLE if rx.search(q)), "")
+    localities = find_localities(q, docs)
+    plan_docs = find_plan_numbers(q, docs)
+    agencies = find_agencies(q)
+    loc_words = {w for d in docs for w in fold(d.meta.locality).split()}
+    terms = [w for w in words(q) if w not in STOP and w not in QUESTION_WORDS
+             and w not in loc_words and not _YEAR.fullmatch(w)]
+    return Query(
+        text=question,
+        search=q,
+        intent=intent,  # type: ignore[arg-type]
+        when_kind=when_kind(q) if intent == "when" else "",
+        role=role,
+        localities=localities,
+        doc_ids=plan_docs,
+        years=[int(y) for y in _YEAR.findall(q)],
+        agency=agencies[0].name if agencies else "",
+        terms=terms,
+    )

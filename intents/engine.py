@@ -1,0 +1,211 @@
+"""The answer engine: a question in, a one-line answer with the quoted clause out.
+
+    engine = AnswerEngine.open(Settings.from_env())
+    answer = engine.ask("Ai chủ trì triển khai Quy tắc ứng xử ở phường Trần Liễu?")
+
+Flow: understand the question (intent, slots) → hybrid search within the plans it names →
+keep only clauses that cover the question's key words and hold the kind of answer asked
+(an agency, a time, a value) → compose headline, quote and source. When no clause passes,
+the reply says the plans do not say so (found=false) and names what they do cover.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from corpus.models import Document, Fact, Segment
+from corpus.normalize import fold, nfc, readable, search_form, words
+from intents import compose
+from intents.detect import understand
+from intents.models import Answer, Citation, Query
+from retrieval.embed import Embedder
+from retrieval.index import IngestReport, Index, Progress
+from retrieval.search import Hit, hybrid_search
+from retrieval.settings import Settings
+
+MAX_QUESTION_CHARS = 1000
+COVERAGE_MIN = 0.6
+
+
+@dataclass
+class Evidence:
+    hit: Hit
+    coverage: float
+    direct: str = ""  # the direct answer ("Phòng Văn hóa - Xã hội", "tháng 9/2025", "85%")
+    detail: str = ""  # a qualifier ("chủ trì", "năm 2030")
+    extra: list[str] = field(default_factory=list)
+
+
+class AnswerEngine:
+    def __init__(self, index: Index, settings: Settings) -> None:
+        self.index = index
+        self.settings = settings
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, embedder: Embedder | None = None,
+             progress: Progress | None = None, sync: bool = True) -> AnswerEngine:
+        settings = settings or Settings.from_env()
+        return cls(Index.open(settings, embedder, progress, sync=sync), settings)
+
+    # ---- plans ---------------------------------------------------------------------------
+    def documents(self) -> list[Document]:
+        return sorted(self.index.documents.values(), key=lambda d: d.meta.number)
+
+    def ingest(self, paths: list[Path]) -> list[IngestReport]:
+        return self.index.ingest(paths)
+
+    def find_document(self, ref: str) -> Document | None:
+        """A plan by id, number ('79', '79/KH-UBND') or locality ('Trần Liễu')."""
+        ref_f = fold(ref)
+        for d in self.index.documents.values():
+            number = fold(d.meta.number)
+            if ref_f in (d.id, number, fold(d.meta.locality)) or (
+                    ref_f.isdigit() and number.split("/")[0].split("-")[0] == ref_f):
+                return d
+        return None
+
+    def remove(self, ref: str) -> Document | None:
+        doc = self.find_document(ref)
+        if doc is not None:
+            self.index.remove(doc.id)
+        return doc
+
+    # ---- facts ---------------------------------------------------------------------------
+    def facts(self, kind: str | None = None, doc_id: str | None = None,
+              agency: str | None = None) -> list[Fact]:
+        out = [f for f in self.index.facts if (kind is None or f.kind == kind)
+               and (doc_id is None or f.doc_id == doc_id)]
+        if agency:
+            key = fold(agency)
+            out = [f for f in out if any(key in fold(a) for a in f.lead + f.support)]
+        return out
+
+    def due_within(self, days: int, today: date | None = None,
+                   include_overdue: bool = True) -> list[Fact]:
+        """Tasks due in the next `days` days (overdue ones first when asked)."""
+        today = today or date.today()
+        out = []
+        for f in self.index.facts:
+            if not f.due_date:
+                continue
+            due = date.fromisoformat(f.due_date)
+            delta = (due - today).days
+            if 0 <= delta <= days or (include_overdue and delta < 0):
+                out.append(f)
+        return sorted(out, key=lambda f: f.due_date or "")
+
+    def targets_for_year(self, year: int, doc_ids: list[str] | None = None) -> list[Fact]:
+        return [f for f in self.index.facts if f.kind == "target" and str(year) in f.values
+                and (not doc_ids or f.doc_id in doc_ids)]
+
+    def segment(self, segment_id: str) -> Segment | None:
+        return self.index.by_id.get(segment_id)
+
+    def citation(self, seg: Segment, quote_chars: int = 600) -> Citation:
+        return compose.citation(self.index.documents[seg.doc_id], seg, quote_chars)
+
+    # ---- asking --------------------------------------------------------------------------
+    def ask(self, question: str, today: date | None = None) -> Answer:
+        t0 = time.perf_counter()
+        question = nfc(question or "").strip()
+        answer = self._validate(question) or self._answer(question, today or date.today())
+        answer.elapsed_ms = (time.perf_counter() - t0) * 1000
+        return answer
+
+    def _validate(self, question: str) -> Answer | None:
+        if not words(search_form(question)):
+            return compose.message(question, "Bạn chưa nhập câu hỏi. Ví dụ: «Ai chủ trì việc số "
+                                   "hóa hồ sơ ở phường Trần Liễu?»")
+        if len(question) > MAX_QUESTION_CHARS:
+            return compose.message(
+                question[:200] + "…",
+                f"Câu hỏi quá dài ({len(question)} ký tự). Hãy hỏi ngắn gọn trong "
+                f"{MAX_QUESTION_CHARS} ký tự, mỗi lần một ý.")
+        if not self.index.documents:
+            return compose.message(question, "Chưa có kế hoạch nào trong chỉ mục. Hãy nạp "
+                                   "kế hoạch bằng lệnh `python run_bot.py ingest <tệp>`.")
+        return None
+
+    def _answer(self, question: str, today: date) -> Answer:
+        query = understand(question, list(self.index.documents.values()))
+        qvec = self.index.embedder.embed_query(query.search)
+        named = list(dict.fromkeys(query.doc_ids + query.localities))
+        if query.intent == "list":
+            return compose.list_answer(self, query, named, qvec, today)
+        if len(query.localities) >= 2:
+            parts = [(d, self._best(query, [d], qvec)) for d in query.localities]
+            return compose.multi_answer(self, query, parts)
+        evidence = self._best(query, named or None, qvec)
+        if evidence is None:
+            return compose.not_found(self, query, named, qvec)
+        return compose.single_answer(self, query, evidence)
+
+    # ---- retrieval and the evidence gate ---------------------------------------------------
+    def search(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray | None,
+               k: int = 10) -> list[Hit]:
+        qterms = self.index.bm25.query_terms(" ".join(
+            [*query.terms, *map(str, query.years), *_role_words(query)])) if self.index.bm25 \
+            else None
+        boost = self._boost(query)
+        return hybrid_search(self.index, query.search, qvec, doc_ids, k=k,
+                             weight=self.settings.lexical_weight, fusion=self.settings.fusion,
+                             qterms=qterms, boost=boost)
+
+    def _boost(self, query: Query) -> np.ndarray | None:
+        """Clauses under the year asked about rank above the same clause for another year."""
+        if not query.years:
+            return None
+        segs = self.index.segments
+        boost = np.zeros(len(segs), dtype=np.float32)
+        asked = {str(y) for y in query.years}
+        for i, s in enumerate(segs):
+            ctx = " ".join([*s.heading_path, s.group or ""])
+            years = set(re.findall(r"20[2-5]\d", ctx))
+            if years & asked:
+                boost[i] += 0.15
+            elif years and s.kind != "row":
+                boost[i] -= 0.1
+        return boost
+
+    def coverage(self, query: Query, seg: Segment) -> float:
+        bm = self.index.bm25
+        if not query.terms or bm is None:
+            return 1.0
+        present = set(words(seg.search))
+        total = got = 0.0
+        for t in dict.fromkeys(query.terms):
+            cands = bm.correct(t)
+            w = max(bm.idf(c) for c in cands)
+            total += w
+            if any(c in present for c in cands):
+                got += w
+        return got / total if total else 1.0
+
+    def _best(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray) -> Evidence | None:
+        hits = self.search(query, doc_ids, qvec)
+        for hit in hits:
+            cov = self.coverage(query, hit.segment)
+            if cov < COVERAGE_MIN:
+                continue
+            ev = compose.extract(self, query, hit, cov)
+            if ev is not None:
+                return ev
+        return None
+
+    def related(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray,
+                k: int = 3) -> list[Segment]:
+        return [h.segment for h in self.search(query, doc_ids, qvec, k=k)]
+
+    def readable_path(self, seg: Segment) -> str:
+        return " › ".join(readable(p) for p in seg.heading_path)
+
+
+def _role_words(query: Query) -> list[str]:
+    return {"chu_tri": ["chu", "tri"], "phoi_hop": ["phoi", "hop"],
+            "theo_doi": ["theo", "doi"]}.get(query.role, [])

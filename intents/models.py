@@ -1,0 +1,57 @@
+"""What the answer engine returns: the JSON contract of `run_bot.py ask --json`."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Intent = Literal["who", "when", "target", "what", "list", "unknown"]
+MAX_REPLY_CHARS = 2000  # one Zalo message
+
+
+class Citation(BaseModel):
+    document: str  # "Kế hoạch 79/KH-UBND – UBND phường Trần Liễu"
+    section: str
+    page: int
+    quote: str
+
+
+class Answer(BaseModel):
+    question: str
+    intent: Intent
+    found: bool
+    headline: str
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    elapsed_ms: float = 0.0
+    # Not part of the JSON contract: the next clauses, for "more sources" buttons.
+    more: list[Citation] = Field(default_factory=list, exclude=True)
+    segment_ids: list[str] = Field(default_factory=list, exclude=True)
+
+    def contract(self) -> dict:
+        """Exactly the keys of the evaluation contract, in order."""
+        return {
+            "question": self.question,
+            "intent": self.intent,
+            "found": self.found,
+            "headline": self.headline,
+            "answer": self.answer,
+            "citations": [c.model_dump() for c in self.citations],
+            "elapsed_ms": round(self.elapsed_ms, 1),
+        }
+
+
+class Query(BaseModel):
+    """A question understood: intent and slots."""
+
+    text: str
+    search: str  # search form of the question
+    intent: Intent = "unknown"
+    when_kind: str = ""  # date | deadline | frequency | year
+    role: str = ""  # chu_tri | phoi_hop | theo_doi | ky | ""
+    localities: list[str] = Field(default_factory=list)  # document ids named by locality
+    doc_ids: list[str] = Field(default_factory=list)  # documents named by plan number
+    years: list[int] = Field(default_factory=list)
+    agency: str = ""  # canonical agency named in the question
+    terms: list[str] = Field(default_factory=list)  # content words (search form)

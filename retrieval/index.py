@@ -1,0 +1,183 @@
+"""The searchable collection: SQLite store, BM25 in memory, FAISS on disk.
+
+`Index.open()` brings the data directory up to date with the plan files it is given:
+plans whose content hash is unchanged are left alone, changed ones are re-read and
+replaced, and only segments the embedder has not seen are embedded (embeddings are
+cached in SQLite by segment id and model), so the first `ask` builds everything and
+later runs start in well under a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from corpus.loaders import LoadError, sha256_bytes, supported_suffixes
+from corpus.models import Document, Fact, Segment
+from corpus.pipeline import ParsedPlan, read_plan
+from retrieval.dense import DenseIndex
+from retrieval.embed import Embedder, make_embedder
+from retrieval.lexical import BM25Index
+from retrieval.settings import Settings
+from retrieval.store import Store
+
+log = logging.getLogger(__name__)
+Progress = Callable[[Iterable, int, str], Iterable]
+
+
+class IndexError_(Exception):
+    """The index cannot be built or read; the message is Vietnamese."""
+
+
+@dataclass
+class IngestReport:
+    path: str
+    status: str  # "added" | "updated" | "unchanged" | "error"
+    document: Document | None = None
+    segments: int = 0
+    facts: int = 0
+    message: str = ""
+
+
+def _no_progress(it: Iterable, total: int, desc: str) -> Iterable:
+    return it
+
+
+def plan_files(paths: Iterable[Path]) -> list[Path]:
+    """Plan files under the given files/directories, in a stable order."""
+    suffixes = set(supported_suffixes())
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out += sorted(f for f in p.iterdir() if f.suffix.lower() in suffixes
+                          and not f.name.endswith(".meta.json"))
+        elif p.exists():
+            out.append(p)
+    return out
+
+
+class Index:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None,
+                 progress: Progress | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or make_embedder(settings.embedder)
+        self.progress = progress or _no_progress
+        self.store = Store(Path(settings.data_dir) / "plans.db")
+        self._ensure_embedding_table()
+        self.documents: dict[str, Document] = {}
+        self.segments: list[Segment] = []
+        self.by_id: dict[str, Segment] = {}
+        self.facts: list[Fact] = []
+        self.bm25: BM25Index | None = None
+        self.dense: DenseIndex | None = None
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None,
+             progress: Progress | None = None, sync: bool = True) -> Index:
+        idx = cls(settings, embedder, progress)
+        if sync:
+            idx.ingest(plan_files(settings.plans), skip_errors=True)
+        else:
+            idx.reload()
+        return idx
+
+    # ---- ingest --------------------------------------------------------------------
+    def ingest(self, paths: Iterable[Path], skip_errors: bool = False) -> list[IngestReport]:
+        """Add or replace plans; unchanged files are skipped. Reloads the search indexes."""
+        reports: list[IngestReport] = []
+        paths = list(paths)
+        for p in self.progress(paths, len(paths), "Đọc kế hoạch"):
+            reports.append(self._ingest_one(Path(p)))
+            if reports[-1].status == "error" and not skip_errors:
+                log.warning("ingest failed: %s", reports[-1].message)
+        self.reload()
+        return reports
+
+    def _ingest_one(self, path: Path) -> IngestReport:
+        resolved = str(path.resolve())
+        try:
+            data_hash = sha256_bytes(path.read_bytes())
+        except OSError as exc:
+            return IngestReport(str(path), "error", message=f"Không đọc được «{path.name}»: {exc}")
+        old = self.store.document_by_path(resolved)
+        if old is not None and old.sha256 == data_hash:
+            return IngestReport(str(path), "unchanged", old,
+                                message=f"«{path.name}» không đổi, giữ nguyên chỉ mục.")
+        try:
+            plan: ParsedPlan = read_plan(path)
+        except LoadError as exc:
+            return IngestReport(str(path), "error", message=str(exc))
+        self.store.replace_document(plan.document, plan.segments, plan.facts)
+        return IngestReport(str(path), "updated" if old else "added", plan.document,
+                            len(plan.segments), len(plan.facts))
+
+    def remove(self, doc_id: str) -> None:
+        self.store.delete_document(doc_id)
+        self.reload()
+
+    # ---- loading the search structures ------------------------------------------------
+    def reload(self) -> None:
+        self.documents = {d.id: d for d in self.store.documents()}
+        self.segments = self.store.segments()
+        self.by_id = {s.id: s for s in self.segments}
+        self.facts = self.store.facts()
+        self.bm25 = BM25Index([s.search for s in self.segments])
+        self.dense = self._dense()
+
+    def _fingerprint(self) -> str:
+        h = hashlib.sha256(self.embedder.name.encode())
+        for s in self.segments:
+            h.update(s.id.encode())
+        return h.hexdigest()
+
+    def _dense(self) -> DenseIndex:
+        directory = Path(self.settings.data_dir)
+        fp = self._fingerprint() + ":" + self.settings.faiss_index
+        saved = DenseIndex.load(directory, fp)
+        if saved is not None:
+            return saved
+        vectors = self._vectors([s.id for s in self.segments],
+                                [s.search for s in self.segments])
+        index = DenseIndex.build(vectors, [s.id for s in self.segments],
+                                 self.settings.faiss_index)
+        index.save(directory, fp)
+        return index
+
+    # ---- embedding cache ---------------------------------------------------------------
+    def _ensure_embedding_table(self) -> None:
+        db = self.store.db
+        if "embeddings" not in db.table_names():
+            db["embeddings"].create({"segment_id": str, "model": str, "vec": bytes},
+                                    pk=("segment_id", "model"))
+
+    def _vectors(self, ids: list[str], texts: list[str]) -> np.ndarray:
+        model = self.embedder.name
+        have: dict[str, np.ndarray] = {}
+        for r in self.store.db.query("select segment_id, vec from embeddings where model = ?",
+                                     [model]):
+            have[r["segment_id"]] = np.frombuffer(r["vec"], dtype=np.float32)
+        missing = [(i, t) for i, t in zip(ids, texts, strict=True) if i not in have]
+        if missing:
+            batch = 64
+            chunks = [missing[i:i + batch] for i in range(0, len(missing), batch)]
+            for chunk in self.progress(chunks, len(chunks), "Tính vector ngữ nghĩa"):
+                vecs = self.embedder.embed_passages([t for _, t in chunk])
+                rows = [{"segment_id": sid, "model": model, "vec": v.astype(np.float32)
+                         .tobytes()} for (sid, _), v in zip(chunk, vecs, strict=True)]
+                try:
+                    with self.store.db.conn:
+                        self.store.db["embeddings"].insert_all(rows, replace=True)
+                except sqlite3.DatabaseError as exc:
+                    log.warning("embedding cache not written: %s", exc)
+                for (sid, _), v in zip(chunk, vecs, strict=True):
+                    have[sid] = v
+        if not ids:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return np.vstack([have[i] for i in ids]).astype(np.float32)

@@ -1,0 +1,151 @@
+"""Documents, segments and facts in SQLite (through sqlite-utils).
+
+Re-ingesting a plan replaces its rows in one transaction: a document is keyed by its
+source path, so a changed file swaps its old segments and facts for the new ones and an
+unchanged file (same content hash) is left alone.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+import sqlite_utils
+
+from corpus.models import Document, Fact, PlanMeta, Segment
+
+
+class StoreError(Exception):
+    """The store cannot be opened or read; the message is Vietnamese."""
+
+
+class Store:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")  # readers keep going while ingest writes
+            conn.execute("PRAGMA busy_timeout=30000")
+            self.db = sqlite_utils.Database(conn)
+            self._ensure_schema()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"Không mở được cơ sở dữ liệu «{self.path}»: {exc}. Hãy xóa thư mục dữ liệu "
+                "và chạy lại để lập chỉ mục mới."
+            ) from exc
+
+    def _ensure_schema(self) -> None:
+        db = self.db
+        if "documents" not in db.table_names():
+            db["documents"].create(
+                {"id": str, "path": str, "sha256": str, "format": str, "pages": int,
+                 "page_estimated": int, "meta": str},
+                pk="id",
+            )
+            db["documents"].create_index(["path"], unique=True)
+        if "segments" not in db.table_names():
+            db["segments"].create(
+                {"id": str, "doc_id": str, "ord": int, "kind": str, "text": str, "search": str,
+                 "heading_path": str, "page": int, "line_start": int, "line_end": int,
+                 "table_header": str, "grp": str},
+                pk="id",
+            )
+            db["segments"].create_index(["doc_id"])
+        if "facts" not in db.table_names():
+            db["facts"].create({"id": str, "doc_id": str, "segment_id": str, "kind": str,
+                                "data": str}, pk="id")
+            db["facts"].create_index(["doc_id"])
+        if "state" not in db.table_names():
+            db["state"].create({"key": str, "value": str}, pk="key")
+
+    # ---- writes -------------------------------------------------------------------
+    def replace_document(self, doc: Document, segments: list[Segment],
+                         facts: Iterable[Fact] = ()) -> None:
+        """Put one plan in place of any earlier version of the same file, atomically."""
+        with self.db.conn:
+            old = [r["id"] for r in self.db.query(
+                "select id from documents where path = ? or id = ?", [doc.path, doc.id])]
+            for doc_id in old:
+                self._delete_rows(doc_id)
+            self.db["documents"].insert(
+                {"id": doc.id, "path": doc.path, "sha256": doc.sha256, "format": doc.format,
+                 "pages": doc.pages, "page_estimated": int(doc.page_estimated),
+                 "meta": doc.meta.model_dump_json()},
+            )
+            self.db["segments"].insert_all(
+                ({"id": s.id, "doc_id": s.doc_id, "ord": s.order, "kind": s.kind,
+                  "text": s.text, "search": s.search,
+                  "heading_path": json.dumps(s.heading_path, ensure_ascii=False),
+                  "page": s.page, "line_start": s.line_start, "line_end": s.line_end,
+                  "table_header": s.table_header, "grp": s.group} for s in segments),
+                replace=True,
+            )
+            self.db["facts"].insert_all(
+                ({"id": f.id, "doc_id": f.doc_id, "segment_id": f.segment_id, "kind": f.kind,
+                  "data": f.model_dump_json()} for f in facts),
+                replace=True,
+            )
+
+    def _delete_rows(self, doc_id: str) -> None:
+        for table in ("segments", "facts"):
+            self.db.execute(f"delete from {table} where doc_id = ?", [doc_id])
+        self.db.execute("delete from documents where id = ?", [doc_id])
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.db.conn:
+            self._delete_rows(doc_id)
+
+    def set_state(self, key: str, value: str) -> None:
+        with self.db.conn:
+            self.db["state"].upsert({"key": key, "value": value}, pk="key")
+
+    def get_state(self, key: str) -> str | None:
+        rows = list(self.db.query("select value from state where key = ?", [key]))
+        return rows[0]["value"] if rows else None
+
+    # ---- reads --------------------------------------------------------------------
+    def documents(self) -> list[Document]:
+        return [self._doc(r) for r in self.db.query("select * from documents order by path")]
+
+    def document_by_path(self, path: str) -> Document | None:
+        rows = list(self.db.query("select * from documents where path = ?", [path]))
+        return self._doc(rows[0]) if rows else None
+
+    @staticmethod
+    def _doc(r: dict) -> Document:
+        return Document(id=r["id"], path=r["path"], sha256=r["sha256"], format=r["format"],
+                        pages=r["pages"], page_estimated=bool(r["page_estimated"]),
+                        meta=PlanMeta.model_validate_json(r["meta"]))
+
+    def segments(self, doc_id: str | None = None) -> list[Segment]:
+        sql = "select * from segments"
+        args: list[str] = []
+        if doc_id:
+            sql += " where doc_id = ?"
+            args.append(doc_id)
+        sql += " order by doc_id, ord"
+        return [self._seg(r) for r in self.db.query(sql, args)]
+
+    @staticmethod
+    def _seg(r: dict) -> Segment:
+        return Segment(id=r["id"], doc_id=r["doc_id"], order=r["ord"], kind=r["kind"],
+                       text=r["text"], search=r["search"],
+                       heading_path=json.loads(r["heading_path"] or "[]"), page=r["page"],
+                       line_start=r["line_start"], line_end=r["line_end"],
+                       table_header=r["table_header"], group=r["grp"])
+
+    def facts(self, doc_id: str | None = None, kind: str | None = None) -> list[Fact]:
+        sql, args = "select data from facts where 1=1", []
+        if doc_id:
+            sql += " and doc_id = ?"
+            args.append(doc_id)
+        if kind:
+            sql += " and kind = ?"
+            args.append(kind)
+        return [Fact.model_validate_json(r["data"]) for r in self.db.query(sql, args)]
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.db[t].count for t in ("documents", "segments", "facts")}
