@@ -73,10 +73,13 @@ _REPAIRS: dict[str, dict[str, str]] = {
         "gitta": "giua", "giita": "giua", "gitra": "giua", "giira": "giua", "ngil": "ngu",
         "ngfi": "ngu", "ngii": "ngu", "nhitng": "nhung", "nhiing": "nhung", "nhimg": "nhung",
         "ctru": "cuu", "ciru": "cuu", "ctu": "cuu", "ctr": "cu", "cir": "cu", "cin": "can",
-        "din": "dan", "dtu": "dau", 
+        "din": "dan", "dtu": "dau",
         "nhin": "nhan", "trlen": "trien", "nghlen": "nghien",
         "phusng": "phuong", "phudng": "phuong", "phwong": "phuong", "beang": "dang",
         "deang": "dang", "ceac": "cac", "doo": "do", "dbi": "doi", "hdi": "hoi", "hgi": "hoi",
+        "chir": "chu", "chix": "chu", "sir": "su", "str": "su", "seng": "song", "meem": "mem",
+        "xtc": "xuc", "thuac": "thuoc", "seach": "sach", "khin": "khan", "vueng": "vuong",
+        "vudng": "vuong", "vuéng": "vuong", "mic": "mac", "quyét": "quyet",
         "wu": "uu", "wng": "ung", "lwe": "luc", "lwc": "luc", "lue": "luc", "twdng": "tuong",
     },
 }
@@ -90,7 +93,9 @@ _EDGE_PUNCT = re.compile(r"^[^\w%&]+|[^\w%&]+$")
 _UY_CONTEXT = re.compile(r"\b(dang|thanh|tinh) (?:ty|iy|ay|oty|uty|gy|giy|ly|ay)\b")
 _BANG_UY = re.compile(r"\bbang (uy|bo)\b")
 _PHRASES = [(re.compile(r"\bchuyen men\b"), "chuyen mon"), (re.compile(r"\bthuc se\b"), "thuc so"),
-            (re.compile(r"\bchung thu se\b"), "chung thu so"), (re.compile(r"\bky se\b"), "ky so")]
+            (re.compile(r"\bchung thu se\b"), "chung thu so"), (re.compile(r"\bky se\b"), "ky so"),
+            (re.compile(r"\bphi song\b"), "phu song"), (re.compile(r"\bkhe khan\b"), "kho khan"),
+            (re.compile(r"\bquy me\b"), "quy mo")]
 _UD = re.compile(r"ud(ng|n|i|c|t)")
 
 ALL_GROUPS = tuple(_REPAIRS) + ("digits", "ud", "context")

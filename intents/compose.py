@@ -155,18 +155,17 @@ def _when(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, s
 
 
 def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
-    vals = X.find_values(body)
+    vals = X.find_values(body, table_row=seg.kind == "row")
     if not vals:
-        if "%" in seg.text or re.search(r"\b\d{2,3}\b", body) is None:
+        # qualitative targets ("phủ sóng 5G toàn xã") answer "như thế nào", not "bao nhiêu"
+        if re.search(r"bao nhieu|%|phan tram|ty le", query.search):
             return None
-        return None
+        return _snippet(seg, query, 150), ""
     if seg.kind == "row":
         years = _header_years(seg, len(vals))
-        if years and query.years:
-            for y in query.years:
-                if y in years:
-                    v = vals[years.index(y)]
-                    return v.display, f"năm {y}"
+        asked = [y for y in query.years if y in years]
+        if years and asked:
+            return "; ".join(f"{vals[years.index(y)].display} ({y})" for y in asked), ""
         if years and len(vals) == len(years):
             shown = "; ".join(f"{y}: {v.display}" for y, v in zip(years, vals, strict=True))
             return shown, ""
@@ -231,10 +230,18 @@ def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
         head = _headline(snippet, "", [], "", place(doc))
     more_segs = [h.segment for h in engine.search(query, [seg.doc_id], None, k=4)
                  if h.segment.id != seg.id][:3]
+    also = _same_answer_elsewhere(engine, query, ev) if ev.direct else []
     cits = [citation(doc, seg)] + [citation(engine.index.documents[s.doc_id], s, 300)
-                                   for s in more_segs[:1]]
+                                   for s in (also or more_segs[:1])]
+    if also:
+        head = _headline(ev.direct, ev.detail, ev.extra, snippet, ", ".join(
+            [place(doc)] + [place(engine.index.documents[s.doc_id]) for s in also]))
     body = [head, "", f"📄 {where(doc, seg)}", f"«{_quote(seg.text, 700)}»"]
-    if more_segs:
+    if also:
+        body += ["", "Các kế hoạch khác cũng nêu:"]
+        body += [f"• {where(engine.index.documents[s.doc_id], s)}: «{_quote(s.text, 200)}»"
+                 for s in also]
+    elif more_segs:
         s = more_segs[0]
         body += ["", "Xem thêm:", f"• {where(engine.index.documents[s.doc_id], s)}: "
                  f"«{_quote(s.text, 250)}»"]
@@ -242,6 +249,23 @@ def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
                   answer=_fit("\n".join(body)), citations=cits,
                   more=[citation(engine.index.documents[s.doc_id], s) for s in more_segs],
                   segment_ids=[seg.id] + [s.id for s in more_segs])
+
+
+def _same_answer_elsewhere(engine: AnswerEngine, query: Query, ev: Evidence) -> list[Segment]:
+    """For a question that names no plan: other plans whose clause gives the same answer."""
+    if query.localities or query.doc_ids:
+        return []
+    seg = ev.hit.segment
+    out: list[Segment] = []
+    seen = {seg.doc_id}
+    for h in engine.search(query, None, None, k=12):
+        if h.segment.doc_id in seen:
+            continue
+        other = extract(engine, query, h, 1.0)
+        if other is not None and fold(other.direct) == fold(ev.direct):
+            out.append(h.segment)
+            seen.add(h.segment.doc_id)
+    return out[:2]
 
 
 def multi_answer(engine: AnswerEngine, query: Query, parts: list) -> Answer:

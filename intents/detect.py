@@ -49,12 +49,7 @@ _PLAN_NO = re.compile(
 
 # words that say what kind of question it is, not what it is about
 QUESTION_WORDS = frozenset(
-    "ai khi nao bao gio nhieu may gi the sao dau hay cho biet lam ra nhung cac viec nhiem vu "
-    "co quan don vi phong ban chu tri phoi hop phu trach giao theo doi han thoi gian diem ngay "
-    "thang nam muc tieu chi tieu ty le dat phan tram bao lau lan dinh ky xa phuong ke hoach "
-    "so kh ubnd dang uy nao la duoc phai can toi den hoan thanh xong lo xai dung voi tai trong "
-    "thuc hien trien khai quy dinh dat ra de ra nq57 nq 57 nghi quyet tw kh-ubnd kh/du "
-    "ong ba anh chi em toi minh cho hoi xin vui long cam on".split()
+    ["ai", "khi", "nao", "bao", "gio", "nhieu", "may", "gi", "the", "sao", "dau", "hay", "cho", "biet", "lam", "ra", "nhung", "cac", "viec", "nhiem", "vu", "co", "quan", "don", "vi", "phong", "ban", "chu", "tri", "phoi", "hop", "phu", "trach", "giao", "theo", "doi", "han", "thoi", "gian", "diem", "ngay", "thang", "nam", "muc", "tieu", "chi", "tieu", "ty", "le", "dat", "phan", "tram", "bao", "lau", "lan", "dinh", "ky", "xa", "phuong", "ke", "hoach", "so", "kh", "ubnd", "dang", "uy", "nao", "la", "duoc", "phai", "can", "toi", "den", "hoan", "thanh", "xong", "lo", "xai", "dung", "voi", "tai", "trong", "thuc", "hien", "trien", "khai", "quy", "dinh", "dat", "ra", "de", "ra", "nq57", "nq", "57", "nghi", "quyet", "tw", "kh-ubnd", "kh/du", "ong", "ba", "anh", "chi", "em", "toi", "minh", "cho", "hoi", "xin", "vui", "long", "cam", "on", "so", "sanh", "giua", "khac", "nhau", "nhu", "the", "nao", "ra", "sao", "muc", "nao", "bao", "nhieu", "dat"]
 )
 
 
@@ -129,8 +124,41 @@ def find_plan_numbers(q: str, docs: Iterable[Document]) -> list[str]:
     return out
 
 
+# Abbreviations and casual words people type, and what the plans write instead.
+_EXPAND = [(re.compile(rf"\b{a}\b"), b) for a, b in (
+    ("tmdt", "thuong mai dien tu"), ("khcn", "khoa hoc cong nghe"),
+    ("kh-cn", "khoa hoc cong nghe"), ("kh&cn", "khoa hoc cong nghe"),
+    ("cds", "chuyen doi so"), ("dmst", "doi moi sang tao"), ("cntt", "cong nghe thong tin"),
+    ("dvc", "dich vu cong"), ("dvctt", "dich vu cong truc tuyen"),
+    ("tthc", "thu tuc hanh chinh"), ("csdl", "co so du lieu"), ("hcc", "hanh chinh cong"),
+    ("vhxh", "van hoa xa hoi"), ("nq", "nghi quyet"), ("xai", "su dung"),
+)]
+# Words the plans use interchangeably: either side counts as present.
+_SYNONYMS = [("moi nam", "hang nam"), ("it nhat", "toi thieu"), ("chinh quyen", "ubnd"),
+             ("nguoi lon", "truong thanh"), ("so", "ho so"), ("lo", "chu tri"),
+             ("xong", "hoan thanh"), ("dan", "nguoi dan"), ("camera", "camera")]
+
+
+def alternatives(q: str) -> dict[str, list[str]]:
+    alts: dict[str, list[str]] = {}
+    for a, b in _SYNONYMS:
+        for x, y in ((a, b), (b, a)):
+            if re.search(rf"\b{x}\b", q):
+                for w in x.split():
+                    alts.setdefault(w, []).extend(y.split())
+    return alts
+
+
+def expand(q: str) -> str:
+    """The question with abbreviations spelled out and casual words mapped."""
+    out = q
+    for rx, rep in _EXPAND:
+        out = rx.sub(rep, out)
+    return out
+
+
 def understand(question: str, docs: list[Document]) -> Query:
-    q = search_form(question)
+    q = expand(search_form(question))
     intent = detect_intent(q)
     role = next((name for name, rx in _ROLE if rx.search(q)), "")
     localities = find_localities(q, docs)
@@ -150,4 +178,5 @@ def understand(question: str, docs: list[Document]) -> Query:
         years=[int(y) for y in _YEAR.findall(q)],
         agency=agencies[0].name if agencies else "",
         terms=terms,
+        alts=alternatives(q),
     )

@@ -19,13 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus.lexicon import syllables
 from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, nfc, readable, search_form, words
 from intents import compose
 from intents.detect import understand
 from intents.models import Answer, Citation, Query
 from retrieval.embed import Embedder
-from retrieval.index import IngestReport, Index, Progress
+from retrieval.index import Index, IngestReport, Progress
 from retrieval.search import Hit, hybrid_search
 from retrieval.settings import Settings
 
@@ -174,18 +175,39 @@ class AnswerEngine:
         return boost
 
     def coverage(self, query: Query, seg: Segment) -> float:
+        """Share of the question's key words (IDF-weighted) and word pairs the clause has.
+
+        Pairs matter: "thanh toán trực tuyến" is not covered by a clause that has "thanh"
+        and "trực tuyến" in other places. OCR-garbled words one letter off count as present.
+        """
         bm = self.index.bm25
         if not query.terms or bm is None:
             return 1.0
-        present = set(words(seg.search))
+        seg_words = words(seg.search)
+        present = set(seg_words)
+        pairs = set(zip(seg_words, seg_words[1:], strict=False))
+
+        def forms(t: str) -> set[str]:
+            return {t, *query.alts.get(t, []), *bm.correct(t)}
+
+        def has(t: str) -> bool:
+            fs = forms(t)
+            return bool(fs & present) or any(_ocr_close(t, w) for w in present)
+
         total = got = 0.0
         for t in dict.fromkeys(query.terms):
-            cands = bm.correct(t)
-            w = max(bm.idf(c) for c in cands)
+            w = max(bm.idf(c) for c in forms(t))
             total += w
-            if any(c in present for c in cands):
-                got += w
-        return got / total if total else 1.0
+            got += w * has(t)
+        uni = got / total if total else 1.0
+        qwords = words(query.search)
+        qpairs = [(a, b) for a, b in zip(qwords, qwords[1:], strict=False)
+                  if a in query.terms and b in query.terms]
+        if not qpairs:
+            return uni
+        hit = sum(1 for a, b in qpairs if any((x, y) in pairs for x in forms(a) for y in forms(b))
+                  or (has(a) and has(b) and _near(seg_words, forms(a), forms(b))))
+        return 0.6 * uni + 0.4 * hit / len(qpairs)
 
     def _best(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray) -> Evidence | None:
         hits = self.search(query, doc_ids, qvec)
@@ -204,6 +226,21 @@ class AnswerEngine:
 
     def readable_path(self, seg: Segment) -> str:
         return " › ".join(readable(p) for p in seg.heading_path)
+
+
+def _ocr_close(term: str, word: str) -> bool:
+    """An OCR-garbled word (not a Vietnamese syllable) one substitution from the term."""
+    if len(term) < 3 or len(word) != len(term) or term[0] != word[0]:
+        return False
+    if word in syllables():
+        return False
+    return sum(a != b for a, b in zip(term, word, strict=True)) == 1
+
+
+def _near(seq: list[str], a: set[str], b: set[str], gap: int = 2) -> bool:
+    pos_a = [i for i, w in enumerate(seq) if w in a]
+    pos_b = [i for i, w in enumerate(seq) if w in b]
+    return any(0 < j - i <= gap for i in pos_a for j in pos_b)
 
 
 def _role_words(query: Query) -> list[str]:

@@ -106,7 +106,19 @@ class Value:
     display: str
 
 
-def find_values(search_text: str) -> list[Value]:
+_UNIT_VALUE = re.compile(r"%\s*(?:-\s*)?(?P<cmp>[<>≥≤=]\s*)?(?P<num>\d{1,3})(?![\d%/.,])")
+
+
+def find_values(search_text: str, table_row: bool = False) -> list[Value]:
+    """Percentages; in table rows also values whose '%' stands in the unit column before them."""
+    if table_row and not _VALUE.search(search_text):
+        out_u = []
+        for m in _UNIT_VALUE.finditer(search_text):
+            sym = (m.group("cmp") or "").strip().replace(">=", "≥")
+            out_u.append(Value(m.group(0), m.group("num"), m.start(), m.end(),
+                               f"{sym}{m.group('num')}%"))
+        if out_u:
+            return out_u
     out = []
     for m in _VALUE.finditer(search_text):
         cmp_ = (m.group("cmp") or "").strip()

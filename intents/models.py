@@ -55,3 +55,4 @@ class Query(BaseModel):
     years: list[int] = Field(default_factory=list)
     agency: str = ""  # canonical agency named in the question
     terms: list[str] = Field(default_factory=list)  # content words (search form)
+    alts: dict[str, list[str]] = Field(default_factory=dict)  # term -> words that may stand for it

@@ -129,8 +129,7 @@ class SentenceTransformerEmbedder:
     @property
     def dim(self) -> int:
         model = self._get()
-        get = getattr(model, "get_embedding_dimension", None) or getattr(
-            model, "get_sentence_embedding_dimension")
+        get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(get())
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:

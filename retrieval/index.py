@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.loaders import LoadError, sha256_bytes, supported_suffixes
-from corpus.models import Document, Fact, Segment
+from corpus.models import Document, Fact, Segment, content_id
 from corpus.pipeline import ParsedPlan, read_plan
 from retrieval.dense import DenseIndex
 from retrieval.embed import Embedder, make_embedder
@@ -163,7 +163,9 @@ class Index:
         for r in self.store.db.query("select segment_id, vec from embeddings where model = ?",
                                      [model]):
             have[r["segment_id"]] = np.frombuffer(r["vec"], dtype=np.float32)
-        missing = [(i, t) for i, t in zip(ids, texts, strict=True) if i not in have]
+        # cached by what was embedded, not by segment id: a changed search form re-embeds
+        keys = [content_id(model, t) for t in texts]
+        missing = [(k, t) for k, t in zip(keys, texts, strict=True) if k not in have]
         if missing:
             batch = 64
             chunks = [missing[i:i + batch] for i in range(0, len(missing), batch)]
@@ -180,4 +182,4 @@ class Index:
                     have[sid] = v
         if not ids:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
-        return np.vstack([have[i] for i in ids]).astype(np.float32)
+        return np.vstack([have[k] for k in keys]).astype(np.float32)

@@ -1,0 +1,186 @@
+"""Command logic shared by Telegram and Zalo: what to say, independent of the markup.
+
+Each function takes the engine and returns a `Reply` (a title, list items, or a message);
+bot.format renders it as Telegram HTML or Zalo plain text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+DIGEST_DAYS = 7
+MAX_ITEMS = 40
+
+
+@dataclass
+class Reply:
+    title: str = ""
+    items: list[str] = field(default_factory=list)
+    text: str = ""  # a paragraph (shown after the title, before the items)
+    footer: str = ""
+
+
+EXAMPLES = [
+    "Ai chủ trì triển khai cấp chứng thư số cho cán bộ phường Trần Liễu?",
+    "Đến năm 2030 xã Phong Thổ phấn đấu tỷ lệ dịch vụ công trực tuyến bao nhiêu?",
+    "Khi nào xã Lộc Tân hoàn thành số hóa hồ sơ?",
+]
+
+
+def help_reply(platform: str = "telegram") -> Reply:
+    cmd = "/" if platform == "telegram" else ""
+    items = [
+        f"{cmd}kehoach — các kế hoạch đã nạp (số hiệu, địa phương, ngày ban hành)",
+        f"{cmd}han [số ngày] — nhiệm vụ đến hạn trong N ngày tới (mặc định {DEFAULT_DAYS})",
+        f"{cmd}chitieu <năm> — các chỉ tiêu của một năm, ví dụ {cmd}chitieu 2030",
+    ]
+    if platform == "telegram":
+        items += ["/dangky, /huy — nhận / thôi nhận bản tin hạn công việc lúc 7:00 mỗi sáng"]
+    else:
+        items += ["tiep — xem thêm nguồn cho câu trả lời vừa rồi"]
+    items += [f"{cmd}help — xem lại hướng dẫn này"]
+    examples = "\n".join(f"• {e}" for e in EXAMPLES)
+    return Reply(
+        title="Trợ lý tra cứu kế hoạch thực hiện Nghị quyết 57-NQ/TW",
+        text=("Hãy đặt câu hỏi về các kế hoạch: ai chủ trì, khi nào, chỉ tiêu bao nhiêu, "
+              "làm gì. Tôi trả lời một dòng, kèm trích dẫn điều khoản và nguồn.\n\n"
+              f"Ví dụ:\n{examples}\n\nCác lệnh:"),
+        items=items)
+
+
+def plans_reply(engine) -> Reply:  # noqa: ANN001 - intents.AnswerEngine
+    docs = engine.documents()
+    if not docs:
+        return Reply(title="Chưa có kế hoạch nào được nạp.")
+    items = []
+    for d in docs:
+        m = d.meta
+        where = " ".join(x for x in (m.locality_kind, m.locality) if x) or m.issuer or "?"
+        when = f", ngày {m.date}" if m.date else ""
+        items.append(f"{m.number or d.id} — {where}{when}")
+    return Reply(title=f"Đã nạp {len(docs)} kế hoạch:", items=items)
+
+
+def parse_days(arg: str | None) -> int | None:
+    """`han` argument: empty → default; a whole number 1..366; anything else → None."""
+    if arg is None or not arg.strip():
+        return DEFAULT_DAYS
+    try:
+        n = int(arg.strip())
+    except ValueError:
+        return None
+    return n if 1 <= n <= MAX_DAYS else None
+
+
+def parse_year(arg: str | None) -> int | None:
+    try:
+        y = int((arg or "").strip())
+    except ValueError:
+        return None
+    return y if 2000 <= y <= 2100 else None
+
+
+def _fmt_date(iso: str | None) -> str:
+    if not iso:
+        return "?"
+    try:
+        return date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+def _doc_labels(engine) -> dict[str, str]:  # noqa: ANN001
+    out = {}
+    for d in engine.documents():
+        where = " ".join(x for x in (d.meta.locality_kind, d.meta.locality) if x)
+        out[d.id] = f"KH {d.meta.number}" + (f", {where}" if where else "")
+    return out
+
+
+def deadlines_reply(engine, days: int, today: date | None = None,  # noqa: ANN001
+                    title: str | None = None) -> Reply:
+    today = today or date.today()
+    facts = engine.due_within(days, today=today)
+    labels = _doc_labels(engine)
+    overdue = [f for f in facts if f.due_date and f.due_date < today.isoformat()]
+    upcoming = [f for f in facts if f not in overdue]
+    title = title or f"Nhiệm vụ đến hạn trong {days} ngày tới (tính từ {today:%d/%m/%Y}):"
+    if not facts:
+        return Reply(title=title, text=(
+            f"Không có nhiệm vụ nào có thời hạn cụ thể trong {days} ngày tới "
+            "(hoặc chưa trích xuất được thời hạn từ các kế hoạch)."))
+    items = []
+    for f in [*overdue, *upcoming][:MAX_ITEMS]:
+        mark = "⚠️ Quá hạn " if f in overdue else ""
+        lead = f" — chủ trì: {', '.join(f.lead)}" if f.lead else ""
+        deadline = f" ({f.deadline_text})" if f.deadline_text else ""
+        src = labels.get(f.doc_id, "")
+        src = f" [{src}, tr. {f.page}]" if src else ""
+        items.append(f"{mark}{_fmt_date(f.due_date)}{deadline}: {f.text}{lead}{src}")
+    footer = f"… và {len(facts) - MAX_ITEMS} nhiệm vụ khác." if len(facts) > MAX_ITEMS else ""
+    return Reply(title=title, items=items, footer=footer)
+
+
+def targets_reply(engine, year: int) -> Reply:  # noqa: ANN001
+    facts = engine.targets_for_year(year)
+    title = f"Chỉ tiêu năm {year}:"
+    if not facts:
+        return Reply(title=title, text=(
+            f"Chưa tìm thấy chỉ tiêu nào cho năm {year} trong các kế hoạch đã nạp. "
+            "Bạn có thể hỏi trực tiếp, ví dụ: «Đến năm 2030 tỷ lệ dịch vụ công trực tuyến "
+            "là bao nhiêu?»"))
+    labels = _doc_labels(engine)
+    items = []
+    for f in facts[:MAX_ITEMS]:
+        value = f.values.get(str(year), "")
+        lead = f" — chủ trì: {', '.join(f.lead)}" if f.lead else ""
+        src = labels.get(f.doc_id, "")
+        items.append(f"{f.text}: {value}{lead}" + (f" [{src}]" if src else ""))
+    footer = f"… và {len(facts) - MAX_ITEMS} chỉ tiêu khác." if len(facts) > MAX_ITEMS else ""
+    return Reply(title=title, items=items, footer=footer)
+
+
+def digest_reply(engine, today: date | None = None) -> Reply:  # noqa: ANN001
+    today = today or date.today()
+    return deadlines_reply(engine, DIGEST_DAYS, today,
+                           title=f"📅 Bản tin {today:%d/%m/%Y}: việc đến hạn trong "
+                                 f"{DIGEST_DAYS} ngày tới")
+
+
+def remove_reply(engine, ref: str) -> Reply:  # noqa: ANN001
+    ref = ref.strip()
+    if not ref:
+        return Reply(text="Hãy ghi số hiệu hoặc địa phương của kế hoạch cần xóa, ví dụ: /xoa 79")
+    doc = engine.remove(ref)
+    if doc is None:
+        return Reply(text=f"Không tìm thấy kế hoạch «{ref}».")
+    return Reply(text=f"Đã xóa {doc.label()} khỏi chỉ mục.")
+
+
+def ingest_reply(reports) -> Reply:  # noqa: ANN001 - list[IngestReport]
+    items = []
+    for r in reports:
+        if r.status == "error" or r.document is None:
+            items.append(f"❌ Không nạp được: {r.message or 'lỗi không rõ'}")
+            continue
+        m = r.document.meta
+        where = " ".join(x for x in (m.locality_kind, m.locality) if x) or "?"
+        verb = {"added": "Đã nạp", "updated": "Đã cập nhật",
+                "unchanged": "Không đổi"}.get(r.status, r.status)
+        items.append(f"✅ {verb}: kế hoạch {m.number or '?'} — {where}; "
+                     f"{r.segments} đoạn, {r.facts} nhiệm vụ/chỉ tiêu"
+                     + (f". {r.message}" if r.status == "unchanged" and r.message else ""))
+    return Reply(items=items or ["Không có tệp nào được nạp."])
+
+
+TOO_LONG = ("Tin nhắn quá dài ({n} ký tự). Hãy hỏi ngắn gọn, mỗi lần một ý "
+            "(tối đa {limit} ký tự).")
+RATE_LIMITED = "Bạn gửi hơi nhanh 🙂 Vui lòng đợi khoảng {secs} giây rồi hỏi tiếp."
+ERROR = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Vui lòng thử lại sau."
+NOT_ADMIN = "Xin lỗi, chỉ quản trị viên mới được nạp hoặc xóa kế hoạch."
+BAD_DAYS = f"Số ngày không hợp lệ. Ví dụ: han 30 (từ 1 đến {MAX_DAYS} ngày)."
+BAD_YEAR = "Hãy ghi năm cần xem, ví dụ: chitieu 2030."
+MAX_QUESTION = 1000

@@ -1,0 +1,115 @@
+"""Small pieces shared by the chat front ends: rate limit, token redaction, engine access."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class RateLimiter:
+    """Per-key sliding window: at most `limit` events in the last `window` seconds."""
+
+    def __init__(self, limit: int, window: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._events: dict[str, deque[float]] = {}
+        self._notified: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        if self.limit <= 0:
+            return True
+        now = self.clock()
+        with self._lock:
+            q = self._events.setdefault(key, deque())
+            while q and now - q[0] >= self.window:
+                q.popleft()
+            if len(q) >= self.limit:
+                return False
+            q.append(now)
+            if len(self._events) > 10_000:  # forget idle users
+                for k in [k for k, v in self._events.items() if not v or now - v[-1] >= self.window]:
+                    self._events.pop(k, None)
+                    self._notified.pop(k, None)
+            return True
+
+    def should_notify(self, key: str) -> bool:
+        """Say "slow down" once per window, not on every rejected message."""
+        now = self.clock()
+        with self._lock:
+            last = self._notified.get(key)
+            if last is not None and now - last < self.window:
+                return False
+            self._notified[key] = now
+            return True
+
+    def retry_after(self, key: str) -> int:
+        q = self._events.get(key)
+        if not q:
+            return 0
+        return max(1, int(self.window - (self.clock() - q[0])) + 1)
+
+
+class RedactFilter(logging.Filter):
+    """Replaces secrets (bot tokens) in log records; the libraries log URLs containing them."""
+
+    def __init__(self, secrets: Iterable[str | None]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def redact(self, text: str) -> str:
+        for s in self.secrets:
+            text = text.replace(s, "***")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken record must still be logged
+            message = str(record.msg)
+        clean = self.redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        return True
+
+
+def install_redaction(secrets: Iterable[str | None]) -> RedactFilter:
+    """Quiet httpx (it logs every URL, token included) and redact secrets on every root handler."""
+    flt = RedactFilter(secrets)
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    root = logging.getLogger()
+    for handler in root.handlers:
+        handler.addFilter(flt)
+    root.addFilter(flt)
+    return flt
+
+
+class EngineRunner:
+    """Runs blocking engine calls in a worker thread, one at a time (ingest mutates the index)."""
+
+    def __init__(self, engine) -> None:  # noqa: ANN001 - intents.AnswerEngine
+        self.engine = engine
+        self._lock = threading.Lock()
+
+    def call_sync(self, fn: Callable[..., T], *args, **kwargs) -> T:
+        with self._lock:
+            return fn(*args, **kwargs)
+
+    async def call(self, fn: Callable[..., T], *args, **kwargs) -> T:
+        return await asyncio.to_thread(self.call_sync, fn, *args, **kwargs)
