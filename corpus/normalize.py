@@ -42,7 +42,8 @@ _CHAR_MAP = str.maketrans(
 _REPAIRS: dict[str, dict[str, str]] = {
     "so": {t: "so" for t in ("s6", "sb", "sd", "s0", "so6", "s8", "se6", "s6.", "sé", "s")},
     "xa": {t: "xa" for t in ("x3", "x4", "x&", "xi", "xd", "x3a", "x8", "xà")},
-    "dang": {t: "dang" for t in ("pang", "dpang", "ddng", "dding", "pdng", "bdng")},
+    "dang": {t: "dang" for t in ("pang", "dpang", "ddng", "dding", "pdng", "bdng", "dbang",
+                                 "dpang", "piang", "beang", "deang")},
     "cua": {
         t: "cua"
         for t in ("ctia", "cta", "cia", "ciia", "cila", "clia", "coa", "ctaa", "cihia", "ctua",

@@ -400,7 +400,7 @@ def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
 
 def _row_kind(blocks: list[Block]) -> str:
     text = " ".join(b.text for b in blocks).strip()
-    m = re.match(r"^([IVX]{1,4}|[Il1]{2,3})\s*[|.]?\s+(\S.*)$", text)
+    m = re.match(r"^([IVX]{1,4}|I[l1]{1,2})\s*[|.]?\s+(\S.*)$", text)
     if m and len(blocks) <= 2 and not _VALUE.search(text):
         return "group"
     return "row"

@@ -110,13 +110,15 @@ def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, st
 
 
 def _signer(seg: Segment) -> str | None:
-    if "noi nh" not in fold(seg.text)[:40] and "Nơi nhận" not in " ".join(seg.heading_path):
+    """The signer's name: the last name-like line of the 'Nơi nhận' block."""
+    if "Nơi nhận" not in " ".join(seg.heading_path) and "noi nh" not in fold(seg.text)[:40]:
         return None
     for line in reversed(seg.text.splitlines()):
         t = line.strip(" -;.,")
         ws = t.split()
-        if 2 <= len(ws) <= 5 and all(w[:1].isupper() for w in ws) and not find_agencies(
-                fold(t)) and not re.search(r"\d|:|UBND|HDND|CHU|TICH", t):
+        if (2 <= len(ws) <= 5 and sum(w[:1].isupper() for w in ws) >= len(ws) - 1
+                and not find_agencies(fold(t)) and not re.search(r"\d|:|/|;|\(", t)
+                and not t.isupper()):
             return t
     return None
 

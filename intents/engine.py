@@ -201,8 +201,8 @@ class AnswerEngine:
             got += w * has(t)
         uni = got / total if total else 1.0
         qwords = words(query.search)
-        qpairs = [(a, b) for a, b in zip(qwords, qwords[1:], strict=False)
-                  if a in query.terms and b in query.terms]
+        qpairs = list(dict.fromkeys((a, b) for a, b in zip(qwords, qwords[1:], strict=False)
+                                    if a in query.terms and b in query.terms))
         if not qpairs:
             return uni
         hit = sum(1 for a, b in qpairs if any((x, y) in pairs for x in forms(a) for y in forms(b))
@@ -210,7 +210,14 @@ class AnswerEngine:
         return 0.6 * uni + 0.4 * hit / len(qpairs)
 
     def _best(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray) -> Evidence | None:
+        if query.role == "ky":
+            return self._signature(query, doc_ids)
         hits = self.search(query, doc_ids, qvec)
+        if query.years:
+            # a question about one year is answered from a clause about that year first
+            asked = tuple(str(y) for y in query.years)
+            dated = [h for h in hits if any(y in _context(h.segment) for y in asked)]
+            hits = dated + [h for h in hits if h not in dated]
         for hit in hits:
             cov = self.coverage(query, hit.segment)
             if cov < COVERAGE_MIN:
@@ -220,12 +227,27 @@ class AnswerEngine:
                 return ev
         return None
 
+    def _signature(self, query: Query, doc_ids: list[str] | None) -> Evidence | None:
+        """'Ai ký kế hoạch?': the signature block, found by structure, not by words."""
+        for seg in self.index.segments:
+            if doc_ids and seg.doc_id not in doc_ids:
+                continue
+            if seg.heading_path[:1] == ["Nơi nhận, người ký"]:
+                ev = compose.extract(self, query, Hit(seg, 1.0, 0.0, 0.0), 1.0)
+                if ev is not None:
+                    return ev
+        return None
+
     def related(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray,
                 k: int = 3) -> list[Segment]:
         return [h.segment for h in self.search(query, doc_ids, qvec, k=k)]
 
     def readable_path(self, seg: Segment) -> str:
         return " › ".join(readable(p) for p in seg.heading_path)
+
+
+def _context(seg: Segment) -> str:
+    return " ".join([*seg.heading_path, seg.group or "", seg.table_header or "", seg.text[:300]])
 
 
 def _ocr_close(term: str, word: str) -> bool:

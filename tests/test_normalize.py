@@ -166,5 +166,5 @@ def test_fold_does_not_repair_ocr() -> None:
 
 
 def test_readable_repairs_words_and_keeps_capitals() -> None:
-    assert readable("Nghi quyét s6 57-NQ/TW ctia Pang ty") == "Nghi quyet so 57-NQ/TW cua Dang ty"
+    assert readable("Nghi quyét s6 57-NQ/TW ctia Pang uy") == "Nghi quyet so 57-NQ/TW cua Dang uy"
     assert readable("trén dia ban x3 Loc Tan") == "tren dia ban xa Loc Tan"
