@@ -165,8 +165,9 @@ def understand(question: str, docs: list[Document]) -> Query:
     plan_docs = find_plan_numbers(q, docs)
     agencies = find_agencies(q)
     loc_words = {w for d in docs for w in fold(d.meta.locality).split()}
+    plan_nums = {a or b for a, b in _PLAN_NO.findall(q)}
     terms = [w for w in words(q) if w not in STOP and w not in QUESTION_WORDS
-             and w not in loc_words and not _YEAR.fullmatch(w)]
+             and w not in loc_words and not _YEAR.fullmatch(w) and w not in plan_nums]
     return Query(
         text=question,
         search=q,

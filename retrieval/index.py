@@ -63,6 +63,16 @@ def plan_files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def pipeline_version() -> str:
+    """Fingerprint of the code that turns a file into segments and facts."""
+    import corpus
+
+    h = hashlib.sha256()
+    for f in sorted(Path(corpus.__file__).parent.glob("*.py")):
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 class Index:
     def __init__(self, settings: Settings, embedder: Embedder | None = None,
                  progress: Progress | None = None) -> None:
@@ -90,13 +100,20 @@ class Index:
 
     # ---- ingest --------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path], skip_errors: bool = False) -> list[IngestReport]:
-        """Add or replace plans; unchanged files are skipped. Reloads the search indexes."""
+        """Add or replace plans; unchanged files are skipped. Reloads the search indexes.
+
+        A new version of the reading code (normaliser, segmenter, …) re-reads every plan.
+        """
         reports: list[IngestReport] = []
+        version = pipeline_version()
+        self._force = self.store.get_state("pipeline") != version
         paths = list(paths)
         for p in self.progress(paths, len(paths), "Đọc kế hoạch"):
             reports.append(self._ingest_one(Path(p)))
             if reports[-1].status == "error" and not skip_errors:
                 log.warning("ingest failed: %s", reports[-1].message)
+        self.store.set_state("pipeline", version)
+        self._force = False
         self.reload()
         return reports
 
@@ -107,7 +124,7 @@ class Index:
         except OSError as exc:
             return IngestReport(str(path), "error", message=f"Không đọc được «{path.name}»: {exc}")
         old = self.store.document_by_path(resolved)
-        if old is not None and old.sha256 == data_hash:
+        if old is not None and old.sha256 == data_hash and not getattr(self, "_force", False):
             return IngestReport(str(path), "unchanged", old,
                                 message=f"«{path.name}» không đổi, giữ nguyên chỉ mục.")
         try:

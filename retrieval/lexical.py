@@ -18,7 +18,7 @@ import numpy as np
 from corpus.normalize import words
 
 STOP = frozenset(
-    ["va", "cua", "cac", "cho", "la", "voi", "trong", "tren", "de", "duoc", "den", "nhung", "mot", "nay", "do", "thi", "ma", "o", "tai", "theo", "ve", "khi", "nao", "ai", "gi", "bao", "nhieu", "the", "nhu", "sao", "co", "khong", "hay", "hoac", "cung", "da", "se", "dang", "phai", "can", "nhe", "a", "ha", "vay", "ra", "vao"]
+    ["va", "cua", "cac", "cho", "la", "voi", "trong", "tren", "de", "duoc", "den", "nhung", "mot", "nay", "do", "thi", "ma", "o", "tai", "theo", "ve", "khi", "nao", "ai", "gi", "nhieu", "the", "nhu", "sao", "co", "khong", "hay", "hoac", "cung", "da", "se", "phai", "nhe", "a", "ha", "vay", "ra", "vao"]
 )
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 
+import pytest
 from conftest import plan_path
 
 from corpus.pipeline import read_plan
@@ -87,9 +88,5 @@ def test_store_persists_across_connections(tmp_path, parsed) -> None:
 def test_corrupt_database_raises_store_error(tmp_path) -> None:
     bad = tmp_path / "plans.db"
     bad.write_bytes(b"this is not a sqlite database" * 100)
-    try:
+    with pytest.raises(StoreError, match="plans.db"):
         Store(bad)
-    except StoreError as exc:
-        assert "plans.db" in str(exc)
-    else:
-        raise AssertionError("StoreError expected")
