@@ -133,6 +133,11 @@ def _repair_token(tok: str, table: dict[str, str], groups: frozenset[str]) -> st
         fixed = _UD.sub(r"uo\1", core)  # "ud" never occurs in a Vietnamese syllable
     if fixed is None:
         return tok
+    for _ in range(3):  # "hd1" -> "hdi" -> "hoi": repeat until stable, so the form is idempotent
+        again = table.get(fixed)
+        if again is None or again == fixed:
+            break
+        fixed = again
     return tok.replace(core, fixed, 1)
 
 

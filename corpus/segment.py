@@ -134,7 +134,7 @@ class _Segmenter:
                 self._emit("text", blocks[i:end], ["Nơi nhận, người ký"])
                 i = end
                 continue
-            if _is_appendix_title(b.text) and i > len(blocks) * 0.3:
+            if (_is_appendix_title(b.text) or f.startswith("stt ")) and i > len(blocks) * 0.3:
                 appendix_at = i
                 break
             self._line(b, f)

@@ -70,10 +70,10 @@ def detect_intent(q: str) -> str:
 
 
 def when_kind(q: str) -> str:
-    if re.search(r"bao lau|dinh ky|may thang|ky nao|\blan\b|hang (nam|thang|quy)", q):
-        return "frequency"
     if re.search(r"ngay nao|truoc ngay|\bra ngay\b|ngay bao nhieu|ngay thang", q):
         return "date"
+    if re.search(r"bao lau|dinh ky|may thang|ky nao|\blan\b|hang (nam|thang|quy)", q):
+        return "frequency"
     if re.search(r"nam nao", q):
         return "year"
     return "deadline"

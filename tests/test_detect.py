@@ -77,11 +77,6 @@ def test_when_kind(question: str, kind: str) -> None:
     assert u.when_kind == kind
 
 
-@pytest.mark.xfail(
-    reason="when_kind checks frequency words first, so 'hằng năm' in 'Báo cáo hằng năm gửi "
-    "trước ngày nào?' makes a question asking for a date a 'frequency' question",
-    strict=True,
-)
 def test_when_kind_date_question_mentioning_yearly_report() -> None:
     assert when_kind(search_form("Báo cáo hằng năm gửi trước ngày nào?")) == "date"
 

@@ -73,9 +73,8 @@ def test_binh_tan_prose_steering_committee_clause(parsed) -> None:
 
 
 @pytest.mark.xfail(
-    reason="Bình Tân Phụ lục I (STT | Mục tiêu | 2025 … 2045) has no legible 'Phụ lục' title: "
-    "the segmenter stops the signature at the STT line but then treats the table as prose "
-    "under 'V. TỔ CHỨC THỰC HIỆN › 6. …', so no row keeps the table header",
+    reason="Bình Tân Phụ lục I is now cut into rows, but header cells that OCR put above "
+    "the STT line come out as rows without the table header",
     strict=True,
 )
 def test_binh_tan_appendix_one_rows_carry_table_header(parsed) -> None:
