@@ -7,6 +7,7 @@ new page.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Callable
@@ -79,10 +80,8 @@ def load_document(path: str | Path) -> LoadedDocument:
 def _import_optional_loaders() -> None:
     """DOCX/PDF loaders live in their own modules and register themselves on import."""
     for mod in ("corpus.loaders_docx", "corpus.loaders_pdf"):
-        try:
+        with contextlib.suppress(ImportError):
             __import__(mod)
-        except ImportError:
-            pass
 
 
 def decode_text(data: bytes, name: str = "") -> str:

@@ -77,7 +77,7 @@ _REPAIRS: dict[str, dict[str, str]] = {
         "din": "dan", "dtu": "dau",
         "nhin": "nhan", "trlen": "trien", "nghlen": "nghien",
         "phusng": "phuong", "phudng": "phuong", "phwong": "phuong", "beang": "dang",
-        "deang": "dang", "ceac": "cac", "doo": "do", "dbi": "doi", "hdi": "hoi", "hgi": "hoi",
+        "deang": "dang", "ceac": "cac", "doo": "do", "hdi": "hoi", "hgi": "hoi",
         "chir": "chu", "chix": "chu", "sir": "su", "str": "su", "seng": "song", "meem": "mem",
         "xtc": "xuc", "thuac": "thuoc", "seach": "sach", "khin": "khan", "vueng": "vuong",
         "vudng": "vuong", "vuéng": "vuong", "mic": "mac", "quyét": "quyet",
@@ -125,10 +125,10 @@ def _repair_token(tok: str, table: dict[str, str], groups: frozenset[str]) -> st
     if not core:
         return tok
     fixed = table.get(core)
-    if fixed is None and "digits" in groups and not _KEEP.match(core):
-        # a letter-initial token with digits inside: "d6i" -> "doi", "v6i" -> "voi"
-        if core[0].isalpha() and any(c.isdigit() for c in core) and core.isalnum():
-            fixed = core.translate(_DIGIT_TO_LETTER)
+    # a letter-initial token with digits inside: "d6i" -> "doi", "v6i" -> "voi"
+    if (fixed is None and "digits" in groups and not _KEEP.match(core) and core[0].isalpha()
+            and any(c.isdigit() for c in core) and core.isalnum()):
+        fixed = core.translate(_DIGIT_TO_LETTER)
     if fixed is None and "ud" in groups and "ud" in core and core.isalpha():
         fixed = _UD.sub(r"uo\1", core)  # "ud" never occurs in a Vietnamese syllable
     if fixed is None:

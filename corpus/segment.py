@@ -276,12 +276,9 @@ class _Segmenter:
             cells = [c.strip() for c in (b.cells or [b.text])]
             joined = " | ".join(c for c in cells if c)
             f = fold(joined)
-            if header is None or f.startswith("stt") or "chi tieu" in f[:40] and not any(
-                _VALUE.search(c) for c in cells
-            ):
-                if header is None or f.startswith("stt"):
-                    header = joined
-                    continue
+            if header is None or f.startswith("stt"):
+                header = joined  # the first row of a table, or a repeated header row
+                continue
             nonempty = [c for c in cells if c]
             if len(nonempty) <= 2 and _ROW_NUM.match(joined) and not _VALUE.search(joined):
                 group = _short(joined, 160)
@@ -323,7 +320,6 @@ def _split_regions(blocks: list[Block]) -> list[tuple[str, list[Block]]]:
     regions: list[tuple[str, list[Block]]] = []
     title, cur = "", []
     for b in blocks:
-        f = fold(b.text)
         if _is_appendix_title(b.text) and (not cur or len(cur) > 5):
             if cur:
                 regions.append((title, cur))
