@@ -28,7 +28,8 @@ def run_bots(which: str = "auto", data_dir: str | Path | None = None) -> int:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    install_redaction([settings.telegram_token, settings.zalo_token, settings.webhook_secret])
+    redact = install_redaction([settings.telegram_token, settings.zalo_token,
+                                settings.webhook_secret])
 
     want_tg = which in ("telegram", "auto") and bool(settings.telegram_token)
     want_zl = which in ("zalo", "auto") and bool(settings.zalo_token)
@@ -54,9 +55,15 @@ def run_bots(which: str = "auto", data_dir: str | Path | None = None) -> int:
     from intents import AnswerEngine
 
     log.info("opening the answer engine (data dir %s)", settings.data_dir)
-    engine = AnswerEngine.open(settings)
-    with contextlib.suppress(KeyboardInterrupt):
+    try:
+        engine = AnswerEngine.open(settings)
         asyncio.run(_serve(settings, engine, want_tg, want_zl))
+    except KeyboardInterrupt:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - one clear message, the traceback goes to the log
+        log.error("bots stopped", exc_info=True)
+        print(f"Lỗi: bot dừng ({type(exc).__name__}: {redact.redact(str(exc))})")
+        return 1
     return 0
 
 

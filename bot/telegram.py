@@ -211,9 +211,9 @@ class TelegramBot:
                                     self.store.user_hash("telegram", query.from_user.id))
             await query.answer("Cảm ơn bạn đã góp ý!")
             if query.message is not None:
-                await query.edit_message_reply_markup(self.keyboard(
-                    key, more=bool(data["more"]), full=bool(data["segment_ids"]),
-                    feedback=False))
+                rest = self.keyboard(key, more=bool(data["more"]),
+                                     full=bool(data["segment_ids"]), feedback=False)
+                await query.edit_message_reply_markup(rest if rest.inline_keyboard else None)
             return
         await query.answer()
         if action == "m":
@@ -345,13 +345,18 @@ def safe_filename(name: str) -> str:
 
 
 # ---- running ---------------------------------------------------------------------------------
-async def start_telegram(app: Application, settings, poll_timeout: float = 30) -> None:  # noqa: ANN001
+async def start_telegram(app: Application, settings, poll_timeout: float = 30,  # noqa: ANN001
+                         listen: str = "0.0.0.0") -> None:
+    """Initialize and start `app`: a webhook (path /telegram, secret header checked by
+    python-telegram-bot) when settings.webhook_url is set, long polling otherwise."""
     await app.initialize()
+    if app.post_init is not None:  # Application.run_* would call it; we drive the app ourselves
+        await app.post_init(app)
     await app.start()
     if settings.webhook_url:
         base = settings.webhook_url.rstrip("/")
         await app.updater.start_webhook(
-            listen="0.0.0.0", port=settings.webhook_port, url_path="telegram",
+            listen=listen, port=settings.webhook_port, url_path="telegram",
             webhook_url=f"{base}/telegram", allowed_updates=Update.ALL_TYPES,
             secret_token=webhook_secret(settings.webhook_secret) or secrets.token_hex(16))
         log.info("telegram: webhook on port %d, path /telegram", settings.webhook_port)
@@ -366,3 +371,5 @@ async def stop_telegram(app: Application) -> None:
     if app.running:
         await app.stop()
     await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)

