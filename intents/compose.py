@@ -175,7 +175,7 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
         if ctx:
             return vals[0].display, f"năm {ctx[-1]}"
         return " / ".join(v.display for v in vals[:5]), ""
-    best = X.nearest(vals, pos)
+    best = X.best_value(vals, body, query.terms)
     ctx = re.findall(r"20[2-5]\d", " ".join(seg.heading_path) + " " + body[:80])
     detail = f"năm {ctx[-1]}" if ctx else ""
     return best.display, detail

@@ -25,7 +25,8 @@ _TIMEX = [
     ("range", re.compile(r"\b(?:giai doan )?(20\d\d) ?- ?(20\d\d)\b")),
     ("year", re.compile(r"\b(?:trong |den |truoc |tu )?nam (20\d\d)(?: va nhung nam tiep theo)?\b")),
     ("recurring", re.compile(
-        r"\b(thuong xuyen|hang (?:nam|quy|thang|tuan)|moi nam|dinh ky[^.;:]{0,60}|"
+        r"\b(thuong xuyen|hang (?:nam|quy|thang|tuan)|moi nam|"
+        r"dinh ky(?: (?:\d+|ba|sau) thang| hang (?:nam|quy|thang))?|"
         r"(?:\d+|ba|sau) thang(?:, (?:\d+|ba|sau) thang)*(?:,? (?:va |hoac )?(?:1|mot) nam)?)")),
     ("condition", re.compile(r"\b(sau khi [^.;:]{4,70}|theo (?:tien do|du an|ke hoach) [^.;:]{3,60})")),
 ]
@@ -173,6 +174,21 @@ def nearest(items: list, positions: list[int], key=lambda x: x.start):
     if not positions:
         return items[0]
     return min(items, key=lambda it: min(abs(key(it) - p) for p in positions))
+
+
+def best_value(values: list, body: str, terms: list[str]):
+    """The value whose surroundings hold most of the question's words (nearest on ties)."""
+    if not values:
+        return None
+    tset = set(terms)
+
+    def score(v) -> tuple[int, int]:
+        window = set(words(body[max(0, v.start - 15): v.end + 70]))
+        pos = [m.start() for t in tset for m in re.finditer(rf"\b{re.escape(t)}\b", body)]
+        dist = min((abs(v.start - p) for p in pos), default=0)
+        return (len(tset & window), -dist)
+
+    return max(values, key=score)
 
 
 def quantity(search_text: str, noun_hint: str = "") -> str | None:
