@@ -98,7 +98,7 @@ def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, st
         best = X.nearest(found, pos)
         names = [best.name]
         for a in found:  # agencies listed together ("Cục …, Ban Cơ yếu Chính phủ")
-            if a is not best and 0 < a.start - best.end <= 3 or 0 < best.start - a.end <= 3:
+            if a is not best and (0 < a.start - best.end <= 3 or 0 < best.start - a.end <= 3):
                 names.append(a.name)
         return ", ".join(dict.fromkeys(names)), ""
     # duties under "Tổ chức thực hiện": the heading names the agency

@@ -21,7 +21,7 @@ import numpy as np
 
 from corpus.lexicon import syllables
 from corpus.models import Document, Fact, Segment
-from corpus.normalize import fold, nfc, readable, search_form, words
+from corpus.normalize import fold, nfc, search_form, words
 from intents import compose
 from intents.detect import understand
 from intents.models import Answer, Citation, Query
@@ -47,6 +47,8 @@ class AnswerEngine:
     def __init__(self, index: Index, settings: Settings) -> None:
         self.index = index
         self.settings = settings
+        self._years: list[frozenset[str]] = []
+        self._years_for: list[Segment] | None = None  # the segment list _years was built for
 
     @classmethod
     def open(cls, settings: Settings | None = None, embedder: Embedder | None = None,
@@ -165,14 +167,23 @@ class AnswerEngine:
         segs = self.index.segments
         boost = np.zeros(len(segs), dtype=np.float32)
         asked = {str(y) for y in query.years}
-        for i, s in enumerate(segs):
-            ctx = " ".join([*s.heading_path, s.group or ""])
-            years = set(re.findall(r"20[2-5]\d", ctx))
+        for i, (s, years) in enumerate(zip(segs, self._heading_years(), strict=True)):
             if years & asked:
                 boost[i] += 0.15
             elif years and s.kind != "row":
                 boost[i] -= 0.1
         return boost
+
+    def _heading_years(self) -> list[frozenset[str]]:
+        """Years in each segment's heading path and group row, computed once per index load
+        rather than with a regex over every segment on every question."""
+        segs = self.index.segments
+        if self._years_for is not segs:
+            self._years = [frozenset(re.findall(r"20[2-5]\d", " ".join([*s.heading_path,
+                                                                       s.group or ""])))
+                           for s in segs]
+            self._years_for = segs
+        return self._years
 
     def coverage(self, query: Query, seg: Segment) -> float:
         """Share of the question's key words (IDF-weighted) and word pairs the clause has.
@@ -241,9 +252,6 @@ class AnswerEngine:
     def related(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray,
                 k: int = 3) -> list[Segment]:
         return [h.segment for h in self.search(query, doc_ids, qvec, k=k)]
-
-    def readable_path(self, seg: Segment) -> str:
-        return " › ".join(readable(p) for p in seg.heading_path)
 
 
 def _context(seg: Segment) -> str:

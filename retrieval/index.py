@@ -84,6 +84,7 @@ class Index:
         self.documents: dict[str, Document] = {}
         self.segments: list[Segment] = []
         self.by_id: dict[str, Segment] = {}
+        self.position: dict[str, int] = {}  # segment id -> row in self.segments
         self.facts: list[Fact] = []
         self.bm25: BM25Index | None = None
         self.dense: DenseIndex | None = None
@@ -144,6 +145,7 @@ class Index:
         self.documents = {d.id: d for d in self.store.documents()}
         self.segments = self.store.segments()
         self.by_id = {s.id: s for s in self.segments}
+        self.position = {s.id: i for i, s in enumerate(self.segments)}
         self.facts = self.store.facts()
         self.bm25 = BM25Index([s.search for s in self.segments])
         self.dense = self._dense()

@@ -54,20 +54,12 @@ def score_arrays(index: Index, query: str, qvec: np.ndarray | None,
         k = n if n <= 20_000 else 1000
         rows, scores = index.dense.search(qvec, k)
         # rows are FAISS rows; map through the explicit id map to segment positions
-        pos = index_positions(index)
+        pos = index.position
         for r, s in zip(rows, scores, strict=True):
             p = pos.get(index.dense.ids[int(r)])
             if p is not None:
                 dense[p] = s
     return lex, dense
-
-
-def index_positions(index: Index) -> dict[str, int]:
-    cached = getattr(index, "_positions", None)
-    if cached is None or len(cached) != len(index.segments):
-        cached = {s.id: i for i, s in enumerate(index.segments)}
-        index._positions = cached  # type: ignore[attr-defined]
-    return cached
 
 
 def fuse(lex: np.ndarray, dense: np.ndarray, mask: np.ndarray, weight: float,
