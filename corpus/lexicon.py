@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from pathlib import Path
 
 from corpus.normalize import fold
@@ -24,6 +25,26 @@ def syllables() -> frozenset[str]:
                 out.update(fold(line).split())
             return frozenset(s for s in out if s.isalpha())
     return frozenset()
+
+
+@functools.cache
+def syllable_pairs() -> dict[tuple[str, str], int]:
+    """Adjacent folded syllables inside Viet74K words ('van', 'hoa') and how many entries
+    hold them, to tell a plausible split of run-together OCR text from an implausible one."""
+    try:
+        import underthesea
+    except ImportError:
+        return {}
+    root = Path(underthesea.__file__).parent
+    for rel in ("corpus/data/Viet74K.txt", "transformer/Viet74K.txt"):
+        path = root / rel
+        if path.exists():
+            out: Counter[tuple[str, str]] = Counter()
+            for line in path.read_text(encoding="utf-8").splitlines():
+                ws = fold(line).split()
+                out.update(zip(ws, ws[1:], strict=False))
+            return dict(out)
+    return {}
 
 
 def validity(text: str) -> float:

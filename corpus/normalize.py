@@ -90,6 +90,8 @@ _REPAIRS: dict[str, dict[str, str]] = {
 _KEEP = re.compile(r"^(\d+g|\d+d|qh\d+|\d+(?:[.,/\-]\d+)*%?|[ivxlc]+)$")
 _DIGIT_TO_LETTER = str.maketrans({"6": "o", "0": "o", "9": "o", "4": "a", "3": "a", "1": "i", "8": "o"})
 _TOKEN = re.compile(r"\S+")
+# a digit read for the first letter of a long run of letters: "1engudidancoso" (lệ người…)
+_DIGIT_LEAD = re.compile(r"^[0-9][a-z]{6,}$")
 _EDGE_PUNCT = re.compile(r"^[^\w%&]+|[^\w%&]+$")
 # "Đảng ủy", "Thành ủy", "Tỉnh ủy" come out as "Pang ty", "Thanh ty", "Tinh ay", "Bang uy".
 _UY_CONTEXT = re.compile(r"\b(dang|thanh|tinh) (?:ty|iy|ay|oty|uty|gy|giy|ly|ay)\b")
@@ -97,10 +99,11 @@ _BANG_UY = re.compile(r"\bbang (uy|bo)\b")
 _PHRASES = [(re.compile(r"\bchuyen men\b"), "chuyen mon"), (re.compile(r"\bthuc se\b"), "thuc so"),
             (re.compile(r"\bchung thu se\b"), "chung thu so"), (re.compile(r"\bky se\b"), "ky so"),
             (re.compile(r"\bphi song\b"), "phu song"), (re.compile(r"\bkhe khan\b"), "kho khan"),
-            (re.compile(r"\bquy me\b"), "quy mo"), (re.compile(r"\bt giup viec\b"), "to giup viec")]
+            (re.compile(r"\bquy me\b"), "quy mo"), (re.compile(r"\bt giup viec\b"), "to giup viec"),
+            (re.compile(r"\bme hinh\b"), "mo hinh")]
 _UD = re.compile(r"ud(ng|n|i|c|t)")
 
-ALL_GROUPS = tuple(_REPAIRS) + ("digits", "ud", "context")
+ALL_GROUPS = tuple(_REPAIRS) + ("digits", "ud", "context", "split")
 
 
 def nfc(text: str) -> str:
@@ -126,11 +129,21 @@ def _repair_token(tok: str, table: dict[str, str], groups: frozenset[str]) -> st
         return tok
     fixed = table.get(core)
     # a letter-initial token with digits inside: "d6i" -> "doi", "v6i" -> "voi"
-    if (fixed is None and "digits" in groups and not _KEEP.match(core) and core[0].isalpha()
+    if (fixed is None and "digits" in groups and not _KEEP.match(core)
+            and (core[0].isalpha() or _DIGIT_LEAD.match(core))
             and any(c.isdigit() for c in core) and core.isalnum()):
-        fixed = core.translate(_DIGIT_TO_LETTER)
-    if fixed is None and "ud" in groups and "ud" in core and core.isalpha():
-        fixed = _UD.sub(r"uo\1", core)  # "ud" never occurs in a Vietnamese syllable
+        lead = "l" if core[0] == "1" else ""  # "1ê" at a word start is "lệ", "là"
+        fixed = lead + core[len(lead):].translate(_DIGIT_TO_LETTER) if lead else \
+            core.translate(_DIGIT_TO_LETTER)
+    base = fixed or core
+    if "ud" in groups and "ud" in base and base.isalpha():
+        fixed = _UD.sub(r"uo\1", base)  # "ud" never occurs in a Vietnamese syllable
+    if "split" in groups:
+        parts = _split_merged(fixed or core)
+        if parts is not None:
+            # each piece gets the word repairs it would get as a token of its own
+            return tok.replace(core, " ".join(_repair_token(p, table, groups)
+                                              for p in parts.split()), 1)
     if fixed is None:
         return tok
     for _ in range(3):  # "hd1" -> "hdi" -> "hoi": repeat until stable, so the form is idempotent
@@ -139,6 +152,98 @@ def _repair_token(tok: str, table: dict[str, str], groups: frozenset[str]) -> st
             break
         fixed = again
     return tok.replace(core, fixed, 1)
+
+
+_VOWEL = re.compile(r"[aeiouy]")
+_MERGED_MIN = 8  # no Vietnamese syllable is this long ("nghieng" has 7 letters)
+
+
+def _is_syllable(piece: str, known: frozenset[str]) -> bool:
+    # the word list also holds abbreviations ("tp"): a syllable needs a vowel
+    return (piece in known and (len(piece) > 1 or piece in "aoyeu")
+            and _VOWEL.search(piece) is not None)
+
+
+def _split_merged(word: str) -> str | None:
+    """Syllables OCR ran together ("nguoidancoso" -> "nguoi dan co so"), or None.
+
+    Dynamic programming over the syllable list: fewest unknown letters, then most
+    adjacent pairs that are words of the lexicon ("van hoa", not "va nhoa"), then fewest
+    pieces. One short unknown piece is allowed only if one changed letter makes it a
+    word with its neighbour ("sic khoe" -> "suc khoe"); otherwise the token is kept.
+    """
+    if len(word) < _MERGED_MIN or not word.isalpha():
+        return None
+    from corpus.lexicon import syllable_pairs, syllables  # lazy: read on first use
+
+    known, pairs = syllables(), syllable_pairs()
+    if not known or word in known:
+        return None
+    pieces = _best_split(word, known, pairs)
+    if pieces is None or not 2 <= len(pieces) <= len(word) // 2:
+        return None
+    bad = [i for i, p in enumerate(pieces) if not _is_syllable(p, known)]
+    if len(bad) > 1:
+        return None
+    if bad:
+        fixed = _repair_piece(pieces, bad[0], known, pairs)
+        if fixed is None:
+            return None
+        pieces = fixed
+    if len(pieces) >= 3 and not _hits(pieces, pairs):
+        # no two pieces make a word: one OCR'd vowel may be why ("sic khoe" = "suc khoe")
+        pieces = next((r for i in range(len(pieces))
+                       if (r := _repair_piece(pieces, i, known, pairs)) is not None), None)
+        if pieces is None:
+            return None
+    return " ".join(pieces)
+
+
+def _hits(pieces: list[str], pairs: dict[tuple[str, str], int]) -> int:
+    return sum((a, b) in pairs for a, b in zip(pieces, pieces[1:], strict=False))
+
+
+def _best_split(word: str, known: frozenset[str],
+                pairs: dict[tuple[str, str], int]) -> list[str] | None:
+    n = len(word)
+    # states[i]: last piece -> (score, pieces); score = (unknown letters, -pairs, pieces)
+    states: list[dict[str, tuple[tuple[int, int, int], list[str]]]] = [{} for _ in range(n + 1)]
+    states[0][""] = ((0, 0, 0), [])
+    for i in range(n):
+        for last, ((unk, neg_hits, count), pieces) in states[i].items():
+            for j in range(i + 1, min(n, i + 7) + 1):
+                piece = word[i:j]
+                cost = 0 if _is_syllable(piece, known) else len(piece)
+                score = (unk + cost, neg_hits - ((last, piece) in pairs), count + 1)
+                cur = states[j].get(piece)
+                if cur is None or score < cur[0]:
+                    states[j][piece] = (score, [*pieces, piece])
+    if not states[n]:
+        return None
+    (unk, _, _), pieces = min(states[n].values(), key=lambda v: v[0])
+    return pieces if unk <= 3 else None
+
+
+def _repair_piece(pieces: list[str], i: int, known: frozenset[str],
+                  pairs: dict[tuple[str, str], int]) -> list[str] | None:
+    """The pieces with the unknown one (alone, or joined to the piece before it) changed
+    by one vowel into a syllable that makes a word with a neighbour (the commonest such
+    word: "suc khoe", not "sac khoe"); None if none does."""
+    best: tuple[int, list[str]] | None = None
+    options = [(i, i + 1)] + ([(i - 1, i + 1)] if i else [])
+    for a, b in options:
+        piece = "".join(pieces[a:b])
+        prev = pieces[a - 1] if a else None
+        nxt = pieces[b] if b < len(pieces) else None
+        for k in range(len(piece)):
+            for c in "aeiouy":
+                cand = piece[:k] + c + piece[k + 1:]
+                if cand == piece or not _is_syllable(cand, known):
+                    continue
+                n = pairs.get((prev, cand), 0) + pairs.get((cand, nxt), 0)  # type: ignore[arg-type]
+                if n and (best is None or n > best[0]):
+                    best = (n, [*pieces[:a], cand, *pieces[b:]])
+    return best[1] if best else None
 
 
 def _table(groups: frozenset[str]) -> dict[str, str]:
@@ -190,4 +295,22 @@ def readable(text: str) -> str:
             out.append(fixed)
         else:
             out.append(tok)
-    return " ".join(out)
+    return _phrases_keep_case(" ".join(out))
+
+
+_PHRASES_CI = [(re.compile(rx.pattern, re.IGNORECASE), rep) for rx, rep in _PHRASES]
+
+
+def _phrases_keep_case(text: str) -> str:
+    """The multi-word repairs of the search form, each word keeping its capital letter."""
+    def fix(rep: str):
+        def sub(m: re.Match) -> str:
+            old, new = m.group(0).split(), rep.split()
+            if len(old) != len(new):
+                return rep
+            return " ".join(n[0].upper() + n[1:] if o[:1].isupper() else n
+                            for o, n in zip(old, new, strict=True))
+        return sub
+    for rx, rep in _PHRASES_CI:
+        text = rx.sub(fix(rep), text)
+    return text

@@ -163,6 +163,8 @@ class _Segmenter:
         if _LONE_NUMBER.match(f):  # a printed page number
             return
         level, title = self._heading_level(b.text, f)
+        if level is None:
+            level = _style_level(b.style)
         if level is not None:
             self._close()
             if level <= 3:
@@ -266,11 +268,14 @@ class _Segmenter:
     def run_structured(self, blocks: list[Block]) -> list[Segment]:
         header: str | None = None
         group: str | None = None
-        for b in blocks:
+        i = 0
+        while i < len(blocks):
+            b = blocks[i]
+            i += 1
             if b.kind != "row":
                 if header is not None and b.text.strip():
                     header = None
-                self._line(b, fold(b.text))
+                i = self._structured_line(blocks, i - 1)
                 continue
             self._close()
             cells = [c.strip() for c in (b.cells or [b.text])]
@@ -286,6 +291,34 @@ class _Segmenter:
             self._emit("row", [b.model_copy(update={"text": joined})], path, header, group)
         self._close()
         return self.segments
+
+    def _structured_line(self, blocks: list[Block], i: int) -> int:
+        """One line of a DOCX/PDF plan: the signature block and appendix titles as in `run`,
+        anything else through `_line`. Returns the index of the next block to read."""
+        b = blocks[i]
+        f = fold(b.text)
+        if _SIGNATURE.match(f):
+            self._close()
+            end = self._signature_end(blocks, i)
+            end = next((j for j in range(i + 1, end) if blocks[j].kind == "row"), end)
+            self._emit("text", blocks[i:end], ["Nơi nhận, người ký"])
+            return end
+        if _is_appendix_title(b.text) and i > len(blocks) * 0.3:
+            self._close()
+            prev = next((x for x in reversed(blocks[:i]) if x.text.strip()), None)
+            if prev is None or not _is_appendix_title(prev.text):  # else: its subtitle
+                self.stack = [(0, f"Phụ lục: {_short(b.text.strip(), 70)}")]
+            self._emit("heading", [b], self._path())
+            self.after_blank = False
+            return i + 1
+        self._line(b, f)
+        return i + 1
+
+
+def _style_level(style: str | None) -> int | None:
+    """A DOCX heading style without a typed number: "Heading 1" opens level 1, …"""
+    m = re.match(r"^heading (\d)$", (style or "").lower())
+    return min(int(m.group(1)), 4) if m else None
 
 
 def _is_appendix_title(text: str) -> bool:
@@ -371,12 +404,8 @@ def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
             pending_blank = False
             continue
         if _ROW_NUM.match(text) and not _LONE_NUMBER.match(f):
-            # pull the centred first line of this row back from the previous row
-            carry: list[Block] = []
-            prev = cur[-1].text.strip() if cur else ""
-            if (not pending_blank and len(cur) >= 2 and prev[:1].isupper()
-                    and not _ROW_NUM.match(prev)):
-                carry = [cur.pop()]
+            carry = _trailing_carry(cur) if pending_blank else _centred_carry(cur)
+            del cur[len(cur) - len(carry):]
             close()
             cur = [*carry, b]
         elif pending_blank and cur and _DEADLINE_CELL.match(fold(cur[-1].text)):
@@ -392,6 +421,44 @@ def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
             close()
     close()
     return out
+
+
+_AGENCY_LINE = re.compile(r"^(phong|van phong|ubnd|uy ban|cong an|trung tam|so |dang uy|ban )")
+
+
+def _trailing_carry(cur: list[Block]) -> list[Block]:
+    """Rows separated by blank lines: a capitalised line closing the previous row's block,
+    after its number line, is the first line of the next indicator ("Tỷ lệ …")."""
+    num = next((i for i, b in enumerate(cur) if _ROW_NUM.match(b.text.strip())), None)
+    if num is None or len(cur) - 1 <= num:
+        return []
+    last = cur[-1].text.strip()
+    if last[:1].isupper() and not _ROW_NUM.match(last) and not _AGENCY_LINE.match(search_form(last)):
+        return [cur[-1]]
+    return []
+
+
+def _centred_carry(cur: list[Block]) -> list[Block]:
+    """The lines at the end of the current row that belong to the next one.
+
+    OCR centres multi-line cells on the row number: a row with k lines above its number
+    line has about k lines below it, and what follows is the top half of the next row.
+    A carried part must start a cell, i.e. with a capital letter.
+    """
+    num = next((i for i, b in enumerate(cur) if _ROW_NUM.match(b.text.strip())), None)
+    if num is None or len(cur) < 2:
+        return []
+    post = cur[num + 1:]
+    if num >= 1 and len(post) > num:
+        for cut in (num, num + 1, num - 1):
+            if 0 < cut < len(post) or (cut == 0 and num == 1):
+                first = post[cut].text.strip() if cut < len(post) else ""
+                if first[:1].isupper() and not _ROW_NUM.match(first):
+                    return post[cut:]
+    prev = cur[-1].text.strip()
+    if post and prev[:1].isupper() and not _ROW_NUM.match(prev):
+        return [cur[-1]]
+    return []
 
 
 def _row_kind(blocks: list[Block]) -> str:

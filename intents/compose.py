@@ -141,7 +141,8 @@ def _when(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, s
             inside = [t for t in tx if t.start >= field.end()]
             if inside:
                 return inside[0].display, "thời hạn"
-        cands = [t for t in tx if t.kind != "range"] or tx
+        cands = [t for t in tx if t.kind != "range" and _is_deadline(t, seg, body)] or \
+            [t for t in tx if t.kind == "range"]
     if not cands:
         return None
     best = X.nearest(cands, pos)
@@ -156,8 +157,30 @@ def _when(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, s
     return best.display, ""
 
 
+_DEADLINE_VERB = re.compile(r"(thuc hien|trien khai|thoi gian|hoan thanh|tien hanh|duy tri)\W*$")
+
+
+def _is_deadline(t: X.Timex, seg: Segment, body: str) -> bool:
+    """'thường xuyên' in prose is usually an adjective ("phong trào … thường xuyên, liên tục");
+    it answers "when" in a table's deadline cell or after a verb of doing."""
+    if t.text != "thuong xuyen" or seg.kind == "row":
+        return True
+    return bool(_DEADLINE_VERB.search(body[max(0, t.start - 30):t.start]))
+
+
 def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
     vals = X.find_values(body, table_row=seg.kind == "row")
+    count_asked = (re.search(r"\bbao nhieu (?!phan tram)[a-z]", query.search)
+                   and not re.search(r"\bty le\b|phan tram|%", query.search))
+    if count_asked and vals and all(v.display.endswith("%") for v in vals):
+        # "bao nhiêu doanh nghiệp" asks for a count; a percentage answers another question
+        vals = []
+        if seg.kind != "row":
+            return None
+    if not vals and seg.kind == "row" and _header_years(seg, 0):
+        vals = X.row_numbers(body, rate=bool(re.search(r"\b[tl][yi] le\b", body)))
+        if count_asked and vals and all(v.display.endswith("%") for v in vals):
+            return None
     if not vals:
         # qualitative targets ("phủ sóng 5G toàn xã") answer "như thế nào", not "bao nhiêu"
         if re.search(r"bao nhieu|%|phan tram|ty le", query.search):
@@ -186,8 +209,11 @@ def _header_years(seg: Segment, n_values: int) -> list[int]:
     header = seg.table_header or ""
     years = [int(y) for y in re.findall(r"\b(20[2-5]\d)\b", header)]
     years = list(dict.fromkeys(years))
-    if len(years) == n_values:
+    if len(years) == n_values or (years and n_values == 0):
         return years
+    if len(years) >= 3 and n_values == len(years) - 1:
+        # the first year's cell left empty (a target already reached, or not yet set)
+        return years[1:]
     if len(years) >= 2 and n_values > len(years):
         step = (years[-1] - years[0]) / (n_values - 1)
         if step > 0 and step == int(step):

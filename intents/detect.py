@@ -157,6 +157,23 @@ def expand(q: str) -> str:
     return out
 
 
+_QUOTED = re.compile(r"[\"'“”‘’«»]([^\"'“”‘’«»]{3,80})[\"'“”‘’«»]")
+
+
+def quoted(q: str) -> list[str]:
+    """Names the user put in quotes ("Bảng điều hành số"), two words or more."""
+    return [" ".join(words(m)) for m in _QUOTED.findall(q) if len(words(m)) >= 2]
+
+
+_ASKED = re.compile(r"(?:nhung|cac|mot|la)?\s*([a-z]+(?: [a-z]+)?) (?:nao|gi)\b")
+
+
+def _asked_type(q: str) -> set[str]:
+    """The noun a question asks for ("những lĩnh vực nào" -> lĩnh vực): the plan lists the
+    answers without repeating that word, so it must not count as missing evidence."""
+    return {w for m in _ASKED.finditer(q) for w in m.group(1).split()}
+
+
 def understand(question: str, docs: list[Document]) -> Query:
     q = expand(search_form(question))
     intent = detect_intent(q)
@@ -166,8 +183,11 @@ def understand(question: str, docs: list[Document]) -> Query:
     agencies = find_agencies(q)
     loc_words = {w for d in docs for w in fold(d.meta.locality).split()}
     plan_nums = {a or b for a, b in _PLAN_NO.findall(q)}
+    asked = _asked_type(q)
     terms = [w for w in words(q) if w not in STOP and w not in QUESTION_WORDS
              and w not in loc_words and not _YEAR.fullmatch(w) and w not in plan_nums]
+    if len([w for w in terms if w not in asked]) >= 2:
+        terms = [w for w in terms if w not in asked]
     return Query(
         text=question,
         search=q,
@@ -180,4 +200,5 @@ def understand(question: str, docs: list[Document]) -> Query:
         agency=agencies[0].name if agencies else "",
         terms=terms,
         alts=alternatives(q),
+        phrases=quoted(q),
     )

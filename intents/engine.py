@@ -214,11 +214,14 @@ class AnswerEngine:
         qwords = words(query.search)
         qpairs = list(dict.fromkeys((a, b) for a, b in zip(qwords, qwords[1:], strict=False)
                                     if a in query.terms and b in query.terms))
-        if not qpairs:
-            return uni
         hit = sum(1 for a, b in qpairs if any((x, y) in pairs for x in forms(a) for y in forms(b))
                   or (has(a) and has(b) and _near(seg_words, forms(a), forms(b))))
-        return 0.6 * uni + 0.4 * hit / len(qpairs)
+        cov = 0.6 * uni + 0.4 * hit / len(qpairs) if qpairs else uni
+        # a name the user quoted, found word for word, is strong evidence on its own
+        joined = " ".join(seg_words)
+        if any(f" {p} " in f" {joined} " for p in query.phrases):
+            cov = min(1.0, cov + 0.15)
+        return cov
 
     def _best(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray) -> Evidence | None:
         if query.role == "ky":

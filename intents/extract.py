@@ -132,6 +132,32 @@ def find_values(search_text: str, table_row: bool = False) -> list[Value]:
     return out
 
 
+_CELL_NUM = re.compile(r"(?<![\w/.,%])(?P<cmp>[<>≥≤]=?\s*)?(?P<num>\d{1,5}(?:[.,]\d+)?)(?![\w/%.])")
+_CELL_GAP = re.compile(r"^[\s|,;:]*$")
+
+
+def row_numbers(search_text: str, rate: bool) -> list[Value]:
+    """Bare numbers in the year columns of a target-table row ("| 100 | 100 | >30 |"): the
+    longest run of number-only cells after the row's text. `rate`: the indicator is a
+    "tỷ lệ", so the numbers are percentages."""
+    first_word = re.search(r"[a-z]{2,}", search_text)
+    if not first_word:
+        return []
+    runs: list[list[re.Match]] = []
+    for m in _CELL_NUM.finditer(search_text, first_word.end()):
+        if runs and _CELL_GAP.match(search_text[runs[-1][-1].end():m.start()]):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    run = max(runs, key=len, default=[])
+    if len(run) < 2:
+        return []
+    unit = "%" if rate else ""
+    return [Value(m.group(0), m.group("num"), m.start(), m.end(),
+                  f"{(m.group('cmp') or '').strip().replace('>=', '≥')}{m.group('num')}{unit}")
+            for m in run]
+
+
 # ---- agencies by role --------------------------------------------------------------------
 _LEAD_FIELD = re.compile(r"(co quan |don vi )?chu tri\s*:\s*")
 _SUPPORT_FIELD = re.compile(r"(co quan |don vi )?phoi hop\s*:\s*")

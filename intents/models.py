@@ -56,3 +56,4 @@ class Query(BaseModel):
     agency: str = ""  # canonical agency named in the question
     terms: list[str] = Field(default_factory=list)  # content words (search form)
     alts: dict[str, list[str]] = Field(default_factory=dict)  # term -> words that may stand for it
+    phrases: list[str] = Field(default_factory=list)  # quoted names, search form

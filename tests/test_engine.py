@@ -153,3 +153,30 @@ def test_sentence_transformers_loader_with_packaged_model() -> None:
     q = emb.embed_query("chuyển đổi số")
     assert m.shape == (2, emb.dim) and q.shape == (emb.dim,)
     assert float(m[0] @ q) > float(m[1] @ q)
+
+
+def test_deadline_from_a_centred_task_row(engine) -> None:
+    a = engine.ask("tran lieu ke hoach dao tao boi duong can bo ve chuyen doi so han khi nao")
+    assert a.found and a.intent == "when"
+    assert a.headline.startswith("tháng 9/2025")
+
+
+def test_target_read_from_bare_year_columns(engine) -> None:
+    """Bình Tân V.15: '| 100 | 100 | 100 | 100 |' under 2025…2045, first cell empty."""
+    a = engine.ask("Mục tiêu năm 2030 về người dân có sổ sức khỏe điện tử ở xã Bình Tân?")
+    assert a.found
+    assert a.headline.startswith("100% (2030)")
+
+
+def test_count_question_is_not_answered_by_a_percentage(engine) -> None:
+    a = engine.ask("Phường Trần Liễu đặt chỉ tiêu có bao nhiêu doanh nghiệp khoa học và công "
+                   "nghệ trên địa bàn đến năm 2030?")
+    assert not a.found
+
+
+def test_quoted_name_counts_as_evidence(engine) -> None:
+    a = engine.ask("“Bảng điều hành số” cấp xã được quy hoạch theo mô hình tích hợp những "
+                   "lĩnh vực nào?")
+    assert a.found
+    assert "hanh chinh" in (a.headline + a.answer).lower()
+    assert any("An Hảo" in c.document for c in a.citations)

@@ -168,3 +168,24 @@ def test_fold_does_not_repair_ocr() -> None:
 def test_readable_repairs_words_and_keeps_capitals() -> None:
     assert readable("Nghi quyét s6 57-NQ/TW ctia Pang uy") == "Nghi quyet so 57-NQ/TW cua Dang uy"
     assert readable("trén dia ban x3 Loc Tan") == "tren dia ban xa Loc Tan"
+
+
+@pytest.mark.parametrize(("ocr", "expected"), [
+    ("1¢ngudidancoso", "le nguoi dan co so"),   # digit for 'l', 'ud' for 'uo', run together
+    ("sickhoedien", "suc khoe dien"),           # one vowel wrong: the common word wins
+    ("phongvanhoa", "phong van hoa"),           # 'van hoa', not 'va nhoa'
+    ("conganxa", "cong an xa"),
+    ("trienkhai", "trien khai"),
+])
+def test_run_together_syllables_are_split(ocr: str, expected: str) -> None:
+    assert search_form(ocr) == expected
+    assert search_form(expected) == expected
+
+
+@pytest.mark.parametrize("word", ["internet", "technology", "smartphone", "nghieng"])
+def test_foreign_and_long_words_are_not_split(word: str) -> None:
+    assert search_form(word) == word
+
+
+def test_readable_applies_phrase_repairs_with_capitals() -> None:
+    assert readable("Thanh lap T Gitp viéc Ban Chi dao") == "Thanh lap To Giup viec Ban Chi dao"

@@ -145,3 +145,24 @@ def test_segments_keep_original_text(parsed, key: str) -> None:
     for s in parsed[key].segments:
         first = s.text.split("\n")[0]
         assert first == lines[s.line_start - 1].strip()
+
+
+def test_centred_rows_take_back_their_top_lines(parsed) -> None:
+    """Trần Liễu Phụ lục 3, task 6: two lines above the number line and two below."""
+    segs = parsed["tran_lieu"].segments
+    rows = [s for s in segs if s.kind == "row"
+            and "ke hoach to chuc thuc hien chuong trinh dao tao" in s.search]
+    assert len(rows) == 1
+    row = rows[0]
+    assert "thang 9/2025" in row.search
+    assert "phat dong phong trao hoc" not in row.search  # task 5 stays in its own row
+
+
+def test_blank_separated_rows_take_their_indicator_line(parsed) -> None:
+    """Bình Tân Phụ lục I, V.6: 'Tỷ lệ dịch vụ công trực tuyến toàn' closes the block above
+    the blank line but names the indicator of row 6."""
+    segs = parsed["binh_tan"].segments
+    row = _only(segs, "truc tuyen toan 6 | trinh")
+    assert row.kind == "row"
+    assert "90%" in row.search
+    assert "tthc duoc so hoa" not in row.search
