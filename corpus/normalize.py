@@ -81,7 +81,8 @@ _REPAIRS: dict[str, dict[str, str]] = {
         "chir": "chu", "chix": "chu", "sir": "su", "str": "su", "seng": "song", "meem": "mem",
         "xtc": "xuc", "thuac": "thuoc", "seach": "sach", "khin": "khan", "vueng": "vuong",
         "vudng": "vuong", "vuéng": "vuong", "mic": "mac", "quyét": "quyet",
-        "gitp": "giup", "gidp": "giup", "gilp": "giup",
+        "gitp": "giup", "gidp": "giup", "gilp": "giup", "sira": "sua", "stra": "sua",
+        "bg": "bo",
         "wu": "uu", "wng": "ung", "lwe": "luc", "lwc": "luc", "lue": "luc", "twdng": "tuong",
     },
 }
@@ -100,7 +101,7 @@ _PHRASES = [(re.compile(r"\bchuyen men\b"), "chuyen mon"), (re.compile(r"\bthuc 
             (re.compile(r"\bchung thu se\b"), "chung thu so"), (re.compile(r"\bky se\b"), "ky so"),
             (re.compile(r"\bphi song\b"), "phu song"), (re.compile(r"\bkhe khan\b"), "kho khan"),
             (re.compile(r"\bquy me\b"), "quy mo"), (re.compile(r"\bt giup viec\b"), "to giup viec"),
-            (re.compile(r"\bme hinh\b"), "mo hinh")]
+            (re.compile(r"\bme hinh\b"), "mo hinh"), (re.compile(r"\bcan b\b"), "can bo")]
 _UD = re.compile(r"ud(ng|n|i|c|t)")
 
 ALL_GROUPS = tuple(_REPAIRS) + ("digits", "ud", "context", "split")

@@ -83,6 +83,10 @@ def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, st
     if query.role == "ky":
         name = _signer(seg)
         return (name, "ký kế hoạch") if name else None
+    if query.role == "de_nghi":
+        # "đề nghị Cục …, Ban Cơ yếu Chính phủ cấp …": the agencies the request goes to
+        asked = _agencies_after_cue(body, r"\bde nghi\b")
+        return (", ".join(asked), "được đề nghị") if asked else None
     if query.role == "phoi_hop":
         sup = X.agencies_after(body, X._SUPPORT_FIELD)
         if sup:
@@ -107,6 +111,19 @@ def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, st
         if heads:
             return heads[0].name, ""
     return None
+
+
+def _agencies_after_cue(body: str, cue: str) -> list[str]:
+    """Agencies named right after a cue word, with those listed together after them."""
+    found = find_agencies(body)
+    names: list[str] = []
+    for m in re.finditer(cue, body):
+        end = m.end()
+        for a in found:
+            if 0 <= a.start - end <= 4:
+                names.append(a.name)
+                end = a.end
+    return list(dict.fromkeys(names))
 
 
 def _signer(seg: Segment) -> str | None:

@@ -39,6 +39,7 @@ _ROLE = [
     ("ky", re.compile(r"\b(ai|nguoi nao) ky\b|\bky ke hoach|\bnguoi ky\b")),
     ("phoi_hop", re.compile(r"\bphoi hop\b")),
     ("theo_doi", re.compile(r"theo doi|danh gia|tong hop")),
+    ("de_nghi", re.compile(r"\bde nghi\b")),
     ("chu_tri", re.compile(r"chu tri|phu trach|\blo\b|giao cho|\bai\b.*(trien khai|thuc hien|"
                            r"xay dung)")),
 ]
@@ -125,7 +126,7 @@ def find_plan_numbers(q: str, docs: Iterable[Document]) -> list[str]:
 
 
 # Abbreviations and casual words people type, and what the plans write instead.
-_EXPAND = [(re.compile(rf"\b{a}\b"), b) for a, b in (
+_EXPAND = [(re.compile(rf"(?<![/-])\b{a}\b(?![/-])"), b) for a, b in (
     ("tmdt", "thuong mai dien tu"), ("khcn", "khoa hoc cong nghe"),
     ("kh-cn", "khoa hoc cong nghe"), ("kh&cn", "khoa hoc cong nghe"),
     ("cds", "chuyen doi so"), ("dmst", "doi moi sang tao"), ("cntt", "cong nghe thong tin"),
@@ -168,10 +169,14 @@ def quoted(q: str) -> list[str]:
 _ASKED = re.compile(r"(?:nhung|cac|mot|la)?\s*([a-z]+(?: [a-z]+)?) (?:nao|gi)\b")
 
 
+_COUNT_UNIT = re.compile(r"\b(?:bao nhieu|may) (nguoi|thanh vien|ca nhan|hoc vien|lan|don vi)\b")
+
+
 def _asked_type(q: str) -> set[str]:
-    """The noun a question asks for ("những lĩnh vực nào" -> lĩnh vực): the plan lists the
-    answers without repeating that word, so it must not count as missing evidence."""
-    return {w for m in _ASKED.finditer(q) for w in m.group(1).split()}
+    """The noun a question asks for ("những lĩnh vực nào" -> lĩnh vực, "mấy người" ->
+    người): the plan gives the answer without that word, so it is no missing evidence."""
+    out = {w for m in _ASKED.finditer(q) for w in m.group(1).split()}
+    return out | {w for m in _COUNT_UNIT.finditer(q) for w in m.group(1).split()}
 
 
 def understand(question: str, docs: list[Document]) -> Query:

@@ -278,4 +278,4 @@ def _near(seq: list[str], a: set[str], b: set[str], gap: int = 2) -> bool:
 
 def _role_words(query: Query) -> list[str]:
     return {"chu_tri": ["chu", "tri"], "phoi_hop": ["phoi", "hop"],
-            "theo_doi": ["theo", "doi"]}.get(query.role, [])
+            "theo_doi": ["theo", "doi"], "de_nghi": ["de", "nghi"]}.get(query.role, [])

@@ -134,3 +134,12 @@ def test_find_localities(documents, question: str, names: tuple[str, ...]) -> No
                                       "loc"])
 def test_find_localities_no_false_hits(documents, question: str) -> None:
     assert find_localities(search_form(question), documents) == []
+
+
+def test_role_de_nghi_and_codes_kept() -> None:
+    from intents.detect import understand
+
+    q = understand("nghi quyet 71/nq-cp ra ngay nao", [])
+    assert "71" in q.terms and "cp" in q.terms
+    assert understand("xa de nghi co quan nao cap chu ky so", []).role == "de_nghi"
+    assert "nguoi" not in understand("hoc lop boi duong may nguoi", []).terms

@@ -180,3 +180,21 @@ def test_quoted_name_counts_as_evidence(engine) -> None:
     assert a.found
     assert "hanh chinh" in (a.headline + a.answer).lower()
     assert any("An Hảo" in c.document for c in a.citations)
+
+
+def test_who_was_asked_names_the_agencies_after_de_nghi(engine) -> None:
+    a = engine.ask("phong tho de nghi co quan nao cap chu ky so chuyen dung")
+    assert a.found
+    assert "Ban Cơ yếu Chính phủ" in a.headline
+    assert "Cục Chứng thực số" in a.headline
+
+
+def test_count_unit_is_not_missing_evidence(engine) -> None:
+    a = engine.ask("phong tho can bo hoc lop boi duong chuyen doi so voi don vi nao, may nguoi")
+    assert a.found
+    assert "Trung tâm Công nghệ thông tin" in a.headline and "50" in a.headline
+
+
+def test_document_code_in_question_is_searched(engine) -> None:
+    a = engine.ask("nghi quyet 71/nq-cp sua chuong trinh hanh dong nq57 ra ngay nao")
+    assert a.found and a.headline.startswith("1/4/2025")
