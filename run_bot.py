@@ -83,8 +83,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     bad = 0
     for r in reports:
         if args.json:
-            print(json.dumps({"path": r.path, "status": r.status, "segments": r.segments,
-                              "facts": r.facts, "message": r.message,
+            print(json.dumps({"path": r.path, "status": r.status, "format": r.format,
+                              "pages": r.pages, "page_estimated": bool(
+                                  r.document and r.document.page_estimated),
+                              "segments": r.segments, "facts": r.facts,
+                              "warnings": r.warnings, "seconds": round(r.seconds, 2),
+                              "message": r.message,
                               "plan": r.document.meta.number if r.document else None,
                               "locality": r.document.meta.locality if r.document else None},
                              ensure_ascii=False))
@@ -92,8 +96,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"✗ {r.message}")
         else:
             d = r.document
-            print(f"✓ {Path(r.path).name}: {d.label() if d else ''} — {r.status}, "
-                  f"{r.segments} đoạn, {r.facts} dữ kiện")
+            print(f"✓ {Path(r.path).name}: {d.label() if d else ''} — {r.status}, {r.format}, "
+                  f"{r.pages} trang, {r.segments} đoạn, {r.facts} dữ kiện")
+            for w in r.warnings:
+                print(f"  ! {w}")
         bad += r.status == "error"
     return 1 if bad else 0
 

@@ -77,9 +77,18 @@ def load_document(path: str | Path) -> LoadedDocument:
     return doc
 
 
+def legacy_to_unicode(text: str) -> str:
+    """TCVN3/VNI text as Unicode (corpus.legacy), when that module is present."""
+    try:
+        from corpus.legacy import to_unicode
+    except ImportError:
+        return text
+    return to_unicode(text)
+
+
 def _import_optional_loaders() -> None:
-    """DOCX/PDF loaders live in their own modules and register themselves on import."""
-    for mod in ("corpus.loaders_docx", "corpus.loaders_pdf"):
+    """DOCX/PDF/image loaders live in their own modules and register themselves on import."""
+    for mod in ("corpus.loaders_docx", "corpus.loaders_pdf", "corpus.ocr"):
         with contextlib.suppress(ImportError):
             __import__(mod)
 
@@ -108,13 +117,9 @@ _PAGE_START = re.compile(r"^ \S")
 
 @register(".txt", ".text", ".md")
 def load_text(path: Path, data: bytes) -> LoadedDocument:
-    text = nfc(decode_text(data, path.name))
-    try:
-        from corpus.legacy import to_unicode  # TCVN3/VNI conversion, when present
-    except ImportError:
-        pass
-    else:
-        text = to_unicode(text)
+    # TCVN3/VNI are converted before NFC: composing first would merge the combining marks
+    # Windows-1258 decoding makes of some legacy bytes with the letter before them
+    text = nfc(legacy_to_unicode(decode_text(data, path.name)))
     blocks: list[Block] = []
     page = 1
     for i, raw in enumerate(text.splitlines(), start=1):

@@ -303,7 +303,8 @@ class _Segmenter:
             end = next((j for j in range(i + 1, end) if blocks[j].kind == "row"), end)
             self._emit("text", blocks[i:end], ["Nơi nhận, người ký"])
             return end
-        if _is_appendix_title(b.text) and i > len(blocks) * 0.3:
+        starts_paragraph = i == 0 or not blocks[i - 1].text.strip() or blocks[i - 1].kind == "row"
+        if _is_appendix_title(b.text) and i > len(blocks) * 0.3 and starts_paragraph:
             self._close()
             prev = next((x for x in reversed(blocks[:i]) if x.text.strip()), None)
             if prev is None or not _is_appendix_title(prev.text):  # else: its subtitle
@@ -403,7 +404,7 @@ def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
             out.append(("header", [b]))
             pending_blank = False
             continue
-        if _ROW_NUM.match(text) and not _LONE_NUMBER.match(f):
+        if _row_start(text) and not _LONE_NUMBER.match(f):
             carry = _trailing_carry(cur) if pending_blank else _centred_carry(cur)
             del cur[len(cur) - len(carry):]
             close()
@@ -423,13 +424,14 @@ def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
     return out
 
 
-_AGENCY_LINE = re.compile(r"^(phong|van phong|ubnd|uy ban|cong an|trung tam|so |dang uy|ban )")
+_AGENCY_LINE = re.compile(r"^(phong|van phong|ubnd|uy ban|cong an|trung tam|so |dang uy|ban |"
+                          r"cac (co quan|phong|don vi))")
 
 
 def _trailing_carry(cur: list[Block]) -> list[Block]:
     """Rows separated by blank lines: a capitalised line closing the previous row's block,
     after its number line, is the first line of the next indicator ("Tỷ lệ …")."""
-    num = next((i for i, b in enumerate(cur) if _ROW_NUM.match(b.text.strip())), None)
+    num = next((i for i, b in enumerate(cur) if _row_start(b.text.strip())), None)
     if num is None or len(cur) - 1 <= num:
         return []
     last = cur[-1].text.strip()
@@ -445,7 +447,7 @@ def _centred_carry(cur: list[Block]) -> list[Block]:
     line has about k lines below it, and what follows is the top half of the next row.
     A carried part must start a cell, i.e. with a capital letter.
     """
-    num = next((i for i, b in enumerate(cur) if _ROW_NUM.match(b.text.strip())), None)
+    num = next((i for i, b in enumerate(cur) if _row_start(b.text.strip())), None)
     if num is None or len(cur) < 2:
         return []
     post = cur[num + 1:]
@@ -455,15 +457,35 @@ def _centred_carry(cur: list[Block]) -> list[Block]:
                 first = post[cut].text.strip() if cut < len(post) else ""
                 if first[:1].isupper() and not _ROW_NUM.match(first):
                     return post[cut:]
+    if num == 0:
+        # no lines above the number: the next row's top half starts at the last
+        # capitalised line below it that is not an agency cell
+        for k in range(len(post) - 1, -1, -1):
+            line = post[k].text.strip()
+            if (line[:1].isupper() and not _ROW_NUM.match(line)
+                    and not _AGENCY_LINE.match(search_form(line))):
+                return post[k:]
+        return []
     prev = cur[-1].text.strip()
     if post and prev[:1].isupper() and not _ROW_NUM.match(prev):
         return [cur[-1]]
     return []
 
 
+def _row_start(text: str) -> bool:
+    """A numbered row line; a Roman numeral needs real words after it ("X X P X =X O/" is
+    OCR noise, "V | Phát triển chuyển đổi số" a group row)."""
+    m = _ROW_NUM.match(text)
+    if not m:
+        return False
+    if m.group(1)[0] in "IVX" and len(re.findall(r"[A-Za-z]{3,}", m.group(2))) < 2:
+        return False
+    return True
+
+
 def _row_kind(blocks: list[Block]) -> str:
     text = " ".join(b.text for b in blocks).strip()
     m = re.match(r"^([IVX]{1,4}|I[l1]{1,2})\s*[|.]?\s+(\S.*)$", text)
-    if m and len(blocks) <= 2 and not _VALUE.search(text):
+    if m and len(blocks) <= 2 and not _VALUE.search(text) and _row_start(text):
         return "group"
     return "row"

@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +44,16 @@ class IngestReport:
     segments: int = 0
     facts: int = 0
     message: str = ""
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def format(self) -> str:
+        return self.document.format if self.document else ""
+
+    @property
+    def pages(self) -> int:
+        return self.document.pages if self.document else 0
 
 
 def _no_progress(it: Iterable, total: int, desc: str) -> Iterable:
@@ -128,13 +139,23 @@ class Index:
         if old is not None and old.sha256 == data_hash and not getattr(self, "_force", False):
             return IngestReport(str(path), "unchanged", old,
                                 message=f"«{path.name}» không đổi, giữ nguyên chỉ mục.")
+        started = time.perf_counter()
         try:
             plan: ParsedPlan = read_plan(path)
         except LoadError as exc:
             return IngestReport(str(path), "error", message=str(exc))
-        self.store.replace_document(plan.document, plan.segments, plan.facts)
+        except Exception as exc:  # one unreadable plan never stops the others
+            log.exception("reading %s failed", path)
+            return IngestReport(str(path), "error", message=(
+                f"Không phân tích được tệp «{path.name}»: {type(exc).__name__}: {exc}"))
+        try:  # one transaction: the old version stays whole if this fails
+            self.store.replace_document(plan.document, plan.segments, plan.facts)
+        except sqlite3.DatabaseError as exc:
+            return IngestReport(str(path), "error", message=(
+                f"Không ghi được «{path.name}» vào chỉ mục: {exc}; bản cũ được giữ nguyên."))
         return IngestReport(str(path), "updated" if old else "added", plan.document,
-                            len(plan.segments), len(plan.facts))
+                            len(plan.segments), len(plan.facts), warnings=plan.warnings,
+                            seconds=time.perf_counter() - started)
 
     def remove(self, doc_id: str) -> None:
         self.store.delete_document(doc_id)
