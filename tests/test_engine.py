@@ -198,3 +198,9 @@ def test_count_unit_is_not_missing_evidence(engine) -> None:
 def test_document_code_in_question_is_searched(engine) -> None:
     a = engine.ask("nghi quyet 71/nq-cp sua chuong trinh hanh dong nq57 ra ngay nao")
     assert a.found and a.headline.startswith("1/4/2025")
+
+
+def test_who_from_a_task_row_under_ocr_noise(engine) -> None:
+    """Trần Liễu Phụ lục 3, task I.7: a noise line above it ("X X P X =X O/") is no group row."""
+    a = engine.ask("Ai chủ trì triển khai cấp chứng thư số cho cán bộ phường Trần Liễu?")
+    assert a.found and a.headline.startswith("Phòng Văn hóa - Xã hội")
