@@ -101,7 +101,8 @@ _PHRASES = [(re.compile(r"\bchuyen men\b"), "chuyen mon"), (re.compile(r"\bthuc 
             (re.compile(r"\bchung thu se\b"), "chung thu so"), (re.compile(r"\bky se\b"), "ky so"),
             (re.compile(r"\bphi song\b"), "phu song"), (re.compile(r"\bkhe khan\b"), "kho khan"),
             (re.compile(r"\bquy me\b"), "quy mo"), (re.compile(r"\bt giup viec\b"), "to giup viec"),
-            (re.compile(r"\bme hinh\b"), "mo hinh"), (re.compile(r"\bcan b\b"), "can bo")]
+            (re.compile(r"\bme hinh\b"), "mo hinh"), (re.compile(r"\bcan b\b"), "can bo"),
+            (re.compile(r"\bcan ct\b"), "can cu")]
 _UD = re.compile(r"ud(ng|n|i|c|t)")
 
 ALL_GROUPS = tuple(_REPAIRS) + ("digits", "ud", "context", "split")

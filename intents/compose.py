@@ -83,6 +83,8 @@ def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, st
     if query.role == "ky":
         name = _signer(seg)
         return (name, "ký kế hoạch") if name else None
+    if query.role == "can_cu":
+        return _issuer_of_basis(body)
     if query.role == "de_nghi":
         # "đề nghị Cục …, Ban Cơ yếu Chính phủ cấp …": the agencies the request goes to
         asked = _agencies_after_cue(body, r"\bde nghi\b")
@@ -111,6 +113,41 @@ def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, st
         if heads:
             return heads[0].name, ""
     return None
+
+
+_DOC_KIND = {"ke hoach": "Kế hoạch", "nghi quyet": "Nghị quyết", "chi thi": "Chỉ thị",
+             "quyet dinh": "Quyết định", "cong van": "Công văn", "thong bao": "Thông báo"}
+_DOC_REF = re.compile(r"(ke hoach|nghi quyet|chi thi|quyet dinh|cong van|thong bao)\D{0,22}?"
+                      r"(\d{1,4})\s*([-/]\s*[a-z]{1,4}(?:\s*[-/]\s*[a-z]{1,6})*)?"
+                      r"(?:[^0-9]{0,12}?ngay (\d{1,2}/\d{1,2}/\d{4}))?")
+
+
+def _doc_ref(text: str) -> str:
+    """'ke hoach se 03 -kh/du ngay 14/7/2025' -> 'Kế hoạch số 03-KH/ĐU ngày 14/7/2025'."""
+    m = _DOC_REF.search(text)
+    if not m:
+        return readable(text)
+    code = re.sub(r"\s+", "", m.group(3) or "").upper().replace("DU", "ĐU")
+    date = f" ngày {m.group(4)}" if m.group(4) else ""
+    return f"{_DOC_KIND[m.group(1)]} số {m.group(2)}{code}{date}"
+
+
+def _capitalise(name: str) -> str:
+    name = re.sub(r"\bubnd\b", "UBND", re.sub(r"\bhdnd\b", "HĐND", name))
+    return name[:1].upper() + name[1:]
+
+
+def _issuer_of_basis(body: str) -> tuple[str, str] | None:
+    """'Căn cứ Kế hoạch số 03-KH/ĐU ngày 14/7/2025 của Ban Thường vụ …': who issued it,
+    and the document as the detail."""
+    m = re.search(r"\bcan cu (?:vao )?(.{4,90}?) cua (.{3,80}?)(?= ve | thuc hien |[,;.]|$)",
+                  body)
+    if not m:
+        return None
+    ref, issuer = m.group(1).strip(), m.group(2).strip()
+    named = [a for a in find_agencies(issuer) if a.start <= 2]
+    who = named[0].name if named else _capitalise(readable(issuer))
+    return who, f"căn cứ {_doc_ref(ref)}"
 
 
 def _agencies_after_cue(body: str, cue: str) -> list[str]:

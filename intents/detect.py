@@ -37,6 +37,7 @@ _WHAT = re.compile(r"\bgi\b|\bnao\b|the nao|ra sao|nhu the|noi dung")
 
 _ROLE = [
     ("ky", re.compile(r"\b(ai|nguoi nao) ky\b|\bky ke hoach|\bnguoi ky\b")),
+    ("can_cu", re.compile(r"\bcan cu\b|\bdua (?:tren|vao) (?:ke hoach|nghi quyet|van ban)")),
     ("phoi_hop", re.compile(r"\bphoi hop\b")),
     ("theo_doi", re.compile(r"theo doi|danh gia|tong hop")),
     ("de_nghi", re.compile(r"\bde nghi\b")),

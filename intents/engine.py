@@ -226,6 +226,10 @@ class AnswerEngine:
     def _best(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray) -> Evidence | None:
         if query.role == "ky":
             return self._signature(query, doc_ids)
+        if query.role == "can_cu" and query.intent in ("who", "what"):
+            basis = self._basis(query, doc_ids)
+            if basis is not None:
+                return basis
         hits = self.search(query, doc_ids, qvec)
         if query.years:
             # a question about one year is answered from a clause about that year first
@@ -252,9 +256,33 @@ class AnswerEngine:
                     return ev
         return None
 
+    def _basis(self, query: Query, doc_ids: list[str] | None) -> Evidence | None:
+        """'Căn cứ vào kế hoạch của ai?': the plan's "Căn cứ …" clauses, found by how they
+        begin; the kind of document asked for (kế hoạch, nghị quyết) first."""
+        clauses = [s for s in self.index.segments
+                   if (not doc_ids or s.doc_id in doc_ids) and _BASIS.search(_body(s))]
+        kind = re.search(r"\b(ke hoach|nghi quyet|chi thi|van ban)\b",
+                         query.search.split("can cu", 1)[-1])
+        if kind:
+            clauses.sort(key=lambda s: not re.search(rf"can cu (?:vao )?{kind.group(1)}",
+                                                     _body(s)))
+        for seg in clauses:
+            ev = compose.extract(self, query, Hit(seg, 1.0, 0.0, 0.0), 1.0)
+            if ev is not None:
+                return ev
+        return None
+
     def related(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray,
                 k: int = 3) -> list[Segment]:
         return [h.segment for h in self.search(query, doc_ids, qvec, k=k)]
+
+
+_BASIS = re.compile(r"\bcan cu (?:vao )?(?:ke hoach|nghi quyet|chi thi|quyet dinh|luat|van ban|"
+                    r"cong van|thong bao)\b")
+
+
+def _body(seg: Segment) -> str:
+    return seg.search.split("||", 1)[-1].strip()
 
 
 def _context(seg: Segment) -> str:

@@ -204,3 +204,18 @@ def test_who_from_a_task_row_under_ocr_noise(engine) -> None:
     """Trần Liễu Phụ lục 3, task I.7: a noise line above it ("X X P X =X O/") is no group row."""
     a = engine.ask("Ai chủ trì triển khai cấp chứng thư số cho cán bộ phường Trần Liễu?")
     assert a.found and a.headline.startswith("Phòng Văn hóa - Xã hội")
+
+
+@pytest.mark.parametrize("q", ["ke hoach 16 loc tan can cu vao ke hoach cua ai",
+                               "Kế hoạch 16/KH-UBND của xã Lộc Tân được ban hành căn cứ vào "
+                               "kế hoạch của cơ quan nào?"])
+def test_basis_clause_names_its_issuer(engine, q) -> None:
+    a = engine.ask(q)
+    assert a.found
+    assert a.headline.startswith("Ban Thường vụ Đảng ủy (căn cứ Kế hoạch số 03-KH/ĐU ngày "
+                                 "14/7/2025)")
+
+
+def test_basis_clause_ocr_can_ct(engine) -> None:
+    a = engine.ask("tran lieu can cu ke hoach cua ai")
+    assert a.found and "238/KH-UBND" in a.headline and "UBND" in a.headline
