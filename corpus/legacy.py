@@ -72,17 +72,19 @@ def _vni_table() -> dict[str, str]:
 VNI: dict[str, str] = _vni_table()
 _VNI_RE = re.compile("|".join(re.escape(k) for k in sorted(VNI, key=len, reverse=True)))
 
-_TCVN3_MARKS = set("¨©ª«¬\u00ad®µ¶·¸¹»¼½¾×Þß§¡¢£¤¥¦ÆÇÊËÖ")
+# TCVN3 letters that are neither Vietnamese letters nor Windows-1258 combining tone marks
+_TCVN3_MARKS = set("¨©ª«¬\u00ad®µ¶·¸¹»¼½¾×ß§¡¢£¤¥¦ÆÇËÖ")
 _VNI_PAIR = re.compile(r"[aeouyAEOUYôöÔÖ][ùøûõïÙØÛÕÏ]|[aeoAEO][äåëÄÅË]|(?<![^\W\d_])[ñÑ]")
 _VIETNAMESE = re.compile("[\u1ea0-\u1ef9\u0128\u0129\u0168\u0169]")  # not in cp1258
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def _byte_view(text: str) -> str:
-    """Each character as the Latin-1 character of the byte it was decoded from."""
+def _byte_view(text: str, marks: bool = True) -> str:
+    """Each character as the Latin-1 character of the byte it was decoded from (combining
+    tone marks too, unless `marks` is False: genuine Windows-1258 text is full of them)."""
     out = []
     for ch in text:
-        if ord(ch) > 0xFF:
+        if ord(ch) > 0xFF and (marks or not unicodedata.combining(ch)):
             try:
                 b = ch.encode("cp1258")
             except UnicodeEncodeError:
@@ -99,7 +101,7 @@ def detect(text: str) -> str:
     if letters < 20:
         return ""
     unicode_marks = len(_VIETNAMESE.findall(text))
-    view = _byte_view(text)
+    view = _byte_view(text, marks=False)
     tcvn = sum(1 for c in view if c in _TCVN3_MARKS)
     vni = len(_VNI_PAIR.findall(view))
     floor = max(5, letters // 50)  # OCR noise in the bundled plans stays under 0.4 %

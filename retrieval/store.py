@@ -7,6 +7,7 @@ unchanged file (same content hash) is left alone.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -65,7 +66,7 @@ class Store:
     def replace_document(self, doc: Document, segments: list[Segment],
                          facts: Iterable[Fact] = ()) -> None:
         """Put one plan in place of any earlier version of the same file, atomically."""
-        with self.db.conn:
+        with self.transaction():
             old = [r["id"] for r in self.db.query(
                 "select id from documents where path = ? or id = ?", [doc.path, doc.id])]
             for doc_id in old:
@@ -94,8 +95,15 @@ class Store:
             self.db.execute(f"delete from {table} where doc_id = ?", [doc_id])
         self.db.execute("delete from documents where id = ?", [doc_id])
 
+    def transaction(self) -> contextlib.AbstractContextManager:
+        """One transaction around several writes. `with conn:` is not one: it never begins a
+        transaction, and sqlite-utils commits each write it makes outside of one, so a crash
+        between the writes would leave a plan half replaced. `atomic()` begins one and nests
+        sqlite-utils' own writes as savepoints inside it."""
+        return self.db.atomic()
+
     def delete_document(self, doc_id: str) -> None:
-        with self.db.conn:
+        with self.transaction():
             self._delete_rows(doc_id)
 
     def set_state(self, key: str, value: str) -> None:
