@@ -332,7 +332,11 @@ def load_docx(path: Path, data: bytes) -> LoadedDocument:
     except ImportError as exc:
         raise LoadError("Chưa cài python-docx: chạy `pip install python-docx` để đọc tệp "
                         f"«{path.name}».") from exc
-    document = docx.Document(io.BytesIO(data))
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # a damaged part python-docx cannot parse
+        raise LoadError(f"Tệp «{path.name}» là tệp Word bị hỏng, không mở được "
+                        f"({type(exc).__name__}).") from exc
     body = document.element.body
     rendered = body.find(f".//{W}lastRenderedPageBreak") is not None
     reader = _Reader(document, Numbering.from_document(document), _Pager(rendered))

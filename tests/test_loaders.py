@@ -170,6 +170,8 @@ def _broken(tmp_path: Path) -> list[tuple[Path, str]]:
     with zipfile.ZipFile(tmp_path / "nen.docx", "w") as zf:
         zf.writestr("readme.txt", "x")
     (tmp_path / "bang.xls").write_bytes(b"\x09\x08")
+    with zipfile.ZipFile(tmp_path / "dohong.docx", "w") as zf:
+        zf.writestr("word/document.xml", "<w:document")  # no content types, broken XML
     return [
         (tmp_path / "rong.docx", "rỗng"),
         (tmp_path / "hong.pdf", "PDF bị hỏng"),
@@ -180,6 +182,7 @@ def _broken(tmp_path: Path) -> list[tuple[Path, str]]:
         (_ole(tmp_path, "cu.docx", b"WordDocument"), "Word 97-2003"),
         (_ole(tmp_path, "matkhau.docx", "EncryptedPackage".encode("utf-16-le")), "mật khẩu"),
         (tmp_path / "bang.xls", "chưa hỗ trợ"),
+        (tmp_path / "dohong.docx", "tệp Word bị hỏng"),
     ]
 
 
