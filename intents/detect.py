@@ -176,8 +176,49 @@ _COUNT_UNIT = re.compile(r"\b(?:bao nhieu|may) (nguoi|thanh vien|ca nhan|hoc vie
 def _asked_type(q: str) -> set[str]:
     """The noun a question asks for ("những lĩnh vực nào" -> lĩnh vực, "mấy người" ->
     người): the plan gives the answer without that word, so it is no missing evidence."""
-    out = {w for m in _ASKED.finditer(q) for w in m.group(1).split()}
+    from corpus.lexicon import syllable_pairs
+
+    out: set[str] = set()
+    for m in _ASKED.finditer(q):
+        ws = m.group(1).split()
+        # "lĩnh vực nào" asks for a lĩnh vực; "xếp nhóm nào" only for a nhóm
+        out.update(ws if len(ws) == 2 and tuple(ws) in syllable_pairs() else ws[-1:])
     return out | {w for m in _COUNT_UNIT.finditer(q) for w in m.group(1).split()}
+
+
+# two-syllable words that say what kind of question it is; any other word of the lexicon
+# made of question syllables carries content ("chữ ký số", "xã hội", "số hóa")
+_QUESTION_PAIRS = frozenset(tuple(p.split()) for p in (
+    "chu tri", "phoi hop", "phu trach", "theo doi", "thoi gian", "thoi han", "thoi diem",
+    "muc tieu", "chi tieu", "ty le", "ke hoach", "co quan", "don vi", "nhiem vu", "cong viec",
+    "bao nhieu", "khi nao", "the nao", "ra sao", "hoan thanh", "trien khai", "thuc hien",
+    "nghi quyet", "dang uy", "bao gio", "dinh ky", "phan tram", "bao lau", "quy dinh",
+    "dat ra", "de ra", "so sanh", "khac nhau", "nhu the", "giao cho", "vui long", "cam on",
+    "xin hoi", "cho biet", "duoc giao", "can phai", "la gi", "ngay thang", "phai lam",
+    "xa phuong", "hay cho", "muc nao", "lam gi", "nhung gi", "o dau", "dat duoc", "mot lan",
+    "may lan", "ky nao", "lan nao"))
+
+
+_TIME_WORDS = frozenset(["nam", "thang", "ngay", "quy", "ai", "nao", "gi", "dau", "khi"])
+
+
+def _content_words(q: str) -> set[str]:
+    from corpus.lexicon import syllable_pairs
+
+    common = syllable_pairs()
+    ws = words(q)
+    asking = set()  # positions taken by a question pair ("chủ trì", "năm 2030" …)
+    for i, (a, b) in enumerate(zip(ws, ws[1:], strict=False)):
+        if (a, b) in _QUESTION_PAIRS:
+            asking.update((i, i + 1))
+    out: set[str] = set()
+    for i, (a, b) in enumerate(zip(ws, ws[1:], strict=False)):
+        if (i in asking or i + 1 in asking or a in _TIME_WORDS or b in _TIME_WORDS
+                or a in STOP or b in STOP):
+            continue
+        if (a in QUESTION_WORDS or b in QUESTION_WORDS) and (a, b) in common:
+            out.update((a, b))
+    return out
 
 
 def understand(question: str, docs: list[Document]) -> Query:
@@ -190,7 +231,9 @@ def understand(question: str, docs: list[Document]) -> Query:
     loc_words = {w for d in docs for w in fold(d.meta.locality).split()}
     plan_nums = {a or b for a, b in _PLAN_NO.findall(q)}
     asked = _asked_type(q)
-    terms = [w for w in words(q) if w not in STOP and w not in QUESTION_WORDS
+    content = _content_words(q)
+    terms = [w for w in words(q) if w not in STOP
+             and (w not in QUESTION_WORDS or w in content)
              and w not in loc_words and not _YEAR.fullmatch(w) and w not in plan_nums]
     if len([w for w in terms if w not in asked]) >= 2:
         terms = [w for w in terms if w not in asked]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.lexicon import syllables
+from corpus.lexicon import syllable_pairs, syllables
 from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, nfc, search_form, words
 from intents import compose
@@ -217,6 +217,12 @@ class AnswerEngine:
         hit = sum(1 for a, b in qpairs if any((x, y) in pairs for x in forms(a) for y in forms(b))
                   or (has(a) and has(b) and _near(seg_words, forms(a), forms(b))))
         cov = 0.6 * uni + 0.4 * hit / len(qpairs) if qpairs else uni
+        head = _indicator_head(query)
+        if head and not any(_like(head[0], x, forms) and _like(head[1], y, forms)
+                            for x, y in pairs):
+            # "tỷ lệ thanh toán trực tuyến": a clause without the indicator's head noun
+            # ("thanh toán") is about another indicator, however many other words it shares
+            cov = min(cov, COVERAGE_MIN - 0.1)
         # a name the user quoted, found word for word, is strong evidence on its own
         joined = " ".join(seg_words)
         if any(f" {p} " in f" {joined} " for p in query.phrases):
@@ -236,14 +242,20 @@ class AnswerEngine:
             asked = tuple(str(y) for y in query.years)
             dated = [h for h in hits if any(y in _context(h.segment) for y in asked)]
             hits = dated + [h for h in hits if h not in dated]
+        weak: Evidence | None = None
         for hit in hits:
             cov = self.coverage(query, hit.segment)
             if cov < COVERAGE_MIN:
                 continue
             ev = compose.extract(self, query, hit, cov)
-            if ev is not None:
-                return ev
-        return None
+            if ev is None:
+                continue
+            if query.when_kind == "frequency" and not re.search(r"\d", ev.direct):
+                # "định kỳ" alone: a clause that says how often ("3 tháng, 6 tháng") is better
+                weak = weak or ev
+                continue
+            return ev
+        return weak
 
     def _signature(self, query: Query, doc_ids: list[str] | None) -> Evidence | None:
         """'Ai ký kế hoạch?': the signature block, found by structure, not by words."""
@@ -287,6 +299,29 @@ def _body(seg: Segment) -> str:
 
 def _context(seg: Segment) -> str:
     return " ".join([*seg.heading_path, seg.group or "", seg.table_header or "", seg.text[:300]])
+
+
+def _like(term: str, word: str, forms) -> bool:
+    return word in forms(term) or _one_off(term, word)
+
+
+def _one_off(a: str, b: str) -> bool:
+    """Equal, or one letter substituted (OCR: "den so" for "dan so")."""
+    return a == b or (len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1)
+
+
+def _indicator_head(query: Query) -> tuple[str, str] | None:
+    """The head noun of the indicator a target question names: the compound right after
+    "tỷ lệ"/"số lượng" ("tỷ lệ thanh toán trực tuyến" -> thanh toán), if it is a word."""
+    if query.intent != "target":
+        return None
+    m = re.search(r"\b(?:ty le|so luong) ([a-z]+) ([a-z]+)", query.search)
+    if not m:
+        return None
+    a, b = m.groups()
+    if a in query.terms and b in query.terms and (a, b) in syllable_pairs():
+        return a, b
+    return None
 
 
 def _ocr_close(term: str, word: str) -> bool:

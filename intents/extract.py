@@ -110,6 +110,15 @@ class Value:
 _UNIT_VALUE = re.compile(r"%\s*(?:-\s*)?(?P<cmp>[<>≥≤=]\s*)?(?P<num>\d{1,3})(?![\d%/.,])")
 
 
+def _pct(sym: str, num: str) -> str:
+    """'230%' cannot be a share: OCR read '≥' as '2' ("=230%", "≥30%")."""
+    digits = num.replace(",", ".")
+    if (sym in ("", "=", ">", "≥") and digits.replace(".", "").isdigit()
+            and float(digits) > 100 and num.startswith("2") and len(num) == 3):
+        return f"≥{num[1:]}%"
+    return f"{sym.replace('=', '')}{num}%"
+
+
 def find_values(search_text: str, table_row: bool = False) -> list[Value]:
     """Percentages; in table rows also values whose '%' stands in the unit column before them."""
     if table_row and not _VALUE.search(search_text):
@@ -117,7 +126,7 @@ def find_values(search_text: str, table_row: bool = False) -> list[Value]:
         for m in _UNIT_VALUE.finditer(search_text):
             sym = (m.group("cmp") or "").strip().replace(">=", "≥")
             out_u.append(Value(m.group(0), m.group("num"), m.start(), m.end(),
-                               f"{sym}{m.group('num')}%"))
+                               _pct(sym, m.group("num"))))
         if out_u:
             return out_u
     out = []
@@ -128,7 +137,7 @@ def find_values(search_text: str, table_row: bool = False) -> list[Value]:
         if m.group("suffix") == "tro len":
             sym = "≥"
         num = m.group("num")
-        out.append(Value(m.group(0), num, m.start(), m.end(), f"{sym}{num}%"))
+        out.append(Value(m.group(0), num, m.start(), m.end(), _pct(sym, num)))
     return out
 
 
@@ -154,7 +163,8 @@ def row_numbers(search_text: str, rate: bool) -> list[Value]:
         return []
     unit = "%" if rate else ""
     return [Value(m.group(0), m.group("num"), m.start(), m.end(),
-                  f"{(m.group('cmp') or '').strip().replace('>=', '≥')}{m.group('num')}{unit}")
+                  _pct((m.group("cmp") or "").strip().replace(">=", "≥"), m.group("num"))
+                  if unit else f"{(m.group('cmp') or '').strip()}{m.group('num')}")
             for m in run]
 
 

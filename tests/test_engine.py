@@ -219,3 +219,26 @@ def test_basis_clause_names_its_issuer(engine, q) -> None:
 def test_basis_clause_ocr_can_ct(engine) -> None:
     a = engine.ask("tran lieu can cu ke hoach cua ai")
     assert a.found and "238/KH-UBND" in a.headline and "UBND" in a.headline
+
+
+def test_indicator_head_must_be_in_the_clause(engine) -> None:
+    """'thanh toán trực tuyến' is not 'dịch vụ công trực tuyến toàn trình' (Bình Tân V.6)."""
+    absent = engine.ask("Chỉ tiêu tỷ lệ thanh toán trực tuyến trong giải quyết thủ tục hành "
+                        "chính của xã Bình Tân đến năm 2030 là bao nhiêu?")
+    assert not absent.found
+    present = engine.ask("Tỷ lệ dịch vụ công trực tuyến toàn trình ở xã Bình Tân năm 2030 là "
+                         "bao nhiêu?")
+    assert present.found and present.headline.startswith("90% (2030)")
+
+
+def test_content_words_made_of_question_syllables(engine) -> None:
+    """'chữ ký số' is three question syllables (chủ trì, định kỳ, số) but the topic here."""
+    a = engine.ask("Tỷ lệ người dân trưởng thành có chữ ký số ở Bình Tân năm 2030?")
+    assert a.found
+    assert a.headline.startswith("≥30% (2030)")  # "=230%": OCR read '≥' as '2'
+    assert "chir ky" in a.citations[0].quote
+
+
+def test_frequency_prefers_a_clause_that_says_how_often(engine) -> None:
+    a = engine.ask("ubnd xa binh tan bao cao dinh ky may thang mot lan")
+    assert a.found and "3 tháng" in a.headline and "6 tháng" in a.headline
