@@ -40,12 +40,12 @@ from telegram.ext import (
 from bot import commands, format
 from bot.common import EngineRunner, RateLimiter
 from bot.storage import BotStore
+from corpus.loaders import supported_suffixes
 
 log = logging.getLogger(__name__)
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DIGEST_TIME = dtm.time(7, 0, tzinfo=TZ)
-UPLOAD_SUFFIXES = {".txt", ".docx", ".pdf"}
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # what the Bot API lets a bot download
 
 COMMANDS = [
@@ -296,8 +296,9 @@ class TelegramBot:
             return
         doc = message.document
         name = safe_filename(doc.file_name or "ke-hoach.txt")
-        if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
-            await message.reply_text("Chỉ nhận tệp kế hoạch .txt, .docx hoặc .pdf.")
+        suffixes = supported_suffixes()  # whatever loaders this install has (OCR: images)
+        if Path(name).suffix.lower() not in suffixes:
+            await message.reply_text("Chỉ nhận tệp kế hoạch " + ", ".join(suffixes) + ".")
             return
         if doc.file_size and doc.file_size > MAX_UPLOAD_BYTES:
             await message.reply_text("Tệp quá lớn (tối đa 20 MB).")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -25,6 +27,36 @@ def syllables() -> frozenset[str]:
                 out.update(fold(line).split())
             return frozenset(s for s in out if s.isalpha())
     return frozenset()
+
+
+@functools.cache
+def accented_syllables() -> frozenset[str]:
+    """Syllables of Viet74K as written, lower case NFC ('việc', 'giúp'): what clean text has."""
+    try:
+        import underthesea
+    except ImportError:
+        return frozenset()
+    root = Path(underthesea.__file__).parent
+    for rel in ("corpus/data/Viet74K.txt", "transformer/Viet74K.txt"):
+        path = root / rel
+        if path.exists():
+            text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8")).lower()
+            return frozenset(w for w in text.split() if w.isalpha())
+    return frozenset()
+
+
+def is_clean(text: str, min_share: float = 0.85) -> bool:
+    """True for properly typed Vietnamese (a DOCX, a good OCR): nearly every word is a
+    syllable of the word list exactly as written, diacritics included."""
+    words = [w for w in re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text).lower())
+             if len(w) > 1]
+    if len(words) < 3:
+        return False
+    known = accented_syllables()
+    if not known:
+        return False
+    marked = sum(1 for w in words if w != fold(w))
+    return marked >= len(words) * 0.2 and sum(w in known for w in words) >= min_share * len(words)
 
 
 @functools.cache

@@ -288,6 +288,10 @@ def words(text: str) -> list[str]:
 def readable(text: str) -> str:
     """OCR text made readable for a one-line answer: marks the OCR garbled are dropped,
     the same word repairs as the search form, original capitalisation kept."""
+    from corpus.lexicon import is_clean  # lazy: the word list is read on first use
+
+    if is_clean(text):
+        return " ".join(nfc(text).split())  # typed text: keep every diacritic
     out = []
     for tok in _TOKEN.findall(strip_marks(text)):
         low = tok.lower()
