@@ -141,8 +141,21 @@ class AnswerEngine:
         named = list(dict.fromkeys(query.doc_ids + query.localities))
         if query.intent == "list":
             return compose.list_answer(self, query, named, qvec, today)
-        if len(query.localities) >= 2:
-            parts = [(d, self._best(query, [d], qvec)) for d in query.localities]
+        if query.intent == "target" and query.years and not query.terms:
+            # "chỉ tiêu năm 2030 của phường Trần Liễu": every target of that year, as a table
+            table = compose.targets_table(self, query, named, query.years[0])
+            if table is not None:
+                return table
+        every = _ALL_PLACES.search(query.search) and not named
+        if len(query.localities) >= 2 or (every and len(self.index.documents) >= 2):
+            # "… ở các xã": the same question put to each plan, one line each
+            docs = query.localities if len(query.localities) >= 2 else list(self.index.documents)
+            parts = [(d, self._best(query, [d], qvec)) for d in docs]
+            if every and len(query.localities) < 2:
+                # asked of all plans: only clear answers count, the rest "không nêu"
+                parts = [(d, ev if _clear(query, ev) else None) for d, ev in parts]
+                if not any(ev for _, ev in parts):
+                    return compose.not_found(self, query, [], qvec)
             return compose.multi_answer(self, query, parts)
         evidence = self._best(query, named or None, qvec)
         if evidence is None:
@@ -289,8 +302,16 @@ class AnswerEngine:
         return [h.segment for h in self.search(query, doc_ids, qvec, k=k)]
 
 
+_ALL_PLACES = re.compile(r"\b(?:cac|moi|tung|nhung) (?:xa|phuong|dia phuong|ke hoach)\b|"
+                         r"\bgiua cac\b")
 _BASIS = re.compile(r"\bcan cu (?:vao )?(?:ke hoach|nghi quyet|chi thi|quyet dinh|luat|van ban|"
                     r"cong van|thong bao)\b")
+
+
+def _clear(query: Query, ev: Evidence | None) -> bool:
+    if ev is None or ev.coverage < 0.8:
+        return False
+    return query.intent != "target" or bool(re.search(r"\d", ev.direct))
 
 
 def _body(seg: Segment) -> str:

@@ -242,3 +242,29 @@ def test_content_words_made_of_question_syllables(engine) -> None:
 def test_frequency_prefers_a_clause_that_says_how_often(engine) -> None:
     a = engine.ask("ubnd xa binh tan bao cao dinh ky may thang mot lan")
     assert a.found and "3 tháng" in a.headline and "6 tháng" in a.headline
+
+
+def test_due_soon_lists_overdue_with_their_delay(engine) -> None:
+    from datetime import date
+
+    a = engine.ask("việc nào sắp đến hạn trong 30 ngày tới?", today=date(2025, 11, 15))
+    assert a.found and a.intent == "list"
+    assert "đến hạn trong 30 ngày tới" in a.headline and "quá hạn" in a.headline
+    # Bình Tân: "Thành lập Ban Chỉ đạo" is due in November 2025, i.e. within 30 days
+    assert "Ban Chi dao" in a.answer
+    late = engine.ask("việc nào sắp đến hạn trong 30 ngày tới?", today=date(2026, 11, 22))
+    assert "⚠️ quá hạn" in late.answer and len(late.answer) <= 2000
+
+
+def test_targets_of_a_year_as_a_table(engine) -> None:
+    a = engine.ask("chỉ tiêu năm 2030 của phường Trần Liễu")
+    assert a.found and a.headline.startswith("Chỉ tiêu năm 2030 – phường Trần Liễu:")
+    assert "giao dich khdng dung tien mat: > 85%" in a.answer.lower() or "> 85%" in a.answer
+    assert len(a.answer) <= 2000
+
+
+def test_question_put_to_every_plan(engine) -> None:
+    a = engine.ask("tỷ lệ hồ sơ công việc số hóa năm 2030 ở các xã")
+    assert a.found
+    assert "xã An Hảo: 90%" in a.headline
+    assert "không nêu" in a.headline  # plans without it are named as such, not guessed
