@@ -1,19 +1,15 @@
 """The real python-telegram-bot Application, built by bot.telegram, against a fake Bot API
-server on 127.0.0.1 that records every call. No network beyond loopback."""
+server on 127.0.0.1 (tests/fake_telegram.py) that records every call. No network beyond
+loopback."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import re
 import sys
-import threading
 import time
-from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 
@@ -25,167 +21,10 @@ from bot.storage import BotStore  # noqa: E402
 from bot.telegram import TelegramBot, start_telegram, stop_telegram  # noqa: E402
 from intents import AnswerEngine  # noqa: E402
 from retrieval import Settings  # noqa: E402
+from tests.fake_telegram import TOKEN, FakeTelegram, wait_until  # noqa: E402
 
-TOKEN = "123456:TEST-token_abc"
-BOT_USER = {"id": 4242, "is_bot": True, "first_name": "PlanBot", "username": "plan_bot"}
 ADMIN = 1001
 PLANS = ROOT / "corpus" / "plans"
-
-
-# ---- the fake Bot API ------------------------------------------------------------------------
-class FakeTelegram:
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict]] = []
-        self.pending: list[dict] = []
-        self.new_update = threading.Condition()
-        self.files: dict[str, bytes] = {}
-        self.lock = threading.Lock()
-        self._update_id = 0
-        self._message_id = 500
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:  # quiet
-                pass
-
-            def _send(self, status: int, payload: bytes, ctype: str = "application/json") -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(payload)  # a long poll given up at shutdown
-
-            def do_GET(self) -> None:  # file downloads
-                prefix = f"/file/bot{TOKEN}/"
-                path = unquote(urlparse(self.path).path)
-                data = fake.files.get(path[len(prefix):]) if path.startswith(prefix) else None
-                if data is None:
-                    self._send(404, b"not found", "text/plain")
-                else:
-                    fake.record("download", {"path": path[len(prefix):]})
-                    self._send(200, data, "application/octet-stream")
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
-                path = urlparse(self.path).path
-                prefix = f"/bot{TOKEN}/"
-                if not path.startswith(prefix):
-                    self._send(401, json.dumps({"ok": False, "error_code": 401,
-                                                "description": "Unauthorized"}).encode())
-                    return
-                method = path[len(prefix):]
-                ctype = self.headers.get("Content-Type", "")
-                if "json" in ctype:
-                    params = json.loads(raw or b"{}")
-                else:
-                    params = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
-                result = fake.handle(method, params)
-                self._send(200, json.dumps({"ok": True, "result": result}).encode())
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/bot"
-
-    def __enter__(self) -> FakeTelegram:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def record(self, method: str, params: dict) -> None:
-        with self.lock:
-            self.calls.append((method, params))
-
-    def handle(self, method: str, params: dict):
-        if method != "getUpdates":
-            self.record(method, params)
-        if method == "getMe":
-            return BOT_USER
-        if method == "getUpdates":
-            # real semantics: updates stay until a later call confirms them with `offset`
-            offset = int(params.get("offset") or 0)
-            deadline = time.monotonic() + min(float(params.get("timeout") or 0), 0.3)
-            with self.new_update:
-                while True:
-                    self.pending = [u for u in self.pending if u["update_id"] >= offset]
-                    left = deadline - time.monotonic()
-                    if self.pending or left <= 0:
-                        return list(self.pending)
-                    self.new_update.wait(left)
-        if method == "sendMessage":
-            with self.lock:
-                self._message_id += 1
-                mid = self._message_id
-            return {"message_id": mid, "date": int(time.time()), "from": BOT_USER,
-                    "chat": {"id": int(params["chat_id"]), "type": "private"},
-                    "text": params.get("text", "")}
-        if method == "getFile":
-            fid = params["file_id"]
-            return {"file_id": fid, "file_unique_id": fid, "file_size": 10,
-                    "file_path": f"documents/{fid}"}
-        return True
-
-    # ---- injecting updates ----
-    def put(self, update: dict) -> None:
-        with self.new_update:
-            self.pending.append(update)
-            self.new_update.notify_all()
-
-    def _next_id(self) -> int:
-        with self.lock:
-            self._update_id += 1
-            return self._update_id
-
-    def message(self, user: int, text: str | None = None, **extra) -> None:
-        msg = {"message_id": self._next_id(), "date": int(time.time()),
-               "chat": {"id": user, "type": "private"},
-               "from": {"id": user, "is_bot": False, "first_name": f"U{user}"}, **extra}
-        if text is not None:
-            msg["text"] = text
-            if text.startswith("/"):
-                cmd = text.split()[0]
-                msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(cmd)}]
-        self.put({"update_id": self._update_id, "message": msg})
-
-    def callback(self, user: int, data: str, message_id: int = 1) -> None:
-        uid = self._next_id()
-        self.put({"update_id": uid, "callback_query": {
-            "id": f"cb{uid}", "chat_instance": "ci", "data": data,
-            "from": {"id": user, "is_bot": False, "first_name": f"U{user}"},
-            "message": {"message_id": message_id, "date": int(time.time()), "from": BOT_USER,
-                        "chat": {"id": user, "type": "private"}, "text": "answer"}}})
-
-    def document(self, user: int, file_id: str, name: str, data: bytes) -> None:
-        self.files[f"documents/{file_id}"] = data
-        self.message(user, document={"file_id": file_id, "file_unique_id": file_id,
-                                     "file_name": name, "mime_type": "text/plain",
-                                     "file_size": len(data)})
-
-    # ---- reading what the bot did ----
-    def sent(self, chat: int | None = None, method: str = "sendMessage") -> list[dict]:
-        with self.lock:
-            return [p for m, p in self.calls if m == method
-                    and (chat is None or str(p.get("chat_id")) == str(chat))]
-
-    def texts(self, chat: int) -> list[str]:
-        return [p["text"] for p in self.sent(chat)]
-
-
-async def wait_until(pred: Callable[[], bool], timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not pred():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the bot")
-        await asyncio.sleep(0.05)
 
 
 def html_safe(text: str) -> bool:
@@ -352,7 +191,7 @@ def test_admin_upload_and_refusals(engine, data_dir, fake, tmp_path):
     admin = fake.texts(ADMIN)
     report = next(t for t in admin if "✅" in t)
     assert "16/KH-UBND" in report and "đoạn" in report and "nhiệm vụ" in report
-    assert any(".txt, .docx hoặc .pdf" in t for t in admin)
+    assert any("Chỉ nhận tệp kế hoạch" in t and ".docx" in t and ".pdf" in t for t in admin)
     assert any("Không tìm thấy kế hoạch" in t for t in admin)
     assert "quản trị viên" in fake.texts(2401)[0] and "quản trị viên" in fake.texts(2402)[0]
     assert fake.sent(method="download") and len(engine.documents()) == n_docs + 1
