@@ -1,0 +1,222 @@
+"""Facts selected the way an officer asks for them: one plan, one agency, what falls due soon,
+the targets of a year; and the same selection as calendar events.
+
+    rows = select_facts(facts, documents, agency="vhxh", due_within=30, today=date(2025, 11, 20))
+    ics = to_ics(rows)
+
+A task's deadline is one date; a duty's report deadlines ("báo cáo 6 tháng: trước ngày 15/6;
+hằng năm: trước ngày 10/12") come back every year, so each gives the next date it falls on.
+Overdue one-off deadlines are kept (and marked) when asking what falls due.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from corpus.agencies import same_agency
+from corpus.models import Document, Fact, Segment
+from corpus.normalize import fold
+
+KINDS = ("task", "duty", "target")
+KIND_LABEL = {"task": "nhiệm vụ", "duty": "trách nhiệm", "target": "chỉ tiêu"}
+_REPORT = re.compile(r"(?:(?P<period>[^:;]+):\s*)?trước ngày (?P<d>\d{1,2})/(?P<m>\d{1,2})"
+                     r"(?:/(?P<y>20\d\d))?")
+
+
+class FactQueryError(ValueError):
+    """A filter that cannot be applied (unknown plan, bad value); the message is Vietnamese."""
+
+
+@dataclass(frozen=True)
+class FactRow:
+    fact: Fact
+    document: Document
+    due: date | None = None  # the date this row falls due (a deadline or the next report)
+    overdue: bool = False
+    report: str = ""  # "6 tháng: trước ngày 15/6" when the row is a recurring report
+    yearly: bool = False  # the date comes back every year (report deadlines)
+    quote: str = ""  # the clause the fact comes from
+
+    @property
+    def plan(self) -> str:
+        return self.document.meta.number
+
+    @property
+    def locality(self) -> str:
+        kind = self.document.meta.locality_kind
+        return f"{kind} {self.document.meta.locality}".strip()
+
+    def as_dict(self) -> dict:
+        f = self.fact
+        return {
+            "id": f.id, "kind": f.kind, "plan": self.plan, "locality": self.locality,
+            "text": f.text, "lead": f.lead, "support": f.support,
+            "deadline_text": f.deadline_text, "deadline_kind": f.deadline_kind,
+            "due_date": f.due_date, "due": self.due.isoformat() if self.due else None,
+            "overdue": self.overdue, "report": self.report, "values": f.values,
+            "unit": f.unit, "comparison": f.comparison, "section": f.section, "page": f.page,
+            "quote": self.quote,
+        }
+
+
+def find_plan(documents: Iterable[Document], ref: str) -> Document:
+    """A plan by number ("79", "79/KH-UBND", "27-KH/ĐU") or locality ("Trần Liễu", "tran lieu")."""
+    docs = list(documents)
+    key = fold(ref).replace(" ", "")
+    for d in docs:
+        number = fold(d.meta.number).replace(" ", "")
+        head = re.split(r"[/\-]", number)[0]
+        if key and key in (d.id, number, head, fold(d.meta.locality).replace(" ", "")):
+            return d
+    for d in docs:  # "xã Lộc Tân", "phuong tran lieu"
+        if fold(d.meta.locality) and fold(d.meta.locality) in fold(ref):
+            return d
+    known = "; ".join(f"{d.meta.number} ({d.meta.locality})" for d in docs) or "chưa có"
+    raise FactQueryError(f"không tìm thấy kế hoạch «{ref}». Các kế hoạch đã nạp: {known}.")
+
+
+def report_dates(fact: Fact) -> list[tuple[str, int, int, int | None]]:
+    """(period, day, month, year or None) of the "trước ngày dd/mm" deadlines a fact names."""
+    out = []
+    for part in fact.deadline_text.split(";"):
+        m = _REPORT.search(part)
+        if m:
+            period = (m.group("period") or "").replace("báo cáo", "").strip()
+            out.append((period, int(m.group("d")), int(m.group("m")),
+                        int(m.group("y")) if m.group("y") else None))
+    return out
+
+
+def _next(day: int, month: int, today: date) -> date | None:
+    for year in (today.year, today.year + 1, today.year + 2):
+        try:
+            d = date(year, month, day)
+        except ValueError:
+            continue
+        if d >= today:
+            return d
+    return None
+
+
+def _rows_for(fact: Fact, doc: Document, today: date, quote: str) -> list[FactRow]:
+    rows: list[FactRow] = []
+    if fact.due_date:
+        due = date.fromisoformat(fact.due_date)
+        rows.append(FactRow(fact, doc, due, due < today, quote=quote))
+    for period, d, m, y in report_dates(fact):
+        shown = f"{period}: trước ngày {d}/{m}" if period else f"trước ngày {d}/{m}"
+        if y is not None:
+            try:
+                due = date(y, m, d)
+            except ValueError:
+                continue
+            rows.append(FactRow(fact, doc, due, due < today, shown, quote=quote))
+        else:
+            due = _next(d, m, today)
+            if due is not None:
+                rows.append(FactRow(fact, doc, due, False, shown, yearly=True, quote=quote))
+    return rows
+
+
+def select_facts(facts: Iterable[Fact], documents: Iterable[Document], *,
+                 plan: str | None = None, agency: str | None = None, kind: str | None = None,
+                 due_within: int | None = None, today: date | None = None,
+                 year: int | None = None,
+                 segment: Callable[[str], Segment | None] | None = None) -> list[FactRow]:
+    """Facts that pass every filter given, as rows.
+
+    - plan: a plan number or locality; agency: any spelling of an agency (matched through the
+      canonical list, lead or coordinating); kind: task | duty | target;
+    - due_within: rows due in the next N days from `today`, overdue ones included (marked);
+      a duty with report deadlines gives one row per report date;
+    - year: targets with a value for that year, tasks and duties due in that year.
+    """
+    today = today or date.today()
+    docs = {d.id: d for d in documents}
+    if kind is not None and kind not in KINDS:
+        raise FactQueryError(f"loại dữ kiện «{kind}» không có; chọn một trong: {', '.join(KINDS)}.")
+    if due_within is not None and due_within < 0:
+        raise FactQueryError("số ngày phải là số không âm, ví dụ --due-within 30.")
+    if year is not None and not 2000 <= year <= 2100:
+        raise FactQueryError(f"năm «{year}» không hợp lệ; ví dụ --year 2030.")
+    only = find_plan(docs.values(), plan).id if plan else None
+    out: list[FactRow] = []
+    for f in facts:
+        doc = docs.get(f.doc_id)
+        if doc is None or (only and f.doc_id != only) or (kind and f.kind != kind):
+            continue
+        if agency and not any(same_agency(agency, name) for name in [*f.lead, *f.support]):
+            continue
+        seg = segment(f.segment_id) if segment else None
+        quote = " ".join(seg.text.split()) if seg else ""
+        if year is not None:
+            if f.kind == "target":
+                if str(year) not in f.values:
+                    continue
+            elif not (f.due_date and f.due_date.startswith(str(year))):
+                continue
+        if due_within is None:
+            rows = _rows_for(f, doc, today, quote)
+            out.append(min(rows, key=lambda r: (r.overdue, r.due)) if rows else
+                       FactRow(f, doc, quote=quote))
+            continue
+        horizon = today + timedelta(days=due_within)
+        out += [r for r in _rows_for(f, doc, today, quote) if r.due and r.due <= horizon]
+    if due_within is not None:
+        out.sort(key=lambda r: (not r.overdue, r.due or date.max, r.plan))
+    return out
+
+
+# ---- calendar ------------------------------------------------------------------------------
+
+_UID_DOMAIN = "ke-hoach-nq57"
+
+
+def to_ics(rows: Iterable[FactRow], today: date | None = None) -> bytes:
+    """An iCalendar file with one all-day event per dated deadline: "Hạn: <task> (<lead>)",
+    described by the plan, section, page and the quoted clause. Report deadlines repeat every
+    year. UIDs come from the fact id, so a re-export updates the same events."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//Tro ly ke hoach NQ57//facts//VI")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Hạn nhiệm vụ – kế hoạch NQ 57")
+    stamp = today or date.today()
+    seen: set[str] = set()
+    for r in rows:
+        if r.due is None:
+            continue
+        f = r.fact
+        suffix = f"-{r.due.month:02d}{r.due.day:02d}" if r.report else ""
+        uid = f"{f.id}{suffix}@{_UID_DOMAIN}"
+        if uid in seen:
+            continue
+        seen.add(uid)
+        lead = f" ({', '.join(f.lead)})" if f.lead else ""
+        what = _shorten(f.text, 120)
+        ev = Event()
+        ev.add("uid", uid)
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", r.due)
+        ev.add("dtend", r.due + timedelta(days=1))
+        ev.add("summary", f"Hạn: {what}{lead}")
+        if r.yearly:
+            ev.add("rrule", {"freq": "yearly"})
+        lines = [f"Kế hoạch {r.plan} – {r.locality}",
+                 f"Mục: {f.section}" if f.section else "", f"Trang: {f.page}",
+                 f"Thời hạn: {r.report or f.deadline_text}",
+                 f"Phối hợp: {', '.join(f.support)}" if f.support else "",
+                 f"Trích: «{_shorten(r.quote, 600)}»" if r.quote else ""]
+        ev.add("description", "\n".join(x for x in lines if x))
+        ev.add("categories", [KIND_LABEL.get(f.kind, f.kind)])
+        cal.add_component(ev)
+    return cal.to_ical()
+
+
+def _shorten(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
