@@ -1,26 +1,87 @@
 """FAISS over segment embeddings, with an explicit id map saved beside the index.
 
-Flat (exact) search for small collections; HNSW beyond `HNSW_FROM` vectors, chosen
-automatically unless a setting names the type. Files are written beside the old ones
-and swapped in with os.replace, so a crash mid-write leaves the previous index usable.
+The index type follows the measurements in bench/RESULTS.md (`python bench/run.py`):
+exact (flat) search up to `FLAT_MAX` vectors, HNSW up to `HNSW_MAX`, IVF-PQ beyond;
+the `PLAN_FAISS_INDEX` setting (flat | hnsw | ivfpq) overrides the choice. Files are
+written under unique temporary names and swapped in with os.replace, under a lock file
+that readers share, so a reader never pairs one writer's index with another's id map and a
+crash mid-write leaves the previous index usable.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import math
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-HNSW_FROM = 200_000
+try:
+    import fcntl
+except ImportError:  # not POSIX: no cross-process lock, the validity checks remain
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger(__name__)
+
+KINDS = ("flat", "hnsw", "ivfpq")
+# Measured on two CPUs (bench/RESULTS.md): exact search over 132k 384-d vectors costs
+# ~20-30 ms per question and builds in no time, while HNSW takes ~50 s to build there and
+# every ingest rebuilds the index; past ~250k vectors exact search alone eats a sixth of
+# the 300 ms budget and HNSW pays off. Past ~1M, HNSW's rebuild (minutes) and memory
+# (vectors + graph) lose to IVF-PQ (compressed codes, a minute to train and add).
+FLAT_MAX = 250_000
+HNSW_MAX = 1_000_000
+IVFPQ_MIN = 10_000  # fewer vectors cannot train 256 centroids per sub-quantizer well
+HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 96
+IVF_TRAIN_PER_LIST = 64  # training sample: this many vectors per inverted list
 
 
 def choose_kind(n: int, requested: str = "auto") -> str:
-    if requested and requested != "auto":
+    """The FAISS index type for `n` vectors; a setting other than "auto" wins (except that
+    IVF-PQ needs enough vectors to train, so tiny collections stay exact)."""
+    requested = (requested or "auto").lower()
+    if requested in KINDS:
+        if requested == "ivfpq" and n < IVFPQ_MIN:
+            log.info("faiss: %d vectors are too few to train IVF-PQ; exact search", n)
+            return "flat"
         return requested
-    return "hnsw" if n >= HNSW_FROM else "flat"
+    if requested != "auto":
+        log.warning("faiss: unknown index type %r; choosing by size", requested)
+    if n <= FLAT_MAX:
+        return "flat"
+    return "hnsw" if n <= HNSW_MAX else "ivfpq"
+
+
+def _ivf_lists(n: int) -> int:
+    return int(min(65_536, max(16, math.sqrt(n))))
+
+
+def _pq_subquantizers(dim: int) -> int:
+    for m in (48, 32, 24, 16, 12, 8, 6, 4, 3, 2):
+        if dim % m == 0 and dim // m >= 4:
+            return m
+    return 1
+
+
+@contextlib.contextmanager
+def _locked(directory: Path, exclusive: bool) -> Iterator[None]:
+    """Writers of the index files exclude each other and readers; readers share."""
+    if fcntl is None:
+        yield
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / "dense.lock", "a+") as f:
+        fcntl.flock(f, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 class DenseIndex:
@@ -34,16 +95,18 @@ class DenseIndex:
         dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[0] else 1
         kind = choose_kind(len(ids), kind)
         if kind == "hnsw":
-            index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = 80
-            index.hnsw.efSearch = 96
+            index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+            index.hnsw.efSearch = HNSW_EF_SEARCH
         elif kind == "ivfpq":
-            nlist = max(16, int(np.sqrt(len(ids))))
+            nlist = _ivf_lists(len(ids))
             quant = faiss.IndexFlatIP(dim)
-            index = faiss.IndexIVFPQ(quant, dim, nlist, 48 if dim % 48 == 0 else 16, 8,
+            index = faiss.IndexIVFPQ(quant, dim, nlist, _pq_subquantizers(dim), 8,
                                      faiss.METRIC_INNER_PRODUCT)
-            index.train(vectors)
-            index.nprobe = 16
+            sample = min(len(ids), max(256 * 39, IVF_TRAIN_PER_LIST * nlist))
+            rows = np.random.default_rng(0).choice(len(ids), sample, replace=False)
+            index.train(vectors[np.sort(rows)])
+            index.nprobe = min(nlist, max(16, nlist // 16))
         else:
             kind = "flat"
             index = faiss.IndexFlatIP(dim)
@@ -62,13 +125,19 @@ class DenseIndex:
 
     def save(self, directory: Path, fingerprint: str) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        tmp_index = directory / "dense.faiss.tmp"
-        tmp_ids = directory / "dense.ids.json.tmp"
-        faiss.write_index(self.index, str(tmp_index))
-        tmp_ids.write_text(json.dumps({"fingerprint": fingerprint, "kind": self.kind,
-                                       "ids": self.ids}), encoding="utf-8")
-        os.replace(tmp_index, directory / "dense.faiss")
-        os.replace(tmp_ids, directory / "dense.ids.json")
+        tag = f"{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"  # two writers never share a file
+        tmp_index = directory / f"dense.faiss.{tag}"
+        tmp_ids = directory / f"dense.ids.json.{tag}"
+        try:
+            faiss.write_index(self.index, str(tmp_index))
+            tmp_ids.write_text(json.dumps({"fingerprint": fingerprint, "kind": self.kind,
+                                           "ids": self.ids}), encoding="utf-8")
+            with _locked(directory, exclusive=True):
+                os.replace(tmp_index, directory / "dense.faiss")
+                os.replace(tmp_ids, directory / "dense.ids.json")
+        finally:
+            tmp_index.unlink(missing_ok=True)
+            tmp_ids.unlink(missing_ok=True)
 
     @classmethod
     def load(cls, directory: Path, fingerprint: str) -> DenseIndex | None:
@@ -77,10 +146,11 @@ class DenseIndex:
         if not ids_path.exists() or not index_path.exists():
             return None
         try:
-            meta = json.loads(ids_path.read_text(encoding="utf-8"))
-            if meta.get("fingerprint") != fingerprint:
-                return None
-            index = faiss.read_index(str(index_path))
+            with _locked(directory, exclusive=False):
+                meta = json.loads(ids_path.read_text(encoding="utf-8"))
+                if meta.get("fingerprint") != fingerprint:
+                    return None
+                index = faiss.read_index(str(index_path))
         except (OSError, ValueError, RuntimeError):
             return None  # a damaged index is rebuilt, never trusted
         if index.ntotal != len(meta["ids"]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import sqlite_utils
@@ -39,6 +39,14 @@ class Store:
             ) from exc
 
     def _ensure_schema(self) -> None:
+        if {"documents", "segments", "facts", "state"} <= set(self.db.table_names()):
+            return
+        # two processes opening a new data directory at once: one creates, the other waits
+        # for the write lock and then finds the tables there
+        with self.transaction():
+            self._create_tables()
+
+    def _create_tables(self) -> None:
         db = self.db
         if "documents" not in db.table_names():
             db["documents"].create(
@@ -95,19 +103,57 @@ class Store:
             self.db.execute(f"delete from {table} where doc_id = ?", [doc_id])
         self.db.execute("delete from documents where id = ?", [doc_id])
 
-    def transaction(self) -> contextlib.AbstractContextManager:
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
         """One transaction around several writes. `with conn:` is not one: it never begins a
         transaction, and sqlite-utils commits each write it makes outside of one, so a crash
-        between the writes would leave a plan half replaced. `atomic()` begins one and nests
-        sqlite-utils' own writes as savepoints inside it."""
-        return self.db.atomic()
+        between the writes would leave a plan half replaced. Nested writes (sqlite-utils'
+        own) become savepoints inside it.
+
+        It begins IMMEDIATE: the write lock is taken first, waiting up to busy_timeout for
+        another writer. A deferred BEGIN reads first and must then upgrade to a writer, which
+        SQLite refuses at once with "database is locked" when another process committed in
+        between (tests/test_robustness.py drives exactly that)."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Several reads that see one state of the database, even while another process
+        replaces a plan: documents, segments and facts read inside agree with each other."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
 
     def delete_document(self, doc_id: str) -> None:
         with self.transaction():
             self._delete_rows(doc_id)
 
     def set_state(self, key: str, value: str) -> None:
-        with self.db.conn:
+        with self.transaction():
             self.db["state"].upsert({"key": key, "value": value}, pk="key")
 
     def get_state(self, key: str) -> str | None:
