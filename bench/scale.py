@@ -1,0 +1,187 @@
+"""Scale: build and query the real index over a synthetic corpus, each in its own process
+(so that peak RSS is that of one job). Dense vectors come from bench.fakevec (384-d,
+deterministic); BM25, the SQLite store, the FAISS index and the answer engine are the
+real ones.
+
+    python bench/scale.py build DIR      # DIR/plans -> DIR/data, prints JSON
+    python bench/scale.py query DIR      # opens DIR/data, asks questions, prints JSON
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import DEV_SET, VARIANTS, dev_items, latency_summary, peak_rss_mb, rss_mb  # noqa: E402
+
+PHASES: dict[str, float] = defaultdict(float)
+CALLS: dict[str, int] = defaultdict(int)
+_LAST = [""]
+
+
+@contextmanager
+def phase(name: str):
+    """Time a stage; progress on stderr, so that a run stopped for memory says where."""
+    CALLS[name] += 1
+    if name != _LAST[0] or CALLS[name] % 500 == 0:
+        print(f"PHASE {name} #{CALLS[name]} rss={rss_mb():.0f}MB", file=sys.stderr, flush=True)
+        _LAST[0] = name
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        PHASES[name] += time.perf_counter() - t0
+
+
+def _timed(owner, attr: str, name: str) -> None:  # noqa: ANN001
+    fn = getattr(owner, attr)
+
+    def wrapper(*args, **kwargs):
+        with phase(name):
+            return fn(*args, **kwargs)
+
+    setattr(owner, attr, wrapper)
+
+
+def instrument() -> None:
+    """Time the stages of Index.ingest/reload without touching their code."""
+    import retrieval.index as ix
+    from retrieval.dense import DenseIndex
+    from retrieval.store import Store
+
+    _timed(ix, "read_plan", "read plans (load, segment, facts)")
+    _timed(Store, "replace_document", "store writes")
+    _timed(Store, "segments", "reload: segments from SQLite")
+    _timed(Store, "facts", "reload: facts from SQLite")
+    _timed(ix, "BM25Index", "reload: BM25 build")
+    _timed(ix.Index, "_vectors", "reload: vectors (embed new + cache read)")
+    _timed(DenseIndex, "build", "reload: FAISS build")
+    _timed(DenseIndex, "save", "reload: FAISS save")
+    _timed(DenseIndex, "load", "reload: FAISS load")
+
+
+def settings_for(root: Path):  # noqa: ANN201
+    from retrieval import Settings
+
+    return Settings(data_dir=root / "data", plans=[root / "plans"],
+                    faiss_index=os.environ.get("PLAN_FAISS_INDEX", "auto"))
+
+
+def sizes(data: Path) -> dict[str, float]:
+    out = {f.name: round(f.stat().st_size / 2**20, 1) for f in sorted(data.iterdir())
+           if f.is_file() and f.suffix in (".db", ".faiss", ".json", ".db-wal")}
+    out["total"] = round(sum(f.stat().st_size for f in data.iterdir() if f.is_file()) / 2**20, 1)
+    return out
+
+
+def build(root: Path, extra: Path | None) -> dict:
+    from bench.fakevec import HashedEmbedder
+    from retrieval import Index
+
+    instrument()
+    settings = settings_for(root)
+    t0 = time.perf_counter()
+    index = Index.open(settings, HashedEmbedder(), sync=True)
+    total = time.perf_counter() - t0
+    out = {"plans": len(index.documents), "segments": len(index.segments),
+           "facts": len(index.facts), "build_s": round(total, 1),
+           "phases_s": {k: round(v, 1) for k, v in PHASES.items()},
+           "dense_kind": index.dense.kind if index.dense else None,
+           "bm25_terms": len(index.bm25.vocab) if index.bm25 else 0,
+           "rss_after_build_mb": rss_mb(), "peak_rss_build_mb": peak_rss_mb()}
+    if extra is not None:  # one more plan uploaded into the big index
+        PHASES.clear()
+        t0 = time.perf_counter()
+        reports = index.ingest([extra])
+        out["add_one_plan_s"] = round(time.perf_counter() - t0, 1)
+        out["add_one_phases_s"] = {k: round(v, 1) for k, v in PHASES.items()}
+        out["add_one_status"] = reports[0].status
+        out["plans"] = len(index.documents)
+        out["segments"] = len(index.segments)
+    out["disk_mb"] = sizes(Path(settings.data_dir))
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def query(root: Path, passes: int = 1) -> dict:
+    from bench.fakevec import HashedEmbedder
+    from bench.quality import accuracy
+    from bench.synth import localised_questions
+    from intents import AnswerEngine
+
+    items = dev_items(DEV_SET)
+    instrument()
+    t0 = time.perf_counter()
+    engine = AnswerEngine.open(settings_for(root), HashedEmbedder(), sync=False)
+    open_s = time.perf_counter() - t0
+    open_phases = {k: round(v, 1) for k, v in PHASES.items()}
+    rss_open = rss_mb()
+    dev = [(it["id"], var, it[var].replace("\n", " ")) for it in items for var in VARIANTS]
+    moved = localised_questions(items, root / "plans")
+    for _, _, q in dev[:5]:
+        engine.ask(q)
+    replies = {}
+    ms: list[float] = []
+    ms_dev: list[float] = []
+    ms_moved: list[float] = []
+    moved_found = 0
+    errors: list[str] = []
+    for p in range(passes):
+        for iid, var, q in dev:
+            t = time.perf_counter()
+            try:
+                a = engine.ask(q)
+            except Exception as exc:  # noqa: BLE001 - a crash is a finding, not the end
+                errors.append(f"{type(exc).__name__}: {exc}"[:200])
+                continue
+            dt = (time.perf_counter() - t) * 1000
+            ms.append(dt)
+            ms_dev.append(dt)
+            if p == 0:
+                replies[(iid, var)] = a.contract()
+        for q in moved:
+            t = time.perf_counter()
+            try:
+                a = engine.ask(q)
+            except Exception as exc:  # noqa: BLE001
+                errors.append(f"{type(exc).__name__}: {exc}"[:200])
+                continue
+            dt = (time.perf_counter() - t) * 1000
+            ms.append(dt)
+            ms_moved.append(dt)
+            moved_found += p == 0 and a.found
+    acc = accuracy(items, replies)
+    return {"plans": len(engine.index.documents), "segments": len(engine.index.segments),
+            "dense_kind": engine.index.dense.kind if engine.index.dense else None,
+            "open_s": round(open_s, 1), "open_phases_s": open_phases,
+            "rss_after_open_mb": rss_open,
+            "latency": latency_summary(ms), "latency_dev": latency_summary(ms_dev),
+            "latency_moved": latency_summary(ms_moved),
+            "moved_questions": len(moved), "moved_found": moved_found,
+            "accuracy_dev": {k: acc[k] for k in ("all", *VARIANTS)},
+            "errors": sorted(set(errors)), "peak_rss_mb": peak_rss_mb()}
+
+
+def main(argv: list[str]) -> int:
+    cmd, root = argv[1], Path(argv[2])
+    if cmd == "build":
+        extra = Path(argv[3]) if len(argv) > 3 else None
+        result = build(root, extra)
+    elif cmd == "query":
+        result = query(root)
+    else:
+        raise SystemExit(f"unknown command {cmd}")
+    print("RESULT " + json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
