@@ -30,7 +30,15 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import DEV_SET, OUT, PLANS_DIR, ROOT, dev_items, machine  # noqa: E402
+from bench.common import (  # noqa: E402
+    DEV_SET,
+    OUT,
+    PLANS_DIR,
+    ROOT,
+    dev_items,
+    machine,
+    peak_rss_mb,
+)
 
 SECTIONS = ("quality", "concurrency", "cold", "ingest", "scale", "faiss")
 
@@ -144,14 +152,14 @@ def run_scale(sizes: list[int], out: Path, reuse: bool = False) -> dict:
         if built is None:
             shutil.rmtree(root / "data", ignore_errors=True)
             log(f"scale {n}: building the index (real pipeline, BM25, FAISS; hashed vectors)")
-            built = child(["bench/scale.py", "build", str(root), str(extra)])
+            built = child(["bench/scale.py", "build", str(root)])
             saved.write_text(json.dumps({"stamp": stamp, "when": time.strftime("%Y-%m-%d %H:%M"),
                                          "build": built}, ensure_ascii=False), encoding="utf-8")
         if "error" in built:
             results[str(n)] = {"corpus": gen, "build": built, "query": {"error": "not built"}}
             continue
         log(f"scale {n}: querying")
-        queried = child(["bench/scale.py", "query", str(root)])
+        queried = child(["bench/scale.py", "query", str(root), str(extra)])
         results[str(n)] = {"corpus": gen, "build": built, "query": queried}
     return results
 
@@ -205,7 +213,9 @@ def table(results: dict) -> str:
         add(f"Cold start (process start -> first answer, index built): median "
             f"{_fmt(cold['first_answer_s_median'])} s (min {_fmt(cold['first_answer_s_min'])} s); "
             f"peak RSS answering {cold['questions_per_run']} questions: "
-            f"{_fmt(cold['peak_rss_mb_max'])} MB")
+            f"{_fmt(cold['peak_rss_mb_max'])} MB"
+            + (f" (the bench process, engine loaded: {q['bench_process_peak_rss_mb']} MB)"
+               if q and "bench_process_peak_rss_mb" in q else ""))
     ing = results.get("ingest")
     if ing:
         add("")
@@ -227,7 +237,7 @@ def table(results: dict) -> str:
         add("")
         add("Scale (synthetic corpus; hashed 384-d vectors, real BM25/store/FAISS/engine)")
         add(f"{'plans':>7s}{'segments':>10s}{'build s':>9s}{'+1 plan s':>10s}{'disk MB':>9s}"
-            f"{'open s':>8s}{'RSS MB':>8s}{'p50 ms':>8s}{'p95 ms':>8s}{'p99 ms':>8s}"
+            f"{'bld RSS':>8s}{'open s':>8s}{'RSS MB':>8s}{'p50 ms':>8s}{'p95 ms':>8s}{'p99 ms':>8s}"
             f"{'faiss':>7s}{'acc s/l':>12s}")
         for n, r in sc.items():
             b, qq = r["build"], r["query"]
@@ -236,20 +246,25 @@ def table(results: dict) -> str:
                 continue
             acc = qq["accuracy_dev"]["all"]
             add(f"{qq['plans']:>7d}{qq['segments']:>10,d}{b['build_s']:>9.1f}"
-                f"{_fmt(b.get('add_one_plan_s')):>10s}{b['disk_mb']['total']:>9.1f}"
-                f"{qq['open_s']:>8.1f}{qq['peak_rss_mb']:>8.0f}{qq['latency']['p50_ms']:>8.1f}"
+                f"{_fmt(qq.get('add_one_plan_s')):>10s}{b['disk_mb']['total']:>9.1f}"
+                f"{b['peak_rss_mb']:>8.0f}{qq['open_s']:>8.1f}{qq['peak_rss_mb']:>8.0f}{qq['latency']['p50_ms']:>8.1f}"
                 f"{qq['latency']['p95_ms']:>8.1f}{qq['latency']['p99_ms']:>8.1f}"
                 f"{qq['dense_kind']:>7s}{acc['strict']:>6.1f}/{acc['lenient']:.1f}")
+        for n, r in sc.items():
+            b = r["build"]
+            if "phases_s" in b:
+                top = sorted(b["phases_s"].items(), key=lambda kv: -kv[1])[:4]
+                add(f"  build of {n}: " + ", ".join(f"{k} {v:.0f} s" for k, v in top))
     fk = results.get("faiss")
     if fk and "rows" in fk:
         add("")
         add("FAISS index types (hashed vectors of the scale corpus)")
-        add(f"{'n':>9s}{'kind':>7s}{'build s':>9s}{'MB':>8s}{'k':>6s}{'p95 ms@k':>10s}"
+        add(f"{'n':>9s}{'kind':>9s}{'build s':>9s}{'MB':>8s}{'k':>6s}{'p95 ms@k':>10s}"
             f"{'p95 ms@10':>10s}{'recall@10':>10s}")
         for r in fk["rows"]:
-            add(f"{r['n']:>9,d}{r['kind']:>7s}{r['build_s']:>9.2f}{r['size_mb']:>8.1f}{r['k']:>6d}"
+            add(f"{r['n']:>9,d}{r['kind']:>9s}{r['build_s']:>9.2f}{r['size_mb']:>8.1f}{r['k']:>6d}"
                 f"{r['search_k']['p95_ms']:>10.2f}{r['search_10']['p95_ms']:>10.2f}"
-                f"{_fmt(r['recall_at_10']):>10s}")
+                f"{r['recall_at_10']:>10.3f}")
     add("")
     add(f"Total bench time: {results['elapsed_s']:.0f} s")
     return "\n".join(lines)
@@ -300,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
 
         log("quality: dev set through the assistant and the naive peer")
         results["quality"] = quality.run(engine, NaivePeer(PLANS_DIR), items, args.passes)
+        results["quality"]["bench_process_peak_rss_mb"] = peak_rss_mb()
     if "concurrency" in todo:
         from bench import concurrency
 

@@ -3,8 +3,8 @@
 deterministic); BM25, the SQLite store, the FAISS index and the answer engine are the
 real ones.
 
-    python bench/scale.py build DIR      # DIR/plans -> DIR/data, prints JSON
-    python bench/scale.py query DIR      # opens DIR/data, asks questions, prints JSON
+    python bench/scale.py build DIR          # DIR/plans -> DIR/data, prints JSON
+    python bench/scale.py query DIR [PLAN]   # opens DIR/data, asks, then adds PLAN; JSON
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def sizes(data: Path) -> dict[str, float]:
     return out
 
 
-def build(root: Path, extra: Path | None) -> dict:
+def build(root: Path) -> dict:
     from bench.fakevec import HashedEmbedder
     from retrieval import Index
 
@@ -97,21 +97,12 @@ def build(root: Path, extra: Path | None) -> dict:
            "dense_kind": index.dense.kind if index.dense else None,
            "bm25_terms": len(index.bm25.vocab) if index.bm25 else 0,
            "rss_after_build_mb": rss_mb(), "peak_rss_build_mb": peak_rss_mb()}
-    if extra is not None:  # one more plan uploaded into the big index
-        PHASES.clear()
-        t0 = time.perf_counter()
-        reports = index.ingest([extra])
-        out["add_one_plan_s"] = round(time.perf_counter() - t0, 1)
-        out["add_one_phases_s"] = {k: round(v, 1) for k, v in PHASES.items()}
-        out["add_one_status"] = reports[0].status
-        out["plans"] = len(index.documents)
-        out["segments"] = len(index.segments)
     out["disk_mb"] = sizes(Path(settings.data_dir))
     out["peak_rss_mb"] = peak_rss_mb()
     return out
 
 
-def query(root: Path, passes: int = 1) -> dict:
+def query(root: Path, extra: Path | None = None, passes: int = 1) -> dict:
     from bench.fakevec import HashedEmbedder
     from bench.quality import accuracy
     from bench.synth import localised_questions
@@ -159,7 +150,17 @@ def query(root: Path, passes: int = 1) -> dict:
             ms_moved.append(dt)
             moved_found += p == 0 and a.found
     acc = accuracy(items, replies)
-    return {"plans": len(engine.index.documents), "segments": len(engine.index.segments),
+    peak_queries = peak_rss_mb()
+    plans, segments = len(engine.index.documents), len(engine.index.segments)
+    added: dict = {}
+    if extra is not None:  # then one more plan uploaded into the big index
+        PHASES.clear()
+        t0 = time.perf_counter()
+        [report] = engine.ingest([extra])
+        added = {"add_one_plan_s": round(time.perf_counter() - t0, 1),
+                 "add_one_phases_s": {k: round(v, 1) for k, v in PHASES.items()},
+                 "add_one_status": report.status}
+    return {"plans": plans, "segments": segments, **added,
             "dense_kind": engine.index.dense.kind if engine.index.dense else None,
             "open_s": round(open_s, 1), "open_phases_s": open_phases,
             "rss_after_open_mb": rss_open,
@@ -167,16 +168,17 @@ def query(root: Path, passes: int = 1) -> dict:
             "latency_moved": latency_summary(ms_moved),
             "moved_questions": len(moved), "moved_found": moved_found,
             "accuracy_dev": {k: acc[k] for k in ("all", *VARIANTS)},
-            "errors": sorted(set(errors)), "peak_rss_mb": peak_rss_mb()}
+            "errors": sorted(set(errors)), "peak_rss_mb": peak_queries,
+            "peak_rss_with_add_mb": peak_rss_mb()}
 
 
 def main(argv: list[str]) -> int:
     cmd, root = argv[1], Path(argv[2])
+    extra = Path(argv[3]) if len(argv) > 3 else None
     if cmd == "build":
-        extra = Path(argv[3]) if len(argv) > 3 else None
-        result = build(root, extra)
+        result = build(root)
     elif cmd == "query":
-        result = query(root)
+        result = query(root, extra)
     else:
         raise SystemExit(f"unknown command {cmd}")
     print("RESULT " + json.dumps(result, ensure_ascii=False))
