@@ -365,3 +365,30 @@ def test_every_faiss_kind_builds_saves_and_finds(tmp_path) -> None:
         rows, _ = again.search(x[7], 5)
         assert 7 in rows.tolist()
         assert not list((tmp_path / kind).glob("*.tmp"))  # no temporary file left behind
+
+
+def test_snapshot_reads_one_state_while_another_process_replaces_a_plan(tmp_path) -> None:
+    """Documents, then segments: without a snapshot a commit in between tears them apart
+    (segments of a plan that `documents` does not have); inside one they agree."""
+    src = tmp_path / "ke-hoach.txt"
+    src.write_text((PLANS / "xa-loc-tan_16-KH-UBND.txt").read_text(encoding="utf-8"),
+                   encoding="utf-8")
+    reader, writer = Store(tmp_path / "plans.db"), Store(tmp_path / "plans.db")
+    first = read_plan(src)
+    writer.replace_document(first.document, first.segments, first.facts)
+
+    def replace_with_new_version(n: int) -> None:
+        src.write_text(src.read_text(encoding="utf-8") + f"\n{n}. Dieu moi {n}.\n",
+                       encoding="utf-8")
+        plan = read_plan(src)
+        writer.replace_document(plan.document, plan.segments, plan.facts)
+
+    docs = {d.id for d in reader.documents()}
+    replace_with_new_version(1)  # commits between the two reads
+    assert not {s.doc_id for s in reader.segments()} <= docs  # torn
+
+    with reader.snapshot():
+        docs = {d.id for d in reader.documents()}
+        replace_with_new_version(2)
+        assert {s.doc_id for s in reader.segments()} <= docs  # one state
+    assert {s.doc_id for s in reader.segments()} <= {d.id for d in reader.documents()}
