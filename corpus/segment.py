@@ -478,9 +478,7 @@ def _row_start(text: str) -> bool:
     m = _ROW_NUM.match(text)
     if not m:
         return False
-    if m.group(1)[0] in "IVX" and len(re.findall(r"[A-Za-z]{3,}", m.group(2))) < 2:
-        return False
-    return True
+    return not (m.group(1)[0] in "IVX" and len(re.findall(r"[A-Za-z]{3,}", m.group(2))) < 2)
 
 
 def _row_kind(blocks: list[Block]) -> str:
