@@ -12,37 +12,31 @@ from corpus.normalize import fold
 
 
 @functools.cache
-def syllables() -> frozenset[str]:
-    """Folded syllables of Viet74K (e.g. 'moi', 'tran', 'lieu'); empty if unavailable."""
+def _entries() -> tuple[str, ...]:
+    """The entries of Viet74K (NFC, one word or compound each); empty if unavailable."""
     try:
         import underthesea
     except ImportError:
-        return frozenset()
+        return ()
     root = Path(underthesea.__file__).parent
     for rel in ("corpus/data/Viet74K.txt", "transformer/Viet74K.txt"):
         path = root / rel
         if path.exists():
-            out: set[str] = set()
-            for line in path.read_text(encoding="utf-8").splitlines():
-                out.update(fold(line).split())
-            return frozenset(s for s in out if s.isalpha())
-    return frozenset()
+            text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8"))
+            return tuple(text.splitlines())
+    return ()
+
+
+@functools.cache
+def syllables() -> frozenset[str]:
+    """Folded syllables of Viet74K (e.g. 'moi', 'tran', 'lieu'); empty if unavailable."""
+    return frozenset(w for line in _entries() for w in fold(line).split() if w.isalpha())
 
 
 @functools.cache
 def accented_syllables() -> frozenset[str]:
     """Syllables of Viet74K as written, lower case NFC ('việc', 'giúp'): what clean text has."""
-    try:
-        import underthesea
-    except ImportError:
-        return frozenset()
-    root = Path(underthesea.__file__).parent
-    for rel in ("corpus/data/Viet74K.txt", "transformer/Viet74K.txt"):
-        path = root / rel
-        if path.exists():
-            text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8")).lower()
-            return frozenset(w for w in text.split() if w.isalpha())
-    return frozenset()
+    return frozenset(w for line in _entries() for w in line.lower().split() if w.isalpha())
 
 
 def is_clean(text: str, min_share: float = 0.85) -> bool:
@@ -63,20 +57,11 @@ def is_clean(text: str, min_share: float = 0.85) -> bool:
 def syllable_pairs() -> dict[tuple[str, str], int]:
     """Adjacent folded syllables inside Viet74K words ('van', 'hoa') and how many entries
     hold them, to tell a plausible split of run-together OCR text from an implausible one."""
-    try:
-        import underthesea
-    except ImportError:
-        return {}
-    root = Path(underthesea.__file__).parent
-    for rel in ("corpus/data/Viet74K.txt", "transformer/Viet74K.txt"):
-        path = root / rel
-        if path.exists():
-            out: Counter[tuple[str, str]] = Counter()
-            for line in path.read_text(encoding="utf-8").splitlines():
-                ws = fold(line).split()
-                out.update(zip(ws, ws[1:], strict=False))
-            return dict(out)
-    return {}
+    out: Counter[tuple[str, str]] = Counter()
+    for line in _entries():
+        ws = fold(line).split()
+        out.update(zip(ws, ws[1:], strict=False))
+    return dict(out)
 
 
 def validity(text: str) -> float:
