@@ -23,7 +23,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import PLANS_DIR  # noqa: E402
-from corpus.normalize import fold, strip_marks  # noqa: E402
+from corpus.normalize import edit_distance, fold, strip_marks  # noqa: E402
 
 VERSION = "synth-2"
 
@@ -72,13 +72,7 @@ class Template:
 def _lev(a: str, b: str, cap: int = 3) -> int:
     if abs(len(a) - len(b)) >= cap:
         return cap
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+    return edit_distance(a, b)
 
 
 def _mark_locality(text: str, locality: str) -> tuple[str, list[str]]:

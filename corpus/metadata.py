@@ -15,7 +15,7 @@ from pathlib import Path
 
 from corpus.lexicon import validity
 from corpus.models import LoadedDocument, PlanMeta
-from corpus.normalize import fold, nfc, search_form, strip_marks
+from corpus.normalize import edit_distance, fold, nfc, search_form, strip_marks
 
 _NUMBER = re.compile(
     r"\bS[o6b0dé]?\s*[:.]?\s*(\d{1,4})\s*([-/])\s*[I1l]?KH\s*([-/])\s*([A-Z]{2,5})", re.I
@@ -98,7 +98,7 @@ def _locality(plain_all: str, head: list[str]) -> tuple[str, str]:
     groups: list[list[tuple[str, str]]] = []
     for cand in sorted(counts, key=counts.__getitem__, reverse=True):
         for g in groups:
-            if _edits(fold(cand[1]), fold(g[0][1])) <= 2:
+            if edit_distance(fold(cand[1]), fold(g[0][1])) <= 2:
                 g.append(cand)
                 break
         else:
@@ -106,17 +106,6 @@ def _locality(plain_all: str, head: list[str]) -> tuple[str, str]:
     best = max(groups, key=lambda g: sum(counts[c] for c in g))
     kind, name = max(best, key=lambda c: (validity(c[1]), counts[c]))
     return ("xã" if kind == "xa" else "phường"), name
-
-
-def _edits(a: str, b: str) -> int:
-    """Levenshtein distance (short strings only)."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def _issuer(head: list[str], kind: str, name: str) -> str:

@@ -280,6 +280,17 @@ def search_form(text: str, groups: Iterable[str] | None = None) -> str:
 _WORD = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+)*%?")
 
 
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions); short strings only."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
 def words(text: str) -> list[str]:
     """Tokens of an already-folded string: syllables, numbers (with / . , inside), %."""
     return _WORD.findall(text)

@@ -8,8 +8,8 @@ import pytest
 from conftest import PLAN_KEYS, plan_path, sidecar
 
 from corpus.loaders import LoadError, decode_text, load_document
-from corpus.metadata import _edits, extract_metadata
-from corpus.normalize import fold
+from corpus.metadata import extract_metadata
+from corpus.normalize import edit_distance, fold
 from corpus.pipeline import read_plan
 
 RAW_NUMBER = {
@@ -71,7 +71,7 @@ def test_raw_number_exact(raw_meta, key: str) -> None:
 @pytest.mark.parametrize("key", PLAN_KEYS)
 def test_raw_locality_close_to_sidecar(raw_meta, key: str) -> None:
     got, want = fold(raw_meta[key].locality), fold(sidecar(key)["locality"])
-    assert got == want or _edits(got, want) <= 2, (got, want)
+    assert got == want or edit_distance(got, want) <= 2, (got, want)
     assert raw_meta[key].locality_kind == sidecar(key)["locality_kind"]
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from corpus import ocr
 from corpus.loaders import LoadError, load_document
-from corpus.normalize import fold
+from corpus.normalize import edit_distance, fold
 from corpus.pipeline import read_plan
 from intents import AnswerEngine
 from retrieval import Settings
@@ -29,13 +29,7 @@ def char_accuracy(got: str, want: str) -> float:
     """1 - edit distance / length of the source, whitespace collapsed, both NFC."""
     a = " ".join(unicodedata.normalize("NFC", got).split())
     b = " ".join(unicodedata.normalize("NFC", want).split())
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return 1 - prev[-1] / max(1, len(b))
+    return 1 - edit_distance(a, b) / max(1, len(b))
 
 
 @pytest.fixture(scope="module")
