@@ -310,10 +310,6 @@ def _names(matches: Iterable[AgencyMatch]) -> list[str]:
     return list(dict.fromkeys(a.name for a in matches))
 
 
-def _body(seg: Segment) -> str:
-    return seg.search.split("||", 1)[-1].strip()
-
-
 _ITEM_NO = re.compile(r"^\s*(?:[-–+•]\s*)?(?:\d{1,2}(?:\.\d{1,2}){0,2}\.?|[a-zđ]\)|[IVX]{1,4}\.)\s+")
 
 
@@ -330,7 +326,7 @@ _FIELD_LINE = re.compile(r"^\W*(?:co quan|don vi|chu tri|phoi hop|thoi|thot|thoi
 
 
 def _task_from_fields(doc: Document, seg: Segment) -> Fact | None:
-    body = _body(seg)
+    body = seg.body
     lead_m = _LEAD.search(body)
     if not lead_m:
         return None

@@ -93,6 +93,11 @@ class Segment(BaseModel):
     def section(self) -> str:
         return " › ".join(self.heading_path)
 
+    @property
+    def body(self) -> str:
+        """The search form of the clause itself, without its heading context."""
+        return self.search.split("||", 1)[-1].strip()
+
 
 class Fact(BaseModel):
     """A task, duty or target held as structured data, with its source segment."""

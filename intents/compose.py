@@ -56,7 +56,7 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     from intents.engine import Evidence
 
     seg = hit.segment
-    body = seg.search.split("||", 1)[-1]
+    body = seg.body
     pos = X.term_positions(body, query.terms)
     if query.intent == "who":
         found = _who(query, seg, body, pos)
@@ -469,7 +469,7 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
     items: list[tuple[Segment, str]] = []
     for h in hits:
         seg = h.segment
-        body = seg.search.split("||", 1)[-1]
+        body = seg.body
         if query.agency:
             lead = X.agencies_after(body, X._LEAD_FIELD) or X.inline_lead(body)
             if seg.kind == "row" and not lead:

@@ -285,12 +285,12 @@ class AnswerEngine:
         """'Căn cứ vào kế hoạch của ai?': the plan's "Căn cứ …" clauses, found by how they
         begin; the kind of document asked for (kế hoạch, nghị quyết) first."""
         clauses = [s for s in self.index.segments
-                   if (not doc_ids or s.doc_id in doc_ids) and _BASIS.search(_body(s))]
+                   if (not doc_ids or s.doc_id in doc_ids) and _BASIS.search(s.body)]
         kind = re.search(r"\b(ke hoach|nghi quyet|chi thi|van ban)\b",
                          query.search.split("can cu", 1)[-1])
         if kind:
             clauses.sort(key=lambda s: not re.search(rf"can cu (?:vao )?{kind.group(1)}",
-                                                     _body(s)))
+                                                     s.body))
         for seg in clauses:
             ev = compose.extract(self, query, Hit(seg, 1.0, 0.0, 0.0), 1.0)
             if ev is not None:
@@ -312,10 +312,6 @@ def _clear(query: Query, ev: Evidence | None) -> bool:
     if ev is None or ev.coverage < 0.8:
         return False
     return query.intent != "target" or bool(re.search(r"\d", ev.direct))
-
-
-def _body(seg: Segment) -> str:
-    return seg.search.split("||", 1)[-1].strip()
 
 
 def _context(seg: Segment) -> str:
