@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from fake_telegram import TOKEN, FakeTelegram
-from test_bot_zalo import TOKEN as ZALO_TOKEN
-from test_bot_zalo import FakeZalo
+from fake_zalo import TOKEN as ZALO_TOKEN
+from fake_zalo import FakeZalo
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "Ai chủ trì triển khai cấp chứng thư số cho cán bộ phường Trần Liễu?"
