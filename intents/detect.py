@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from corpus.agencies import find_agencies
+from corpus.lexicon import syllable_pairs
 from corpus.models import Document
 from corpus.normalize import fold, search_form, words
 from intents.models import Query
@@ -176,8 +177,6 @@ _COUNT_UNIT = re.compile(r"\b(?:bao nhieu|may) (nguoi|thanh vien|ca nhan|hoc vie
 def _asked_type(q: str) -> set[str]:
     """The noun a question asks for ("những lĩnh vực nào" -> lĩnh vực, "mấy người" ->
     người): the plan gives the answer without that word, so it is no missing evidence."""
-    from corpus.lexicon import syllable_pairs
-
     out: set[str] = set()
     for m in _ASKED.finditer(q):
         ws = m.group(1).split()
@@ -203,8 +202,6 @@ _TIME_WORDS = frozenset(["nam", "thang", "ngay", "quy", "ai", "nao", "gi", "dau"
 
 
 def _content_words(q: str) -> set[str]:
-    from corpus.lexicon import syllable_pairs
-
     common = syllable_pairs()
     ws = words(q)
     asking = set()  # positions taken by a question pair ("chủ trì", "năm 2030" …)
@@ -219,6 +216,20 @@ def _content_words(q: str) -> set[str]:
         if (a in QUESTION_WORDS or b in QUESTION_WORDS) and (a, b) in common:
             out.update((a, b))
     return out
+
+
+def _indicator_head(query: Query) -> tuple[str, str] | None:
+    """The head noun of the indicator a target question names: the compound right after
+    "tỷ lệ"/"số lượng" ("tỷ lệ thanh toán trực tuyến" -> thanh toán), if it is a word."""
+    if query.intent != "target":
+        return None
+    m = re.search(r"\b(?:ty le|so luong) ([a-z]+) ([a-z]+)", query.search)
+    if not m:
+        return None
+    a, b = m.groups()
+    if a in query.terms and b in query.terms and (a, b) in syllable_pairs():
+        return a, b
+    return None
 
 
 def understand(question: str, docs: list[Document]) -> Query:
@@ -237,7 +248,7 @@ def understand(question: str, docs: list[Document]) -> Query:
              and w not in loc_words and not _YEAR.fullmatch(w) and w not in plan_nums]
     if len([w for w in terms if w not in asked]) >= 2:
         terms = [w for w in terms if w not in asked]
-    return Query(
+    query = Query(
         text=question,
         search=q,
         intent=intent,  # type: ignore[arg-type]
@@ -251,3 +262,5 @@ def understand(question: str, docs: list[Document]) -> Query:
         alts=alternatives(q),
         phrases=quoted(q),
     )
+    query.indicator_head = _indicator_head(query)
+    return query

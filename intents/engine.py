@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.lexicon import syllable_pairs, syllables
+from corpus.lexicon import syllables
 from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, nfc, search_form, words
 from intents import compose
@@ -230,7 +230,7 @@ class AnswerEngine:
         hit = sum(1 for a, b in qpairs if any((x, y) in pairs for x in forms(a) for y in forms(b))
                   or (has(a) and has(b) and _near(seg_words, forms(a), forms(b))))
         cov = 0.6 * uni + 0.4 * hit / len(qpairs) if qpairs else uni
-        head = _indicator_head(query)
+        head = query.indicator_head
         if head and not any(_like(head[0], x, forms) and _like(head[1], y, forms)
                             for x, y in pairs):
             # "tỷ lệ thanh toán trực tuyến": a clause without the indicator's head noun
@@ -327,27 +327,11 @@ def _one_off(a: str, b: str) -> bool:
     return a == b or (len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1)
 
 
-def _indicator_head(query: Query) -> tuple[str, str] | None:
-    """The head noun of the indicator a target question names: the compound right after
-    "tỷ lệ"/"số lượng" ("tỷ lệ thanh toán trực tuyến" -> thanh toán), if it is a word."""
-    if query.intent != "target":
-        return None
-    m = re.search(r"\b(?:ty le|so luong) ([a-z]+) ([a-z]+)", query.search)
-    if not m:
-        return None
-    a, b = m.groups()
-    if a in query.terms and b in query.terms and (a, b) in syllable_pairs():
-        return a, b
-    return None
-
-
 def _ocr_close(term: str, word: str) -> bool:
     """An OCR-garbled word (not a Vietnamese syllable) one substitution from the term."""
-    if len(term) < 3 or len(word) != len(term) or term[0] != word[0]:
+    if len(term) < 3 or term == word or term[0] != word[:1] or word in syllables():
         return False
-    if word in syllables():
-        return False
-    return sum(a != b for a, b in zip(term, word, strict=True)) == 1
+    return _one_off(term, word)
 
 
 def _near(seq: list[str], a: set[str], b: set[str], gap: int = 2) -> bool:

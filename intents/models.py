@@ -57,3 +57,5 @@ class Query(BaseModel):
     terms: list[str] = Field(default_factory=list)  # content words (search form)
     alts: dict[str, list[str]] = Field(default_factory=dict)  # term -> words that may stand for it
     phrases: list[str] = Field(default_factory=list)  # quoted names, search form
+    # target questions: the indicator's head noun ("tỷ lệ thanh toán …" -> thanh, toan)
+    indicator_head: tuple[str, str] | None = None
