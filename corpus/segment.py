@@ -428,10 +428,15 @@ _AGENCY_LINE = re.compile(r"^(phong|van phong|ubnd|uy ban|cong an|trung tam|so |
                           r"cac (co quan|phong|don vi))")
 
 
+def _number_line(cur: list[Block]) -> int | None:
+    """Index of the row's numbered line ("7 Triển khai …"), if it has one."""
+    return next((i for i, b in enumerate(cur) if _row_start(b.text.strip())), None)
+
+
 def _trailing_carry(cur: list[Block]) -> list[Block]:
     """Rows separated by blank lines: a capitalised line closing the previous row's block,
     after its number line, is the first line of the next indicator ("Tỷ lệ …")."""
-    num = next((i for i, b in enumerate(cur) if _row_start(b.text.strip())), None)
+    num = _number_line(cur)
     if num is None or len(cur) - 1 <= num:
         return []
     last = cur[-1].text.strip()
@@ -447,7 +452,7 @@ def _centred_carry(cur: list[Block]) -> list[Block]:
     line has about k lines below it, and what follows is the top half of the next row.
     A carried part must start a cell, i.e. with a capital letter.
     """
-    num = next((i for i, b in enumerate(cur) if _row_start(b.text.strip())), None)
+    num = _number_line(cur)
     if num is None or len(cur) < 2:
         return []
     post = cur[num + 1:]
