@@ -10,9 +10,10 @@ Repairs are grouped so that `bench/ocr_ablation.py` can measure what each one bu
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 # Characters the OCR produced for Vietnamese vowels with marks it could not read.
 _CHAR_MAP = str.maketrans(
@@ -258,6 +259,24 @@ def _table(groups: frozenset[str]) -> dict[str, str]:
 
 _FULL = frozenset(ALL_GROUPS)
 _FULL_TABLE = _table(_FULL)
+
+
+@contextlib.contextmanager
+def repair_groups(groups: Iterable[str]) -> Iterator[None]:
+    """Within the block, `search_form` applies only `groups` unless told otherwise.
+
+    How bench/ocr_ablation.py measures what each repair group buys: the plans are read and
+    the questions asked inside the block, so both sides see the same repairs. Changes
+    module state, so not for use while other threads normalise text.
+    """
+    global _FULL, _FULL_TABLE
+    saved = _FULL, _FULL_TABLE
+    _FULL = frozenset(groups)
+    _FULL_TABLE = _table(_FULL)
+    try:
+        yield
+    finally:
+        _FULL, _FULL_TABLE = saved
 
 
 def search_form(text: str, groups: Iterable[str] | None = None) -> str:

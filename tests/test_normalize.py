@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 from conftest import PLAN_KEYS, plan_lines
 
-from corpus.normalize import fold, nfc, readable, search_form
+from corpus.normalize import ALL_GROUPS, fold, nfc, readable, repair_groups, search_form
 
 
 @pytest.mark.parametrize(
@@ -45,6 +45,18 @@ def test_repair_groups_can_be_switched_off() -> None:
     # with no repair groups the search form is just the fold
     assert search_form("Nghi quyét s6 ctia Pang ty", groups=()) == "nghi quyet s6 ctia pang ty"
     assert search_form("ctia", groups=("cua",)) == "cua"
+
+
+def test_repair_groups_block_sets_the_default_and_restores_it() -> None:
+    # how the OCR ablation reads plans and asks questions with one group left out
+    line = "Nghi quyét s6 ctia x3"
+    with repair_groups(set(ALL_GROUPS) - {"cua"}):
+        assert search_form(line) == "nghi quyet so ctia xa"
+        assert search_form(line, groups=ALL_GROUPS) == "nghi quyet so cua xa"
+    assert search_form(line) == "nghi quyet so cua xa"
+    with pytest.raises(RuntimeError), repair_groups(()):
+        raise RuntimeError  # an error inside the block still restores every repair
+    assert search_form(line) == "nghi quyet so cua xa"
 
 
 def _idempotence_failures(key: str) -> list[tuple[str, str, str]]:
