@@ -71,3 +71,13 @@ def validity(text: str) -> float:
         return 0.0
     known = syllables()
     return sum(w in known for w in words) / len(words)
+
+
+def one_edit(word: str, alphabet: str = "abcdefghijklmnopqrstuvwxyz") -> set[str]:
+    """Every string one deletion, swap of neighbours, replacement or insertion away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    swaps = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in alphabet]
+    inserts = [a + c + b for a, b in splits for c in alphabet]
+    return set(deletes + swaps + replaces + inserts)

@@ -8,13 +8,14 @@ numbers ("kế hoạch 79", "27-KH/ĐU"), years, the agency named, the role aske
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from corpus.agencies import find_agencies
 from corpus.lexicon import syllable_pairs
 from corpus.models import Document
 from corpus.normalize import fold, search_form, words
 from intents.models import Query
+from intents.spelling import correct
 from retrieval.lexical import STOP
 
 _LIST = re.compile(
@@ -232,8 +233,10 @@ def _indicator_head(query: Query) -> tuple[str, str] | None:
     return None
 
 
-def understand(question: str, docs: list[Document]) -> Query:
-    q = expand(search_form(question))
+def understand(question: str, docs: list[Document], known: Collection[str] = ()) -> Query:
+    """The question's intent and slots; `known` holds the words of the loaded plans, which
+    are never taken for typos."""
+    q = expand(correct(search_form(question), known))
     intent = detect_intent(q)
     role = next((name for name, rx in _ROLE if rx.search(q)), "")
     localities = find_localities(q, docs)

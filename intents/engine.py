@@ -136,7 +136,8 @@ class AnswerEngine:
         return None
 
     def _answer(self, question: str, today: date) -> Answer:
-        query = understand(question, list(self.index.documents.values()))
+        known = self.index.bm25.syllables if self.index.bm25 else ()
+        query = understand(question, list(self.index.documents.values()), known)
         qvec = self.index.embedder.embed_query(query.search)
         named = list(dict.fromkeys(query.doc_ids + query.localities))
         if query.intent == "list":

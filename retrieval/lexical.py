@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from corpus.lexicon import one_edit
 from corpus.normalize import words
 
 STOP = frozenset(
@@ -86,7 +87,7 @@ class BM25Index:
         """Vocabulary words one edit away from an unknown query word (longest first)."""
         if word in self.vocab or len(word) < 4 or not word.isalpha():
             return [word]
-        cands = {w for w in _edits1(word) if w in self.syllables}
+        cands = {w for w in one_edit(word, _ALPHABET) if w in self.syllables}
         return sorted(cands, key=lambda w: -self.df[self.vocab[w]])[:3] or [word]
 
     def query_terms(self, search_text: str) -> list[str]:
@@ -102,12 +103,3 @@ class BM25Index:
             ids, tfs = self._post[j]
             s[ids] += self.idf(t) * tfs * (self.k1 + 1) / (tfs + self._norm[ids])
         return s
-
-
-def _edits1(word: str) -> set[str]:
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    deletes = [a + b[1:] for a, b in splits if b]
-    transposes = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
-    replaces = [a + c + b[1:] for a, b in splits if b for c in _ALPHABET]
-    inserts = [a + c + b for a, b in splits for c in _ALPHABET]
-    return set(deletes + transposes + replaces + inserts)

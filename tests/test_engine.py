@@ -268,3 +268,10 @@ def test_question_put_to_every_plan(engine) -> None:
     assert a.found
     assert "xã An Hảo: 90%" in a.headline
     assert "không nêu" in a.headline  # plans without it are named as such, not guessed
+
+
+def test_typos_change_neither_intent_nor_answer(engine) -> None:
+    clean = engine.ask("loc tan chi tieu so suc khoe dien tu thi ai theo doi danh gia")
+    typed = engine.ask("loc tan chi teiu so suc khoe dien tu thi ai theo doi danh gia")
+    assert typed.found and typed.intent == clean.intent == "who"
+    assert typed.headline == clean.headline
