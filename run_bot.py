@@ -98,6 +98,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             d = r.document
             print(f"✓ {Path(r.path).name}: {d.label() if d else ''} — {r.status}, {r.format}, "
                   f"{r.pages} trang, {r.segments} đoạn, {r.facts} dữ kiện")
+            if r.message and r.status != "unchanged":
+                print(f"  {r.message}")
             for w in r.warnings:
                 print(f"  ! {w}")
         bad += r.status == "error"

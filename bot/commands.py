@@ -172,7 +172,7 @@ def ingest_reply(reports) -> Reply:  # noqa: ANN001 - list[IngestReport]
                 "unchanged": "Không đổi"}.get(r.status, r.status)
         items.append(f"✅ {verb}: kế hoạch {m.number or '?'} — {where}; "
                      f"{r.segments} đoạn, {r.facts} nhiệm vụ/chỉ tiêu"
-                     + (f". {r.message}" if r.status == "unchanged" and r.message else ""))
+                     + (f". {r.message}" if r.message else ""))
     return Reply(items=items or ["Không có tệp nào được nạp."])
 
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from corpus.loaders import LoadError, sha256_bytes, supported_suffixes
 from corpus.models import Document, Fact, Segment, content_id
+from corpus.normalize import fold
 from corpus.pipeline import ParsedPlan, read_plan
 from retrieval.dense import DenseIndex
 from retrieval.embed import Embedder, make_embedder
@@ -39,7 +40,7 @@ class IndexError_(Exception):
 @dataclass
 class IngestReport:
     path: str
-    status: str  # "added" | "updated" | "unchanged" | "error"
+    status: str  # "added" | "updated" | "unchanged" | "superseded" | "error"
     document: Document | None = None
     segments: int = 0
     facts: int = 0
@@ -58,6 +59,13 @@ class IngestReport:
 
 def _no_progress(it: Iterable, total: int, desc: str) -> Iterable:
     return it
+
+
+def _same_plan(a: Document, b: Document) -> bool:
+    """Two files of one plan: same number and locality (both known), different files."""
+    na, nb = fold(a.meta.number).replace(" ", ""), fold(b.meta.number).replace(" ", "")
+    return (a.path != b.path and bool(na) and na == nb and bool(a.locality_key)
+            and a.locality_key == b.locality_key)
 
 
 def plan_files(paths: Iterable[Path]) -> list[Path]:
@@ -105,23 +113,28 @@ class Index:
              progress: Progress | None = None, sync: bool = True) -> Index:
         idx = cls(settings, embedder, progress)
         if sync:
-            idx.ingest(plan_files(settings.plans), skip_errors=True)
+            idx.ingest(plan_files(settings.plans), skip_errors=True, sync=True)
         else:
             idx.reload()
         return idx
 
     # ---- ingest --------------------------------------------------------------------
-    def ingest(self, paths: Iterable[Path], skip_errors: bool = False) -> list[IngestReport]:
+    def ingest(self, paths: Iterable[Path], skip_errors: bool = False,
+               sync: bool = False) -> list[IngestReport]:
         """Add or replace plans; unchanged files are skipped. Reloads the search indexes.
 
-        A new version of the reading code (normaliser, segmenter, …) re-reads every plan.
+        A file of a plan already loaded from another file (same number and locality: the
+        DOCX of a plan first read as OCR text) replaces that file's version. `sync` (the
+        plans folder read at start) leaves out the files replaced that way, so the two
+        versions do not replace each other on every start; naming such a file explicitly
+        brings it back. A new version of the reading code re-reads every plan.
         """
         reports: list[IngestReport] = []
         version = pipeline_version()
         self._force = self.store.get_state("pipeline") != version
         paths = list(paths)
         for p in self.progress(paths, len(paths), "Đọc kế hoạch"):
-            reports.append(self._ingest_one(Path(p)))
+            reports.append(self._ingest_one(Path(p), sync))
             if reports[-1].status == "error" and not skip_errors:
                 log.warning("ingest failed: %s", reports[-1].message)
         self.store.set_state("pipeline", version)
@@ -129,12 +142,18 @@ class Index:
         self.reload()
         return reports
 
-    def _ingest_one(self, path: Path) -> IngestReport:
+    def _ingest_one(self, path: Path, sync: bool = False) -> IngestReport:
         resolved = str(path.resolve())
         try:
             data_hash = sha256_bytes(path.read_bytes())
         except OSError as exc:
             return IngestReport(str(path), "error", message=f"Không đọc được «{path.name}»: {exc}")
+        replaced = self.store.superseded(resolved) if sync else None
+        if replaced is not None and replaced["sha256"] == data_hash:
+            live = next((d for d in self.store.documents() if d.id == replaced["by_doc"]), None)
+            return IngestReport(str(path), "superseded", live, message=(
+                f"«{path.name}» đã được thay bằng «{Path(live.path).name if live else '?'}» "
+                "của cùng kế hoạch; giữ bản đó."))
         old = self.store.document_by_path(resolved)
         if old is not None and old.sha256 == data_hash and not getattr(self, "_force", False):
             return IngestReport(str(path), "unchanged", old,
@@ -148,16 +167,19 @@ class Index:
             log.exception("reading %s failed", path)
             return IngestReport(str(path), "error", message=(
                 f"Không phân tích được tệp «{path.name}»: {type(exc).__name__}: {exc}"))
+        twins = [d for d in self.store.documents() if _same_plan(d, plan.document)]
         try:  # one transaction: the old version stays whole if this fails
-            self.store.replace_document(plan.document, plan.segments, plan.facts)
+            self.store.replace_document(plan.document, plan.segments, plan.facts, twins)
         except sqlite3.DatabaseError as exc:
             return IngestReport(str(path), "error", message=(
                 f"Không ghi được «{path.name}» vào chỉ mục: {exc}; bản cũ được giữ nguyên."))
-        return IngestReport(str(path), "updated" if old else "added", plan.document,
-                            len(plan.segments), len(plan.facts), warnings=plan.warnings,
-                            seconds=time.perf_counter() - started)
+        note = "; ".join(f"thay bản «{Path(t.path).name}» của cùng kế hoạch" for t in twins)
+        return IngestReport(str(path), "updated" if old or twins else "added", plan.document,
+                            len(plan.segments), len(plan.facts), message=note,
+                            warnings=plan.warnings, seconds=time.perf_counter() - started)
 
     def remove(self, doc_id: str) -> None:
+        """Drop a plan; files it had replaced come back at the next sync."""
         self.store.delete_document(doc_id)
         self.reload()
 

@@ -39,7 +39,8 @@ class Store:
             ) from exc
 
     def _ensure_schema(self) -> None:
-        if {"documents", "segments", "facts", "state"} <= set(self.db.table_names()):
+        if {"documents", "segments", "facts", "state", "superseded"} <= set(
+                self.db.table_names()):
             return
         # two processes opening a new data directory at once: one creates, the other waits
         # for the write lock and then finds the tables there
@@ -69,16 +70,26 @@ class Store:
             db["facts"].create_index(["doc_id"])
         if "state" not in db.table_names():
             db["state"].create({"key": str, "value": str}, pk="key")
+        if "superseded" not in db.table_names():
+            # files of a plan that another file of the same plan replaced (a DOCX in place
+            # of the OCR text): the sync of a plans folder must not bring them back
+            db["superseded"].create({"path": str, "sha256": str, "by_doc": str}, pk="path")
 
     # ---- writes -------------------------------------------------------------------
     def replace_document(self, doc: Document, segments: list[Segment],
-                         facts: Iterable[Fact] = ()) -> None:
-        """Put one plan in place of any earlier version of the same file, atomically."""
+                         facts: Iterable[Fact] = (), supersede: Iterable[Document] = ()) -> None:
+        """Put one plan in place of any earlier version of the same file, and of the
+        `supersede` documents (other files of the same plan), atomically."""
         with self.transaction():
             old = [r["id"] for r in self.db.query(
                 "select id from documents where path = ? or id = ?", [doc.path, doc.id])]
             for doc_id in old:
                 self._delete_rows(doc_id)
+            for twin in supersede:
+                self._delete_rows(twin.id)
+                self.db["superseded"].insert({"path": twin.path, "sha256": twin.sha256,
+                                              "by_doc": doc.id}, replace=True)
+            self.db.execute("delete from superseded where path = ?", [doc.path])
             self.db["documents"].insert(
                 {"id": doc.id, "path": doc.path, "sha256": doc.sha256, "format": doc.format,
                  "pages": doc.pages, "page_estimated": int(doc.page_estimated),
@@ -102,6 +113,11 @@ class Store:
         for table in ("segments", "facts"):
             self.db.execute(f"delete from {table} where doc_id = ?", [doc_id])
         self.db.execute("delete from documents where id = ?", [doc_id])
+
+    def superseded(self, path: str) -> dict | None:
+        """The record of a file another file of the same plan replaced, if any."""
+        rows = list(self.db.query("select * from superseded where path = ?", [path]))
+        return rows[0] if rows else None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -151,6 +167,8 @@ class Store:
     def delete_document(self, doc_id: str) -> None:
         with self.transaction():
             self._delete_rows(doc_id)
+            # the files it replaced may come back (the next sync reads them again)
+            self.db.execute("delete from superseded where by_doc = ?", [doc_id])
 
     def set_state(self, key: str, value: str) -> None:
         with self.transaction():
