@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from corpus.agencies import find_agencies
 from corpus.models import Document, Segment
-from corpus.normalize import fold, readable, words
+from corpus.normalize import fold, readable, search_form, words
 from intents import extract as X
 from intents.models import MAX_REPLY_CHARS, Answer, Citation, Query
 
@@ -231,13 +231,22 @@ def _signer(seg: Segment) -> str | None:
     if "Nơi nhận" not in " ".join(seg.heading_path) and "noi nh" not in fold(seg.text)[:40]:
         return None
     for line in reversed(seg.text.splitlines()):
-        t = line.strip(" -;.,")
-        ws = t.split()
-        if (2 <= len(ws) <= 5 and sum(w[:1].isupper() for w in ws) >= len(ws) - 1
-                and not find_agencies(fold(t)) and not re.search(r"\d|:|/|;|\(", t)
-                and not t.isupper()):
-            return t
+        # the signature column is often glued after a recipient: "- Các cơ quan…; Trần Thị Tình",
+        # "- Lưu Văn phòng Đảng ủy. Nguyễn Bá Việt"
+        tail = re.split(r"[;:.\"’]\s*", line)[-1]
+        for t in dict.fromkeys([line.strip(" -;.,"), tail.strip(" -;.,")]):
+            if _name_like(t):
+                return t
     return None
+
+
+def _name_like(t: str) -> bool:
+    ws = t.split()
+    return (2 <= len(ws) <= 5 and sum(w[:1].isupper() for w in ws) >= len(ws) - 1
+            and not find_agencies(fold(t)) and not re.search(r"\d|:|/|;|\(", t)
+            and not t.isupper()
+            # "Tỉnh ủy", "UBND tỉnh" in the recipients are bodies, not the signer
+            and not re.search(r"\b(uy|ubnd|hdnd|mttq)\b", search_form(t)))
 
 
 def _when(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:

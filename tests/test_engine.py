@@ -56,6 +56,21 @@ def test_signer_is_found_by_structure(engine) -> None:
     assert a.found and "Khic Tan" in a.headline
 
 
+@pytest.mark.parametrize(("question", "name"), [
+    # the signature column glued after a recipient line by the OCR
+    ("Ai ký kế hoạch 79?", "Tran Thi Tinh"),  # "- Các cơ quan, trường học…; Trần Thị Tình"
+    ("ai ky ke hoach 27 cua binh tan", "Ba Vi"),  # "- Lưu Văn phòng Đảng ủy. Nguyễn Bá Việt"
+])
+def test_signer_glued_to_a_recipient_line(engine, question: str, name: str) -> None:
+    a = engine.ask(question)
+    assert a.found and name in a.headline and "uy" not in a.headline.split("(")[0].split()
+
+
+def test_no_signer_in_the_text_is_not_found(engine) -> None:
+    # An Hảo's copy ends with the recipients; the signature is not in the OCR text
+    assert not engine.ask("Ai ký kế hoạch của Đảng ủy xã An Hảo?").found
+
+
 def test_absent_topic_is_not_found(engine) -> None:
     a = engine.ask("Phường Trần Liễu đặt chỉ tiêu lắp đặt bao nhiêu camera giám sát đến 2030?")
     assert a.found is False
