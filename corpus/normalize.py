@@ -106,7 +106,12 @@ _PHRASES = [(re.compile(r"\bchuyen men\b"), "chuyen mon"), (re.compile(r"\bthuc 
             (re.compile(r"\bcan ct\b"), "can cu")]
 _UD = re.compile(r"ud(ng|n|i|c|t)")
 
-ALL_GROUPS = tuple(_REPAIRS) + ("digits", "ud", "context", "split")
+ALL_GROUPS = tuple(_REPAIRS) + ("digits", "ud", "context", "split", "capital_p")
+
+# A capital Đ read as P: "Pao tao" (Đào tạo), "PAy manh" (Đẩy mạnh), "POAN" (ĐOẠN). No
+# Vietnamese word starts with P and a vowel, so such a word becomes Đ… when that makes a
+# syllable ("Payment" stays). Before folding: the capital is what tells it from "pin".
+_CAP_P = re.compile(r"(?<!\w)P(?=[^\W\d_])\w*")
 
 
 def nfc(text: str) -> str:
@@ -279,6 +284,15 @@ def repair_groups(groups: Iterable[str]) -> Iterator[None]:
         _FULL, _FULL_TABLE = saved
 
 
+def _p_for_d(m: re.Match) -> str:
+    from corpus.lexicon import syllables  # lazy: read on first use
+
+    rest = fold(m.group(0)[1:])
+    if rest[:1] in ("a", "e", "i", "o", "u", "y") and "d" + rest in syllables():
+        return "Đ" + m.group(0)[1:]
+    return m.group(0)
+
+
 def search_form(text: str, groups: Iterable[str] | None = None) -> str:
     """The folded, OCR-repaired form used for lexical and dense matching.
 
@@ -286,7 +300,7 @@ def search_form(text: str, groups: Iterable[str] | None = None) -> str:
     """
     gset = _FULL if groups is None else frozenset(groups)
     table = _FULL_TABLE if groups is None else _table(gset)
-    folded = fold(text)
+    folded = fold(_CAP_P.sub(_p_for_d, nfc(text)) if "capital_p" in gset else text)
     out = " ".join(_repair_token(t, table, gset) for t in _TOKEN.findall(folded))
     if "context" in gset:
         out = _UY_CONTEXT.sub(lambda m: f"{m.group(1)} uy", out)
@@ -325,7 +339,7 @@ def readable(text: str) -> str:
     out = []
     for tok in _TOKEN.findall(strip_marks(text)):
         low = tok.lower()
-        fixed = search_form(low)
+        fixed = search_form(tok)  # with its capital: "Pao" is "Đào", "pao" is not
         if fixed != low and fixed:
             fixed = fixed[0].upper() + fixed[1:] if tok[:1].isupper() else fixed
             out.append(fixed)

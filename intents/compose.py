@@ -76,6 +76,11 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     if query.intent == "target":
         found = _target(query, seg, body, pos)
         return Evidence(hit, cov, found[0], found[1]) if found else None
+    if query.intent == "what" and query.asked:
+        # "những chương trình nào": the names the clause lists after that noun
+        names = X.listed(readable(seg.text), query.asked)
+        if names:
+            return Evidence(hit, cov, "; ".join(f"“{n}”" for n in names))
     return Evidence(hit, cov)
 
 

@@ -178,12 +178,25 @@ _COUNT_UNIT = re.compile(r"\b(?:bao nhieu|may) (nguoi|thanh vien|ca nhan|hoc vie
 def _asked_type(q: str) -> set[str]:
     """The noun a question asks for ("những lĩnh vực nào" -> lĩnh vực, "mấy người" ->
     người): the plan gives the answer without that word, so it is no missing evidence."""
-    out: set[str] = set()
-    for m in _ASKED.finditer(q):
-        ws = m.group(1).split()
-        # "lĩnh vực nào" asks for a lĩnh vực; "xếp nhóm nào" only for a nhóm
-        out.update(ws if len(ws) == 2 and tuple(ws) in syllable_pairs() else ws[-1:])
+    out = {w for noun in asked_nouns(q) for w in noun.split()}
     return out | {w for m in _COUNT_UNIT.finditer(q) for w in m.group(1).split()}
+
+
+# the noun right after "những"/"các" when words come between it and "nào"
+_ASKED_HEAD = re.compile(r"\b(?:nhung|cac) ([a-z]+ [a-z]+)\b(?= [a-z ]{1,40}? (?:nao|gi)\b)")
+_PREPOSITIONS = frozenset(["qua", "tu", "bang", "thong", "giua", "duoi", "sau", "truoc"])
+
+
+def asked_nouns(q: str) -> list[str]:
+    """The nouns before "nào"/"gì", as words of the lexicon: "những lĩnh vực nào" ->
+    "linh vuc", "xếp nhóm nào" -> "nhom" (not "xep nhom")."""
+    out = []
+    heads = [m.group(1) for m in _ASKED_HEAD.finditer(q)]  # "những chương trình … nào"
+    for ws in [h.split() for h in heads] + [m.group(1).split() for m in _ASKED.finditer(q)]:
+        pair = (len(ws) == 2 and tuple(ws) in syllable_pairs()
+                and ws[0] not in STOP and ws[0] not in _PREPOSITIONS)  # "qua tổ nào": tổ
+        out.append(" ".join(ws) if pair else ws[-1])
+    return list(dict.fromkeys(out))
 
 
 # two-syllable words that say what kind of question it is; any other word of the lexicon
@@ -264,6 +277,7 @@ def understand(question: str, docs: list[Document], known: Collection[str] = ())
         terms=terms,
         alts=alternatives(q),
         phrases=quoted(q),
+        asked=[n for n in asked_nouns(q) if n not in QUESTION_WORDS or " " in n],
     )
     query.indicator_head = _indicator_head(query)
     return query

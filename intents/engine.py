@@ -43,6 +43,9 @@ class Evidence:
     extra: list[str] = field(default_factory=list)
 
 
+_LISTING_TRIES = 4  # clauses read past the closest one for a list of names
+
+
 class AnswerEngine:
     def __init__(self, index: Index, settings: Settings) -> None:
         self.index = index
@@ -257,12 +260,18 @@ class AnswerEngine:
             dated = [h for h in hits if any(y in _context(h.segment) for y in asked)]
             hits = dated + [h for h in hits if h not in dated]
         weak: Evidence | None = None
+        listing = query.intent == "what" and bool(query.asked)
+        tried = 0
         for hit in hits:
             cov = self.coverage(query, hit.segment)
             if cov < COVERAGE_MIN:
                 continue
             ev = compose.extract(self, query, hit, cov)
             if ev is None:
+                continue
+            if listing and not ev.direct and tried < _LISTING_TRIES:
+                # "những chương trình nào": a close clause that names them beats the closest
+                weak, tried = weak or ev, tried + 1
                 continue
             if query.when_kind == "frequency" and not re.search(r"\d", ev.direct):
                 # "định kỳ" alone: a clause that says how often ("3 tháng, 6 tháng") is better

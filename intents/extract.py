@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from corpus.agencies import AgencyMatch, find_agencies
-from corpus.normalize import words
+from corpus.normalize import fold, words
 
 # ---- time expressions ------------------------------------------------------------------
 _ROMAN_Q = {"i": "I", "ii": "II", "iii": "III", "iv": "IV", "1": "I", "2": "II", "3": "III",
@@ -246,3 +246,42 @@ def sentences(text: str) -> list[str]:
     flat = " ".join(text.split())
     parts = re.split(r"(?<=[.;])\s+(?=[A-ZĐ0-9\-–])", flat)
     return [p for p in parts if len(words(p)) >= 2]
+
+
+# ---- names a clause lists ----------------------------------------------------------------
+_QUOTE_OPEN, _QUOTE_CLOSE = "“\"«", "”\"»"
+_NAME = re.compile(r"[“\"«]\s*([^”\"»“«]{2,90}?)\s*[”\"»]")
+_NAME_NEAR = 40  # the first name follows the noun closely: "các chương trình: “…”"
+
+
+def listed(text: str, nouns: list[str]) -> list[str]:
+    """The quoted names a clause lists right after a noun the question asks for:
+    "triển khai các chương trình: “Công dân số” …; “Đổi mới sáng tạo trong công việc” …"
+    gives both names, in order, for "những chương trình nào". [] when it lists none."""
+    flat = " ".join(text.split())
+    low = fold(flat)
+    if len(low) != len(flat):  # fold changed the length: read names from the folded text
+        flat = low
+    for noun in nouns:
+        for m in re.finditer(rf"(?<!\w){re.escape(noun)}(?!\w)", low):
+            rest = flat[m.end():_sentence_end(flat, m.end())]
+            names = [" ".join(n.split()).strip(" ,;") for n in _NAME.findall(rest)]
+            first = min((rest.find(c) for c in _QUOTE_OPEN if c in rest), default=-1)
+            if names and 0 <= first <= _NAME_NEAR:
+                return names
+    return []
+
+
+def _sentence_end(text: str, start: int, limit: int = 700) -> int:
+    """Where the sentence that goes on at `start` ends: a full stop outside quotes."""
+    inside = False
+    stop = min(len(text), start + limit)
+    for i in range(start, stop):
+        c = text[i]
+        if c in _QUOTE_OPEN and not (c == '"' and inside):
+            inside = True
+        elif c in _QUOTE_CLOSE:
+            inside = False
+        elif c == "." and not inside and (i + 1 == len(text) or text[i + 1] == " "):
+            return i
+    return stop

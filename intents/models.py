@@ -57,5 +57,6 @@ class Query(BaseModel):
     terms: list[str] = Field(default_factory=list)  # content words (search form)
     alts: dict[str, list[str]] = Field(default_factory=dict)  # term -> words that may stand for it
     phrases: list[str] = Field(default_factory=list)  # quoted names, search form
+    asked: list[str] = Field(default_factory=list)  # nouns asked for ("chuong trinh" nào)
     # target questions: the indicator's head noun ("tỷ lệ thanh toán …" -> thanh, toan)
     indicator_head: tuple[str, str] | None = None

@@ -143,3 +143,12 @@ def test_role_de_nghi_and_codes_kept() -> None:
     assert "71" in q.terms and "cp" in q.terms
     assert understand("xa de nghi co quan nao cap chu ky so", []).role == "de_nghi"
     assert "nguoi" not in understand("hoc lop boi duong may nguoi", []).terms
+
+
+@pytest.mark.parametrize(("question", "nouns"), [
+    ("Xã triển khai những chương trình nào?", ["chuong trinh"]),
+    ("dao tao ky nang so qua to nao, phong trao gi", ["to", "phong trao"]),  # not "qua tổ"
+    ("Bảng điều hành số tích hợp những lĩnh vực nào?", ["linh vuc"]),
+])
+def test_nouns_asked_for(question: str, nouns: list[str]) -> None:
+    assert understand(question, []).asked == nouns

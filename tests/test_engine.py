@@ -290,3 +290,25 @@ def test_typos_change_neither_intent_nor_answer(engine) -> None:
     typed = engine.ask("loc tan chi teiu so suc khoe dien tu thi ai theo doi danh gia")
     assert typed.found and typed.intent == clean.intent == "who"
     assert typed.headline == clean.headline
+
+
+def test_listed_names_after_the_noun_asked_for() -> None:
+    from intents.extract import listed
+
+    clause = ('Phát động phong trào thi đua. Triển khai các chương trình: “Công dân số” nhằm '
+              'khuyến khích người dân; “Đổi mới sáng tạo trong công việc” nhằm kêu gọi cán bộ. '
+              'Khen thưởng “Gương điển hình”.')
+    assert listed(clause, ["chuong trinh"]) == ["Công dân số", "Đổi mới sáng tạo trong công việc"]
+    assert listed(clause, ["linh vuc"]) == []  # the noun is not there
+    assert listed("Các chương trình của xã được rà soát lại trong năm.", ["chuong trinh"]) == []
+
+
+@pytest.mark.parametrize("question", [
+    "Xã Bình Tân có những chương trình thi đua chuyển đổi số nào?",
+    "binh tan trien khai chuong trinh gi trong phong trao thi dua sang tao",
+])
+def test_what_question_lists_the_names_a_clause_gives(engine, question: str) -> None:
+    a = engine.ask(question)
+    head = a.headline.split(" — ")[0]
+    assert a.found and "Doi moi sang tao trong cong viec" in head
+    assert "Doanh nghiep tien phong chuyen doi so" in head

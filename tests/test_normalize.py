@@ -201,3 +201,22 @@ def test_foreign_and_long_words_are_not_split(word: str) -> None:
 
 def test_readable_applies_phrase_repairs_with_capitals() -> None:
     assert readable("Thanh lap T Gitp viéc Ban Chi dao") == "Thanh lap To Giup viec Ban Chi dao"
+
+
+@pytest.mark.parametrize(("ocr", "expected"), [
+    ("4.4. Pao tao ky nang", "4.4. dao tao ky nang"),  # Đào tạo
+    ("PAy manh chuyen doi", "day manh chuyen doi"),  # ĐẨY MẠNH
+    ("GIAI POAN 2025", "giai doan 2025"),  # ĐOẠN
+    ("Pén nam 2030", "den nam 2030"),  # Đến
+])
+def test_capital_p_read_for_capital_d(ocr: str, expected: str) -> None:
+    assert search_form(ocr) == expected
+
+
+@pytest.mark.parametrize("text", ["Phòng Văn hóa", "PCT UBND", "Mobile Payment", "pin", "phao"])
+def test_p_words_that_are_not_d_are_kept(text: str) -> None:
+    assert search_form(text) == fold(text)
+
+
+def test_capital_p_repair_is_shown_in_answers() -> None:
+    assert readable("Pao tao ky nang so").startswith("Dao tao")
