@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,6 +87,7 @@ class Variant:
     groups: frozenset[str] | None = None  # OCR repair groups (None: all)
     settings: dict = field(default_factory=dict)  # Settings fields (fusion, lexical_weight)
     adjust: Callable[[AnswerEngine], None] | None = None  # change the loaded index
+    patch: Callable[[], AbstractContextManager] | None = None  # change code while it runs
 
 
 @contextmanager
@@ -94,7 +95,10 @@ def _engine(variant: Variant, embedder: MemoEmbedder) -> Iterator[AnswerEngine]:
     tmp = Path(tempfile.mkdtemp(prefix="ablation-"))
     groups = repair_groups(variant.groups) if variant.groups is not None else nullcontext()
     try:
-        with groups:  # reading and asking both inside: the two sides see the same repairs
+        with ExitStack() as stack:  # reading and asking both inside: both sides see the change
+            stack.enter_context(groups)
+            if variant.patch is not None:
+                stack.enter_context(variant.patch())
             settings = Settings(data_dir=tmp, plans=[PLANS_DIR], **variant.settings)
             engine = AnswerEngine.open(settings, embedder=embedder)
             if variant.adjust is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -54,8 +55,11 @@ def variants() -> list[Variant]:
                 adjust=_rebuild(bigrams=False)),
         Variant("+ underthesea", "BM25 terms add underthesea's multi-syllable compounds",
                 adjust=_rebuild(compounds=True)),
-        Variant("no typo tolerance", "unknown query words not corrected to a word one edit away",
-                adjust=_rebuild(_ExactBM25)),
+        Variant("no BM25 typo edits", "BM25 does not map an unknown query word to a plan word "
+                "one edit away", adjust=_rebuild(_ExactBM25)),
+        Variant("no typo correction", "questions not spell-corrected (intents/spelling.py) "
+                "before they are understood",
+                patch=lambda: mock.patch("intents.detect.correct", lambda s, known=(): s)),
     ]
 
 
