@@ -53,7 +53,9 @@ _PLAN_NO = re.compile(
 
 # words that say what kind of question it is, not what it is about
 QUESTION_WORDS = frozenset(
-    ["ai", "khi", "nao", "bao", "gio", "nhieu", "may", "gi", "the", "sao", "dau", "hay", "cho", "biet", "lam", "ra", "nhung", "cac", "viec", "nhiem", "vu", "co", "quan", "don", "vi", "phong", "ban", "chu", "tri", "phoi", "hop", "phu", "trach", "giao", "theo", "doi", "han", "thoi", "gian", "diem", "ngay", "thang", "nam", "muc", "tieu", "chi", "tieu", "ty", "le", "dat", "phan", "tram", "bao", "lau", "lan", "dinh", "ky", "xa", "phuong", "ke", "hoach", "so", "kh", "ubnd", "dang", "uy", "nao", "la", "duoc", "phai", "can", "toi", "den", "hoan", "xong", "lo", "xai", "dung", "voi", "tai", "trong", "thuc", "hien", "trien", "khai", "quy", "dinh", "dat", "ra", "de", "ra", "nq57", "nq", "57", "nghi", "quyet", "tw", "kh-ubnd", "kh/du", "ong", "ba", "anh", "chi", "em", "toi", "minh", "cho", "hoi", "xin", "vui", "long", "cam", "on", "so", "sanh", "giua", "khac", "nhau", "nhu", "the", "nao", "ra", "sao", "muc", "nao", "bao", "nhieu", "dat", "qua", "trinh", "neu", "thi", "gap"]
+    ["ai", "khi", "nao", "bao", "gio", "nhieu", "may", "gi", "the", "sao", "dau", "hay", "cho", "biet", "lam", "ra", "nhung", "cac", "viec", "nhiem", "vu", "co", "quan", "don", "vi", "phong", "ban", "chu", "tri", "phoi", "hop", "phu", "trach", "giao", "theo", "doi", "han", "thoi", "gian", "diem", "ngay", "thang", "nam", "muc", "tieu", "chi", "tieu", "ty", "le", "dat", "phan", "tram", "bao", "lau", "lan", "dinh", "ky", "xa", "phuong", "ke", "hoach", "so", "kh", "ubnd", "dang", "uy", "nao", "la", "duoc", "phai", "can", "toi", "den", "hoan", "xong", "lo", "xai", "dung", "voi", "tai", "trong", "thuc", "hien", "trien", "khai", "quy", "dinh", "dat", "ra", "de", "ra", "nq57", "nq", "57", "nghi", "quyet", "tw", "kh-ubnd", "kh/du", "ong", "ba", "anh", "chi", "em", "toi", "minh", "cho", "hoi", "xin", "vui", "long", "cam", "on", "so", "sanh", "giua", "khac", "nhau", "nhu", "the", "nao", "ra", "sao", "muc", "nao", "bao", "nhieu", "dat", "qua", "trinh", "neu", "thi", "gap",
+     # casual verbs of asking: "muốn đạt gì", "lấy từ đâu"
+     "muon", "lay", "tu"]
 )
 
 
@@ -246,6 +248,29 @@ def _indicator_head(query: Query) -> tuple[str, str] | None:
     return None
 
 
+# what is asked about the plan, by the words that ask it (search form)
+_PLAN_ASKS = [
+    ("date", re.compile(r"\b(?:ban hanh|ky|ra doi|co hieu luc)\b.{0,20}\b(?:ngay nao|khi nao|"
+                        r"bao gio|luc nao|hom nao|ngay bao nhieu|thang nao|nam nao)\b|"
+                        r"\bngay (?:ban hanh|ky)\b")),
+    ("issuer", re.compile(r"\b(?:ai|co quan nao|cap nao|don vi nao|noi nao) ban hanh\b|"
+                          r"\bban hanh boi\b|\bdo (?:ai|co quan nao|cap nao) ban hanh\b")),
+    ("number", re.compile(r"\bso hieu\b|\bke hoach so (?:may|bao nhieu|gi)\b")),
+    ("title", re.compile(r"\bten (?:cua )?ke hoach\b|\btrich yeu\b|\bke hoach ten (?:la )?gi\b")),
+]
+# words of such questions that are not about any content of the plan
+_PLAN_WORDS = frozenset(["ban", "hanh", "ky", "so", "hieu", "ten", "ngay", "nay", "trich", "yeu",
+                         "ra", "doi", "hieu", "luc", "hom", "boi"])
+
+
+def plan_attribute(search: str, terms: list[str]) -> str:
+    """"date" | "issuer" | "number" | "title" when the question asks that of a plan and
+    names nothing in it (else "": "ban hành kế hoạch sáng kiến khi nào" is a task)."""
+    if any(t not in _PLAN_WORDS for t in terms):
+        return ""
+    return next((kind for kind, rx in _PLAN_ASKS if rx.search(search)), "")
+
+
 def understand(question: str, docs: list[Document], known: Collection[str] = ()) -> Query:
     """The question's intent and slots; `known` holds the words of the loaded plans, which
     are never taken for typos."""
@@ -278,6 +303,7 @@ def understand(question: str, docs: list[Document], known: Collection[str] = ())
         alts=alternatives(q),
         phrases=quoted(q),
         asked=[n for n in asked_nouns(q) if n not in QUESTION_WORDS or " " in n],
+        about=plan_attribute(q, terms),
     )
     query.indicator_head = _indicator_head(query)
     return query

@@ -22,7 +22,7 @@ import numpy as np
 from corpus.lexicon import syllables
 from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, nfc, search_form, words
-from intents import compose
+from intents import about, compose
 from intents.detect import understand
 from intents.models import Answer, Citation, Query
 from retrieval.embed import Embedder
@@ -143,6 +143,8 @@ class AnswerEngine:
         query = understand(question, list(self.index.documents.values()), known)
         qvec = self.index.embedder.embed_query(query.search)
         named = list(dict.fromkeys(query.doc_ids + query.localities))
+        if query.about:
+            return about.answer(self, query, named)
         if query.intent == "list":
             return compose.list_answer(self, query, named, qvec, today)
         if query.intent == "target" and query.years and not query.terms:

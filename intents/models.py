@@ -58,5 +58,6 @@ class Query(BaseModel):
     alts: dict[str, list[str]] = Field(default_factory=dict)  # term -> words that may stand for it
     phrases: list[str] = Field(default_factory=list)  # quoted names, search form
     asked: list[str] = Field(default_factory=list)  # nouns asked for ("chuong trinh" nào)
+    about: str = ""  # asked of the plan itself: "date" | "issuer" | "number" | "title"
     # target questions: the indicator's head noun ("tỷ lệ thanh toán …" -> thanh, toan)
     indicator_head: tuple[str, str] | None = None

@@ -312,3 +312,22 @@ def test_what_question_lists_the_names_a_clause_gives(engine, question: str) -> 
     head = a.headline.split(" — ")[0]
     assert a.found and "Doi moi sang tao trong cong viec" in head
     assert "Doanh nghiep tien phong chuyen doi so" in head
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Kế hoạch của xã Bình Tân ban hành ngày nào?", "ngày 19/11/2025"),
+    ("ke hoach 79 ky ngay nao", "ngày 02/10/2025"),
+    ("Kế hoạch của An Hảo do ai ban hành?", "Đảng ủy xã An Hảo"),
+    ("so hieu ke hoach cua xa loc tan", "16/KH-UBND"),
+])
+def test_questions_about_the_plan_itself_come_from_its_header(engine, question, expected):
+    a = engine.ask(question)
+    assert a.found and expected in a.headline
+    assert a.citations and a.citations[0].page == 1  # the header is quoted
+    assert "22/12/2024" not in a.headline  # not the date of Resolution 57 in its first line
+
+
+def test_issuing_a_plan_named_in_a_task_is_a_task_deadline(engine) -> None:
+    # "Ban hành Kế hoạch … sáng kiến …" is a task of Bình Tân's plan, not its own date
+    a = engine.ask("Bình Tân ban hành kế hoạch thực hiện các sáng kiến đột phá khi nào?")
+    assert a.found and "11/2025" in a.headline and "19/11/2025" not in a.headline
