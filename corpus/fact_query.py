@@ -19,11 +19,10 @@ from datetime import date, timedelta
 from corpus.agencies import same_agency
 from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold
+from corpus.values import report_deadlines
 
 KINDS = ("task", "duty", "target")
 KIND_LABEL = {"task": "nhiệm vụ", "duty": "trách nhiệm", "target": "chỉ tiêu"}
-_REPORT = re.compile(r"(?:(?P<period>[^:;]+):\s*)?trước ngày (?P<d>\d{1,2})/(?P<m>\d{1,2})"
-                     r"(?:/(?P<y>20\d\d))?")
 
 
 class FactQueryError(ValueError):
@@ -80,14 +79,7 @@ def find_plan(documents: Iterable[Document], ref: str) -> Document:
 
 def report_dates(fact: Fact) -> list[tuple[str, int, int, int | None]]:
     """(period, day, month, year or None) of the "trước ngày dd/mm" deadlines a fact names."""
-    out = []
-    for part in fact.deadline_text.split(";"):
-        m = _REPORT.search(part)
-        if m:
-            period = (m.group("period") or "").replace("báo cáo", "").strip()
-            out.append((period, int(m.group("d")), int(m.group("m")),
-                        int(m.group("y")) if m.group("y") else None))
-    return out
+    return [(r.period_shown, r.day, r.month, r.year) for r in report_deadlines(fact.deadline_text)]
 
 
 def _next(day: int, month: int, today: date) -> date | None:

@@ -9,6 +9,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
+from corpus import values as V
 from corpus.agencies import find_agencies
 from corpus.models import Document, Segment
 from corpus.normalize import fold, readable, words
@@ -241,7 +242,7 @@ def _signer(seg: Segment) -> str | None:
 
 
 def _when(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
-    tx = X.find_timex(body)
+    tx = V.find_timex(body)
     kind = query.when_kind
     if kind == "date":
         cands = [t for t in tx if t.kind in ("date", "before")]
@@ -277,7 +278,7 @@ def _when(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, s
 _DEADLINE_VERB = re.compile(r"(thuc hien|trien khai|thoi gian|hoan thanh|tien hanh|duy tri)\W*$")
 
 
-def _is_deadline(t: X.Timex, seg: Segment, body: str) -> bool:
+def _is_deadline(t: V.Timex, seg: Segment, body: str) -> bool:
     """'thường xuyên' in prose is usually an adjective ("phong trào … thường xuyên, liên tục");
     it answers "when" in a table's deadline cell or after a verb of doing."""
     if t.text != "thuong xuyen" or seg.kind == "row":
@@ -286,7 +287,7 @@ def _is_deadline(t: X.Timex, seg: Segment, body: str) -> bool:
 
 
 def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
-    vals = X.find_values(body, table_row=seg.kind == "row")
+    vals = V.find_percentages(body, table_row=seg.kind == "row")
     count_asked = (re.search(r"\bbao nhieu (?!phan tram)[a-z]", query.search)
                    and not re.search(r"\bty le\b|phan tram|%", query.search))
     if count_asked and vals and all(v.display.endswith("%") for v in vals):
@@ -295,7 +296,7 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
         if seg.kind != "row":
             return None
     if not vals and seg.kind == "row" and _header_years(seg, 0):
-        vals = X.row_numbers(body, rate=bool(re.search(r"\b[tl][yi] le\b", body)))
+        vals = V.row_numbers(body, rate=bool(re.search(r"\b[tl][yi] le\b", body)))
         if count_asked and vals and all(v.display.endswith("%") for v in vals):
             return None
     if not vals:
@@ -478,12 +479,12 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
             if not any(a.name == query.agency for a in lead):
                 continue
         if query.years:
-            tx = X.find_timex(body)
+            tx = V.find_timex(body)
             if not any(str(y) in t.display for t in tx for y in query.years):
                 continue
         if engine.coverage(query, seg) < 0.34 and not query.agency:
             continue
-        tx = X.find_timex(body)
+        tx = V.find_timex(body)
         due = tx[-1].display if tx else ""
         items.append((seg, due))
     if not items:
