@@ -93,7 +93,17 @@ def _next(day: int, month: int, today: date) -> date | None:
     return None
 
 
-def _rows_for(fact: Fact, doc: Document, today: date, quote: str) -> list[FactRow]:
+def _day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _rows_for(fact: Fact, doc: Document, today: date, quote: str,
+              span: tuple[date, date] | None = None) -> list[FactRow]:
+    """The dates a fact falls due: its deadline, and each report date it sets (the next one
+    from `today`, or every one inside `span`)."""
     rows: list[FactRow] = []
     if fact.due_date:
         due = date.fromisoformat(fact.due_date)
@@ -101,13 +111,13 @@ def _rows_for(fact: Fact, doc: Document, today: date, quote: str) -> list[FactRo
     for period, d, m, y in report_dates(fact):
         shown = f"{period}: trước ngày {d}/{m}" if period else f"trước ngày {d}/{m}"
         if y is not None:
-            try:
-                due = date(y, m, d)
-            except ValueError:
-                continue
-            rows.append(FactRow(fact, doc, due, due < today, shown, quote=quote))
-        else:
-            due = _next(d, m, today)
+            due = _day(y, m, d)
+            if due is not None:
+                rows.append(FactRow(fact, doc, due, due < today, shown, quote=quote))
+            continue
+        years = range(span[0].year, span[1].year + 1) if span else [None]
+        for year in years:
+            due = _day(year, m, d) if year else _next(d, m, today)
             if due is not None:
                 rows.append(FactRow(fact, doc, due, False, shown, yearly=True, quote=quote))
     return rows
@@ -116,7 +126,7 @@ def _rows_for(fact: Fact, doc: Document, today: date, quote: str) -> list[FactRo
 def select_facts(facts: Iterable[Fact], documents: Iterable[Document], *,
                  plan: str | None = None, agency: str | None = None, kind: str | None = None,
                  due_within: int | None = None, today: date | None = None,
-                 year: int | None = None,
+                 year: int | None = None, due_between: tuple[date, date] | None = None,
                  segment: Callable[[str], Segment | None] | None = None) -> list[FactRow]:
     """Facts that pass every filter given, as rows.
 
@@ -124,6 +134,8 @@ def select_facts(facts: Iterable[Fact], documents: Iterable[Document], *,
       canonical list, lead or coordinating); kind: task | duty | target;
     - due_within: rows due in the next N days from `today`, overdue ones included (marked);
       a duty with report deadlines gives one row per report date;
+    - due_between: rows due from the first to the last day given (both included), each
+      yearly report date inside that span one row;
     - year: targets with a value for that year, tasks and duties due in that year.
     """
     today = today or date.today()
@@ -150,14 +162,20 @@ def select_facts(facts: Iterable[Fact], documents: Iterable[Document], *,
                     continue
             elif not (f.due_date and f.due_date.startswith(str(year))):
                 continue
-        if due_within is None:
+        if due_between is not None:
+            lo, hi = due_between
+            out += [r for r in _rows_for(f, doc, today, quote, due_between)
+                    if r.due and lo <= r.due <= hi]
+        elif due_within is None:
             rows = _rows_for(f, doc, today, quote)
             out.append(min(rows, key=lambda r: (r.overdue, r.due)) if rows else
                        FactRow(f, doc, quote=quote))
-            continue
-        horizon = today + timedelta(days=due_within)
-        out += [r for r in _rows_for(f, doc, today, quote) if r.due and r.due <= horizon]
-    if due_within is not None:
+        else:
+            horizon = today + timedelta(days=due_within)
+            out += [r for r in _rows_for(f, doc, today, quote) if r.due and r.due <= horizon]
+    if due_between is not None:
+        out.sort(key=lambda r: (r.due or date.max, r.plan))
+    elif due_within is not None:
         out.sort(key=lambda r: (not r.overdue, r.due or date.max, r.plan))
     return out
 

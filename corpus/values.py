@@ -226,6 +226,19 @@ class Timex:
         when the expression is no deadline ("6 tháng" alone is a length of time)."""
         return _deadline(self)
 
+    @property
+    def span(self) -> tuple[date, date] | None:
+        """First and last day of a dated expression ("tháng 12/2025" -> 1/12 … 31/12/2025)."""
+        dl = self.deadline
+        if dl is None or dl[1] is None:
+            return None
+        end = date.fromisoformat(dl[1])
+        first_year = int(re.findall(r"20\d\d", self.text)[0]) if self.kind == "range" else end.year
+        start = {"month": end.replace(day=1), "quarter": date(end.year, end.month - 2, 1),
+                 "half": date(end.year, 1, 1), "year": date(end.year, 1, 1),
+                 "range": date(first_year, 1, 1)}.get(self.kind, end)
+        return start, end
+
 
 _BEFORE_WORD = {"truoc": "trước ngày", "tu": "từ ngày", "den het": "đến hết ngày"}
 _ROMAN_SHOWN = {"i": "I", "ii": "II", "iii": "III", "iv": "IV", "1": "I", "2": "II", "3": "III",

@@ -194,39 +194,6 @@ def targets_table(engine: AnswerEngine, query: Query, doc_ids: list[str],
                   answer=_fit(text), citations=cits)
 
 
-def due_answer(engine: AnswerEngine, query: Query, doc_ids: list[str], today: date) -> Answer:
-    """'Việc nào sắp đến hạn trong 30 ngày tới?': dated task facts, overdue ones first and
-    marked, counted from today."""
-    m = re.search(r"(\d{1,3}) ngay", query.search)
-    days = int(m.group(1)) if m else 30
-    facts = [f for f in engine.due_within(days, today)
-             if (not doc_ids or f.doc_id in doc_ids)
-             and (not query.agency or query.agency in f.lead)]
-    overdue = [f for f in facts if date.fromisoformat(f.due_date or "") < today]
-    soon = [f for f in facts if f not in overdue]
-    when = today.strftime("%d/%m/%Y")
-    head = (f"{len(soon)} việc đến hạn trong {days} ngày tới, {len(overdue)} việc đã quá hạn "
-            f"(tính đến {when})")
-    if query.agency:
-        head = f"{query.agency}: {head}"
-    lines, cits = [], []
-    for f in (soon + overdue)[:8]:  # what is still ahead first, then what is late
-        doc = engine.index.documents.get(f.doc_id)
-        late = (today - date.fromisoformat(f.due_date or "")).days
-        mark = f" ⚠️ quá hạn {late} ngày" if late > 0 else ""
-        lead = f" — {', '.join(f.lead)}" if f.lead else ""
-        where = f"{place(doc)}, tr. {f.page}" if doc else f"tr. {f.page}"
-        lines.append(f"• {_quote(readable(f.text), 120)}{lead} — hạn: {f.deadline_text}{mark} "
-                     f"({where})")
-        seg = engine.segment(f.segment_id)
-        if doc and seg and len(cits) < 5:
-            cits.append(citation(doc, seg, 300))
-    more = len(facts) - 8
-    text = "\n".join([head, "", *lines] + ([f"… và {more} việc nữa."] if more > 0 else []))
-    return Answer(question=query.text, intent="list", found=bool(facts), headline=head[:300],
-                  answer=_fit(text), citations=cits)
-
-
 def _signer(seg: Segment) -> str | None:
     """The signer's name: the last name-like line of the 'Nơi nhận' block."""
     if "Nơi nhận" not in " ".join(seg.heading_path) and "noi nh" not in fold(seg.text)[:40]:
@@ -457,15 +424,9 @@ def message(question: str, text: str) -> Answer:
                   answer=text, citations=[])
 
 
-_DUE_SOON = re.compile(r"sap (?:den |toi )?han|qua han|tre han|tu nay den|"
-                       r"(?:trong|toi) (\d{1,3}) ngay (?:toi|nua|sap toi)")
-
-
 def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
                 qvec: np.ndarray | None, today: date) -> Answer:
     """'Phòng X chủ trì những việc gì?', 'việc nào hạn năm 2026?' — items with their source."""
-    if _DUE_SOON.search(query.search):
-        return due_answer(engine, query, doc_ids, today)
     hits = engine.search(query, doc_ids or None, qvec, k=40)
     items: list[tuple[Segment, str]] = []
     for h in hits:

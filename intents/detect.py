@@ -14,6 +14,7 @@ from corpus.agencies import find_agencies
 from corpus.lexicon import syllable_pairs
 from corpus.models import Document
 from corpus.normalize import fold, search_form, words
+from corpus.values import find_timex
 from intents.models import Query
 from retrieval.lexical import STOP
 
@@ -232,6 +233,36 @@ def _indicator_head(query: Query) -> tuple[str, str] | None:
     return None
 
 
+# a question about what falls due: "đến hạn", "hạn tháng 12/2025", "phải xong trong …"
+_DUE_CUE = re.compile(
+    r"\b(?:den|toi|qua|tre|het|co) han\b|\bhan (?:chot|hoan thanh|nop|cuoi)\b|"
+    r"\bhan (?=thang|quy|nam|ngay|trong|truoc|\d)|\bphai (?:xong|hoan thanh)\b|"
+    r"\b(?:xong|hoan thanh) (?:trong|truoc)\b|\bdeadline\b")
+_DUE_DAYS = re.compile(r"\b(\d{1,3}) ngay\b")
+_DUE_RELATIVE = {"tuan": 7, "thang": 30, "quy": 90}
+_SPAN_KINDS = ("date", "month", "half", "quarter", "year", "range")
+
+
+def due_window(q: str) -> tuple[int | None, tuple[str, str] | None]:
+    """(next N days, or (first day, last day) ISO) a deadline question asks about, or
+    (None, None) when it asks about no deadline window."""
+    if not _DUE_CUE.search(q):
+        return None, None
+    m = _DUE_DAYS.search(q)
+    if m:
+        return int(m.group(1)), None
+    for t in find_timex(q):
+        span = t.span if t.kind in _SPAN_KINDS else None
+        if span is not None:
+            return None, (span[0].isoformat(), span[1].isoformat())
+    rel = re.search(r"\b(tuan|thang|quy) (?:toi|nay|sau)\b", q)
+    if rel:
+        return _DUE_RELATIVE[rel.group(1)], None
+    if re.search(r"\b(?:sap|toi|gan) (?:den |toi )?han\b|\bqua han\b|\btre han\b", q):
+        return 30, None
+    return None, None
+
+
 def understand(question: str, docs: list[Document]) -> Query:
     q = expand(search_form(question))
     intent = detect_intent(q)
@@ -263,4 +294,7 @@ def understand(question: str, docs: list[Document]) -> Query:
         phrases=quoted(q),
     )
     query.indicator_head = _indicator_head(query)
+    query.due_days, query.due_span = due_window(q)
+    query.overdue = bool(re.search(r"\b(?:da )?(?:qua|tre) han\b", q)) and \
+        not re.search(r"\bsap\b|\bngay toi\b", q)
     return query

@@ -22,7 +22,7 @@ import numpy as np
 from corpus.lexicon import syllables
 from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, nfc, search_form, words
-from intents import compose
+from intents import compose, due
 from intents.detect import understand
 from intents.models import Answer, Citation, Query
 from retrieval.embed import Embedder
@@ -139,6 +139,11 @@ class AnswerEngine:
         query = understand(question, list(self.index.documents.values()))
         qvec = self.index.embedder.embed_query(query.search)
         named = list(dict.fromkeys(query.doc_ids + query.localities))
+        if _asks_due(query):
+            # "việc nào sắp đến hạn", "Phòng X có việc gì đến hạn trong tháng 12/2025?"
+            listed = due.due_answer(self, query, named, today)
+            if listed.found or query.due_span is None:
+                return listed
         if query.intent == "list":
             return compose.list_answer(self, query, named, qvec, today)
         if query.intent == "target" and query.years and not query.terms:
@@ -306,6 +311,15 @@ _ALL_PLACES = re.compile(r"\b(?:cac|moi|tung|nhung) (?:xa|phuong|dia phuong|ke h
                          r"\bgiua cac\b")
 _BASIS = re.compile(r"\bcan cu (?:vao )?(?:ke hoach|nghi quyet|chi thi|quyet dinh|luat|van ban|"
                     r"cong van|thong bao)\b")
+
+
+def _asks_due(query: Query) -> bool:
+    """A deadline window asked for as a list, or of a named agency ("Phòng X … đến hạn
+    trong tháng 12/2025"): answered from the facts. "Ai …" and target questions are not."""
+    if query.due_days is None and query.due_span is None:
+        return False
+    return query.intent in ("list", "what", "unknown") or (
+        bool(query.agency) and query.intent == "when")
 
 
 def _clear(query: Query, ev: Evidence | None) -> bool:

@@ -59,3 +59,8 @@ class Query(BaseModel):
     phrases: list[str] = Field(default_factory=list)  # quoted names, search form
     # target questions: the indicator's head noun ("tỷ lệ thanh toán …" -> thanh, toan)
     indicator_head: tuple[str, str] | None = None
+    # deadline lists: the next N days ("sắp đến hạn trong 30 ngày tới"), or a span of dates,
+    # first and last day ISO ("hạn tháng 12/2025" -> 2025-12-01, 2025-12-31)
+    due_days: int | None = None
+    due_span: tuple[str, str] | None = None
+    overdue: bool = False  # "việc nào đã quá hạn?"

@@ -1,0 +1,122 @@
+"""Answers built on facts, over the bundled plans (fake embedder): deadline lists, the targets
+table of a year, who leads a task-table row, and dated report deadlines."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from corpus.fact_query import select_facts
+from intents import AnswerEngine
+from intents.models import MAX_REPLY_CHARS
+from retrieval import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 11, 22)  # nearly every 2025 deadline of the plans is past
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("fact-answers")
+
+
+@pytest.fixture(scope="module")
+def engine(data_dir) -> AnswerEngine:
+    return AnswerEngine.open(Settings(data_dir=data_dir, embedder="fake"))
+
+
+def _items(answer_text: str) -> list[str]:
+    return [ln for ln in answer_text.splitlines() if ln.startswith("• ")]
+
+
+def _cli(data_dir: Path, *args: str) -> list[dict]:
+    env = {**os.environ, "PLAN_DATA_DIR": str(data_dir), "PLAN_EMBEDDER": "fake"}
+    r = subprocess.run([sys.executable, "run_bot.py", "facts", *args, "--json"], cwd=ROOT,
+                       env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+# ---- what falls due --------------------------------------------------------------------------
+
+
+def test_due_soon_lists_report_dates_first_and_only_recent_overdue(engine) -> None:
+    a = engine.ask("việc nào sắp đến hạn trong 30 ngày tới?", today=TODAY)
+    assert a.found and a.intent == "list" and len(a.answer) <= MAX_REPLY_CHARS
+    assert a.headline.startswith("3 việc đến hạn trong 30 ngày tới (đến 22/12/2026), 16 việc "
+                                 "đã quá hạn")
+    items = _items(a.answer)
+    # the recurring report dates of the duties: Trần Liễu's yearly one, Lộc Tân's two
+    assert [i.split(" · ")[0] for i in items] == ["• 30/11/2026", "• 10/12/2026", "• 10/12/2026"]
+    assert "báo cáo hằng năm: trước ngày 30/11" in items[0] and "phường Trần Liễu" in items[0]
+    # deadlines of 2025 are a year old: counted, not listed
+    assert "⚠️" not in a.answer
+    assert "… và 16 việc quá hạn từ trước (hạn từ 30/09/2025 đến 31/12/2025)" in a.answer
+
+
+def test_recent_overdue_are_marked_and_capped(engine) -> None:
+    a = engine.ask("viec nao sap den han", today=date(2026, 1, 10))
+    items = _items(a.answer)
+    late = [i for i in items if "⚠️ quá hạn" in i]
+    assert 1 <= len(late) <= 3
+    assert all(int(re.search(r"quá hạn (\d+) ngày", i).group(1)) <= 90 for i in late)
+    assert re.search(r"… và \d+ việc quá hạn từ trước", a.answer)
+    # what is still ahead comes before what is late
+    first_late = items.index(late[0])
+    assert all("⚠️" not in i for i in items[:first_late])
+
+
+def test_overdue_question_lists_the_late_ones_most_recent_first(engine) -> None:
+    a = engine.ask("Việc nào đã quá hạn?", today=TODAY)
+    assert a.headline.startswith("16 việc đã quá hạn")
+    dates = [date(*map(int, reversed(i[2:12].split("/")))) for i in _items(a.answer)]
+    assert dates == sorted(dates, reverse=True) and len(a.answer) <= MAX_REPLY_CHARS
+
+
+@pytest.mark.parametrize("q", [
+    "Phòng Văn hóa - Xã hội có việc gì đến hạn trong tháng 12/2025?",
+    "phong van hoa co viec gi den han trong thang 12/2025",
+    "Phòng VHXH phải hoàn thành những gì trong tháng 12/2025?",
+    "phong vhxh co han gi thang 12/2025",
+])
+def test_agency_and_month_reach_the_facts(engine, q) -> None:
+    a = engine.ask(q, today=TODAY)
+    assert a.found and a.intent == "list"
+    assert a.headline.startswith("Phòng Văn hóa - Xã hội: 4 việc đến hạn trong tháng 12/2025")
+    items = _items(a.answer)
+    assert items[0].startswith("• 10/12/2025 · báo cáo hằng năm: trước ngày 10/12")
+    # a deadline set for December itself before "hoàn thành trong năm 2025"
+    assert "hạn: Tháng 12/2025" in items[1] and "Hoàn thành trong năm 2025" in items[-1]
+    assert all("Phòng Văn hóa - Xã hội" in i for i in items)
+
+
+def test_month_list_without_agency(engine) -> None:
+    a = engine.ask("những việc nào hạn tháng 12/2025?", today=TODAY)
+    assert a.found and a.headline.startswith("13 việc đến hạn trong tháng 12/2025")
+    assert len(a.answer) <= MAX_REPLY_CHARS and "… và" in a.answer
+
+
+def test_chat_and_cli_list_the_same_rows(engine, data_dir) -> None:
+    rows = _cli(data_dir, "--due-within", "30", "--today", TODAY.isoformat(), "--agency",
+                "phong vhxh")
+    soon = [r for r in rows if not r["overdue"]]
+    late = [r for r in rows if r["overdue"]]
+    for q in ("Phòng VHXH có việc nào sắp đến hạn trong 30 ngày tới?",
+              "phong van hoa xa hoi sap den han gi"):
+        a = engine.ask(q, today=TODAY)
+        assert a.headline.startswith(f"Phòng Văn hóa - Xã hội: {len(soon)} việc đến hạn trong "
+                                     f"30 ngày tới (đến 22/12/2026), {len(late)} việc đã quá hạn")
+        shown = _items(a.answer)
+        assert [i.split(" · ")[0] for i in shown] == [
+            f"• {date.fromisoformat(r['due']):%d/%m/%Y}" for r in soon]
+    # the library call behind both
+    lib = select_facts(engine.index.facts, engine.documents(), agency="Phòng VHXH",
+                       due_within=30, today=TODAY)
+    assert [(r.fact.id, r.due.isoformat()) for r in lib] == [(r["id"], r["due"]) for r in rows]
