@@ -116,6 +116,24 @@ def find_localities(q: str, docs: Iterable[Document]) -> list[str]:
     return [doc_id for _, doc_id in sorted(hits)]
 
 
+def _without_places(q: str, docs: Iterable[Document]) -> str:
+    """The question without the localities it names ("xã Phong Thổ", "phuong tran lieu"):
+    a place says which plan, not what the clause is about ("xã Phong" is no "xà phòng")."""
+    toks = words(q)
+    drop: set[int] = set()
+    for d in docs:
+        key = fold(d.meta.locality)
+        n = len(key.split())
+        for i in range(len(toks) - n + 1) if key else []:
+            if _edits_ok(" ".join(toks[i:i + n]), key):
+                drop.update(range(i, i + n))
+                j = i - 1
+                while j >= 0 and toks[j] in ("xa", "phuong", "dang", "uy"):
+                    drop.add(j)
+                    j -= 1
+    return " ".join(t for i, t in enumerate(toks) if i not in drop)
+
+
 def find_plan_numbers(q: str, docs: Iterable[Document]) -> list[str]:
     nums = {int(a or b) for a, b in _PLAN_NO.findall(q)}
     if not nums:
@@ -263,6 +281,20 @@ def due_window(q: str) -> tuple[int | None, tuple[str, str] | None]:
     return None, None
 
 
+# words that leave a question about every target of a year ("các chỉ tiêu chủ yếu năm 2030",
+# "liệt kê tất cả chỉ tiêu")
+_BROAD = frozenset(["chu", "yeu", "cu", "the", "tat", "ca", "toan", "bo", "chinh", "quan", "trong",
+                    "liet", "ke"])
+_TARGET_WORD = re.compile(r"\b(?:chi tieu|muc tieu)\b")
+
+
+def _all_targets(query: Query) -> bool:
+    """'Chỉ tiêu năm 2030 của xã Phong Thổ?': the targets of a year, no indicator named."""
+    return (bool(query.years) and query.intent in ("target", "list", "what")
+            and bool(_TARGET_WORD.search(query.search))
+            and all(t in _BROAD for t in query.terms))
+
+
 def understand(question: str, docs: list[Document]) -> Query:
     q = expand(search_form(question))
     intent = detect_intent(q)
@@ -270,13 +302,13 @@ def understand(question: str, docs: list[Document]) -> Query:
     localities = find_localities(q, docs)
     plan_docs = find_plan_numbers(q, docs)
     agencies = find_agencies(q)
-    loc_words = {w for d in docs for w in fold(d.meta.locality).split()}
     plan_nums = {a or b for a, b in _PLAN_NO.findall(q)}
     asked = _asked_type(q)
-    content = _content_words(q)
-    terms = [w for w in words(q) if w not in STOP
+    topic = _without_places(q, docs)
+    content = _content_words(topic)
+    terms = [w for w in words(topic) if w not in STOP
              and (w not in QUESTION_WORDS or w in content)
-             and w not in loc_words and not _YEAR.fullmatch(w) and w not in plan_nums]
+             and not _YEAR.fullmatch(w) and w not in plan_nums]
     if len([w for w in terms if w not in asked]) >= 2:
         terms = [w for w in terms if w not in asked]
     query = Query(
@@ -294,6 +326,7 @@ def understand(question: str, docs: list[Document]) -> Query:
         phrases=quoted(q),
     )
     query.indicator_head = _indicator_head(query)
+    query.all_targets = _all_targets(query)
     query.due_days, query.due_span = due_window(q)
     query.overdue = bool(re.search(r"\b(?:da )?(?:qua|tre) han\b", q)) and \
         not re.search(r"\bsap\b|\bngay toi\b", q)

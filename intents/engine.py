@@ -144,13 +144,13 @@ class AnswerEngine:
             listed = due.due_answer(self, query, named, today)
             if listed.found or query.due_span is None:
                 return listed
-        if query.intent == "list":
-            return compose.list_answer(self, query, named, qvec, today)
-        if query.intent == "target" and query.years and not query.terms:
+        if query.all_targets:
             # "chỉ tiêu năm 2030 của phường Trần Liễu": every target of that year, as a table
             table = compose.targets_table(self, query, named, query.years[0])
             if table is not None:
                 return table
+        if query.intent == "list":
+            return compose.list_answer(self, query, named, qvec, today)
         every = _ALL_PLACES.search(query.search) and not named
         if len(query.localities) >= 2 or (every and len(self.index.documents) >= 2):
             # "… ở các xã": the same question put to each plan, one line each

@@ -61,6 +61,7 @@ class Query(BaseModel):
     indicator_head: tuple[str, str] | None = None
     # deadline lists: the next N days ("sắp đến hạn trong 30 ngày tới"), or a span of dates,
     # first and last day ISO ("hạn tháng 12/2025" -> 2025-12-01, 2025-12-31)
+    all_targets: bool = False  # "chỉ tiêu năm 2030 của xã X": every target of the year
     due_days: int | None = None
     due_span: tuple[str, str] | None = None
     overdue: bool = False  # "việc nào đã quá hạn?"

@@ -120,3 +120,35 @@ def test_chat_and_cli_list_the_same_rows(engine, data_dir) -> None:
     lib = select_facts(engine.index.facts, engine.documents(), agency="Phòng VHXH",
                        due_within=30, today=TODAY)
     assert [(r.fact.id, r.due.isoformat()) for r in lib] == [(r["id"], r["due"]) for r in rows]
+
+
+# ---- the targets of a year ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("q", "plan", "year"), [
+    ("Chỉ tiêu năm 2030 của xã Phong Thổ?", "Phong Thổ", 2030),
+    ("chi tieu nam 2030 cua xa phong tho", "Phong Thổ", 2030),
+    ("Xã Phong Thổ đặt ra những chỉ tiêu gì đến năm 2030?", "Phong Thổ", 2030),
+    ("các chỉ tiêu 2025 của phường Trần Liễu", "Trần Liễu", 2025),
+    ("Kế hoạch của phường Trần Liễu có các chỉ tiêu chủ yếu nào cho năm 2025?", "Trần Liễu", 2025),
+    ("liệt kê chỉ tiêu năm 2030 của An Hảo", "An Hảo", 2030),
+    ("muc tieu 2030 cua loc tan", "Lộc Tân", 2030),
+])
+def test_targets_of_a_year_as_a_table(engine, q, plan, year) -> None:
+    a = engine.ask(q)
+    rows = select_facts(engine.index.facts, engine.documents(), plan=plan, kind="target",
+                        year=year)
+    assert a.found and len(a.answer) <= MAX_REPLY_CHARS
+    assert re.match(rf"Chỉ tiêu năm {year} – (xã|phường) {plan}: {len(rows)} chỉ tiêu$",
+                    a.headline)
+    items = _items(a.answer)
+    assert items and all(re.search(r": .+ — tr\. \d+$", i) for i in items)
+    assert items[0].endswith(f"{rows[0].fact.values[str(year)]} — tr. {rows[0].fact.page}")
+
+
+@pytest.mark.parametrize("q", ["Mục tiêu năm 2030 về hồ sơ sức khỏe điện tử là bao nhiêu?",
+                               "muc tieu 2030 ho so suc khoe dien tu bao nhieu"])
+def test_a_named_indicator_still_gets_its_value(engine, q) -> None:
+    a = engine.ask(q)
+    assert a.found and a.headline.startswith("100% (năm 2030)")
+    assert "suc khoe dien tu" in a.headline
