@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from retrieval.search import Hit
 
 HEADLINE_CHARS = 300
+ROW_TASK_MIN = 0.5  # share of the question's words a row's task must hold to answer for it
 ROLE_LABEL = {"chu_tri": "chủ trì", "phoi_hop": "phối hợp", "theo_doi": "theo dõi, đánh giá"}
 
 
@@ -60,6 +61,11 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     body = seg.body
     pos = X.term_positions(body, query.terms)
     if query.intent == "who":
+        task = _row_task(engine, query, seg)
+        if task == ():
+            return None  # a row of other tasks
+        if task:
+            return Evidence(hit, cov, *task)
         found = _who(query, seg, body, pos)
         if not found:
             return None
@@ -78,6 +84,32 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
         found = _target(query, seg, body, pos)
         return Evidence(hit, cov, found[0], found[1]) if found else None
     return Evidence(hit, cov)
+
+
+def _row_task(engine: AnswerEngine, query: Query,
+              seg: Segment) -> tuple[str, str, list[str]] | tuple[()] | None:
+    """Who leads a task-table row, from the task fact read off it: the checked lead (a row's
+    first agency may sit in the coordinating column), the coordinating ones beside it.
+    A segment can hold the lines of two rows: the task whose text has most of the
+    question's words. () when the row's tasks are about something else; None when there is
+    no task fact to go by."""
+    if seg.kind != "row" or query.role in ("ky", "can_cu", "de_nghi", "theo_doi"):
+        return None
+    tasks = [f for f in engine.facts_at(seg.id) if f.kind == "task" and f.lead]
+    terms = set(query.terms)
+    if not tasks or not terms:
+        return None
+    scored = sorted(((len(terms & set(words(fold(f.text)))) / len(terms), f) for f in tasks),
+                    key=lambda sf: -sf[0])
+    share, f = scored[0]
+    if share < ROW_TASK_MIN / 2:
+        return ()
+    if share < ROW_TASK_MIN or (len(scored) > 1 and scored[1][0] == share):
+        return None
+    lead, support = ", ".join(f.lead), ", ".join(f.support)
+    if query.role == "phoi_hop":
+        return (support, "phối hợp", [f"chủ trì: {lead}"]) if support else None
+    return lead, "chủ trì", [f"phối hợp: {support}"] if support else []
 
 
 def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:

@@ -49,6 +49,8 @@ class AnswerEngine:
         self.settings = settings
         self._years: list[frozenset[str]] = []
         self._years_for: list[Segment] | None = None  # the segment list _years was built for
+        self._facts_at: dict[str, list[Fact]] = {}
+        self._facts_for: list[Fact] | None = None  # the fact list _facts_at was built for
 
     @classmethod
     def open(cls, settings: Settings | None = None, embedder: Embedder | None = None,
@@ -106,6 +108,15 @@ class AnswerEngine:
     def targets_for_year(self, year: int, doc_ids: list[str] | None = None) -> list[Fact]:
         return [f for f in self.index.facts if f.kind == "target" and str(year) in f.values
                 and (not doc_ids or f.doc_id in doc_ids)]
+
+    def facts_at(self, segment_id: str) -> list[Fact]:
+        """The facts read from one segment (a table row's task, a clause's duty)."""
+        if self._facts_for is not self.index.facts:
+            self._facts_at = {}
+            for f in self.index.facts:
+                self._facts_at.setdefault(f.segment_id, []).append(f)
+            self._facts_for = self.index.facts
+        return self._facts_at.get(segment_id, [])
 
     def segment(self, segment_id: str) -> Segment | None:
         return self.index.by_id.get(segment_id)

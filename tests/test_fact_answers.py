@@ -152,3 +152,40 @@ def test_a_named_indicator_still_gets_its_value(engine, q) -> None:
     a = engine.ask(q)
     assert a.found and a.headline.startswith("100% (năm 2030)")
     assert "suc khoe dien tu" in a.headline
+
+
+# ---- who leads a task-table row ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("q", "task", "coordinating_first"), [
+    # the row's first agency is Phòng Văn hóa - Xã hội, from the neighbouring row's lines
+    ("Ai chủ trì rà soát các quy định pháp luật liên quan về khoa học, công nghệ ở phường "
+     "Trần Liễu?", "ra soat cac quy dinh phap luat", "Phòng Văn hóa - Xã hội"),
+    ("tran lieu ai chu tri ra soat quy dinh phap luat ve khoa hoc cong nghe",
+     "ra soat cac quy dinh phap luat", "Phòng Văn hóa - Xã hội"),
+    # the coordinating "Sở Nông nghiệp và Môi trường" stands first in the row
+    ("Ở phường Trần Liễu, cơ quan nào chủ trì cân đối ngân sách của phường dành cho hoạt động "
+     "khoa học, công nghệ?", "can doi ngan sach", "Sở Nông nghiệp và Môi trường"),
+    ("tran lieu ai lo dam bao hoat dong chi dao dieu hanh quan tri noi bo",
+     "dieu hanh ve'quen tri noi bo", "Phòng Văn hóa - Xã hội"),
+])
+def test_row_lead_comes_from_the_task_fact(engine, q, task, coordinating_first) -> None:
+    from corpus.agencies import find_agencies
+    from corpus.normalize import fold
+
+    [row] = [r for r in select_facts(engine.index.facts, engine.documents(), plan="79",
+                                     kind="task") if task in fold(r.fact.text)]
+    fact = row.fact
+    a = engine.ask(q)
+    assert a.found and a.intent == "who"
+    assert a.headline.startswith(f"{', '.join(fact.lead)} (chủ trì); phối hợp: "
+                                 f"{', '.join(fact.support)} — ")
+    seg = engine.segment(fact.segment_id)
+    assert find_agencies(seg.body)[0].name == coordinating_first not in fact.lead
+
+
+def test_row_coordinators_when_asked_who_coordinates(engine) -> None:
+    a = engine.ask("Ở phường Trần Liễu, ai phối hợp cân đối ngân sách của phường dành cho hoạt "
+                   "động khoa học, công nghệ?")
+    assert a.headline.startswith("Các phòng, ban, ngành, đơn vị thuộc phường (phối hợp); "
+                                 "chủ trì: Phòng Kinh tế, Hạ tầng và Đô thị")
