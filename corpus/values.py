@@ -20,6 +20,7 @@ are read alike.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -379,12 +380,30 @@ PERIODIC = re.compile(
     r"(?:/lan)?[ ,]*(?:va |hoac )?)+)")
 
 
+def period_key(period: str) -> str:
+    """One key per reporting period: "6 thang"/"sau thang", "hang nam"/"01 nam"/"cuoi nam"."""
+    p = period.strip()
+    m = re.fullmatch(r"(\d{1,2}|sau|ba|mot) thang", p)
+    if m:
+        n = {"sau": 6, "ba": 3, "mot": 1}.get(m.group(1)) or int(m.group(1))
+        return f"{n} thang"
+    if re.fullmatch(r"(?:hang )?quy", p):
+        return "3 thang"
+    if re.fullmatch(r"hang thang", p):
+        return "1 thang"
+    return "nam" if re.fullmatch(r"hang nam|cuoi nam|(?:mot|1|01) nam|nam", p) else p
+
+
 @dataclass(frozen=True)
 class ReportDeadline:
     period: str  # search form: "6 thang", "hang nam", "" when the text names none
     day: int
     month: int
     year: int | None  # None: every year
+
+    @property
+    def key(self) -> str:
+        return period_key(self.period)
 
     @property
     def period_shown(self) -> str:
@@ -395,11 +414,12 @@ class ReportDeadline:
         return f"{self.day}/{self.month}" + (f"/{self.year}" if self.year else "")
 
 
-def report_deadlines(text: str) -> list[ReportDeadline]:
+@functools.lru_cache(maxsize=4096)
+def report_deadlines(text: str, is_search_form: bool = False) -> tuple[ReportDeadline, ...]:
     """The "trước ngày dd/mm" deadlines of the reports a text asks for, with their period
     ("báo cáo 6 tháng (trước ngày 15/6)", "hằng năm: trước ngày 10/12")."""
     out = []
-    sf = search_form(text)
+    sf = text if is_search_form else search_form(text)
     for m in _REPORT.finditer(sf):
         period = m.group("period") or ""
         if not period:  # "Định kỳ hằng năm trước ngày 30/11", "hằng năm: trước ngày 10/12"
@@ -408,4 +428,4 @@ def report_deadlines(text: str) -> list[ReportDeadline]:
         period = re.sub(r"^(\d{1,2}) th\w{1,2}ng$", r"\1 thang", period)
         year = int(m.group("year")) if m.group("year") else None
         out.append(ReportDeadline(period, int(m.group("day")), int(m.group("month")), year))
-    return out
+    return tuple(out)

@@ -240,7 +240,19 @@ def _signer(seg: Segment) -> str | None:
     return None
 
 
+def _report_when(query: Query, body: str) -> tuple[str, str] | None:
+    """'Khi nào phải báo cáo 6 tháng?': the date the clause sets for that report
+    ("báo cáo định kỳ 6 tháng (trước ngày 15/6)"); a clause that only names the period
+    does not answer it."""
+    for r in V.report_deadlines(body, is_search_form=True):
+        if r.key == query.report_period:
+            return f"trước ngày {r.day_month}", f"báo cáo {r.period_shown}"
+    return None
+
+
 def _when(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
+    if query.report_period:
+        return _report_when(query, body)
     tx = V.find_timex(body)
     kind = query.when_kind
     if kind == "date":
@@ -375,15 +387,21 @@ def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
         head = _headline(snippet, "", [], "", place(doc))
     more_segs = [h.segment for h in engine.search(query, [seg.doc_id], None, k=4)
                  if h.segment.id != seg.id][:3]
-    also = _same_answer_elsewhere(engine, query, ev) if ev.direct else []
+    others = _answers_elsewhere(engine, query, ev) if ev.direct else []
+    also = [s for s, _ in others]
     cits = [citation(doc, seg)] + [citation(engine.index.documents[s.doc_id], s, 300)
                                    for s in (also or more_segs[:1])]
-    if also:
-        head = _headline(ev.direct, ev.detail, ev.extra, snippet, ", ".join(
-            [place(doc)] + [place(engine.index.documents[s.doc_id]) for s in also]))
+    places = [place(doc)] + [place(engine.index.documents[s.doc_id]) for s in also]
+    differ = any(fold(o.direct) != fold(ev.direct) for _, o in others)
+    if differ:  # "Lộc Tân: trước ngày 10/12; Trần Liễu: trước ngày 30/11"
+        each = "; ".join(f"{p}: {e.direct}" for p, e in zip(places, [ev] + [o for _, o in others],
+                                                              strict=True))
+        head = _headline(each, ev.detail, ev.extra, snippet, ", ".join(places))
+    elif also:
+        head = _headline(ev.direct, ev.detail, ev.extra, snippet, ", ".join(places))
     body = [head, "", f"📄 {where(doc, seg)}", f"«{_quote(seg.text, 700)}»"]
     if also:
-        body += ["", "Các kế hoạch khác cũng nêu:"]
+        body += ["", "Các kế hoạch khác:" if differ else "Các kế hoạch khác cũng nêu:"]
         body += [f"• {where(engine.index.documents[s.doc_id], s)}: «{_quote(s.text, 200)}»"
                  for s in also]
     elif more_segs:
@@ -396,19 +414,23 @@ def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
                   segment_ids=[seg.id] + [s.id for s in more_segs])
 
 
-def _same_answer_elsewhere(engine: AnswerEngine, query: Query, ev: Evidence) -> list[Segment]:
-    """For a question that names no plan: other plans whose clause gives the same answer."""
+def _answers_elsewhere(engine: AnswerEngine, query: Query,
+                       ev: Evidence) -> list[tuple[Segment, Evidence]]:
+    """For a question that names no plan: other plans whose clause gives the same answer —
+    or, asked when a report is due, any dated answer (each plan sets its own date)."""
     if query.localities or query.doc_ids:
         return []
     seg = ev.hit.segment
-    out: list[Segment] = []
+    out: list[tuple[Segment, Evidence]] = []
     seen = {seg.doc_id}
-    for h in engine.search(query, None, None, k=12):
+    hits = engine.report_clauses(query.report_period, None) if query.report_period else \
+        engine.search(query, None, None, k=12)
+    for h in hits:
         if h.segment.doc_id in seen:
             continue
         other = extract(engine, query, h, 1.0)
-        if other is not None and fold(other.direct) == fold(ev.direct):
-            out.append(h.segment)
+        if other is not None and (query.report_period or fold(other.direct) == fold(ev.direct)):
+            out.append((h.segment, other))
             seen.add(h.segment.doc_id)
     return out[:2]
 

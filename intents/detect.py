@@ -14,7 +14,7 @@ from corpus.agencies import find_agencies
 from corpus.lexicon import syllable_pairs
 from corpus.models import Document
 from corpus.normalize import fold, search_form, words
-from corpus.values import find_timex
+from corpus.values import find_timex, period_key
 from intents.models import Query
 from retrieval.lexical import STOP
 
@@ -81,6 +81,23 @@ def when_kind(q: str) -> str:
     if re.search(r"nam nao", q):
         return "year"
     return "deadline"
+
+
+_REPORT_PERIOD = re.compile(
+    r"\b(?:(\d{1,2}|sau|ba|mot) thang|(hang quy|quy)|(hang nam|cuoi nam|(?:mot|1|01) nam|nam))\b")
+_ASKS_WHEN = re.compile(r"khi nao|bao gio|ngay nao|truoc ngay|\bhan\b|thoi diem|luc nao")
+# in a question about a report's date, the words that say how it is sent: the clause is
+# found by "báo cáo" and its period, and checked for that period's date
+_REPORT_WORDS = re.compile(r"\btruoc ngay\b|\b(?:nop|gui|phai)\b")
+
+
+def report_period(q: str) -> str:
+    """The report a "when" question is about, keyed as a plan's report is keyed
+    ("khi nào phải báo cáo 6 tháng" -> "6 thang"; "hạn báo cáo năm" -> "nam"), or ""."""
+    if "bao cao" not in q or not _ASKS_WHEN.search(q):
+        return ""
+    m = _REPORT_PERIOD.search(q, q.index("bao cao"))
+    return period_key(m.group(0)) if m else ""
 
 
 def _edits_ok(a: str, b: str) -> bool:
@@ -303,8 +320,11 @@ def understand(question: str, docs: list[Document]) -> Query:
     plan_docs = find_plan_numbers(q, docs)
     agencies = find_agencies(q)
     plan_nums = {a or b for a, b in _PLAN_NO.findall(q)}
+    report = report_period(q) if intent == "when" else ""
     asked = _asked_type(q)
     topic = _without_places(q, docs)
+    if report:  # "sáu tháng" is "6 tháng" in the plans
+        topic = _REPORT_WORDS.sub(" ", _REPORT_PERIOD.sub(f" {report} ", topic, count=1))
     content = _content_words(topic)
     terms = [w for w in words(topic) if w not in STOP
              and (w not in QUESTION_WORDS or w in content)
@@ -315,7 +335,8 @@ def understand(question: str, docs: list[Document]) -> Query:
         text=question,
         search=q,
         intent=intent,  # type: ignore[arg-type]
-        when_kind=when_kind(q) if intent == "when" else "",
+        when_kind=("date" if report else when_kind(q)) if intent == "when" else "",
+        report_period=report,
         role=role,
         localities=localities,
         doc_ids=plan_docs,

@@ -22,6 +22,7 @@ import numpy as np
 from corpus.lexicon import syllables
 from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, nfc, search_form, words
+from corpus.values import report_deadlines
 from intents import compose, due
 from intents.detect import understand
 from intents.models import Answer, Citation, Query
@@ -118,6 +119,19 @@ class AnswerEngine:
             self._facts_for = self.index.facts
         return self._facts_at.get(segment_id, [])
 
+    def report_clauses(self, period: str, doc_ids: list[str] | None) -> list[Hit]:
+        """Clauses whose facts set a dated deadline for a report of that period (key of
+        `corpus.values.period_key`: "6 thang", "nam")."""
+        out: list[Hit] = []
+        for f in self.index.facts:
+            if (doc_ids and f.doc_id not in doc_ids) or not any(
+                    r.key == period for r in report_deadlines(f.deadline_text)):
+                continue
+            seg = self.segment(f.segment_id)
+            if seg is not None and all(h.segment.id != seg.id for h in out):
+                out.append(Hit(seg, 1.0, 0.0, 0.0))
+        return out
+
     def segment(self, segment_id: str) -> Segment | None:
         return self.index.by_id.get(segment_id)
 
@@ -148,8 +162,8 @@ class AnswerEngine:
 
     def _answer(self, question: str, today: date) -> Answer:
         query = understand(question, list(self.index.documents.values()))
-        qvec = self.index.embedder.embed_query(query.search)
         named = list(dict.fromkeys(query.doc_ids + query.localities))
+        # answers from facts first: they need no embedding of the question
         if _asks_due(query):
             # "việc nào sắp đến hạn", "Phòng X có việc gì đến hạn trong tháng 12/2025?"
             listed = due.due_answer(self, query, named, today)
@@ -160,6 +174,7 @@ class AnswerEngine:
             table = compose.targets_table(self, query, named, query.years[0])
             if table is not None:
                 return table
+        qvec = self.index.embedder.embed_query(query.search)
         if query.intent == "list":
             return compose.list_answer(self, query, named, qvec, today)
         every = _ALL_PLACES.search(query.search) and not named
@@ -266,6 +281,14 @@ class AnswerEngine:
             if basis is not None:
                 return basis
         hits = self.search(query, doc_ids, qvec)
+        if query.report_period:
+            # "khi nào phải báo cáo 6 tháng?": the clauses that date that report first, those
+            # the search ranked in its order
+            dated = self.report_clauses(query.report_period, doc_ids)
+            ids = {h.segment.id for h in dated}
+            ranked = [h for h in hits if h.segment.id in ids]
+            seen = {h.segment.id for h in ranked}
+            hits = ranked + [h for h in dated if h.segment.id not in seen] + hits
         if query.years:
             # a question about one year is answered from a clause about that year first
             asked = tuple(str(y) for y in query.years)

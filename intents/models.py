@@ -49,6 +49,7 @@ class Query(BaseModel):
     search: str  # search form of the question
     intent: Intent = "unknown"
     when_kind: str = ""  # date | deadline | frequency | year
+    report_period: str = ""  # "khi nào phải báo cáo 6 tháng?" -> "6 thang" (detect.period_key)
     role: str = ""  # chu_tri | phoi_hop | theo_doi | ky | ""
     localities: list[str] = Field(default_factory=list)  # document ids named by locality
     doc_ids: list[str] = Field(default_factory=list)  # documents named by plan number

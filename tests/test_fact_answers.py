@@ -189,3 +189,43 @@ def test_row_coordinators_when_asked_who_coordinates(engine) -> None:
                    "động khoa học, công nghệ?")
     assert a.headline.startswith("Các phòng, ban, ngành, đơn vị thuộc phường (phối hợp); "
                                  "chủ trì: Phòng Kinh tế, Hạ tầng và Đô thị")
+
+
+# ---- when a report is due ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", [
+    "khi nao phai bao cao 6 thang",
+    "Khi nào phải báo cáo 6 tháng?",
+    "Báo cáo 6 tháng nộp trước ngày nào?",
+    "hạn nộp báo cáo sáu tháng là khi nào",
+    "bao cao dinh ky 6 thang gui khi nao",
+])
+def test_six_month_report_date_from_the_plan_that_dates_it(engine, q) -> None:
+    from corpus.values import report_deadlines
+
+    dated = {engine.index.documents[f.doc_id].meta.locality for f in engine.index.facts
+             if any(r.key == "6 thang" for r in report_deadlines(f.deadline_text))}
+    assert dated == {"Lộc Tân"}  # Bình Tân says "6 tháng" with no date; no other plan dates it
+    a = engine.ask(q)
+    assert a.found and a.intent == "when"
+    assert a.headline.startswith("trước ngày 15/6 (báo cáo 6 tháng) — ")
+    assert a.headline.endswith("[xã Lộc Tân]") and "Lộc Tân" in a.citations[0].document
+
+
+@pytest.mark.parametrize("q", ["Khi nào phải báo cáo hằng năm?", "han bao cao nam la ngay nao"])
+def test_yearly_report_dates_of_every_plan_that_sets_one(engine, q) -> None:
+    a = engine.ask(q)
+    assert a.found
+    head = a.headline.split(" — ")[0]
+    assert "phường Trần Liễu: trước ngày 30/11" in head and "xã Lộc Tân: trước ngày 10/12" in head
+    assert {c.document.split(" – ")[0] for c in a.citations} == {"Kế hoạch 79/KH-UBND",
+                                                                 "Kế hoạch 16/KH-UBND"}
+
+
+def test_a_plan_without_a_dated_report_says_so(engine) -> None:
+    a = engine.ask("Kế hoạch của Đảng ủy xã An Hảo quy định báo cáo kết quả thực hiện 6 tháng "
+                   "phải gửi trước ngày nào?")
+    assert a.found is False and a.headline.startswith("Không tìm thấy")
+    a = engine.ask("phường Trần Liễu báo cáo hằng năm trước ngày nào?")
+    assert a.headline.startswith("trước ngày 30/11 (báo cáo hằng năm)")
