@@ -65,7 +65,8 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
         if task == ():
             return None  # a row of other tasks
         if task:
-            return Evidence(hit, cov, *task)
+            direct, detail, extra, about = task
+            return Evidence(hit, cov, direct, detail, extra, about)
         found = _who(query, seg, body, pos)
         if not found:
             return None
@@ -87,7 +88,7 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
 
 
 def _row_task(engine: AnswerEngine, query: Query,
-              seg: Segment) -> tuple[str, str, list[str]] | tuple[()] | None:
+              seg: Segment) -> tuple[str, str, list[str], str] | tuple[()] | None:
     """Who leads a task-table row, from the task fact read off it: the checked lead (a row's
     first agency may sit in the coordinating column), the coordinating ones beside it.
     A segment can hold the lines of two rows: the task whose text has most of the
@@ -108,8 +109,8 @@ def _row_task(engine: AnswerEngine, query: Query,
         return None
     lead, support = ", ".join(f.lead), ", ".join(f.support)
     if query.role == "phoi_hop":
-        return (support, "phối hợp", [f"chủ trì: {lead}"]) if support else None
-    return lead, "chủ trì", [f"phối hợp: {support}"] if support else []
+        return (support, "phối hợp", [f"chủ trì: {lead}"], f.text) if support else None
+    return lead, "chủ trì", [f"phối hợp: {support}"] if support else [], f.text
 
 
 def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
@@ -380,7 +381,7 @@ def _fit(text: str) -> str:
 def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
     seg = ev.hit.segment
     doc = engine.index.documents[seg.doc_id]
-    snippet = _snippet(seg, query)
+    snippet = _quote(readable(ev.about), 170) if ev.about else _snippet(seg, query)
     if ev.direct:
         head = _headline(ev.direct, ev.detail, ev.extra, snippet, place(doc))
     else:

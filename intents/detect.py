@@ -272,7 +272,7 @@ def _indicator_head(query: Query) -> tuple[str, str] | None:
 _DUE_CUE = re.compile(
     r"\b(?:den|toi|qua|tre|het|co) han\b|\bhan (?:chot|hoan thanh|nop|cuoi)\b|"
     r"\bhan (?=thang|quy|nam|ngay|trong|truoc|\d)|\bphai (?:xong|hoan thanh)\b|"
-    r"\b(?:xong|hoan thanh) (?:trong|truoc)\b|\bdeadline\b")
+    r"\b(?:xong|hoan thanh) (?:trong|truoc)\b")
 _DUE_DAYS = re.compile(r"\b(\d{1,3}) ngay\b")
 _DUE_RELATIVE = {"tuan": 7, "thang": 30, "quy": 90}
 _SPAN_KINDS = ("date", "month", "half", "quarter", "year", "range")

@@ -42,6 +42,7 @@ class Evidence:
     direct: str = ""  # the direct answer ("Phòng Văn hóa - Xã hội", "tháng 9/2025", "85%")
     detail: str = ""  # a qualifier ("chủ trì", "năm 2030")
     extra: list[str] = field(default_factory=list)
+    about: str = ""  # what the answer is about, when the clause holds more (a row's task)
 
 
 class AnswerEngine:

@@ -171,7 +171,7 @@ def test_a_named_indicator_still_gets_its_value(engine, q) -> None:
 ])
 def test_row_lead_comes_from_the_task_fact(engine, q, task, coordinating_first) -> None:
     from corpus.agencies import find_agencies
-    from corpus.normalize import fold
+    from corpus.normalize import fold, readable
 
     [row] = [r for r in select_facts(engine.index.facts, engine.documents(), plan="79",
                                      kind="task") if task in fold(r.fact.text)]
@@ -180,6 +180,8 @@ def test_row_lead_comes_from_the_task_fact(engine, q, task, coordinating_first) 
     assert a.found and a.intent == "who"
     assert a.headline.startswith(f"{', '.join(fact.lead)} (chủ trì); phối hợp: "
                                  f"{', '.join(fact.support)} — ")
+    # the task the lead is for, not the first words of the row's segment
+    assert a.headline.split(" — ")[1].startswith(readable(fact.text)[:40])
     seg = engine.segment(fact.segment_id)
     assert find_agencies(seg.body)[0].name == coordinating_first not in fact.lead
 
