@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from corpus import values as V
-from corpus.agencies import find_agencies
+from corpus.agencies import find_agencies, same_agency
 from corpus.models import Document, Segment
 from corpus.normalize import fold, readable, words
 from intents import extract as X
@@ -492,7 +492,7 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
             if seg.kind == "row" and not lead:
                 found = find_agencies(body)
                 lead = found[:1]
-            if not any(a.name == query.agency for a in lead):
+            if not any(same_agency(query.agency, a.name) for a in lead):
                 continue
         if query.years:
             tx = V.find_timex(body)

@@ -84,7 +84,7 @@ def when_kind(q: str) -> str:
 
 
 _REPORT_PERIOD = re.compile(
-    r"\b(?:(\d{1,2}|sau|ba|mot) thang|(hang quy|quy)|(hang nam|cuoi nam|(?:mot|1|01) nam|nam))\b")
+    r"\b(?:(?:\d{1,2}|sau|ba|mot) thang|(?:hang )?quy|hang nam|cuoi nam|(?:mot|1|01) nam|nam)\b")
 _ASKS_WHEN = re.compile(r"khi nao|bao gio|ngay nao|truoc ngay|\bhan\b|thoi diem|luc nao")
 # in a question about a report's date, the words that say how it is sent: the clause is
 # found by "báo cáo" and its period, and checked for that period's date
@@ -96,7 +96,7 @@ def report_period(q: str) -> str:
     ("khi nào phải báo cáo 6 tháng" -> "6 thang"; "hạn báo cáo năm" -> "nam"), or ""."""
     if "bao cao" not in q or not _ASKS_WHEN.search(q):
         return ""
-    m = _REPORT_PERIOD.search(q, q.index("bao cao"))
+    m = _REPORT_PERIOD.search(q, q.index("bao cao")) or _REPORT_PERIOD.search(q)
     return period_key(m.group(0)) if m else ""
 
 
@@ -272,7 +272,7 @@ def _indicator_head(query: Query) -> tuple[str, str] | None:
 _DUE_CUE = re.compile(
     r"\b(?:den|toi|qua|tre|het|co) han\b|\bhan (?:chot|hoan thanh|nop|cuoi)\b|"
     r"\bhan (?=thang|quy|nam|ngay|trong|truoc|\d)|\bphai (?:xong|hoan thanh)\b|"
-    r"\b(?:xong|hoan thanh) (?:trong|truoc)\b")
+    r"\b(?:xong|hoan thanh) (?:trong|truoc)\b|\btu nay den\b")
 _DUE_DAYS = re.compile(r"\b(\d{1,3}) ngay\b")
 _DUE_RELATIVE = {"tuan": 7, "thang": 30, "quy": 90}
 _SPAN_KINDS = ("date", "month", "half", "quarter", "year", "range")
@@ -349,6 +349,7 @@ def understand(question: str, docs: list[Document]) -> Query:
     query.indicator_head = _indicator_head(query)
     query.all_targets = _all_targets(query)
     query.due_days, query.due_span = due_window(q)
+    query.due_from_today = bool(re.search(r"\btu (?:nay|bay gio|hom nay)\b", q))
     query.overdue = bool(re.search(r"\b(?:da )?(?:qua|tre) han\b", q)) and \
         not re.search(r"\bsap\b|\bngay toi\b", q)
     return query

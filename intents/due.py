@@ -28,12 +28,18 @@ MAX_RECENT_OVERDUE = 3
 BODY_CHARS = 1850
 
 
+def _span(query: Query, today: date) -> tuple[date, date] | None:
+    """The dates asked about ("tháng 12/2025"; "từ nay đến cuối năm 2026" from today)."""
+    if not query.due_span:
+        return None
+    lo, hi = (date.fromisoformat(d) for d in query.due_span)
+    return (today if query.due_from_today and today <= hi else lo), hi
+
+
 def due_rows(engine: AnswerEngine, query: Query, doc_ids: list[str],
              today: date) -> list[FactRow]:
     """The fact rows a deadline question asks for, as `run_bot.py facts` selects them."""
-    span = None
-    if query.due_span:
-        span = (date.fromisoformat(query.due_span[0]), date.fromisoformat(query.due_span[1]))
+    span = _span(query, today)
     rows = select_facts(engine.index.facts, engine.documents(), agency=query.agency or None,
                         due_within=None if span else (query.due_days or 30), today=today,
                         due_between=span, segment=engine.segment)
@@ -114,13 +120,15 @@ def _overdue_list(query: Query, rows: list[FactRow],
 
 
 def _span_label(lo: date, hi: date) -> str:
+    """"trong tháng 12/2025", "trong Quý III/2025", "trong năm 2026", "từ 22/11 đến …"."""
     if lo.day == 1 and (hi + timedelta(days=1)).day == 1:
         if (lo.month, hi.month) == (1, 12):
-            return f"năm {lo.year}" if lo.year == hi.year else f"giai đoạn {lo.year}-{hi.year}"
+            return f"trong năm {lo.year}" if lo.year == hi.year else \
+                f"trong giai đoạn {lo.year}-{hi.year}"
         if lo.month == hi.month and lo.year == hi.year:
-            return f"tháng {lo.month}/{lo.year}"
+            return f"trong tháng {lo.month}/{lo.year}"
         if hi.month - lo.month == 2 and lo.month % 3 == 1:
-            return f"Quý {['I', 'II', 'III', 'IV'][lo.month // 3]}/{lo.year}"
+            return f"trong Quý {['I', 'II', 'III', 'IV'][lo.month // 3]}/{lo.year}"
     if lo == hi:
         return f"ngày {lo:%d/%m/%Y}"
     return f"từ {lo:%d/%m/%Y} đến {hi:%d/%m/%Y}"
@@ -129,17 +137,17 @@ def _span_label(lo: date, hi: date) -> str:
 def _span_list(query: Query, rows: list[FactRow],
                today: date) -> tuple[str, list[tuple[str, FactRow]], list[str]]:
     """'Những việc nào hạn tháng 12/2025?': every row due in that span, in date order."""
-    lo, hi = (date.fromisoformat(d) for d in query.due_span or ("", ""))
+    lo, hi = _span(query, today) or (today, today)
     label = _span_label(lo, hi)
     late = sum(1 for r in rows if r.overdue)
     # deadlines stated for the span itself first; "hoàn thành trong năm 2025" in a question
     # about December 2025 after them
     rows = sorted(rows, key=lambda r: (_coarser(r, lo, hi), r.due or date.max))
-    head = f"{len(rows)} việc đến hạn trong {label}"
+    head = f"{len(rows)} việc đến hạn {label}"
     if late:
         head += f" ({late} việc đã quá hạn, tính đến {today:%d/%m/%Y})"
     if not rows:
-        head = f"Không có việc nào có hạn trong {label}"
+        head = f"Không có việc nào có hạn {label}"
     return head, [("", r) for r in rows], []
 
 

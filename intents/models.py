@@ -65,4 +65,5 @@ class Query(BaseModel):
     all_targets: bool = False  # "chỉ tiêu năm 2030 của xã X": every target of the year
     due_days: int | None = None
     due_span: tuple[str, str] | None = None
+    due_from_today: bool = False  # "từ nay đến cuối năm 2026": the span starts today
     overdue: bool = False  # "việc nào đã quá hạn?"

@@ -103,6 +103,13 @@ def test_month_list_without_agency(engine) -> None:
     assert len(a.answer) <= MAX_REPLY_CHARS and "… và" in a.answer
 
 
+def test_from_now_until_a_date(engine) -> None:
+    a = engine.ask("Từ nay đến cuối năm 2026 có việc gì phải làm?", today=TODAY)
+    assert a.headline == "4 việc đến hạn từ 22/11/2026 đến 31/12/2026"
+    dates = [date(*map(int, reversed(i[2:12].split("/")))) for i in _items(a.answer)]
+    assert dates == sorted(dates) and dates[0] >= TODAY and dates[-1] == date(2026, 12, 31)
+
+
 def test_chat_and_cli_list_the_same_rows(engine, data_dir) -> None:
     rows = _cli(data_dir, "--due-within", "30", "--today", TODAY.isoformat(), "--agency",
                 "phong vhxh")
