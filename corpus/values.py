@@ -50,7 +50,7 @@ _PER_CAPITA = re.compile(r"(?P<num>\d{1,3}) nguoi tren (?:mot|01|1) van dan")
 _UNIT_COLUMN = re.compile(r"%\s*(?:-\s*)?(?P<cmp>(?:>=|<=|[<>≥≤=])\s*)?(?P<num>\d{1,3})"
                           r"(?![\d%/.,])")
 # one cell of a target table's year columns: "≥30%", ">15", "100", "0,6"
-CELL = re.compile(r"^(?P<cmp>>=|<=|[<>≥≤])?(?P<num>\d{1,3}(?:[.,]\d{1,2})?)(?P<pct>%)?[|,;]?$")
+_CELL = re.compile(r"^(?P<cmp>>=|<=|[<>≥≤])?(?P<num>\d{1,3}(?:[.,]\d{1,2})?)(?P<pct>%)?[|,;]?$")
 _BARE_NUMBER = re.compile(r"(?<![\w/.,%])(?P<cmp>(?:>=|<=|[<>≥≤])\s*)?"
                           r"(?P<num>\d{1,5}(?:[.,]\d+)?)(?![\w/%.])")
 _CELL_GAP = re.compile(r"^[\s|,;:]*$")
@@ -142,11 +142,14 @@ def find_amounts(sf: str) -> list[Quantity]:
 
 def cell_value(word: str) -> tuple[str, str, bool] | None:
     """(comparison symbol, number, has "%") of one table cell, or None."""
-    m = CELL.match(word)
+    m = _CELL.match(word)
     if not m:
         return None
-    cmp_ = {">=": "≥", "<=": "≤"}.get(m.group("cmp") or "", m.group("cmp") or "")
-    return cmp_, m.group("num"), bool(m.group("pct"))
+    return _symbol(m.group("cmp") or ""), m.group("num"), bool(m.group("pct"))
+
+
+def _symbol(cmp_: str) -> str:
+    return {">=": "≥", "<=": "≤"}.get(cmp_, cmp_)
 
 
 def row_numbers(sf: str, rate: bool) -> list[Quantity]:
@@ -171,7 +174,7 @@ def row_numbers(sf: str, rate: bool) -> list[Quantity]:
         if rate:
             out.append(_percent(m.group(0), m.group("num"), m.start(), m.end(), cmp_))
         else:
-            sym = {">=": "≥", "<=": "≤"}.get(cmp_, cmp_)
+            sym = _symbol(cmp_)
             out.append(Quantity(m.group(0), m.group("num"), m.start(), m.end(), sym, sym, ""))
     return out
 

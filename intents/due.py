@@ -42,23 +42,24 @@ def due_rows(engine: AnswerEngine, query: Query, doc_ids: list[str],
     span = _span(query, today)
     rows = select_facts(engine.index.facts, engine.documents(), agency=query.agency or None,
                         due_within=None if span else (query.due_days or 30), today=today,
-                        due_between=span, segment=engine.segment)
+                        due_between=span)
     return [r for r in rows if not doc_ids or r.fact.doc_id in doc_ids]
 
 
 def due_answer(engine: AnswerEngine, query: Query, doc_ids: list[str], today: date) -> Answer:
+    """The list, one line per date due, within one message; the first clauses cited."""
     rows = due_rows(engine, query, doc_ids, today)
     if query.due_span:
         head, shown, rest = _span_list(query, rows, today)
     elif query.overdue:
-        head, shown, rest = _overdue_list(query, rows, today)
+        head, shown, rest = _overdue_list(rows, today)
     else:
         head, shown, rest = _coming_list(query, rows, today)
     head = _subject(engine, query, doc_ids) + head
     lines: list[str] = []
     for i, (title, row) in enumerate(shown):
         block = ([f"{title}:"] if title and (i == 0 or shown[i - 1][0] != title) else [])
-        block.append(_line(engine, query, row, today))
+        block.append(_line(query, row, today))
         if len("\n".join([head, "", *lines, *block, *rest])) > BODY_CHARS:
             rest = [f"… và {len(shown) - i} việc nữa.", *rest]
             break
@@ -109,7 +110,7 @@ def _coming_list(query: Query, rows: list[FactRow],
     return head, shown, rest
 
 
-def _overdue_list(query: Query, rows: list[FactRow],
+def _overdue_list(rows: list[FactRow],
                   today: date) -> tuple[str, list[tuple[str, FactRow]], list[str]]:
     """'Việc nào đã quá hạn?': the late ones, most recent first."""
     late = sorted((r for r in rows if r.overdue), key=lambda r: r.due or date.min, reverse=True)
@@ -159,7 +160,7 @@ def _coarser(row: FactRow, lo: date, hi: date) -> bool:
     return length > (hi - lo).days + 1
 
 
-def _line(engine: AnswerEngine, query: Query, row: FactRow, today: date) -> str:
+def _line(query: Query, row: FactRow, today: date) -> str:
     """"• 10/12/2026 · báo cáo hằng năm: trước ngày 10/12 — Phòng Văn hóa - Xã hội — «…»"
     for a report; "• 31/12/2025 · <task> — <lead> — hạn: <as written> ⚠️ quá hạn n ngày"."""
     f = row.fact
