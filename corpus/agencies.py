@@ -12,6 +12,7 @@ the plan's own locality kind, else "xã".
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -167,6 +168,7 @@ def find_agencies(search_text: str, locality_kind: str | None = None) -> list[Ag
     return sorted(out, key=lambda a: a.start)
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_agency(text: str, locality_kind: str | None = None) -> str | None:
     """The canonical name of an agency written any way ("phong vhxh" -> Phòng Văn hóa - Xã hội)."""
     found = find_agencies(search_form(text), locality_kind)

@@ -19,11 +19,10 @@ from datetime import date, timedelta
 from corpus.agencies import same_agency
 from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold
+from corpus.values import report_deadlines
 
 KINDS = ("task", "duty", "target")
 KIND_LABEL = {"task": "nhiệm vụ", "duty": "trách nhiệm", "target": "chỉ tiêu"}
-_REPORT = re.compile(r"(?:(?P<period>[^:;]+):\s*)?trước ngày (?P<d>\d{1,2})/(?P<m>\d{1,2})"
-                     r"(?:/(?P<y>20\d\d))?")
 
 
 class FactQueryError(ValueError):
@@ -80,14 +79,7 @@ def find_plan(documents: Iterable[Document], ref: str) -> Document:
 
 def report_dates(fact: Fact) -> list[tuple[str, int, int, int | None]]:
     """(period, day, month, year or None) of the "trước ngày dd/mm" deadlines a fact names."""
-    out = []
-    for part in fact.deadline_text.split(";"):
-        m = _REPORT.search(part)
-        if m:
-            period = (m.group("period") or "").replace("báo cáo", "").strip()
-            out.append((period, int(m.group("d")), int(m.group("m")),
-                        int(m.group("y")) if m.group("y") else None))
-    return out
+    return [(r.period_shown, r.day, r.month, r.year) for r in report_deadlines(fact.deadline_text)]
 
 
 def _next(day: int, month: int, today: date) -> date | None:
@@ -101,7 +93,17 @@ def _next(day: int, month: int, today: date) -> date | None:
     return None
 
 
-def _rows_for(fact: Fact, doc: Document, today: date, quote: str) -> list[FactRow]:
+def _day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _rows_for(fact: Fact, doc: Document, today: date, quote: str,
+              span: tuple[date, date] | None = None) -> list[FactRow]:
+    """The dates a fact falls due: its deadline, and each report date it sets (the next one
+    from `today`, or every one inside `span`)."""
     rows: list[FactRow] = []
     if fact.due_date:
         due = date.fromisoformat(fact.due_date)
@@ -109,13 +111,13 @@ def _rows_for(fact: Fact, doc: Document, today: date, quote: str) -> list[FactRo
     for period, d, m, y in report_dates(fact):
         shown = f"{period}: trước ngày {d}/{m}" if period else f"trước ngày {d}/{m}"
         if y is not None:
-            try:
-                due = date(y, m, d)
-            except ValueError:
-                continue
-            rows.append(FactRow(fact, doc, due, due < today, shown, quote=quote))
-        else:
-            due = _next(d, m, today)
+            due = _day(y, m, d)
+            if due is not None:
+                rows.append(FactRow(fact, doc, due, due < today, shown, quote=quote))
+            continue
+        years = range(span[0].year, span[1].year + 1) if span else [None]
+        for year in years:
+            due = _day(year, m, d) if year else _next(d, m, today)
             if due is not None:
                 rows.append(FactRow(fact, doc, due, False, shown, yearly=True, quote=quote))
     return rows
@@ -124,7 +126,7 @@ def _rows_for(fact: Fact, doc: Document, today: date, quote: str) -> list[FactRo
 def select_facts(facts: Iterable[Fact], documents: Iterable[Document], *,
                  plan: str | None = None, agency: str | None = None, kind: str | None = None,
                  due_within: int | None = None, today: date | None = None,
-                 year: int | None = None,
+                 year: int | None = None, due_between: tuple[date, date] | None = None,
                  segment: Callable[[str], Segment | None] | None = None) -> list[FactRow]:
     """Facts that pass every filter given, as rows.
 
@@ -132,6 +134,8 @@ def select_facts(facts: Iterable[Fact], documents: Iterable[Document], *,
       canonical list, lead or coordinating); kind: task | duty | target;
     - due_within: rows due in the next N days from `today`, overdue ones included (marked);
       a duty with report deadlines gives one row per report date;
+    - due_between: rows due from the first to the last day given (both included), each
+      yearly report date inside that span one row;
     - year: targets with a value for that year, tasks and duties due in that year.
     """
     today = today or date.today()
@@ -158,14 +162,20 @@ def select_facts(facts: Iterable[Fact], documents: Iterable[Document], *,
                     continue
             elif not (f.due_date and f.due_date.startswith(str(year))):
                 continue
-        if due_within is None:
+        if due_between is not None:
+            lo, hi = due_between
+            out += [r for r in _rows_for(f, doc, today, quote, due_between)
+                    if r.due and lo <= r.due <= hi]
+        elif due_within is None:
             rows = _rows_for(f, doc, today, quote)
             out.append(min(rows, key=lambda r: (r.overdue, r.due)) if rows else
                        FactRow(f, doc, quote=quote))
-            continue
-        horizon = today + timedelta(days=due_within)
-        out += [r for r in _rows_for(f, doc, today, quote) if r.due and r.due <= horizon]
-    if due_within is not None:
+        else:
+            horizon = today + timedelta(days=due_within)
+            out += [r for r in _rows_for(f, doc, today, quote) if r.due and r.due <= horizon]
+    if due_between is not None:
+        out.sort(key=lambda r: (r.due or date.max, r.plan))
+    elif due_within is not None:
         out.sort(key=lambda r: (not r.overdue, r.due or date.max, r.plan))
     return out
 

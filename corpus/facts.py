@@ -21,78 +21,35 @@ stays a quotable segment. Nothing is guessed.
 from __future__ import annotations
 
 import bisect
-import calendar
 import functools
 import re
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date
 
 from corpus import normalize as _normalize
 from corpus.agencies import COLLECTIVE, AgencyMatch, find_agencies
 from corpus.lexicon import syllables
 from corpus.models import Document, Fact, Segment, content_id
 from corpus.normalize import nfc, search_form, strip_marks
+from corpus.values import (
+    DMY,
+    MONTH,
+    ONGOING,
+    PERIODIC,
+    QUARTER,
+    RANGE,
+    Quantity,
+    cell_value,
+    find_amounts,
+    find_percentages,
+    normalise_deadline,
+    report_deadlines,
+)
 
 # --------------------------------------------------------------------------------------
-# Deadlines
+# Deadlines shown with their marks
 # --------------------------------------------------------------------------------------
-
-_ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-
-
-def normalise_deadline(text: str) -> tuple[str, str | None]:
-    """(kind, ISO date of the deadline's last day) for a deadline as written.
-
-    Kinds: date, month, quarter, year, range (the last year of "2025-2030"), recurring
-    ("hằng năm", "định kỳ 6 tháng", "trước ngày 15/6" without a year), ongoing ("thường
-    xuyên", "năm 2025 và những năm tiếp theo"), condition ("sau khi thành phố ban hành",
-    "theo tiến độ dự án"); "" when the text holds no deadline.
-    """
-    t = search_form(text)
-    m = re.search(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(20\d\d)\b", t) or re.search(
-        r"ngay (\d{1,2}) thang (\d{1,2}) nam (20\d\d)", t)
-    if m:
-        d, mo, y = map(int, m.groups())
-        try:
-            return "date", date(y, mo, d).isoformat()
-        except ValueError:
-            return "date", None
-    m = re.search(r"\b(?:th\w{1,2}ng|t) ?(\d{1,2}) ?(?:nam |/ ?)(20\d\d)\b", t)
-    if m:
-        mo, y = int(m.group(1)), int(m.group(2))
-        if 1 <= mo <= 12:
-            return "month", _month_end(y, mo)
-    m = re.search(r"\bquy (iv|iii|ii|i|[1-4])\b ?(?:nam |/ ?)?(20\d\d)\b", t)
-    if m:
-        q = _ROMAN_Q.get(m.group(1)) or int(m.group(1))
-        return "quarter", _month_end(int(m.group(2)), q * 3)
-    m = re.search(r"\b(6|sau) thang dau nam (20\d\d)\b", t)
-    if m:
-        return "month", _month_end(int(m.group(2)), 6)
-    if re.search(r"\b(?:nhung|cac) nam tiep theo\b", t):
-        return "ongoing", None
-    if re.search(r"\bhang (?:nam|quy|thang|tuan)\b|\bdinh ky\b|\btruoc ngay \d{1,2}/\d{1,2}\b", t):
-        return "recurring", None
-    if re.search(r"\bthuong xuyen\b|\blien tuc\b", t):
-        return "ongoing", None
-    if re.search(r"\bsau khi\b|\btheo (?:tien do|du an|ke hoach|lo trinh|yeu cau|huong dan)\b"
-                 r"|\bkhi co (?:yeu cau|huong dan)\b", t):
-        return "condition", None
-    m = re.search(r"\b(20\d\d) ?- ?(20\d\d)\b", t)
-    if m:
-        return "range", date(int(m.group(2)), 12, 31).isoformat()
-    m = re.search(r"\b(?:nam|den|truoc|cuoi nam) (20\d\d)\b", t) or re.fullmatch(
-        r"\D*\b(20\d\d)\b\D*", t)
-    if m:
-        return "year", date(int(m.group(1)), 12, 31).isoformat()
-    return "", None
-
-
-def _month_end(y: int, mo: int) -> str:
-    return date(y, mo, calendar.monthrange(y, mo)[1]).isoformat()
-
 
 # Deadline phrases in the accented spelling: the OCR lost the marks, but a deadline cell
 # uses a small vocabulary, so "Hoan thanh trong thang 11 nam 2025" can be shown as written.
@@ -449,29 +406,6 @@ def _duty_agencies(doc: Document, seg: Segment, head: str, text: str,
     return []
 
 
-_REPORT = re.compile(
-    r"(?P<period>\d{1,2} th\w{1,2}ng|hang (?:nam|quy|thang)|(?:01|1) nam|cuoi nam)?\s*\(?\s*"
-    r"(?P<before>tr\w{2,4} ng\w{1,2}y (?P<day>\d{1,2}/\d{1,2}(?:/20\d\d)?))")
-_PERIODIC = re.compile(
-    r"\b[dpb]\w?inh ky\s+((?:(?:hang |moi )?(?:\d{1,2} thang|\d{1,2} nam|nam|quy|thang|tuan)(?:/lan)?[ ,]*"
-    r"(?:va |hoac )?)+)")
-
-
-def report_deadlines(text: str) -> list[tuple[str, str]]:
-    """(period, "dd/mm") pairs of "báo cáo 6 tháng (trước ngày 15/6)" in a text."""
-    out = []
-    sf = search_form(text)
-    for m in _REPORT.finditer(sf):
-        period = m.group("period") or ""
-        if not period:  # "Định kỳ hằng năm trước ngày 30/11"
-            before = sf[max(0, m.start() - 30):m.start()]
-            pm = re.search(r"(\d{1,2} th\w{1,2}ng|hang (?:nam|quy|thang))\s*$", before)
-            period = pm.group(1) if pm else ""
-        period = re.sub(r"^(\d{1,2}) th\w{1,2}ng$", r"\1 thang", period)
-        out.append((period, m.group("day")))
-    return out
-
-
 def _duty_deadline(text: str) -> tuple[str, str]:
     """(deadline as shown, kind): a one-off "hoàn thành trong năm 2025" first, then the
     report deadlines ("báo cáo 6 tháng: trước ngày 15/6; hằng năm: trước ngày 10/12") or
@@ -485,11 +419,11 @@ def _duty_deadline(text: str) -> tuple[str, str]:
         kind = normalise_deadline(m.group(0))[0]
     reports = report_deadlines(text)
     if reports:
-        parts = [f"{vi_deadline(p).lower()}: trước ngày {d}" if p else f"trước ngày {d}"
-                 for p, d in reports]
+        parts = [f"{r.period_shown}: trước ngày {r.day_month}" if r.period
+                 else f"trước ngày {r.day_month}" for r in reports]
         shown.append("báo cáo " + "; ".join(parts))
         kind = kind or "recurring"
-    elif (m := _PERIODIC.search(sf)) is not None:
+    elif (m := PERIODIC.search(sf)) is not None:
         shown.append(vi_deadline("dinh ky " + re.sub(r"[\s,]*(?:va|hoac)?[\s,]*$", "",
                                                      m.group(1))).lower())
         kind = kind or "recurring"
@@ -536,18 +470,6 @@ def _duty(doc: Document, seg: Segment, headings: dict[str, str]) -> Fact | None:
 _TARGET_SECTION = re.compile(r"\b(?:muc tieu|chi tieu)\b")
 _BY_YEAR = re.compile(r"\b[dbp]\w?n (?:het )?(?:nam |n\w{1,3}m )?(20[2-5]\d)\b")
 _PERIOD_YEAR = re.compile(r"\bgiai [dp]oan (20\d\d) ?- ?(20\d\d)\b|\bnam (20[2-5]\d)\b")
-_PCT = re.compile(
-    r"(?P<cmp>\btu|\btren|\bt\wi th\w{1,3}u|\bit nhat|\bkhoang|\bduoi|\btoi da|[<>≥≤])?"
-    r"(?:\s+dat)?\s*"
-    r"(?P<num>\d{1,3}(?:[.,]\d{1,2})?(?:\s*-\s*\d{1,3}(?:[.,]\d{1,2})?)?)\s*%"
-    r"(?P<per>/nam)?(?P<of>\s+(?:gdp|grdp)\b)?(?P<up>\s+tr\w len)?")
-_MONEY = re.compile(r"(?P<cmp>\btren |\btoi thieu )?(?P<num>\d{1,4}(?:[.,]\d+)?) trieu dong"
-                    r"(?P<per>/ng\w{2,4}/n\w{1,2}m|/ng\w{2,4}|/nam)?")
-_PER_CAPITA = re.compile(r"(?P<num>\d{1,3}) nguoi tren (?:mot|01|1) van dan")
-_CMP = {"tu": ("≥", "từ … trở lên"), "tren": (">", "trên"), "toi thieu": ("≥", "tối thiểu"),
-        "it nhat": ("≥", "ít nhất"), "khoang": ("khoảng", "khoảng"), "duoi": ("<", "dưới"),
-        "toi da": ("≤", "tối đa"), ">": (">", ">"), "≥": ("≥", "≥"), "<": ("<", "<"),
-        "≤": ("≤", "≤")}
 _NEW_INDICATOR = re.compile(r",\s+(?=t[iy] (?:le|l\S|ie|i\S|1\S*|\d\d|trong)\s)")
 
 
@@ -564,26 +486,6 @@ def _section_year(seg: Segment, headings: dict[str, str]) -> int | None:
     return None
 
 
-def _value(m: re.Match, unit: str) -> tuple[str, str, str]:
-    """(value as shown, comparison, unit) of a matched quantity."""
-    cmp_word = (m.groupdict().get("cmp") or "").strip()
-    if re.match(r"t\wi th", cmp_word):
-        cmp_word = "toi thieu"
-    num = re.sub(r"\s+", "", m.group("num"))
-    per = m.groupdict().get("per") or ""
-    up = m.groupdict().get("up")
-    sym, comparison = _CMP.get(cmp_word, ("", ""))
-    if up:
-        sym, comparison = "≥", "từ … trở lên"
-    of = (m.groupdict().get("of") or "").strip().upper()
-    per = re.sub(r"/ng\w{2,4}", "/người", re.sub(r"/n\w{1,2}m$", "/năm", per))
-    unit_shown = unit + (f" {of}" if of else "") + per
-    shown = f"{num}{unit_shown}" if unit.startswith("%") else f"{num} {unit_shown}"
-    if sym:
-        shown = f"{sym} {shown}"
-    return shown, comparison, unit_shown
-
-
 def _prose_targets(doc: Document, seg: Segment, headings: dict[str, str]) -> list[Fact]:
     if seg.kind == "row":
         return []
@@ -593,7 +495,7 @@ def _prose_targets(doc: Document, seg: Segment, headings: dict[str, str]) -> lis
     in_section = bool(_TARGET_SECTION.search(search_form(path)))
     if not in_section and not _BY_YEAR.search(sf_all):
         return []
-    if not (_PCT.search(sf_all) or _MONEY.search(sf_all) or _PER_CAPITA.search(sf_all)):
+    if not (find_percentages(sf_all) or find_amounts(sf_all)):
         return []
     year = _section_year(seg, headings) if in_section else None
     out: list[Fact] = []
@@ -624,9 +526,9 @@ def _pieces(ln: _Line) -> list[_Line]:
     cuts = {0}
     for m in _NEW_INDICATOR.finditer(ln.sf):
         cuts.add(ln.word_at(m.end()))
-    values = list(_PCT.finditer(ln.sf))
+    values = find_percentages(ln.sf)
     for prev, v in zip(values, values[1:], strict=False):
-        comma = ln.sf.rfind(",", prev.end(), v.start())
+        comma = ln.sf.rfind(",", prev.end, v.start)
         if comma >= 0:
             cuts.add(ln.word_at(comma) + 1)
     bounds = sorted(cuts)
@@ -640,21 +542,16 @@ _FILLER_END = re.compile(r"(?:\s+(?:phan dau|dat|dat ty le|dat muc|la|duy tri|hu
 
 
 def _prose_target(doc: Document, seg: Segment, ln: _Line, year: int) -> Fact | None:
-    matches = [(m, "%") for m in _PCT.finditer(ln.sf)]
-    if not matches:
-        matches = [(m, "triệu đồng") for m in _MONEY.finditer(ln.sf)] or \
-                  [(m, "người/vạn dân") for m in _PER_CAPITA.finditer(ln.sf)]
+    matches: list[Quantity] = find_percentages(ln.sf) or find_amounts(ln.sf)
     if len(matches) != 1:
         return None
-    m, unit = matches[0]
-    shown, comparison, unit_shown = _value(m, unit)
-    if unit == "%":
-        nums = [float(x.replace(",", ".")) for x in re.findall(r"\d+(?:[.,]\d+)?", m.group("num"))]
-        if any(n > 100 for n in nums):
-            return None
-    lead_ws = len(m.group(0)) - len(m.group(0).lstrip())
-    w0 = ln.word_at(m.start() + lead_ws)
-    w1 = ln.word_at(max(m.start(), m.end() - 1)) + 1
+    q = matches[0]
+    numbers = [float(x.replace(",", ".")) for x in re.findall(r"\d+(?:[.,]\d+)?", q.number)]
+    if q.unit.startswith("%") and (q.repaired or any(n > 100 for n in numbers)):
+        return None  # "=230%" ("≥30%" as OCR read it) is a guess, not a fact
+    lead_ws = len(q.text) - len(q.text.lstrip())
+    w0 = ln.word_at(q.start + lead_ws)
+    w1 = ln.word_at(max(q.start, q.end - 1)) + 1
     left_sf = ln.sf_words(0, w0)
     left_sf2 = _FILLER_END.sub("", left_sf)
     left = ln.raw_words(0, len(left_sf2.split()))
@@ -675,8 +572,8 @@ def _prose_target(doc: Document, seg: Segment, ln: _Line, year: int) -> Fact | N
     if len(words) < 3 or _validity(words, near=True) < 0.75:
         return None
     indicator = indicator[:1].upper() + indicator[1:]
-    return _fact(doc, seg, "target", indicator[:220], unit=unit_shown,
-                 values={str(year): shown}, comparison=comparison)
+    return _fact(doc, seg, "target", indicator[:220], unit=q.unit,
+                 values={str(year): q.shown}, comparison=q.comparison)
 
 
 # --------------------------------------------------------------------------------------
@@ -700,16 +597,18 @@ _VERB = re.compile(
     rf"kiem tra|cung cap|huong dan|van dong|cai (?:cach|thien)|so hoa|thanh lap|cu the|thu hut|"
     rf"khuyen khich|uu tien|chu dong|tham muu|{_D}\w? xuat|{_D}\w{{0,2}}u tu|{_D}ua|hoc tap|lap)\b")
 
+# where a table's deadline cell starts (the cell is then read by `normalise_deadline`): the
+# shared date, month, quarter and range patterns, and the openings of wrapped cells
 _DEADLINE_CELL = re.compile(
     r"\b(?:(?:hoan thanh|thuc hien)\s+)?(?:"
-    r"(?:trong |truoc )?th\w{1,2}ng \d{1,2}\s*(?:/\s*|nam )20\d\d"
-    r"|(?:trong |truoc )?quy (?:iv|iii|ii|i|[1-4])\b\s*(?:/\s*|nam )?20\d\d"
-    r"|thuong xuyen|lien tuc"
+    rf"(?:trong |truoc )?{MONTH}"
+    rf"|(?:trong |truoc )?{QUARTER}"
+    rf"|{ONGOING}"
     r"|(?:trong )?nam 20\d\d(?:\s+va\.?(?:\s+\w+){0,3})?"
     r"|sau khi(?:\s+[a-z]+){0,8}"
     r"|theo (?:tien do|du an|ke hoach|lo trinh)(?:\s+[a-z]+){0,6}"
-    r"|20\d\d\s*-\s*20\d\d"
-    r"|\d{1,2}/\d{1,2}/20\d\d"
+    rf"|{RANGE}"
+    rf"|{DMY}"
     r"|hoan thanh(?:\s+[a-z]+){0,3}\s+trong thang"
     r")")
 _DEADLINE_WORDS = _wordset(
@@ -1076,7 +975,6 @@ def _table_tasks(doc: Document, lines: list[_Line]) -> list[Fact]:
 
 # ---- target tables ----------------------------------------------------------------------------
 
-_CELL_VALUE = re.compile(r"^(?P<cmp>[<>≥≤])?(?P<num>\d{1,3}(?:[.,]\d{1,2})?)(?P<pct>%)?[|,;]?$")
 _HEADER_WORDS = _wordset("stt muc tieu chi nam co quan theo doi tong hop danh gia don vi tinh "
                          "chu tri phoi hop san pham dau ra myc dei")
 _FRAGMENT_WORDS = _wordset("don vi lien quan phuong xa cac co chuyen mon thuoc ubnd so lieu bao "
@@ -1093,7 +991,7 @@ def _years_in(text: str) -> list[int]:
 
 def _header_line(ln: _Line) -> bool:
     """A line of the table header: "STT Mục tiêu 2025 2030 …", "2045 . . phối hợp"."""
-    if _PCT.search(ln.sf):
+    if find_percentages(ln.sf):
         return False
     words = [re.sub(r"\W", "", w) for w in ln.words]
     words = [w for w in words if w]
@@ -1129,16 +1027,16 @@ def _row_values(ln: _Line, start: int) -> tuple[list[tuple[str, str]], int, int]
             pending_cmp = ""
             lead_in = i if lead_in < 0 else lead_in
             continue
-        m = _CELL_VALUE.match(w)
-        if m and (m.group("pct") or unit_pct or m.group("cmp") or pending_cmp):
-            num = m.group("num")
+        cell = cell_value(w)
+        if cell and (cell[2] or unit_pct or cell[0] or pending_cmp):
+            cmp_, num, has_pct = cell
             if len(num) > 1 and num.startswith("0") and "," not in num and "." not in num:
                 return [], -1, -1  # "06" for "0,6": a garbled cell
-            pct = bool(m.group("pct") or unit_pct)
+            pct = has_pct or unit_pct
             if not vals and dashes and dashes[-1] == i - 1 and not unit_pct:
                 vals += [("", "-")] * len(dashes)
                 lead_in = dashes[0]
-            vals.append((m.group("cmp") or pending_cmp, num + "%" if pct else num))
+            vals.append((cmp_ or pending_cmp, num + "%" if pct else num))
             first = (lead_in if lead_in >= 0 else i) if first < 0 else first
             last = i
             pending_cmp = ""
@@ -1173,7 +1071,7 @@ def _text_part(ln: _Line, start: int = 0) -> tuple[str, int]:
             break
     for i in range(start, len(ln.words)):
         w = ln.words[i]
-        if (_CELL_VALUE.match(w.strip("|")) and ("%" in w or w[:1] in "<>")) or \
+        if (cell_value(w.strip("|")) and ("%" in w or w[:1] in "<>")) or \
                 w in ("%", ">", "%o") or (w.startswith("|") and i > start):
             ends.append(i)
             break
@@ -1211,7 +1109,7 @@ def _table_targets(doc: Document, lines: list[_Line]) -> list[Fact]:
     while i < len(lines):
         ln = lines[i]
         gy = _GROUP_YEAR.match(ln.sf)
-        if gy and not _PCT.search(ln.sf):
+        if gy and not find_percentages(ln.sf):
             group_year = int(gy.group(1))
             pending = []
             i += 1
@@ -1221,7 +1119,7 @@ def _table_targets(doc: Document, lines: list[_Line]) -> list[Fact]:
             pending = []
             i += 1
             continue
-        if (_GROUP.match(ln.sf) or re.match(r"^\|\s+[a-z]", ln.sf)) and not _PCT.search(ln.sf):
+        if (_GROUP.match(ln.sf) or re.match(r"^\|\s+[a-z]", ln.sf)) and not find_percentages(ln.sf):
             pending = []
             i += 1
             continue

@@ -9,7 +9,8 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
-from corpus.agencies import find_agencies
+from corpus import values as V
+from corpus.agencies import find_agencies, same_agency
 from corpus.models import Document, Segment
 from corpus.normalize import fold, readable, search_form, words
 from intents import extract as X
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from retrieval.search import Hit
 
 HEADLINE_CHARS = 300
+ROW_TASK_MIN = 0.5  # share of the question's words a row's task must hold to answer for it
 ROLE_LABEL = {"chu_tri": "chủ trì", "phoi_hop": "phối hợp", "theo_doi": "theo dõi, đánh giá"}
 
 
@@ -59,6 +61,12 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     body = seg.body
     pos = X.term_positions(body, query.terms)
     if query.intent == "who":
+        task = _row_task(engine, query, seg)
+        if task == ():
+            return None  # a row of other tasks
+        if task:
+            direct, detail, extra, about = task
+            return Evidence(hit, cov, direct, detail, extra, about)
         found = _who(query, seg, body, pos)
         if not found:
             return None
@@ -82,6 +90,32 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
         if names:
             return Evidence(hit, cov, "; ".join(f"“{n}”" for n in names))
     return Evidence(hit, cov)
+
+
+def _row_task(engine: AnswerEngine, query: Query,
+              seg: Segment) -> tuple[str, str, list[str], str] | tuple[()] | None:
+    """Who leads a task-table row, from the task fact read off it: the checked lead (a row's
+    first agency may sit in the coordinating column), the coordinating ones beside it.
+    A segment can hold the lines of two rows: the task whose text has most of the
+    question's words. () when the row's tasks are about something else; None when there is
+    no task fact to go by."""
+    if seg.kind != "row" or query.role in ("ky", "can_cu", "de_nghi", "theo_doi"):
+        return None
+    tasks = [f for f in engine.facts_at(seg.id) if f.kind == "task" and f.lead]
+    terms = set(query.terms)
+    if not tasks or not terms:
+        return None
+    scored = sorted(((len(terms & set(words(fold(f.text)))) / len(terms), f) for f in tasks),
+                    key=lambda sf: -sf[0])
+    share, f = scored[0]
+    if share < ROW_TASK_MIN / 2:
+        return ()
+    if share < ROW_TASK_MIN or (len(scored) > 1 and scored[1][0] == share):
+        return None
+    lead, support = ", ".join(f.lead), ", ".join(f.support)
+    if query.role == "phoi_hop":
+        return (support, "phối hợp", [f"chủ trì: {lead}"], f.text) if support else None
+    return lead, "chủ trì", [f"phối hợp: {support}"] if support else [], f.text
 
 
 def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
@@ -198,39 +232,6 @@ def targets_table(engine: AnswerEngine, query: Query, doc_ids: list[str],
                   answer=_fit(text), citations=cits)
 
 
-def due_answer(engine: AnswerEngine, query: Query, doc_ids: list[str], today: date) -> Answer:
-    """'Việc nào sắp đến hạn trong 30 ngày tới?': dated task facts, overdue ones first and
-    marked, counted from today."""
-    m = re.search(r"(\d{1,3}) ngay", query.search)
-    days = int(m.group(1)) if m else 30
-    facts = [f for f in engine.due_within(days, today)
-             if (not doc_ids or f.doc_id in doc_ids)
-             and (not query.agency or query.agency in f.lead)]
-    overdue = [f for f in facts if date.fromisoformat(f.due_date or "") < today]
-    soon = [f for f in facts if f not in overdue]
-    when = today.strftime("%d/%m/%Y")
-    head = (f"{len(soon)} việc đến hạn trong {days} ngày tới, {len(overdue)} việc đã quá hạn "
-            f"(tính đến {when})")
-    if query.agency:
-        head = f"{query.agency}: {head}"
-    lines, cits = [], []
-    for f in (soon + overdue)[:8]:  # what is still ahead first, then what is late
-        doc = engine.index.documents.get(f.doc_id)
-        late = (today - date.fromisoformat(f.due_date or "")).days
-        mark = f" ⚠️ quá hạn {late} ngày" if late > 0 else ""
-        lead = f" — {', '.join(f.lead)}" if f.lead else ""
-        where = f"{place(doc)}, tr. {f.page}" if doc else f"tr. {f.page}"
-        lines.append(f"• {_quote(readable(f.text), 120)}{lead} — hạn: {f.deadline_text}{mark} "
-                     f"({where})")
-        seg = engine.segment(f.segment_id)
-        if doc and seg and len(cits) < 5:
-            cits.append(citation(doc, seg, 300))
-    more = len(facts) - 8
-    text = "\n".join([head, "", *lines] + ([f"… và {more} việc nữa."] if more > 0 else []))
-    return Answer(question=query.text, intent="list", found=bool(facts), headline=head[:300],
-                  answer=_fit(text), citations=cits)
-
-
 def _signer(seg: Segment) -> str | None:
     """The signer's name: the last name-like line of the 'Nơi nhận' block."""
     if "Nơi nhận" not in " ".join(seg.heading_path) and "noi nh" not in fold(seg.text)[:40]:
@@ -254,8 +255,20 @@ def _name_like(t: str) -> bool:
             and not re.search(r"\b(uy|ubnd|hdnd|mttq)\b", search_form(t)))
 
 
+def _report_when(query: Query, body: str) -> tuple[str, str] | None:
+    """'Khi nào phải báo cáo 6 tháng?': the date the clause sets for that report
+    ("báo cáo định kỳ 6 tháng (trước ngày 15/6)"); a clause that only names the period
+    does not answer it."""
+    for r in V.report_deadlines(body, is_search_form=True):
+        if r.key == query.report_period:
+            return f"trước ngày {r.day_month}", f"báo cáo {r.period_shown}"
+    return None
+
+
 def _when(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
-    tx = X.find_timex(body)
+    if query.report_period:
+        return _report_when(query, body)
+    tx = V.find_timex(body)
     kind = query.when_kind
     if kind == "date":
         cands = [t for t in tx if t.kind in ("date", "before")]
@@ -291,7 +304,7 @@ def _when(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, s
 _DEADLINE_VERB = re.compile(r"(thuc hien|trien khai|thoi gian|hoan thanh|tien hanh|duy tri)\W*$")
 
 
-def _is_deadline(t: X.Timex, seg: Segment, body: str) -> bool:
+def _is_deadline(t: V.Timex, seg: Segment, body: str) -> bool:
     """'thường xuyên' in prose is usually an adjective ("phong trào … thường xuyên, liên tục");
     it answers "when" in a table's deadline cell or after a verb of doing."""
     if t.text != "thuong xuyen" or seg.kind == "row":
@@ -300,7 +313,7 @@ def _is_deadline(t: X.Timex, seg: Segment, body: str) -> bool:
 
 
 def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
-    vals = X.find_values(body, table_row=seg.kind == "row")
+    vals = V.find_percentages(body, table_row=seg.kind == "row")
     count_asked = (re.search(r"\bbao nhieu (?!phan tram)[a-z]", query.search)
                    and not re.search(r"\bty le\b|phan tram|%", query.search))
     if count_asked and vals and all(v.display.endswith("%") for v in vals):
@@ -309,7 +322,7 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
         if seg.kind != "row":
             return None
     if not vals and seg.kind == "row" and _header_years(seg, 0):
-        vals = X.row_numbers(body, rate=bool(re.search(r"\b[tl][yi] le\b", body)))
+        vals = V.row_numbers(body, rate=bool(re.search(r"\b[tl][yi] le\b", body)))
         if count_asked and vals and all(v.display.endswith("%") for v in vals):
             return None
     if not vals:
@@ -382,22 +395,28 @@ def _fit(text: str) -> str:
 def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
     seg = ev.hit.segment
     doc = engine.index.documents[seg.doc_id]
-    snippet = _snippet(seg, query)
+    snippet = _quote(readable(ev.about), 170) if ev.about else _snippet(seg, query)
     if ev.direct:
         head = _headline(ev.direct, ev.detail, ev.extra, snippet, place(doc))
     else:
         head = _headline(snippet, "", [], "", place(doc))
     more_segs = [h.segment for h in engine.search(query, [seg.doc_id], None, k=4)
                  if h.segment.id != seg.id][:3]
-    also = _same_answer_elsewhere(engine, query, ev) if ev.direct else []
+    others = _answers_elsewhere(engine, query, ev) if ev.direct else []
+    also = [s for s, _ in others]
     cits = [citation(doc, seg)] + [citation(engine.index.documents[s.doc_id], s, 300)
                                    for s in (also or more_segs[:1])]
-    if also:
-        head = _headline(ev.direct, ev.detail, ev.extra, snippet, ", ".join(
-            [place(doc)] + [place(engine.index.documents[s.doc_id]) for s in also]))
+    places = [place(doc)] + [place(engine.index.documents[s.doc_id]) for s in also]
+    differ = any(fold(o.direct) != fold(ev.direct) for _, o in others)
+    if differ:  # "Lộc Tân: trước ngày 10/12; Trần Liễu: trước ngày 30/11"
+        each = "; ".join(f"{p}: {e.direct}" for p, e in zip(places, [ev] + [o for _, o in others],
+                                                              strict=True))
+        head = _headline(each, ev.detail, ev.extra, snippet, ", ".join(places))
+    elif also:
+        head = _headline(ev.direct, ev.detail, ev.extra, snippet, ", ".join(places))
     body = [head, "", f"📄 {where(doc, seg)}", f"«{_quote(seg.text, 700)}»"]
     if also:
-        body += ["", "Các kế hoạch khác cũng nêu:"]
+        body += ["", "Các kế hoạch khác:" if differ else "Các kế hoạch khác cũng nêu:"]
         body += [f"• {where(engine.index.documents[s.doc_id], s)}: «{_quote(s.text, 200)}»"
                  for s in also]
     elif more_segs:
@@ -410,19 +429,23 @@ def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
                   segment_ids=[seg.id] + [s.id for s in more_segs])
 
 
-def _same_answer_elsewhere(engine: AnswerEngine, query: Query, ev: Evidence) -> list[Segment]:
-    """For a question that names no plan: other plans whose clause gives the same answer."""
+def _answers_elsewhere(engine: AnswerEngine, query: Query,
+                       ev: Evidence) -> list[tuple[Segment, Evidence]]:
+    """For a question that names no plan: other plans whose clause gives the same answer —
+    or, asked when a report is due, any dated answer (each plan sets its own date)."""
     if query.localities or query.doc_ids:
         return []
     seg = ev.hit.segment
-    out: list[Segment] = []
+    out: list[tuple[Segment, Evidence]] = []
     seen = {seg.doc_id}
-    for h in engine.search(query, None, None, k=12):
+    hits = engine.report_clauses(query.report_period, None) if query.report_period else \
+        engine.search(query, None, None, k=12)
+    for h in hits:
         if h.segment.doc_id in seen:
             continue
         other = extract(engine, query, h, 1.0)
-        if other is not None and fold(other.direct) == fold(ev.direct):
-            out.append(h.segment)
+        if other is not None and (query.report_period or fold(other.direct) == fold(ev.direct)):
+            out.append((h.segment, other))
             seen.add(h.segment.doc_id)
     return out[:2]
 
@@ -470,15 +493,9 @@ def message(question: str, text: str) -> Answer:
                   answer=text, citations=[])
 
 
-_DUE_SOON = re.compile(r"sap (?:den |toi )?han|qua han|tre han|tu nay den|"
-                       r"(?:trong|toi) (\d{1,3}) ngay (?:toi|nua|sap toi)")
-
-
 def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
                 qvec: np.ndarray | None, today: date) -> Answer:
     """'Phòng X chủ trì những việc gì?', 'việc nào hạn năm 2026?' — items with their source."""
-    if _DUE_SOON.search(query.search):
-        return due_answer(engine, query, doc_ids, today)
     hits = engine.search(query, doc_ids or None, qvec, k=40)
     items: list[tuple[Segment, str]] = []
     for h in hits:
@@ -489,15 +506,15 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
             if seg.kind == "row" and not lead:
                 found = find_agencies(body)
                 lead = found[:1]
-            if not any(a.name == query.agency for a in lead):
+            if not any(same_agency(query.agency, a.name) for a in lead):
                 continue
         if query.years:
-            tx = X.find_timex(body)
+            tx = V.find_timex(body)
             if not any(str(y) in t.display for t in tx for y in query.years):
                 continue
         if engine.coverage(query, seg) < 0.34 and not query.agency:
             continue
-        tx = X.find_timex(body)
+        tx = V.find_timex(body)
         due = tx[-1].display if tx else ""
         items.append((seg, due))
     if not items:

@@ -14,6 +14,7 @@ from corpus.agencies import find_agencies
 from corpus.lexicon import syllable_pairs
 from corpus.models import Document
 from corpus.normalize import fold, search_form, words
+from corpus.values import find_timex, period_key
 from intents.models import Query
 from intents.spelling import correct
 from retrieval.lexical import STOP
@@ -85,6 +86,23 @@ def when_kind(q: str) -> str:
     return "deadline"
 
 
+_REPORT_PERIOD = re.compile(
+    r"\b(?:(?:\d{1,2}|sau|ba|mot) thang|(?:hang )?quy|hang nam|cuoi nam|(?:mot|1|01) nam|nam)\b")
+_ASKS_WHEN = re.compile(r"khi nao|bao gio|ngay nao|truoc ngay|\bhan\b|thoi diem|luc nao")
+# in a question about a report's date, the words that say how it is sent: the clause is
+# found by "báo cáo" and its period, and checked for that period's date
+_REPORT_WORDS = re.compile(r"\btruoc ngay\b|\b(?:nop|gui|phai)\b")
+
+
+def report_period(q: str) -> str:
+    """The report a "when" question is about, keyed as a plan's report is keyed
+    ("khi nào phải báo cáo 6 tháng" -> "6 thang"; "hạn báo cáo năm" -> "nam"), or ""."""
+    if "bao cao" not in q or not _ASKS_WHEN.search(q):
+        return ""
+    m = _REPORT_PERIOD.search(q, q.index("bao cao")) or _REPORT_PERIOD.search(q)
+    return period_key(m.group(0)) if m else ""
+
+
 def _edits_ok(a: str, b: str) -> bool:
     """Equal, or one edit apart (a typo in a place name)."""
     if a == b:
@@ -116,6 +134,24 @@ def find_localities(q: str, docs: Iterable[Document]) -> list[str]:
         if pos >= 0:
             hits.append((pos, d.id))
     return [doc_id for _, doc_id in sorted(hits)]
+
+
+def _without_places(q: str, docs: Iterable[Document]) -> str:
+    """The question without the localities it names ("xã Phong Thổ", "phuong tran lieu"):
+    a place says which plan, not what the clause is about ("xã Phong" is no "xà phòng")."""
+    toks = words(q)
+    drop: set[int] = set()
+    for d in docs:
+        key = fold(d.meta.locality)
+        n = len(key.split())
+        for i in range(len(toks) - n + 1) if key else []:
+            if _edits_ok(" ".join(toks[i:i + n]), key):
+                drop.update(range(i, i + n))
+                j = i - 1
+                while j >= 0 and toks[j] in ("xa", "phuong", "dang", "uy"):
+                    drop.add(j)
+                    j -= 1
+    return " ".join(t for i, t in enumerate(toks) if i not in drop)
 
 
 def find_plan_numbers(q: str, docs: Iterable[Document]) -> list[str]:
@@ -248,6 +284,50 @@ def _indicator_head(query: Query) -> tuple[str, str] | None:
     return None
 
 
+# a question about what falls due: "đến hạn", "hạn tháng 12/2025", "phải xong trong …"
+_DUE_CUE = re.compile(
+    r"\b(?:den|toi|qua|tre|het|co) han\b|\bhan (?:chot|hoan thanh|nop|cuoi)\b|"
+    r"\bhan (?=thang|quy|nam|ngay|trong|truoc|\d)|\bphai (?:xong|hoan thanh)\b|"
+    r"\b(?:xong|hoan thanh) (?:trong|truoc)\b|\btu nay den\b")
+_DUE_DAYS = re.compile(r"\b(\d{1,3}) ngay\b")
+_DUE_RELATIVE = {"tuan": 7, "thang": 30, "quy": 90}
+_SPAN_KINDS = ("date", "month", "half", "quarter", "year", "range")
+
+
+def due_window(q: str) -> tuple[int | None, tuple[str, str] | None]:
+    """(next N days, or (first day, last day) ISO) a deadline question asks about, or
+    (None, None) when it asks about no deadline window."""
+    if not _DUE_CUE.search(q):
+        return None, None
+    m = _DUE_DAYS.search(q)
+    if m:
+        return int(m.group(1)), None
+    for t in find_timex(q):
+        span = t.span if t.kind in _SPAN_KINDS else None
+        if span is not None:
+            return None, (span[0].isoformat(), span[1].isoformat())
+    rel = re.search(r"\b(tuan|thang|quy) (?:toi|nay|sau)\b", q)
+    if rel:
+        return _DUE_RELATIVE[rel.group(1)], None
+    if re.search(r"\b(?:sap|toi|gan) (?:den |toi )?han\b|\bqua han\b|\btre han\b", q):
+        return 30, None
+    return None, None
+
+
+# words that leave a question about every target of a year ("các chỉ tiêu chủ yếu năm 2030",
+# "liệt kê tất cả chỉ tiêu")
+_BROAD = frozenset(["chu", "yeu", "cu", "the", "tat", "ca", "toan", "bo", "chinh", "quan", "trong",
+                    "liet", "ke"])
+_TARGET_WORD = re.compile(r"\b(?:chi tieu|muc tieu)\b")
+
+
+def _all_targets(query: Query) -> bool:
+    """'Chỉ tiêu năm 2030 của xã Phong Thổ?': the targets of a year, no indicator named."""
+    return (bool(query.years) and query.intent in ("target", "list", "what")
+            and bool(_TARGET_WORD.search(query.search))
+            and all(t in _BROAD for t in query.terms))
+
+
 # what is asked about the plan, by the words that ask it (search form)
 _PLAN_ASKS = [
     ("date", re.compile(r"\b(?:ban hanh|ky|ra doi|co hieu luc)\b.{0,20}\b(?:ngay nao|khi nao|"
@@ -280,20 +360,24 @@ def understand(question: str, docs: list[Document], known: Collection[str] = ())
     localities = find_localities(q, docs)
     plan_docs = find_plan_numbers(q, docs)
     agencies = find_agencies(q)
-    loc_words = {w for d in docs for w in fold(d.meta.locality).split()}
     plan_nums = {a or b for a, b in _PLAN_NO.findall(q)}
+    report = report_period(q) if intent == "when" else ""
     asked = _asked_type(q)
-    content = _content_words(q)
-    terms = [w for w in words(q) if w not in STOP
+    topic = _without_places(q, docs)
+    if report:  # "sáu tháng" is "6 tháng" in the plans
+        topic = _REPORT_WORDS.sub(" ", _REPORT_PERIOD.sub(f" {report} ", topic, count=1))
+    content = _content_words(topic)
+    terms = [w for w in words(topic) if w not in STOP
              and (w not in QUESTION_WORDS or w in content)
-             and w not in loc_words and not _YEAR.fullmatch(w) and w not in plan_nums]
+             and not _YEAR.fullmatch(w) and w not in plan_nums]
     if len([w for w in terms if w not in asked]) >= 2:
         terms = [w for w in terms if w not in asked]
     query = Query(
         text=question,
         search=q,
         intent=intent,  # type: ignore[arg-type]
-        when_kind=when_kind(q) if intent == "when" else "",
+        when_kind=("date" if report else when_kind(q)) if intent == "when" else "",
+        report_period=report,
         role=role,
         localities=localities,
         doc_ids=plan_docs,
@@ -306,4 +390,9 @@ def understand(question: str, docs: list[Document], known: Collection[str] = ())
         about=plan_attribute(q, terms),
     )
     query.indicator_head = _indicator_head(query)
+    query.all_targets = _all_targets(query)
+    query.due_days, query.due_span = due_window(q)
+    query.due_from_today = bool(re.search(r"\btu (?:nay|bay gio|hom nay)\b", q))
+    query.overdue = bool(re.search(r"\b(?:da )?(?:qua|tre) han\b", q)) and \
+        not re.search(r"\bsap\b|\bngay toi\b", q)
     return query

@@ -22,7 +22,8 @@ import numpy as np
 from corpus.lexicon import syllables
 from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, nfc, search_form, words
-from intents import about, compose
+from corpus.values import report_deadlines
+from intents import about, compose, due
 from intents.detect import understand
 from intents.models import Answer, Citation, Query
 from retrieval.embed import Embedder
@@ -41,6 +42,7 @@ class Evidence:
     direct: str = ""  # the direct answer ("Phòng Văn hóa - Xã hội", "tháng 9/2025", "85%")
     detail: str = ""  # a qualifier ("chủ trì", "năm 2030")
     extra: list[str] = field(default_factory=list)
+    about: str = ""  # what the answer is about, when the clause holds more (a row's task)
 
 
 _LISTING_TRIES = 4  # clauses read past the closest one for a list of names
@@ -52,6 +54,8 @@ class AnswerEngine:
         self.settings = settings
         self._years: list[frozenset[str]] = []
         self._years_for: list[Segment] | None = None  # the segment list _years was built for
+        self._facts_at: dict[str, list[Fact]] = {}
+        self._facts_for: list[Fact] | None = None  # the fact list _facts_at was built for
 
     @classmethod
     def open(cls, settings: Settings | None = None, embedder: Embedder | None = None,
@@ -110,6 +114,28 @@ class AnswerEngine:
         return [f for f in self.index.facts if f.kind == "target" and str(year) in f.values
                 and (not doc_ids or f.doc_id in doc_ids)]
 
+    def facts_at(self, segment_id: str) -> list[Fact]:
+        """The facts read from one segment (a table row's task, a clause's duty)."""
+        if self._facts_for is not self.index.facts:
+            self._facts_at = {}
+            for f in self.index.facts:
+                self._facts_at.setdefault(f.segment_id, []).append(f)
+            self._facts_for = self.index.facts
+        return self._facts_at.get(segment_id, [])
+
+    def report_clauses(self, period: str, doc_ids: list[str] | None) -> list[Hit]:
+        """Clauses whose facts set a dated deadline for a report of that period (key of
+        `corpus.values.period_key`: "6 thang", "nam")."""
+        out: list[Hit] = []
+        for f in self.index.facts:
+            if (doc_ids and f.doc_id not in doc_ids) or not any(
+                    r.key == period for r in report_deadlines(f.deadline_text)):
+                continue
+            seg = self.segment(f.segment_id)
+            if seg is not None and all(h.segment.id != seg.id for h in out):
+                out.append(Hit(seg, 1.0, 0.0, 0.0))
+        return out
+
     def segment(self, segment_id: str) -> Segment | None:
         return self.index.by_id.get(segment_id)
 
@@ -141,17 +167,23 @@ class AnswerEngine:
     def _answer(self, question: str, today: date) -> Answer:
         known = self.index.bm25.syllables if self.index.bm25 else ()
         query = understand(question, list(self.index.documents.values()), known)
-        qvec = self.index.embedder.embed_query(query.search)
         named = list(dict.fromkeys(query.doc_ids + query.localities))
         if query.about:
             return about.answer(self, query, named)
-        if query.intent == "list":
-            return compose.list_answer(self, query, named, qvec, today)
-        if query.intent == "target" and query.years and not query.terms:
+        # answers from facts first: they need no embedding of the question
+        if _asks_due(query):
+            # "việc nào sắp đến hạn", "Phòng X có việc gì đến hạn trong tháng 12/2025?"
+            listed = due.due_answer(self, query, named, today)
+            if listed.found or query.due_span is None:
+                return listed
+        if query.all_targets:
             # "chỉ tiêu năm 2030 của phường Trần Liễu": every target of that year, as a table
             table = compose.targets_table(self, query, named, query.years[0])
             if table is not None:
                 return table
+        qvec = self.index.embedder.embed_query(query.search)
+        if query.intent == "list":
+            return compose.list_answer(self, query, named, qvec, today)
         every = _ALL_PLACES.search(query.search) and not named
         if len(query.localities) >= 2 or (every and len(self.index.documents) >= 2):
             # "… ở các xã": the same question put to each plan, one line each
@@ -256,6 +288,14 @@ class AnswerEngine:
             if basis is not None:
                 return basis
         hits = self.search(query, doc_ids, qvec)
+        if query.report_period:
+            # "khi nào phải báo cáo 6 tháng?": the clauses that date that report first, those
+            # the search ranked in its order
+            dated = self.report_clauses(query.report_period, doc_ids)
+            ids = {h.segment.id for h in dated}
+            ranked = [h for h in hits if h.segment.id in ids]
+            seen = {h.segment.id for h in ranked}
+            hits = ranked + [h for h in dated if h.segment.id not in seen] + hits
         if query.years:
             # a question about one year is answered from a clause about that year first
             asked = tuple(str(y) for y in query.years)
@@ -318,6 +358,15 @@ _ALL_PLACES = re.compile(r"\b(?:cac|moi|tung|nhung) (?:xa|phuong|dia phuong|ke h
                          r"\bgiua cac\b")
 _BASIS = re.compile(r"\bcan cu (?:vao )?(?:ke hoach|nghi quyet|chi thi|quyet dinh|luat|van ban|"
                     r"cong van|thong bao)\b")
+
+
+def _asks_due(query: Query) -> bool:
+    """A deadline window asked for as a list, or of a named agency ("Phòng X … đến hạn
+    trong tháng 12/2025"): answered from the facts. "Ai …" and target questions are not."""
+    if query.due_days is None and query.due_span is None:
+        return False
+    return query.intent in ("list", "what", "unknown") or (
+        bool(query.agency) and query.intent == "when")
 
 
 def _clear(query: Query, ev: Evidence | None) -> bool:

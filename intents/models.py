@@ -49,6 +49,7 @@ class Query(BaseModel):
     search: str  # search form of the question
     intent: Intent = "unknown"
     when_kind: str = ""  # date | deadline | frequency | year
+    report_period: str = ""  # "khi nào phải báo cáo 6 tháng?" -> "6 thang" (detect.period_key)
     role: str = ""  # chu_tri | phoi_hop | theo_doi | ky | ""
     localities: list[str] = Field(default_factory=list)  # document ids named by locality
     doc_ids: list[str] = Field(default_factory=list)  # documents named by plan number
@@ -61,3 +62,10 @@ class Query(BaseModel):
     about: str = ""  # asked of the plan itself: "date" | "issuer" | "number" | "title"
     # target questions: the indicator's head noun ("tỷ lệ thanh toán …" -> thanh, toan)
     indicator_head: tuple[str, str] | None = None
+    # deadline lists: the next N days ("sắp đến hạn trong 30 ngày tới"), or a span of dates,
+    # first and last day ISO ("hạn tháng 12/2025" -> 2025-12-01, 2025-12-31)
+    all_targets: bool = False  # "chỉ tiêu năm 2030 của xã X": every target of the year
+    due_days: int | None = None
+    due_span: tuple[str, str] | None = None
+    due_from_today: bool = False  # "từ nay đến cuối năm 2026": the span starts today
+    overdue: bool = False  # "việc nào đã quá hạn?"

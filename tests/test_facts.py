@@ -18,10 +18,18 @@ import pytest
 
 from corpus.agencies import canonical_agency, find_agencies, same_agency
 from corpus.fact_query import FactQueryError, find_plan, report_dates, select_facts, to_ics
-from corpus.facts import normalise_deadline, vi_deadline
+from corpus.facts import vi_deadline
 from corpus.models import Document, Fact, PlanMeta
 from corpus.normalize import search_form
 from corpus.pipeline import read_plan
+from corpus.values import (
+    find_amounts,
+    find_percentages,
+    find_timex,
+    normalise_deadline,
+    report_deadlines,
+    row_numbers,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -307,6 +315,68 @@ def test_deadline_shown_with_its_marks() -> None:
         "Hoàn thành trong tháng 11 năm 2025"
     assert vi_deadline("theo tien do cua ubnd thanh pho") == "Theo tiến độ của UBND thành phố"
     assert vi_deadline("Thyc hién thuong xuyén") == "Thực hiện thường xuyên"
+
+
+# ---- one reader of values and time expressions (corpus.values) ---------------------------
+
+
+@pytest.mark.parametrize(("text", "display", "shown", "comparison"), [
+    ("Tỷ lệ … đạt tối thiểu 30% GDP", "≥30% GDP", "≥ 30% GDP", "tối thiểu"),
+    ("toi thiéu 30% GDP", "≥30% GDP", "≥ 30% GDP", "tối thiểu"),  # OCR "thiéu"
+    ("trên 85% giao dịch", ">85%", "> 85%", "trên"),
+    ("khoảng 9-10% GRDP", "khoảng 9-10% GRDP", "khoảng 9-10% GRDP", "khoảng"),
+    ("từ 30% trở lên", "≥30%", "≥ 30%", "từ … trở lên"),
+    ("đạt >= 80%", "≥80%", "≥ 80%", "≥"),
+    ("tối đa 5%", "≤5%", "≤ 5%", "tối đa"),
+    ("90 phần trăm hồ sơ", "90%", "90%", ""),
+])
+def test_percentages_with_their_comparison(text, display, shown, comparison) -> None:
+    [q] = find_percentages(search_form(text))
+    assert (q.display, q.shown, q.comparison, q.repaired) == (display, shown, comparison, False)
+
+
+def test_ocr_two_for_at_least_is_read_but_marked(parsed) -> None:
+    [q] = find_percentages(search_form("Tỷ lệ người dân có chữ ký số =230%"))
+    assert (q.display, q.repaired) == ("≥30%", True)
+    [cell] = row_numbers(search_form("Ty le nguoi dan co chu ky so | 10 | 230 | 40"), rate=True)[1:2]
+    assert cell.display == "≥30%"
+    # an answer may quote it so; the fact extractor does not guess: the row stays a segment
+    assert not [f for f in facts_of(parsed, "binh_tan", "target") if _holds(f.text, "chu ky so")]
+
+
+def test_money_and_per_capita_amounts() -> None:
+    [q] = find_amounts(search_form("thu nhập bình quân đạt 72 triệu đồng/người/năm"))
+    assert q.shown == "72 triệu đồng/người/năm"
+    [q] = find_amounts(search_form("10 người trên một vạn dân"))
+    assert q.shown == "10 người/vạn dân"
+
+
+@pytest.mark.parametrize(("text", "kind", "display", "deadline"), [
+    ("hoàn thành trong Quý III/2025", "quarter", "Quý III/2025", ("quarter", "2025-09-30")),
+    ("Théng 12/2025", "month", "tháng 12/2025", ("month", "2025-12-31")),
+    ("ngày 14 thông 7 năm 2025", "date", "14/7/2025", ("date", "2025-07-14")),
+    ("trước ngày 15/6", "before", "trước ngày 15/6", ("recurring", None)),
+    ("giai đoạn 2026-2030", "range", "giai đoạn 2026-2030", ("range", "2030-12-31")),
+    ("thực hiện thường xuyên", "recurring", "thường xuyên", ("ongoing", None)),
+    ("định kỳ hằng quý", "recurring", "định kỳ hằng quý", ("recurring", None)),
+    ("sau khi thành phố ban hành", "condition", "sau khi thanh pho ban hanh", ("condition", None)),
+])
+def test_time_expressions_and_their_deadline(text, kind, display, deadline) -> None:
+    [t] = find_timex(search_form(text))
+    assert (t.kind, t.display, t.deadline) == (kind, display, deadline)
+
+
+def test_weak_cues_count_only_in_a_deadline_field() -> None:
+    assert find_timex(search_form("theo lộ trình của tỉnh")) == []
+    assert normalise_deadline("Theo lộ trình của tỉnh") == ("condition", None)
+    assert normalise_deadline("6 tháng") == ("", None)  # a length of time, not a deadline
+
+
+def test_report_deadlines_with_their_period() -> None:
+    got = report_deadlines("Tổng hợp báo cáo định kỳ 6 tháng (trước ngày 15/6) và hằng năm "
+                           "(trước ngày 10/12)")
+    assert [(r.period_shown, r.day_month) for r in got] == [("6 tháng", "15/6"),
+                                                            ("hằng năm", "10/12")]
 
 
 # ---- agencies -------------------------------------------------------------------------------
