@@ -32,6 +32,7 @@ from corpus.agencies import COLLECTIVE, AgencyMatch, find_agencies
 from corpus.lexicon import syllables
 from corpus.models import Document, Fact, Segment, content_id
 from corpus.normalize import nfc, search_form, strip_marks
+from corpus.segment import short_heading
 from corpus.values import (
     DMY,
     MONTH,
@@ -1274,14 +1275,12 @@ def _vertical_target(doc: Document, kind: str | None, cells: list[_Line],
 
 
 def _full_headings(segments: list[Segment]) -> dict[str, str]:
-    """Heading paths keep headings cut to 90 characters; the heading's own segment has the
+    """Heading paths keep headings cut short (`short_heading`); the heading's own segment has the
     whole text ("… 5 NĂM GIAI ĐOẠN 2026-2030"), which is where a target section's year is."""
     out: dict[str, str] = {}
     for seg in segments:
         first = " ".join(seg.text.split())
-        for n in (90,):
-            short = first if len(first) <= n else first[: n - 1].rstrip() + "…"
-            out.setdefault(short, first[:240])
+        out.setdefault(short_heading(first), first[:240])
     return out
 
 

@@ -64,9 +64,14 @@ def _upper_ratio(text: str) -> float:
     return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
 
 
-def _short(text: str, n: int = 90) -> str:
+def short_heading(text: str, n: int = 90) -> str:
+    """A heading as heading paths keep it: cut to `n` characters, its years kept."""
     text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+    if len(text) <= n:
+        return text
+    # a long heading's last words often hold its period ("… GIAI ĐOẠN 2026-2030"): kept
+    years = re.findall(r"20[2-5]\d(?:\s*-\s*20[2-5]\d)?", text[n - 1:])
+    return text[: n - 1].rstrip() + "…" + "".join(f" {y}" for y in years)
 
 
 class _Segmenter:
@@ -114,7 +119,7 @@ class _Segmenter:
         self.cur = None
 
     def _path(self) -> list[str]:
-        return [_short(t) for _, t in self.stack]
+        return [short_heading(t) for _, t in self.stack]
 
     def _push(self, level: int, text: str) -> None:
         while self.stack and self.stack[-1][0] >= level:
@@ -236,7 +241,7 @@ class _Segmenter:
         """Appendix: tables cut into rows, or a prose list (tasks with fields)."""
         regions = _split_regions(blocks)
         for title, region in regions:
-            name = f"Phụ lục: {_short(title, 70)}"
+            name = f"Phụ lục: {short_heading(title, 70)}"
             if _is_tabular(region):
                 self._table(region, name)
             else:
@@ -258,10 +263,10 @@ class _Segmenter:
                 group = None
                 continue
             if kind == "group":
-                group = _short(text, 160)
-                self._emit("row", rblocks, [name], _short(" ".join(header_lines), 300), group)
+                group = short_heading(text, 160)
+                self._emit("row", rblocks, [name], short_heading(" ".join(header_lines), 300), group)
                 continue
-            self._emit("row", rblocks, [name], _short(" ".join(header_lines), 300) or None,
+            self._emit("row", rblocks, [name], short_heading(" ".join(header_lines), 300) or None,
                        group)
 
     # ---- structured (DOCX/PDF tables with known columns) -----------------------------
@@ -286,7 +291,7 @@ class _Segmenter:
                 continue
             nonempty = [c for c in cells if c]
             if len(nonempty) <= 2 and _ROW_NUM.match(joined) and not _VALUE.search(joined):
-                group = _short(joined, 160)
+                group = short_heading(joined, 160)
             path = self._path() or ["Bảng"]
             self._emit("row", [b.model_copy(update={"text": joined})], path, header, group)
         self._close()
@@ -308,7 +313,7 @@ class _Segmenter:
             self._close()
             prev = next((x for x in reversed(blocks[:i]) if x.text.strip()), None)
             if prev is None or not _is_appendix_title(prev.text):  # else: its subtitle
-                self.stack = [(0, f"Phụ lục: {_short(b.text.strip(), 70)}")]
+                self.stack = [(0, f"Phụ lục: {short_heading(b.text.strip(), 70)}")]
             self._emit("heading", [b], self._path())
             self.after_blank = False
             return i + 1

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from corpus.lexicon import syllable_pairs
 from corpus.normalize import search_form
 
 # --------------------------------------------------------------------------------------
@@ -120,9 +121,18 @@ def find_percentages(sf: str, table_row: bool = False) -> list[Quantity]:
         of = (m.group("of") or "").strip().upper()
         unit = "%" + (f" {of}" if of else "") + ("/năm" if m.group("per") else "")
         num = re.sub(r"\s+", "", m.group("num"))
-        out.append(_percent(m.group(0), num, m.start(), m.end(), m.group("cmp") or "", unit,
+        cmp_word = m.group("cmp") or ""
+        if cmp_word in ("tu", "tren") and _word_before(sf, m.start()) is not None and (
+                _word_before(sf, m.start()), cmp_word) in syllable_pairs():
+            cmp_word = ""  # "điện tử 95%", "đầu tư 3%": a word, not "từ"
+        out.append(_percent(m.group(0), num, m.start(), m.end(), cmp_word, unit,
                             m.group("dir") or ""))
     return out
+
+
+def _word_before(sf: str, at: int) -> str | None:
+    m = re.search(r"([a-z]+)\s*$", sf[:at])
+    return m.group(1) if m else None
 
 
 def find_amounts(sf: str) -> list[Quantity]:

@@ -314,7 +314,9 @@ def _is_deadline(t: V.Timex, seg: Segment, body: str) -> bool:
 
 def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
     vals = V.find_percentages(body, table_row=seg.kind == "row")
-    count_asked = (re.search(r"\bbao nhieu (?!phan tram)[a-z]", query.search)
+    # "bao nhiêu ngân sách" may be answered by a share ("3% tổng chi ngân sách")
+    count_asked = (re.search(r"\bbao nhieu (?!phan tram|ngan sach|kinh phi|von\b|tien\b|chi phi)"
+                             r"[a-z]", query.search)
                    and not re.search(r"\bty le\b|phan tram|%", query.search))
     if count_asked and vals and all(v.display.endswith("%") for v in vals):
         # "bao nhiêu doanh nghiệp" asks for a count; a percentage answers another question
@@ -342,10 +344,22 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
         if ctx:
             return vals[0].display, f"năm {ctx[-1]}"
         return " / ".join(v.display for v in vals[:5]), ""
-    best = X.best_value(vals, body, query.terms)
-    ctx = re.findall(r"20[2-5]\d", " ".join(seg.heading_path) + " " + body[:80])
-    detail = f"năm {ctx[-1]}" if ctx else ""
-    return best.display, detail
+    best = X.best_value(vals, body, query.terms, query.search)
+    return best.display, f"năm {year}" if (year := _year_of(best.start, seg, body)) else ""
+
+
+_BY_YEAR = re.compile(r"\b(?:den|toi|nam|vao)\s+(?:nam\s+)?(20[2-5]\d)\b")
+
+
+def _year_of(at: int, seg: Segment, body: str) -> str:
+    """The year a value in a clause is for: the last "đến (năm) 2030" before it in the
+    clause ("Đến 2026: 80% …; Đến 2030: 90% …"), else the innermost heading with a year
+    ("A. … giai đoạn 2021-2025 › II. Mục tiêu … giai đoạn 2026-2030" is about 2030)."""
+    said = _BY_YEAR.findall(body[:at])
+    if said:
+        return said[-1]
+    ctx = [re.findall(r"20[2-5]\d", t) for t in (body[:80], *reversed(seg.heading_path))]
+    return next((ys[-1] for ys in ctx if ys), "")
 
 
 def _header_years(seg: Segment, n_values: int) -> list[int]:

@@ -56,7 +56,7 @@ _PLAN_NO = re.compile(
 QUESTION_WORDS = frozenset(
     ["ai", "khi", "nao", "bao", "gio", "nhieu", "may", "gi", "the", "sao", "dau", "hay", "cho", "biet", "lam", "ra", "nhung", "cac", "viec", "nhiem", "vu", "co", "quan", "don", "vi", "phong", "ban", "chu", "tri", "phoi", "hop", "phu", "trach", "giao", "theo", "doi", "han", "thoi", "gian", "diem", "ngay", "thang", "nam", "muc", "tieu", "chi", "tieu", "ty", "le", "dat", "phan", "tram", "bao", "lau", "lan", "dinh", "ky", "xa", "phuong", "ke", "hoach", "so", "kh", "ubnd", "dang", "uy", "nao", "la", "duoc", "phai", "can", "toi", "den", "hoan", "xong", "lo", "xai", "dung", "voi", "tai", "trong", "thuc", "hien", "trien", "khai", "quy", "dinh", "dat", "ra", "de", "ra", "nq57", "nq", "57", "nghi", "quyet", "tw", "kh-ubnd", "kh/du", "ong", "ba", "anh", "chi", "em", "toi", "minh", "cho", "hoi", "xin", "vui", "long", "cam", "on", "so", "sanh", "giua", "khac", "nhau", "nhu", "the", "nao", "ra", "sao", "muc", "nao", "bao", "nhieu", "dat", "qua", "trinh", "neu", "thi", "gap",
      # casual verbs of asking: "muốn đạt gì", "lấy từ đâu"
-     "muon", "lay", "tu"]
+     "muon", "lay", "tu", "danh"]
 )
 
 
@@ -178,7 +178,8 @@ _EXPAND = [(re.compile(rf"(?<![/-])\b{a}\b(?![/-])"), b) for a, b in (
 # Words the plans use interchangeably: either side counts as present.
 _SYNONYMS = [("moi nam", "hang nam"), ("it nhat", "toi thieu"), ("chinh quyen", "ubnd"),
              ("nguoi lon", "truong thanh"), ("so", "ho so"), ("lo", "chu tri"),
-             ("xong", "hoan thanh"), ("dan", "nguoi dan"), ("camera", "camera")]
+             ("xong", "hoan thanh"), ("dan", "nguoi dan"), ("camera", "camera"),
+             ("kinh phi", "ngan sach")]
 
 
 def alternatives(q: str) -> dict[str, list[str]]:
@@ -247,7 +248,7 @@ _QUESTION_PAIRS = frozenset(tuple(p.split()) for p in (
     "dat ra", "de ra", "so sanh", "khac nhau", "nhu the", "giao cho", "vui long", "cam on",
     "xin hoi", "cho biet", "duoc giao", "can phai", "la gi", "ngay thang", "phai lam",
     "xa phuong", "hay cho", "muc nao", "lam gi", "nhung gi", "o dau", "dat duoc", "mot lan",
-    "may lan", "ky nao", "lan nao"))
+    "may lan", "ky nao", "lan nao", "so may"))
 
 
 _TIME_WORDS = frozenset(["nam", "thang", "ngay", "quy", "ai", "nao", "gi", "dau", "khi"])

@@ -57,19 +57,50 @@ def nearest(items: list, positions: list[int], key=lambda x: x.start):
     return min(items, key=lambda it: min(abs(key(it) - p) for p in positions))
 
 
-def best_value(values: list, body: str, terms: list[str]):
-    """The value whose surroundings hold most of the question's words (nearest on ties)."""
+def best_value(values: list, body: str, terms: list[str], question: str = ""):
+    """The value of the goal that reads most like the question: the longest run of the
+    question's words in the goal ("hồ sơ công việc"), then most of its key words in the
+    goal and around the value, then the nearest."""
     if not values:
         return None
     tset = set(terms)
+    qwords = words(question)
 
-    def score(v) -> tuple[int, int]:
+    def score(v) -> tuple[int, int, int, int]:
+        # the goal the value belongs to: "90% hồ sơ công việc số hóa; 30% …" and
+        # "…; tỷ lệ xử lý văn bản, hồ sơ công việc toàn trình … 100%; …" alike
+        part = words(body[_part_start(body, v.start):_part_end(body, v.end)])
         window = set(words(body[max(0, v.start - 15): v.end + 70]))
         pos = [m.start() for t in tset for m in re.finditer(rf"\b{re.escape(t)}\b", body)]
         dist = min((abs(v.start - p) for p in pos), default=0)
-        return (len(tset & window), -dist)
+        return (_longest_run(qwords, part, tset), len(tset & set(part)), len(tset & window),
+                -dist)
 
     return max(values, key=score)
+
+
+def _longest_run(a: list[str], b: list[str], keys: set[str]) -> int:
+    """Length of the longest run of words `a` and `b` share that holds a key word."""
+    best = 0
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0] * (len(b) + 1)
+        for j, y in enumerate(b, 1):
+            if x == y:
+                cur[j] = prev[j - 1] + 1
+                if cur[j] > best and any(w in keys for w in b[j - cur[j]:j]):
+                    best = cur[j]
+        prev = cur
+    return best
+
+
+def _part_start(body: str, at: int) -> int:
+    return max(body.rfind(";", 0, at), body.rfind(". ", 0, at)) + 1
+
+
+def _part_end(body: str, at: int) -> int:
+    ends = [i for i in (body.find(";", at), body.find(". ", at)) if i >= 0]
+    return min(ends, default=len(body))
 
 
 def quantity(search_text: str, noun_hint: str = "") -> str | None:

@@ -282,7 +282,27 @@ def test_question_put_to_every_plan(engine) -> None:
     a = engine.ask("tỷ lệ hồ sơ công việc số hóa năm 2030 ở các xã")
     assert a.found
     assert "xã An Hảo: 90%" in a.headline
-    assert "không nêu" in a.headline  # plans without it are named as such, not guessed
+    # the goal of a multi-goal clause that names the indicator, not the clause's first value
+    assert "xã Phong Thổ: 100% (năm 2030)" in a.headline
+
+
+def test_plans_without_the_target_are_named_as_such(engine) -> None:
+    a = engine.ask("tỷ lệ sản phẩm OCOP lên sàn thương mại điện tử ở các xã")
+    assert "xã An Hảo: 30% (năm 2030)" in a.headline  # "Đến 2026: …; Đến 2030: … 30% OCOP"
+    assert "xã Phong Thổ: 100% (năm 2026)" in a.headline  # under "B. … năm 2026"
+    assert a.headline.count("không nêu") == 3  # mentioned elsewhere, never as a target
+
+
+def test_value_of_the_goal_that_reads_like_the_question() -> None:
+    from corpus.values import find_percentages
+    from intents.extract import best_value
+
+    body = ("ty le su dung dich vu cong truc tuyen dat tu 80% tro len; ty le so hoa ho so, ket "
+            "qua giai quyet thu tuc hanh chinh 100%; ty le xu ly van ban, ho so cong viec toan "
+            "trinh tren moi truong dien tu 95%; ty le thanh toan truc tuyen 80%")
+    vals = find_percentages(body)
+    best = best_value(vals, body, ["ho", "so", "cong", "hoa"], "ty le ho so cong viec so hoa")
+    assert best.display == "95%"
 
 
 def test_typos_change_neither_intent_nor_answer(engine) -> None:
