@@ -83,15 +83,6 @@ def parse_year(arg: str | None) -> int | None:
     return y if 2000 <= y <= 2100 else None
 
 
-def _fmt_date(iso: str | None) -> str:
-    if not iso:
-        return "?"
-    try:
-        return date.fromisoformat(iso).strftime("%d/%m/%Y")
-    except ValueError:
-        return iso
-
-
 def _doc_labels(engine) -> dict[str, str]:  # noqa: ANN001
     out = {}
     for d in engine.documents():
@@ -102,26 +93,10 @@ def _doc_labels(engine) -> dict[str, str]:  # noqa: ANN001
 
 def deadlines_reply(engine, days: int, today: date | None = None,  # noqa: ANN001
                     title: str | None = None) -> Reply:
-    today = today or date.today()
-    facts = engine.due_within(days, today=today)
-    labels = _doc_labels(engine)
-    overdue = [f for f in facts if f.due_date and f.due_date < today.isoformat()]
-    upcoming = [f for f in facts if f not in overdue]
-    title = title or f"Nhiệm vụ đến hạn trong {days} ngày tới (tính từ {today:%d/%m/%Y}):"
-    if not facts:
-        return Reply(title=title, text=(
-            f"Không có nhiệm vụ nào có thời hạn cụ thể trong {days} ngày tới "
-            "(hoặc chưa trích xuất được thời hạn từ các kế hoạch)."))
-    items = []
-    for f in [*overdue, *upcoming][:MAX_ITEMS]:
-        mark = "⚠️ Quá hạn " if f in overdue else ""
-        lead = f" — chủ trì: {', '.join(f.lead)}" if f.lead else ""
-        deadline = f" ({f.deadline_text})" if f.deadline_text else ""
-        src = labels.get(f.doc_id, "")
-        src = f" [{src}, tr. {f.page}]" if src else ""
-        items.append(f"{mark}{_fmt_date(f.due_date)}{deadline}: {f.text}{lead}{src}")
-    footer = f"… và {len(facts) - MAX_ITEMS} nhiệm vụ khác." if len(facts) > MAX_ITEMS else ""
-    return Reply(title=title, items=items, footer=footer)
+    """/han N and the daily digest: the same list as asking "việc nào sắp đến hạn trong N
+    ngày tới?" (report dates included, old overdue items counted, not listed)."""
+    answer = engine.ask(f"Việc nào sắp đến hạn trong {days} ngày tới?", today=today)
+    return Reply(title=title or "", text=answer.answer)
 
 
 def targets_reply(engine, year: int) -> Reply:  # noqa: ANN001

@@ -96,20 +96,6 @@ class AnswerEngine:
             out = [f for f in out if any(key in fold(a) for a in f.lead + f.support)]
         return out
 
-    def due_within(self, days: int, today: date | None = None,
-                   include_overdue: bool = True) -> list[Fact]:
-        """Tasks due in the next `days` days (overdue ones first when asked)."""
-        today = today or date.today()
-        out = []
-        for f in self.index.facts:
-            if not f.due_date:
-                continue
-            due = date.fromisoformat(f.due_date)
-            delta = (due - today).days
-            if 0 <= delta <= days or (include_overdue and delta < 0):
-                out.append(f)
-        return sorted(out, key=lambda f: f.due_date or "")
-
     def targets_for_year(self, year: int, doc_ids: list[str] | None = None) -> list[Fact]:
         return [f for f in self.index.facts if f.kind == "target" and str(year) in f.values
                 and (not doc_ids or f.doc_id in doc_ids)]
