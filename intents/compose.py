@@ -314,6 +314,9 @@ def _is_deadline(t: V.Timex, seg: Segment, body: str) -> bool:
 
 def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
     vals = V.find_percentages(body, table_row=seg.kind == "row")
+    if not re.search(r"\bty le\b|phan tram|%", query.search):
+        # "mục tiêu thu nhập bình quân": an amount ("72 triệu đồng/người/năm") may answer it
+        vals = sorted(vals + V.find_amounts(body), key=lambda v: v.start)
     # "bao nhiêu ngân sách" may be answered by a share ("3% tổng chi ngân sách")
     count_asked = (re.search(r"\bbao nhieu (?!phan tram|ngan sach|kinh phi|von\b|tien\b|chi phi)"
                              r"[a-z]", query.search)

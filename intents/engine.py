@@ -169,7 +169,12 @@ class AnswerEngine:
                 return table
         qvec = self.index.embedder.embed_query(query.search)
         if query.intent == "list":
-            return compose.list_answer(self, query, named, qvec, today)
+            listed = compose.list_answer(self, query, named, qvec, today)
+            if listed.found or query.agency:
+                return listed
+            # "Tổ công nghệ số cộng đồng có nhiệm vụ gì?": no task list names it as a lead,
+            # but a clause may say what it does
+            query = query.model_copy(update={"intent": "what"})
         every = _ALL_PLACES.search(query.search) and not named
         if len(query.localities) >= 2 or (every and len(self.index.documents) >= 2):
             # "… ở các xã": the same question put to each plan, one line each

@@ -351,3 +351,12 @@ def test_issuing_a_plan_named_in_a_task_is_a_task_deadline(engine) -> None:
     # "Ban hành Kế hoạch … sáng kiến …" is a task of Bình Tân's plan, not its own date
     a = engine.ask("Bình Tân ban hành kế hoạch thực hiện các sáng kiến đột phá khi nào?")
     assert a.found and "11/2025" in a.headline and "19/11/2025" not in a.headline
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("an hao co muc tieu gi ve thu nhap binh quan", "72 triệu đồng/người/năm (năm 2030)"),
+    ("Phong Thổ phấn đấu bao nhiêu nhà khoa học trên một vạn dân", "10 người/vạn dân"),
+])
+def test_amounts_answer_targets_that_are_no_percentage(engine, question, value) -> None:
+    a = engine.ask(question)
+    assert a.found and a.headline.startswith(value)
