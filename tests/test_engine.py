@@ -268,3 +268,13 @@ def test_question_put_to_every_plan(engine) -> None:
     assert a.found
     assert "xã An Hảo: 90%" in a.headline
     assert "không nêu" in a.headline  # plans without it are named as such, not guessed
+
+
+def test_a_plan_named_by_number_and_locality_is_the_one_with_both() -> None:
+    from intents.engine import _named
+    from intents.models import Query
+
+    q = Query(text="", search="", doc_ids=["a-80", "b-80"], localities=["b-80"])
+    assert _named(q) == ["b-80"]  # every commune has its own "Kế hoạch 80"
+    q = Query(text="", search="", doc_ids=["a-80"], localities=["c-12"])
+    assert _named(q) == ["a-80", "c-12"]  # no plan has both: both are asked about
