@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from corpus.agencies import find_agencies
-from corpus.lexicon import syllable_pairs
+from corpus.lexicon import syllable_pairs, syllables
 from corpus.models import Document
 from corpus.normalize import fold, search_form, words
 from intents.models import Query
@@ -98,6 +98,10 @@ def _edits_ok(a: str, b: str) -> bool:
 # words that introduce a place ("xã Bình Tân"): a window starting or ending with one is the
 # cue plus part of a name, never a misspelt name ("xa binh" is one letter from "ha binh")
 _PLACE_CUES = frozenset(["xa", "phuong", "uy", "ubnd", "huyen", "tinh"])
+# a word right before a name that says a place follows ("ở Bình Tân", "của xã …")
+_BEFORE_PLACE = _PLACE_CUES | {"o", "tai", "cua"}
+# words that join two places named together ("Lộc Tân và Phong Thổ")
+_JOINS = frozenset(["va", "voi", "hoac", "cung"])
 _FUZZY_MIN = 6  # shorter names are one letter from too many others to guess at
 
 
@@ -109,6 +113,24 @@ def _same_initials(a: str, b: str) -> bool:
     """Each syllable starts with the same letter: "binh tam" may be Bình Tân, but "hop
     nhung" (tích hợp những) is not Hợp Hưng."""
     return [w[:1] for w in a.split()] == [w[:1] for w in b.split()]
+
+
+def _cued(toks: list[str], i: int) -> bool:
+    return i > 0 and toks[i - 1] in _BEFORE_PLACE
+
+
+def _cued_only(found: list[PlaceMatch], toks: list[str]) -> list[PlaceMatch]:
+    """When the question marks a place ("xã Lộc Tân"), other names it holds without such a
+    mark are words that happen to spell a commune ("hoàn thành Trung tâm" holds Thành
+    Trung), unless joined to a marked one ("ở Lộc Tân và Phong Thổ")."""
+    if not any(_cued(toks, m.start) for m in found):
+        return found
+    kept: list[PlaceMatch] = []
+    for m in found:
+        joined = bool(kept) and all(t in _JOINS for t in toks[kept[-1].end:m.start])
+        if _cued(toks, m.start) or joined:
+            kept.append(m)
+    return kept
 
 
 @dataclass
@@ -161,6 +183,8 @@ class Places:
                 if toks[i] in _PLACE_CUES or toks[i + n - 1] in _PLACE_CUES:
                     continue
                 window = " ".join(toks[i:i + n])
+                if not _cued(toks, i) and all(w in syllables() for w in toks[i:i + n]):
+                    continue  # real words, not a misspelt name: "den nam" is not Điền Nam
                 cands = {k for v in _deletions(window) | {window} for k in self.near.get(v, ())}
                 for key in cands:
                     if _edits_ok(window, key) and _same_initials(window, key) \
@@ -170,7 +194,7 @@ class Places:
 
     def find(self, q: str) -> list[PlaceMatch]:
         toks = words(q)
-        return self.exact(toks) or self.one_off(toks)
+        return _cued_only(self.exact(toks), toks) or self.one_off(toks)
 
 
 def find_localities(q: str, docs: Iterable[Document] | Places) -> list[str]:

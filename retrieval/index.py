@@ -1,11 +1,12 @@
-"""The searchable collection: SQLite store, BM25 in memory, FAISS on disk.
+"""The searchable collection: SQLite store, BM25 and FAISS saved beside it.
 
 `Index.open()` brings the data directory up to date with the plan files it is given:
 plans whose content hash is unchanged are left alone, changed ones are re-read and
 replaced, and only segments the embedder has not seen are embedded (embeddings are
-cached in SQLite by segment id and model), so the first `ask` builds everything and
-later runs start in well under a second.
-"""
+cached in SQLite by what was embedded and the model), so the first `ask` builds
+everything and later runs start in about a second. A new plan is appended to the loaded
+BM25 and FAISS indexes; a replaced or removed one reloads them (bench/RESULTS.md).
+Segments are held by column (retrieval.segments); their text stays in SQLite."""
 
 from __future__ import annotations
 
