@@ -202,7 +202,9 @@ class BM25Index:
             if not len(ids):
                 continue
             idf = self.idf(t)
-            cut = np.searchsorted(ids, np.asarray(spans, dtype=np.int64).ravel())
+            # the bounds in the postings' own type: another type would make numpy convert
+            # the whole posting list on every call (O(n), not O(log n))
+            cut = np.searchsorted(ids, np.asarray(spans, dtype=ids.dtype).ravel())
             for (a, _), off, lo, hi in zip(spans, offsets, cut[::2], cut[1::2], strict=False):
                 sl, tf = ids[lo:hi], tfs[lo:hi]
                 out[sl - a + off] += idf * tf * (self.k1 + 1) / (tf + self._norm[sl])

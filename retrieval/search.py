@@ -115,7 +115,6 @@ def hybrid_search(index: Index, query: str, qvec: np.ndarray | None = None,
     if boost is not None and len(pos):
         fused = fused + boost(pos)
     top = [int(i) for i in top_k(fused, k) if np.isfinite(fused[i])]
-    segs = index.segments.many(pos[top])
-    by_pos = {index.segments.position(s.id): s for s in segs}  # a deleted one is skipped
+    by_pos = index.segments.at(pos[top])  # one deleted since the load is skipped
     return [Hit(by_pos[int(pos[i])], float(fused[i]), float(lex[i]), float(dense[i]))
             for i in top if int(pos[i]) in by_pos]
