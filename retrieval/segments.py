@@ -2,7 +2,7 @@
 numpy arrays, the text is read from SQLite for the few segments a question looks at.
 
 At 10,000 plans (1.33M segments) the pydantic `Segment` objects alone took 4.1 GB
-(bench/RESULTS.md); these columns take about 40 bytes a segment. Segments are ordered by
+(bench/RESULTS.md); these columns take about 50 bytes a segment. Segments are ordered by
 plan, so each plan is one contiguous range of positions and a plan filter is a slice.
 """
 
