@@ -41,6 +41,9 @@ from bench.common import (  # noqa: E402
 )
 
 SECTIONS = ("quality", "concurrency", "cold", "ingest", "scale", "faiss")
+# From this many plans the scale corpus is written into the store segment by segment:
+# reading 10,000 plan files through the pipeline takes ~45 minutes (bench/RESULTS.md).
+DIRECT_MIN = 5_000
 
 
 def log(msg: str) -> None:
@@ -137,8 +140,12 @@ def run_scale(sizes: list[int], out: Path, reuse: bool = False) -> dict:
     stamp = code_stamp()
     for n in sizes:
         root = out / f"scale-{n}"
-        log(f"scale {n}: generating the corpus")
-        gen = generate(n, root / "plans")
+        direct = n >= DIRECT_MIN
+        if direct:
+            gen = {"plans_from": "segments of the 5 real plans (bench.synth.generate_store)"}
+        else:
+            log(f"scale {n}: generating the corpus")
+            gen = generate(n, root / "plans")
         extra_root = out / "scale-extra"
         generate(6, extra_root, seed=999)
         extra = next(p for p in sorted(extra_root.glob("synth*.txt")))
@@ -151,8 +158,11 @@ def run_scale(sizes: list[int], out: Path, reuse: bool = False) -> dict:
                 log(f"scale {n}: reusing the build of {prev['when']} (same code)")
         if built is None:
             shutil.rmtree(root / "data", ignore_errors=True)
-            log(f"scale {n}: building the index (real pipeline, BM25, FAISS; hashed vectors)")
-            built = child(["bench/scale.py", "build", str(root)])
+            log(f"scale {n}: building the index ("
+                + ("plans made from segments" if direct else "real pipeline")
+                + ", BM25, FAISS; hashed vectors)")
+            built = child(["bench/scale.py", "build-direct", str(root), str(n)] if direct
+                          else ["bench/scale.py", "build", str(root)])
             saved.write_text(json.dumps({"stamp": stamp, "when": time.strftime("%Y-%m-%d %H:%M"),
                                          "build": built}, ensure_ascii=False), encoding="utf-8")
         if "error" in built:
@@ -238,18 +248,19 @@ def table(results: dict) -> str:
         add("Scale (synthetic corpus; hashed 384-d vectors, real BM25/store/FAISS/engine)")
         add(f"{'plans':>7s}{'segments':>10s}{'build s':>9s}{'+1 plan s':>10s}{'disk MB':>9s}"
             f"{'bld RSS':>8s}{'open s':>8s}{'RSS MB':>8s}{'p50 ms':>8s}{'p95 ms':>8s}{'p99 ms':>8s}"
-            f"{'faiss':>7s}{'acc s/l':>12s}")
+            f"{'faiss':>8s}{'acc s/l':>12s}{'named s/l':>12s}")
         for n, r in sc.items():
             b, qq = r["build"], r["query"]
             if "error" in b or "error" in qq:
                 add(f"{n:>7s}  error: {b.get('error') or qq.get('error')}")
                 continue
-            acc = qq["accuracy_dev"]["all"]
+            acc, named = qq["accuracy_dev"]["all"], qq.get("accuracy_named", {})
             add(f"{qq['plans']:>7d}{qq['segments']:>10,d}{b['build_s']:>9.1f}"
                 f"{_fmt(qq.get('add_one_plan_s')):>10s}{b['disk_mb']['total']:>9.1f}"
                 f"{b['peak_rss_mb']:>8.0f}{qq['open_s']:>8.1f}{qq['peak_rss_mb']:>8.0f}{qq['latency']['p50_ms']:>8.1f}"
                 f"{qq['latency']['p95_ms']:>8.1f}{qq['latency']['p99_ms']:>8.1f}"
-                f"{qq['dense_kind']:>7s}{acc['strict']:>6.1f}/{acc['lenient']:.1f}")
+                f"{qq['dense_kind']:>8s}{acc['strict']:>7.1f}/{acc['lenient']:<4.1f}"
+                f"{named.get('strict', 0):>7.1f}/{named.get('lenient', 0):.1f}")
         for n, r in sc.items():
             b = r["build"]
             if "phases_s" in b:

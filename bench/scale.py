@@ -4,6 +4,7 @@ deterministic); BM25, the SQLite store, the FAISS index and the answer engine ar
 real ones.
 
     python bench/scale.py build DIR          # DIR/plans -> DIR/data, prints JSON
+    python bench/scale.py build-direct DIR N # N plans made from segments -> DIR/data
     python bench/scale.py query DIR [PLAN]   # opens DIR/data, asks, then adds PLAN; JSON
 """
 
@@ -20,7 +21,15 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import DEV_SET, VARIANTS, dev_items, latency_summary, peak_rss_mb, rss_mb  # noqa: E402
+from bench.common import (  # noqa: E402
+    DEV_SET,
+    VARIANTS,
+    dev_items,
+    dir_size_mb,
+    latency_summary,
+    peak_rss_mb,
+    rss_mb,
+)
 
 PHASES: dict[str, float] = defaultdict(float)
 CALLS: dict[str, int] = defaultdict(int)
@@ -55,17 +64,21 @@ def instrument() -> None:
     """Time the stages of Index.ingest/reload without touching their code."""
     import retrieval.index as ix
     from retrieval.dense import DenseIndex
+    from retrieval.lexical import BM25Index
     from retrieval.store import Store
 
     _timed(ix, "read_plan", "read plans (load, segment, facts)")
     _timed(Store, "replace_document", "store writes")
-    _timed(Store, "segments", "reload: segments from SQLite")
-    _timed(Store, "facts", "reload: facts from SQLite")
-    _timed(ix, "BM25Index", "reload: BM25 build")
-    _timed(ix.Index, "_vectors", "reload: vectors (embed new + cache read)")
-    _timed(DenseIndex, "build", "reload: FAISS build")
-    _timed(DenseIndex, "save", "reload: FAISS save")
-    _timed(DenseIndex, "load", "reload: FAISS load")
+    _timed(ix.Index, "reload", "reload (all of it)")
+    _timed(ix.Index, "_append", "add to the loaded index (all of it)")
+    _timed(BM25Index, "load", "BM25 load")
+    _timed(BM25Index, "_append", "BM25 postings (build, or append)")
+    _timed(BM25Index, "save", "BM25 save")
+    _timed(ix.Index, "_vectors", "vectors (embed new + cache read)")
+    _timed(DenseIndex, "build", "FAISS build")
+    _timed(DenseIndex, "add", "FAISS add")
+    _timed(DenseIndex, "save", "FAISS save")
+    _timed(DenseIndex, "load", "FAISS load")
 
 
 def settings_for(root: Path):  # noqa: ANN201
@@ -78,26 +91,57 @@ def settings_for(root: Path):  # noqa: ANN201
 def sizes(data: Path) -> dict[str, float]:
     out = {f.name: round(f.stat().st_size / 2**20, 1) for f in sorted(data.iterdir())
            if f.is_file() and f.suffix in (".db", ".faiss", ".json", ".db-wal")}
-    out["total"] = round(sum(f.stat().st_size for f in data.iterdir() if f.is_file()) / 2**20, 1)
+    out["bm25"] = dir_size_mb(data / "bm25") if (data / "bm25").exists() else 0.0
+    out["total"] = dir_size_mb(data)
     return out
 
 
 def build(root: Path) -> dict:
+    """Index the plan files of root/plans as a user would (`Index.open`)."""
     from bench.fakevec import HashedEmbedder
     from retrieval import Index
 
     instrument()
-    settings = settings_for(root)
     t0 = time.perf_counter()
-    index = Index.open(settings, HashedEmbedder(), sync=True)
-    total = time.perf_counter() - t0
-    out = {"plans": len(index.documents), "segments": len(index.segments),
-           "facts": len(index.facts), "build_s": round(total, 1),
+    index = Index.open(settings_for(root), HashedEmbedder(), sync=True)
+    return _built(index, root, time.perf_counter() - t0)
+
+
+def build_direct(root: Path, count: int) -> dict:
+    """Write `count` plans made segment by segment (bench.synth.generate_store) into the
+    store, then load the index as `Index.open` does: everything but reading plan files."""
+    from bench.fakevec import HashedEmbedder
+    from bench.synth import generate_store
+    from retrieval import Index
+    from retrieval.index import pipeline_version
+
+    instrument()
+    t0 = time.perf_counter()
+    index = Index(settings_for(root), HashedEmbedder())
+    with phase("make plans from segments and write them (no plan files read)"):
+        generate_store(count, index.store, root / "plans", progress=_every(500))
+    index.store.set_state("pipeline", pipeline_version())  # as an ingest leaves it
+    index.reload()
+    return _built(index, root, time.perf_counter() - t0) | {"plans_from": "segments"}
+
+
+def _every(n: int):  # noqa: ANN202
+    def report(i: int) -> None:
+        if (i + 1) % n == 0:
+            print(f"PHASE plans written {i + 1} rss={rss_mb():.0f}MB", file=sys.stderr,
+                  flush=True)
+    return report
+
+
+def _built(index, root: Path, seconds: float) -> dict:  # noqa: ANN001
+    counts = index.store.counts()  # not index.facts: that would load every fact
+    out = {"plans": counts["documents"], "segments": len(index.segments),
+           "facts": counts["facts"], "build_s": round(seconds, 1),
            "phases_s": {k: round(v, 1) for k, v in PHASES.items()},
            "dense_kind": index.dense.kind if index.dense else None,
            "bm25_terms": len(index.bm25.vocab) if index.bm25 else 0,
            "rss_after_build_mb": rss_mb(), "peak_rss_build_mb": peak_rss_mb()}
-    out["disk_mb"] = sizes(Path(settings.data_dir))
+    out["disk_mb"] = sizes(Path(index.settings.data_dir))
     out["peak_rss_mb"] = peak_rss_mb()
     return out
 
@@ -150,6 +194,11 @@ def query(root: Path, extra: Path | None = None, passes: int = 1) -> dict:
             ms_moved.append(dt)
             moved_found += p == 0 and a.found
     acc = accuracy(items, replies)
+    # Questions that name no plan are answered from any of the ~200 near-copies of the real
+    # plan that holds the answer; the judge wants the real one cited. Those that name one
+    # measure what the scale changes.
+    named = [it for it in items if _names_a_plan(engine, it["question"])]
+    acc_named = accuracy(named, replies)
     peak_queries = peak_rss_mb()
     plans, segments = len(engine.index.documents), len(engine.index.segments)
     added: dict = {}
@@ -168,15 +217,25 @@ def query(root: Path, extra: Path | None = None, passes: int = 1) -> dict:
             "latency_moved": latency_summary(ms_moved),
             "moved_questions": len(moved), "moved_found": moved_found,
             "accuracy_dev": {k: acc[k] for k in ("all", *VARIANTS)},
+            "accuracy_named": acc_named["all"], "named_items": len(named),
             "errors": sorted(set(errors)), "peak_rss_mb": peak_queries,
             "peak_rss_with_add_mb": peak_rss_mb()}
 
 
+def _names_a_plan(engine, question: str) -> bool:  # noqa: ANN001
+    from intents.detect import understand
+
+    q = understand(question, engine.places())
+    return bool(q.localities or q.doc_ids)
+
+
 def main(argv: list[str]) -> int:
     cmd, root = argv[1], Path(argv[2])
-    extra = Path(argv[3]) if len(argv) > 3 else None
+    extra = Path(argv[3]) if len(argv) > 3 and cmd == "query" else None
     if cmd == "build":
         result = build(root)
+    elif cmd == "build-direct":
+        result = build_direct(root, int(argv[3]))
     elif cmd == "query":
         result = query(root, extra)
     else:

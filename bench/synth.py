@@ -10,11 +10,13 @@ they are, so the dev questions still have their answers in the big corpus.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
@@ -23,7 +25,10 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import PLANS_DIR  # noqa: E402
+from corpus.models import Document, Fact, Segment, content_id  # noqa: E402
 from corpus.normalize import edit_distance, fold, strip_marks  # noqa: E402
+from corpus.segment import segment_search_form  # noqa: E402
+from retrieval.store import Store  # noqa: E402
 
 VERSION = "synth-2"
 
@@ -101,18 +106,24 @@ def _mark_locality(text: str, locality: str) -> tuple[str, list[str]]:
     return "\n".join(out_lines), found
 
 
+def _mark(text: str, meta: dict) -> str:
+    """The plan's locality and own number replaced by markers."""
+    text, _ = _mark_locality(text, meta["locality"])
+    digits = re.match(r"(\d+)", meta["number"])
+    assert digits is not None
+    # the plan's own number wherever it is written ("16 /KH-UBND", "$é:16/KH-UBND")
+    return re.sub(rf"(?:(?<=S6)|(?<![\d/])){digits.group(1)}"
+                  r"(?=\s*[-/]\s*[I1l]?KH\s*[-/]\s*[A-ZĐ]{2,5})", N_MARK, text)
+
+
 def load_templates(plans_dir: Path = PLANS_DIR) -> list[Template]:
     out = []
     for path in sorted(plans_dir.glob("*.txt")):
         meta = json.loads(path.with_suffix(".meta.json").read_text(encoding="utf-8"))
-        text, _ = _mark_locality(path.read_text(encoding="utf-8"), meta["locality"])
         num = re.match(r"(\d+)(.*)", meta["number"])
         assert num is not None
-        digits, rest = num.groups()
-        # the plan's own number wherever it is written ("16 /KH-UBND", "$é:16/KH-UBND")
-        text = re.sub(rf"(?:(?<=S6)|(?<![\d/])){digits}(?=\s*[-/]\s*[I1l]?KH\s*[-/]\s*[A-ZĐ]{{2,5}})",
-                      N_MARK, text)
-        out.append(Template(path.stem, text, meta, rest))
+        out.append(Template(path.stem, _mark(path.read_text(encoding="utf-8"), meta), meta,
+                            num.group(2)))
     return out
 
 
@@ -137,13 +148,9 @@ def _noise_word(word: str, rng: random.Random) -> str:
     return word[:i] + rng.choice(_NOISE[word[i]]) + word[i + 1:]
 
 
-def render(tpl: Template, locality: str, number: int, rng: random.Random) -> str:
-    plain = strip_marks(locality)
-    text = (tpl.text.replace(L_MARK, plain).replace(LU_MARK, plain.upper())
-            .replace(N_MARK, str(number)))
-    agencies = rng.sample(AGENCY_POOL, len(AGENCY_PATTERNS))
-    for rx, new in zip(AGENCY_PATTERNS, agencies, strict=True):
-        text = rx.sub(new, text)
+def _perturb(text: str, rng: random.Random) -> str:
+    """Lines of a plan as another commune writes them: phrases swapped, OCR-like letter
+    noise, percentages moved, now and then an ordinary line dropped."""
     lines = []
     for line in text.split("\n"):
         body = line.strip()
@@ -162,6 +169,21 @@ def render(tpl: Template, locality: str, number: int, rng: random.Random) -> str
                             f"{m.group(2)}" if rng.random() < 0.5 else m.group(0), line)
         lines.append(line)
     return "\n".join(lines)
+
+
+def _rename(marked: str, locality: str, number: int, agencies: list[str]) -> str:
+    """Text with locality/number markers (see load_templates) for a new commune."""
+    plain = strip_marks(locality)
+    text = (marked.replace(L_MARK, plain).replace(LU_MARK, plain.upper())
+            .replace(N_MARK, str(number)))
+    for rx, new in zip(AGENCY_PATTERNS, agencies, strict=True):
+        text = rx.sub(new, text)
+    return text
+
+
+def render(tpl: Template, locality: str, number: int, rng: random.Random) -> str:
+    agencies = rng.sample(AGENCY_POOL, len(AGENCY_PATTERNS))
+    return _perturb(_rename(tpl.text, locality, number, agencies), rng)
 
 
 def generate(count: int, dest: Path, seed: int = 57, include_real: bool = True) -> dict:
@@ -236,3 +258,90 @@ if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     where = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(f"bench/out/scale-{n}/plans")
     print(generate(n, where))
+
+
+def _segment_variant(seg: Segment, doc_id: str, marked: tuple[str, list[str], str | None,
+                                                              str | None],
+                     fill: Callable[[str], str], rng: random.Random) -> Segment | None:
+    """A segment of the source plan as the synthetic plan has it: text renamed and
+    perturbed, headings renamed only (a plan's headings stay one text across its
+    segments), search form and id recomputed as the segmenter computes them."""
+    text, path, group, header = marked
+    new = _perturb(fill(text), rng).strip()
+    if not new:
+        return None
+    path_ = [fill(h) for h in path]
+    group_, header_ = (fill(group) if group else group), (fill(header) if header else header)
+    return seg.model_copy(update={
+        "id": content_id(doc_id, str(seg.line_start), new), "doc_id": doc_id, "text": new,
+        "search": segment_search_form(path_, group_, header_, new), "heading_path": path_,
+        "group": group_, "table_header": header_})
+
+
+def _fact_variant(fact: Fact, doc_id: str, seg_ids: dict[str, str]) -> Fact | None:
+    """The source plan's fact, pointed at the synthetic plan's segment (its text is not
+    perturbed: this measures the volume of facts, not their content)."""
+    seg_id = seg_ids.get(fact.segment_id)
+    if seg_id is None:
+        return None
+    return fact.model_copy(update={"id": content_id(doc_id, fact.id), "doc_id": doc_id,
+                                   "segment_id": seg_id})
+
+
+def _synthetic_document(source: Document, meta: dict, name: str, number: int, seed: int,
+                        i: int) -> Document:
+    body = meta["issuer"].rsplit(meta["locality"], 1)[0].strip()
+    code = re.match(r"\d+(.*)", meta["number"])
+    assert code is not None
+    return source.model_copy(update={
+        "id": content_id("synthetic", str(seed), str(i)),
+        "path": f"synthetic/{i:05d}-{'-'.join(fold(name).split())}.txt",
+        "sha256": content_id("synthetic", str(seed), str(i), length=64),
+        "meta": source.meta.model_copy(update={
+            "locality": name, "issuer": f"{body} {name}".strip(),
+            "number": f"{number}{code.group(1)}"})})
+
+
+def generate_store(count: int, store: Store, manifest_dir: Path, seed: int = 57,
+                   progress: Callable[[int], None] | None = None) -> dict:
+    """`count` plans written straight into `store`, without plan files: the five real plans
+    read by the real pipeline, then synthetic ones made segment by segment from theirs
+    (the same renaming and noise as `generate`, applied per segment). Reading 10,000 plan
+    files through the pipeline would take ~45 minutes (bench/RESULTS.md); this skips the
+    reading, not the store, BM25, FAISS or the engine."""
+    from corpus.pipeline import read_plan
+
+    real = [read_plan(p) for p in sorted(PLANS_DIR.glob("*.txt"))]
+    metas = [json.loads(p.with_suffix(".meta.json").read_text(encoding="utf-8"))
+             for p in sorted(PLANS_DIR.glob("*.txt"))]
+    for plan in real[:count]:
+        store.replace_document(plan.document, plan.segments, plan.facts)
+    marked = [[(_mark(s.text, m), [_mark(h, m) for h in s.heading_path],
+                s.group and _mark(s.group, m), s.table_header and _mark(s.table_header, m))
+               for s in plan.segments] for plan, m in zip(real, metas, strict=True)]
+    known = {fold(m["locality"]) for m in metas}
+    names = [n for n in locality_names(count + 10, seed) if fold(n) not in known]
+    rng = random.Random(seed)
+    manifest = []
+    for i in range(max(0, count - len(real))):
+        k = i % len(real)
+        name, number = names[i], rng.randint(1, 999)
+        fill = functools.partial(_rename, locality=name, number=number,
+                                 agencies=rng.sample(AGENCY_POOL, len(AGENCY_PATTERNS)))
+        doc = _synthetic_document(real[k].document, metas[k], name, number, seed, i)
+        seg_rng = random.Random(seed * 1_000_003 + i)
+        segs, ids = [], {}
+        for seg, m in zip(real[k].segments, marked[k], strict=True):
+            new = _segment_variant(seg, doc.id, m, fill, seg_rng)
+            if new is not None:
+                segs.append(new.model_copy(update={"order": len(segs)}))
+                ids[seg.id] = new.id
+        facts = [f for f in (_fact_variant(f, doc.id, ids) for f in real[k].facts) if f]
+        store.replace_document(doc, segs, facts)
+        manifest.append({"stem": doc.path, "source": metas[k]["locality"], "locality": name})
+        if progress:
+            progress(i)
+    manifest_dir.mkdir(parents=True, exist_ok=True)
+    (manifest_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False),
+                                                encoding="utf-8")
+    return {"version": VERSION + "-segments", "count": count, "seed": seed}

@@ -90,6 +90,8 @@ _REPAIRS: dict[str, dict[str, str]] = {
 
 # Tokens that look like OCR noise but are codes: keep them.
 _KEEP = re.compile(r"^(\d+g|\d+d|qh\d+|\d+(?:[.,/\-]\d+)*%?|[ivxlc]+)$")
+_DIGITS = re.compile(r"[0-9]+")
+_NUMBER_RUN = re.compile(r"[0-9]{3,}|[0-9]*[257][0-9]*")
 _DIGIT_TO_LETTER = str.maketrans({"6": "o", "0": "o", "9": "o", "4": "a", "3": "a", "1": "i", "8": "o"})
 _TOKEN = re.compile(r"\S+")
 # a digit read for the first letter of a long run of letters: "1engudidancoso" (lệ người…)
@@ -131,11 +133,30 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", strip_marks(text).lower()).strip()
 
 
+def _numbers_apart(core: str) -> list[str] | None:
+    """A word with a number glued to it ("nam2030", "kh79", "iso9001") in pieces, the
+    number on its own; None if no run of digits in it is a number. A run is a number when
+    it has three digits or more, or a digit OCR never reads for a letter (2, 5, 7): "d61"
+    (đối) and "c6ng" (công) stay whole for the letter repair."""
+    cuts = [m.span() for m in _DIGITS.finditer(core) if _NUMBER_RUN.fullmatch(m.group())]
+    if not cuts or core.isdigit():
+        return None
+    pieces, at = [], 0
+    for a, b in cuts:
+        pieces += [core[at:a], core[a:b]]
+        at = b
+    return [p for p in [*pieces, core[at:]] if p]
+
+
 def _repair_token(tok: str, table: dict[str, str], groups: frozenset[str]) -> str:
     core = _EDGE_PUNCT.sub("", tok)
     if not core:
         return tok
     fixed = table.get(core)
+    if fixed is None and "digits" in groups and core.isalnum() and not _KEEP.match(core):
+        parts = _numbers_apart(core)
+        if parts is not None:
+            return tok.replace(core, " ".join(_repair_token(p, table, groups) for p in parts), 1)
     # a letter-initial token with digits inside: "d6i" -> "doi", "v6i" -> "voi"
     if (fixed is None and "digits" in groups and not _KEEP.match(core)
             and (core[0].isalpha() or _DIGIT_LEAD.match(core))

@@ -74,6 +74,13 @@ def short_heading(text: str, n: int = 90) -> str:
     return text[: n - 1].rstrip() + "…" + "".join(f" {y}" for y in years)
 
 
+def segment_search_form(path: list[str], group: str | None, header: str | None,
+                        text: str) -> str:
+    """A segment's search form: its heading context, then its own text after "||"."""
+    context = " ".join([*path, group or "", header or ""])
+    return search_form(f"{context} || {text}")
+
+
 class _Segmenter:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
@@ -93,7 +100,6 @@ class _Segmenter:
         if kind == "heading" and (len(blocks) > 2 or len(text) > 160):
             kind = "text"
         for chunk, chunk_blocks in _split_long(text, blocks):
-            context = " ".join([*path, group or "", header or ""])
             seg_id = content_id(self.doc.id, str(chunk_blocks[0].line), chunk)
             self.segments.append(
                 Segment(
@@ -102,7 +108,7 @@ class _Segmenter:
                     order=len(self.segments),
                     kind=kind,  # type: ignore[arg-type]
                     text=chunk,
-                    search=search_form(f"{context} || {chunk}"),
+                    search=segment_search_form(path, group, header, chunk),
                     heading_path=list(path),
                     page=chunk_blocks[0].page,
                     line_start=chunk_blocks[0].line,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 from corpus.agencies import find_agencies
-from corpus.lexicon import syllable_pairs
+from corpus.lexicon import syllable_pairs, syllables
 from corpus.models import Document
 from corpus.normalize import fold, search_form, words
 from corpus.values import find_timex, period_key
@@ -115,55 +116,121 @@ def _edits_ok(a: str, b: str) -> bool:
     return a[i + 1:] == b[i + 1:] or a[i + 1:] == b[i:] or a[i:] == b[i + 1:]
 
 
-def find_localities(q: str, docs: Iterable[Document]) -> list[str]:
-    """Ids of the plans whose locality the question names, in the order named."""
-    hits: list[tuple[int, str]] = []
-    toks = words(q)
-    joined = " ".join(toks)
-    for d in docs:
-        key = fold(d.meta.locality)
-        if not key:
-            continue
-        n = len(key.split())
-        pos = joined.find(key)
-        if pos < 0:
+# words that introduce a place ("xã Bình Tân"): a window starting or ending with one is the
+# cue plus part of a name, never a misspelt name ("xa binh" is one letter from "ha binh")
+_PLACE_CUES = frozenset(["xa", "phuong", "uy", "ubnd", "huyen", "tinh"])
+# a word right before a name that says a place follows ("ở Bình Tân", "của xã …")
+_BEFORE_PLACE = _PLACE_CUES | {"o", "tai", "cua"}
+# words that join two places named together ("Lộc Tân và Phong Thổ")
+_JOINS = frozenset(["va", "voi", "hoac", "cung"])
+_FUZZY_MIN = 6  # shorter names are one letter from too many others to guess at
+
+
+def _deletions(s: str) -> set[str]:
+    return {s[:i] + s[i + 1:] for i in range(len(s))}
+
+
+def _same_initials(a: str, b: str) -> bool:
+    """Each syllable starts with the same letter: "binh tam" may be Bình Tân, but "hop
+    nhung" (tích hợp những) is not Hợp Hưng."""
+    return [w[:1] for w in a.split()] == [w[:1] for w in b.split()]
+
+
+def _cued(toks: list[str], i: int) -> bool:
+    return i > 0 and toks[i - 1] in _BEFORE_PLACE
+
+
+def _cued_only(found: list[PlaceMatch], toks: list[str]) -> list[PlaceMatch]:
+    """When the question marks a place ("xã Lộc Tân"), other names it holds without such a
+    mark are words that happen to spell a commune ("hoàn thành Trung tâm" holds Thành
+    Trung), unless joined to a marked one ("ở Lộc Tân và Phong Thổ")."""
+    if not any(_cued(toks, m.start) for m in found):
+        return found
+    kept: list[PlaceMatch] = []
+    for m in found:
+        joined = bool(kept) and all(t in _JOINS for t in toks[kept[-1].end:m.start])
+        if _cued(toks, m.start) or joined:
+            kept.append(m)
+    return kept
+
+
+@dataclass
+class PlaceMatch:
+    doc_ids: list[str]
+    start: int  # first token of the name in words(question)
+    end: int  # one past its last token
+
+
+class Places:
+    """The plans' localities and numbers, folded and indexed once per set of plans, so that
+    a question is matched by dictionary look-ups rather than against every plan in turn."""
+
+    def __init__(self, docs: Iterable[Document]) -> None:
+        self.docs = list(docs)
+        self.by_name: dict[str, list[str]] = {}
+        self.by_number: dict[int, list[str]] = {}
+        for d in self.docs:
+            key = fold(d.meta.locality)
+            if key:
+                self.by_name.setdefault(key, []).append(d.id)
+            m = re.match(r"(\d+)", d.meta.number or "")
+            if m:
+                self.by_number.setdefault(int(m.group(1)), []).append(d.id)
+        self.lengths = sorted({len(k.split()) for k in self.by_name}, reverse=True)
+        # symmetric deletions: a window one edit from a name shares a deletion with it
+        self.near: dict[str, set[str]] = {}
+        for key in self.by_name:
+            if len(key) >= _FUZZY_MIN:
+                for v in _deletions(key) | {key}:
+                    self.near.setdefault(v, set()).add(key)
+
+    def exact(self, toks: list[str]) -> list[PlaceMatch]:
+        """Names written out in full (folded), longest first, not overlapping."""
+        taken: set[int] = set()
+        out: list[PlaceMatch] = []
+        for n in self.lengths:
             for i in range(len(toks) - n + 1):
-                if _edits_ok(" ".join(toks[i:i + n]), key):
-                    pos = len(" ".join(toks[:i]))
-                    break
-        if pos >= 0:
-            hits.append((pos, d.id))
-    return [doc_id for _, doc_id in sorted(hits)]
+                ids = self.by_name.get(" ".join(toks[i:i + n]))
+                if ids and not taken & set(range(i, i + n)):
+                    out.append(PlaceMatch(ids, i, i + n))
+                    taken.update(range(i, i + n))
+        return sorted(out, key=lambda m: m.start)
+
+    def one_off(self, toks: list[str]) -> list[PlaceMatch]:
+        """A name with one letter wrong, missing or extra, when only one name fits."""
+        found: dict[str, PlaceMatch] = {}
+        for n in self.lengths:
+            for i in range(len(toks) - n + 1):
+                if toks[i] in _PLACE_CUES or toks[i + n - 1] in _PLACE_CUES:
+                    continue
+                window = " ".join(toks[i:i + n])
+                if not _cued(toks, i) and all(w in syllables() for w in toks[i:i + n]):
+                    continue  # real words, not a misspelt name: "den nam" is not Điền Nam
+                cands = {k for v in _deletions(window) | {window} for k in self.near.get(v, ())}
+                for key in cands:
+                    if _edits_ok(window, key) and _same_initials(window, key) \
+                            and key not in found:
+                        found[key] = PlaceMatch(self.by_name[key], i, i + n)
+        return list(found.values()) if len(found) == 1 else []
+
+    def find(self, q: str) -> list[PlaceMatch]:
+        toks = words(q)
+        return _cued_only(self.exact(toks), toks) or self.one_off(toks)
 
 
-def _without_places(q: str, docs: Iterable[Document]) -> str:
-    """The question without the localities it names ("xã Phong Thổ", "phuong tran lieu"):
-    a place says which plan, not what the clause is about ("xã Phong" is no "xà phòng")."""
-    toks = words(q)
-    drop: set[int] = set()
-    for d in docs:
-        key = fold(d.meta.locality)
-        n = len(key.split())
-        for i in range(len(toks) - n + 1) if key else []:
-            if _edits_ok(" ".join(toks[i:i + n]), key):
-                drop.update(range(i, i + n))
-                j = i - 1
-                while j >= 0 and toks[j] in ("xa", "phuong", "dang", "uy"):
-                    drop.add(j)
-                    j -= 1
-    return " ".join(t for i, t in enumerate(toks) if i not in drop)
+def find_localities(q: str, docs: Iterable[Document] | Places) -> list[str]:
+    """Ids of the plans whose locality the question names, in the order named."""
+    places = docs if isinstance(docs, Places) else Places(docs)
+    return [d for m in places.find(q) for d in m.doc_ids]
 
 
-def find_plan_numbers(q: str, docs: Iterable[Document]) -> list[str]:
+def find_plan_numbers(q: str, docs: Iterable[Document] | Places) -> list[str]:
     nums = {int(a or b) for a, b in _PLAN_NO.findall(q)}
     if not nums:
         return []
-    out = []
-    for d in docs:
-        m = re.match(r"(\d+)", d.meta.number or "")
-        if m and int(m.group(1)) in nums:
-            out.append(d.id)
-    return out
+    places = docs if isinstance(docs, Places) else Places(docs)
+    wanted = {d for n in nums for d in places.by_number.get(n, [])}
+    return [d.id for d in places.docs if d.id in wanted]
 
 
 # Abbreviations and casual words people type, and what the plans write instead.
@@ -352,19 +419,35 @@ def plan_attribute(search: str, terms: list[str]) -> str:
     return next((kind for kind, rx in _PLAN_ASKS if rx.search(search)), "")
 
 
-def understand(question: str, docs: list[Document], known: Collection[str] = ()) -> Query:
+def _topic(q: str, named: list) -> str:
+    toks = words(q)
+    drop = {i for m in named for i in range(m.start, m.end)}
+    for m in named:
+        j = m.start - 1
+        while j >= 0 and toks[j] in ("xa", "phuong", "dang", "uy"):
+            drop.add(j)
+            j -= 1
+    return " ".join(t for i, t in enumerate(toks) if i not in drop)
+
+
+def understand(question: str, docs: list[Document] | Places,
+               known: Collection[str] = ()) -> Query:
     """The question's intent and slots; `known` holds the words of the loaded plans, which
     are never taken for typos."""
+    places = docs if isinstance(docs, Places) else Places(docs)
     q = expand(correct(search_form(question), known))
     intent = detect_intent(q)
     role = next((name for name, rx in _ROLE if rx.search(q)), "")
-    localities = find_localities(q, docs)
-    plan_docs = find_plan_numbers(q, docs)
+    named = places.find(q)
+    plan_docs = find_plan_numbers(q, places)
     agencies = find_agencies(q)
     plan_nums = {a or b for a, b in _PLAN_NO.findall(q)}
     report = report_period(q) if intent == "when" else ""
     asked = _asked_type(q)
-    topic = _without_places(q, docs)
+    # only the words that name the place go ("năm", "trung tâm" stay content words even when
+    # some commune is called "… Nam" or "Trung …"), with "xã"/"phường" before them: a place
+    # says which plan, not what the clause is about ("xã Phong" is no "xà phòng")
+    topic = _topic(q, named)
     if report:  # "sáu tháng" is "6 tháng" in the plans
         topic = _REPORT_WORDS.sub(" ", _REPORT_PERIOD.sub(f" {report} ", topic, count=1))
     content = _content_words(topic)
@@ -380,7 +463,7 @@ def understand(question: str, docs: list[Document], known: Collection[str] = ())
         when_kind=("date" if report else when_kind(q)) if intent == "when" else "",
         report_period=report,
         role=role,
-        localities=localities,
+        localities=[d for m in named for d in m.doc_ids],
         doc_ids=plan_docs,
         years=[int(y) for y in _YEAR.findall(q)],
         agency=agencies[0].name if agencies else "",

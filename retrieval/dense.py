@@ -10,22 +10,17 @@ index with another's id map and a crash mid-write leaves the previous index usab
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import math
 import os
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-try:
-    import fcntl
-except ImportError:  # not POSIX: no cross-process lock, the validity checks remain
-    fcntl = None  # type: ignore[assignment]
+from retrieval.files import locked
 
 log = logging.getLogger(__name__)
 
@@ -82,25 +77,12 @@ def _pq_subquantizers(dim: int) -> int:
     return 1
 
 
-@contextlib.contextmanager
-def _locked(directory: Path, exclusive: bool) -> Iterator[None]:
-    """Writers of the index files exclude each other and readers; readers share."""
-    if fcntl is None:
-        yield
-        return
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / "dense.lock", "a+") as f:
-        fcntl.flock(f, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
-
-
 class DenseIndex:
     def __init__(self, index: faiss.Index, ids: list[str], kind: str) -> None:
         self.index, self.ids, self.kind = index, ids, kind
-        self.row = {sid: i for i, sid in enumerate(ids)}
+        ivf = faiss.try_extract_index_ivf(index)
+        if ivf is not None:  # rows can then be read back by number (vectors())
+            ivf.make_direct_map()
 
     @classmethod
     def build(cls, vectors: np.ndarray, ids: list[str], kind: str = "auto") -> DenseIndex:
@@ -131,6 +113,12 @@ class DenseIndex:
             index.add(vectors)
         return cls(index, list(ids), kind)
 
+    def add(self, vectors: np.ndarray, ids: list[str]) -> None:
+        """Rows appended after the existing ones (an IVF index keeps its trained lists)."""
+        if len(ids):
+            self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+            self.ids = self.ids + list(ids)
+
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows and inner-product scores of the k nearest segments."""
         if not self.ids:
@@ -139,6 +127,13 @@ class DenseIndex:
         scores, rows = self.index.search(np.asarray(query, dtype=np.float32)[None, :], k)
         keep = rows[0] >= 0
         return rows[0][keep], scores[0][keep]
+
+    def vectors(self, rows: np.ndarray) -> np.ndarray:
+        """The stored vectors of these rows (IVF-PQ's are approximations), for exact scores
+        of a few rows, such as one plan's, that a top-k search over all rows may leave out."""
+        if not len(rows):
+            return np.zeros((0, self.index.d), dtype=np.float32)
+        return self.index.reconstruct_batch(np.asarray(rows, dtype=np.int64))
 
     def save(self, directory: Path, fingerprint: str) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -149,7 +144,7 @@ class DenseIndex:
             faiss.write_index(self.index, str(tmp_index))
             tmp_ids.write_text(json.dumps({"fingerprint": fingerprint, "kind": self.kind,
                                            "ids": self.ids}), encoding="utf-8")
-            with _locked(directory, exclusive=True):
+            with locked(directory, exclusive=True):
                 os.replace(tmp_index, directory / "dense.faiss")
                 os.replace(tmp_ids, directory / "dense.ids.json")
         finally:
@@ -163,7 +158,7 @@ class DenseIndex:
         if not ids_path.exists() or not index_path.exists():
             return None
         try:
-            with _locked(directory, exclusive=False):
+            with locked(directory, exclusive=False):
                 meta = json.loads(ids_path.read_text(encoding="utf-8"))
                 if meta.get("fingerprint") != fingerprint:
                     return None

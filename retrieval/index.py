@@ -1,11 +1,12 @@
-"""The searchable collection: SQLite store, BM25 in memory, FAISS on disk.
+"""The searchable collection: SQLite store, BM25 and FAISS saved beside it.
 
 `Index.open()` brings the data directory up to date with the plan files it is given:
 plans whose content hash is unchanged are left alone, changed ones are re-read and
 replaced, and only segments the embedder has not seen are embedded (embeddings are
-cached in SQLite by segment id and model), so the first `ask` builds everything and
-later runs start in well under a second.
-"""
+cached in SQLite by what was embedded and the model), so the first `ask` builds
+everything and later runs start in about a second. A new plan is appended to the loaded
+BM25 and FAISS indexes; a replaced or removed one reloads them (bench/RESULTS.md).
+Segments are held by column (retrieval.segments); their text stays in SQLite."""
 
 from __future__ import annotations
 
@@ -13,19 +14,20 @@ import hashlib
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from corpus.loaders import LoadError, sha256_bytes, supported_suffixes
-from corpus.models import Document, Fact, Segment, content_id
+from corpus.models import Document, Fact, content_id
 from corpus.normalize import fold
 from corpus.pipeline import ParsedPlan, read_plan
-from retrieval.dense import DenseIndex
+from retrieval.dense import DenseIndex, choose_kind
 from retrieval.embed import Embedder, make_embedder
 from retrieval.lexical import BM25Index
+from retrieval.segments import Columns, SegmentTable
 from retrieval.settings import Settings
 from retrieval.store import Store
 
@@ -82,6 +84,10 @@ def plan_files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def _id_list(segments: SegmentTable) -> list[str]:
+    return [segments.id(i) for i in range(len(segments))]
+
+
 def pipeline_version() -> str:
     """Fingerprint of the code that turns a file into segments and facts."""
     import corpus
@@ -101,10 +107,9 @@ class Index:
         self.store = Store(Path(settings.data_dir) / "plans.db")
         self._ensure_embedding_table()
         self.documents: dict[str, Document] = {}
-        self.segments: list[Segment] = []
-        self.by_id: dict[str, Segment] = {}
-        self.position: dict[str, int] = {}  # segment id -> row in self.segments
-        self.facts: list[Fact] = []
+        self.segments: SegmentTable = SegmentTable.empty()
+        self._facts: list[Fact] | None = []
+        self._deletions: str | None = None  # the store's count of deletions when loaded
         self.bm25: BM25Index | None = None
         self.dense: DenseIndex | None = None
 
@@ -138,8 +143,11 @@ class Index:
             if reports[-1].status == "error" and not skip_errors:
                 log.warning("ingest failed: %s", reports[-1].message)
         self.store.set_state("pipeline", version)
-        self._force = False
-        self.reload()
+        force, self._force = self._force, False
+        added = any(r.status == "added" for r in reports)
+        if force or not added or any(r.status == "updated" for r in reports) or \
+                not self._append():
+            self.reload()
         return reports
 
     def _ingest_one(self, path: Path, sync: bool = False) -> IngestReport:
@@ -184,33 +192,92 @@ class Index:
         self.reload()
 
     # ---- loading the search structures ------------------------------------------------
-    def reload(self) -> None:
-        self.documents = {d.id: d for d in self.store.documents()}
-        self.segments = self.store.segments()
-        self.by_id = {s.id: s for s in self.segments}
-        self.position = {s.id: i for i, s in enumerate(self.segments)}
-        self.facts = self.store.facts()
-        self.bm25 = BM25Index([s.search for s in self.segments])
-        self.dense = self._dense()
+    @property
+    def facts(self) -> list[Fact]:
+        """Facts of the loaded plans, read on first use: at 10,000 plans they are 0.7 GB of
+        objects that plain questions never look at (bench/RESULTS.md)."""
+        if self._facts is None:
+            known = self.documents
+            self._facts = [f for f in self.store.facts() if f.doc_id in known]
+        return self._facts
 
-    def _fingerprint(self) -> str:
-        h = hashlib.sha256(self.embedder.name.encode())
-        for s in self.segments:
-            h.update(s.id.encode())
+    def reload(self) -> None:
+        """Read plans, segment columns and BM25 in one snapshot of the store, so that a plan
+        replaced by another process meanwhile is seen either whole or not at all."""
+        directory = Path(self.settings.data_dir)
+        with self.store.snapshot():
+            documents = {d.id: d for d in self.store.documents()}
+            deletions = self.store.get_state("deletions")
+            cols = Columns()
+            for row in self.store.segment_rows(Columns.SQL):
+                cols.add(*row)
+            segments = SegmentTable(cols, self.store.segments_by_id)
+            key = self._content_key(segments)
+            bm25 = BM25Index.load(directory, key)
+            built = bm25 is None
+            if bm25 is None:
+                bm25 = BM25Index(r[0] for r in self.store.segment_rows("search"))
+            fp = self._fingerprint(key)
+            dense = DenseIndex.load(directory, fp)
+            fresh = None if dense is not None else self._vectors()
+        if built:
+            bm25.save(directory, key)
+        if fresh is not None:
+            self._cache_vectors(fresh[1])
+            dense = DenseIndex.build(fresh[0], _id_list(segments), self.settings.faiss_index)
+            dense.save(directory, fp)
+        self._swap(documents, segments, bm25, dense, deletions)
+
+    def _swap(self, documents: dict[str, Document], segments: SegmentTable, bm25: BM25Index,
+              dense: DenseIndex | None, deletions: str | None) -> None:
+        """Everything a question reads replaced at once, never half of it."""
+        self.documents, self.segments, self.bm25, self.dense = documents, segments, bm25, dense
+        self._deletions = deletions
+        self._facts = None
+
+    def _append(self) -> bool:
+        """Add the segments of plans added since the last load to the loaded indexes: BM25
+        merged with the new postings, the new vectors added to FAISS, both saved. False,
+        without changing anything, when that would not give what a full reload gives: a row
+        was deleted (a plan replaced or removed, here or by another process), the reading
+        code changed, or the FAISS type chosen for the new size differs."""
+        directory, old = Path(self.settings.data_dir), self.segments
+        if self.bm25 is None or self.dense is None or len(self.dense.ids) != len(old):
+            return False
+        with self.store.snapshot():
+            if self.store.get_state("deletions") != self._deletions:
+                return False
+            documents = {d.id: d for d in self.store.documents()}
+            cols = Columns()
+            for row in self.store.segment_rows(Columns.SQL, after=old.last_rowid):
+                cols.add(*row)
+            if set(cols.doc_ids) & set(old.ranges) or \
+                    choose_kind(len(old) + len(cols.ids), self.settings.faiss_index) \
+                    != self.dense.kind:
+                return False
+            segments = SegmentTable(cols, self.store.segments_by_id, before=old)
+            key = self._content_key(segments)
+            bm25 = self.bm25.extended(
+                r[0] for r in self.store.segment_rows("search", after=old.last_rowid))
+            vectors, new = self._vectors(after=old.last_rowid)
+        self._cache_vectors(new)
+        self.dense.add(vectors, cols.ids)
+        self.dense.save(directory, self._fingerprint(key))
+        bm25.save(directory, key)
+        self._swap(documents, segments, bm25, self.dense, self._deletions)
+        return True
+
+    def _content_key(self, segments: SegmentTable) -> str:
+        """What the BM25 and dense indexes are built from: the reading code (a new search
+        form changes the indexed text while the segment ids, hashes of the original text,
+        stay the same) and the segment ids in order (row = segment position)."""
+        h = hashlib.sha256((self.store.get_state("pipeline") or "").encode())
+        h.update(segments.ids.tobytes())
         return h.hexdigest()
 
-    def _dense(self) -> DenseIndex:
-        directory = Path(self.settings.data_dir)
-        fp = self._fingerprint() + ":" + self.settings.faiss_index
-        saved = DenseIndex.load(directory, fp)
-        if saved is not None:
-            return saved
-        vectors = self._vectors([s.id for s in self.segments],
-                                [s.search for s in self.segments])
-        index = DenseIndex.build(vectors, [s.id for s in self.segments],
-                                 self.settings.faiss_index)
-        index.save(directory, fp)
-        return index
+    def _fingerprint(self, key: str) -> str:
+        return hashlib.sha256(f"{self.embedder.name}\n{key}".encode()).hexdigest() + ":" + \
+            self.settings.faiss_index
 
     # ---- embedding cache ---------------------------------------------------------------
     def _ensure_embedding_table(self) -> None:
@@ -219,29 +286,65 @@ class Index:
             db["embeddings"].create({"segment_id": str, "model": str, "vec": bytes},
                                     pk=("segment_id", "model"))
 
-    def _vectors(self, ids: list[str], texts: list[str]) -> np.ndarray:
+    def _vectors(self, after: int = 0) -> tuple[np.ndarray, list[tuple[str, np.ndarray]]]:
+        """The vectors of the segments (added after rowid `after`), in table order: cached
+        ones read from SQLite straight into one matrix, missing ones embedded (cached by what
+        was embedded, not by segment id: a changed search form re-embeds). Returns the matrix
+        and the new (key, vector)s to cache."""
         model = self.embedder.name
-        have: dict[str, np.ndarray] = {}
-        for r in self.store.db.query("select segment_id, vec from embeddings where model = ?",
-                                     [model]):
-            have[r["segment_id"]] = np.frombuffer(r["vec"], dtype=np.float32)
-        # cached by what was embedded, not by segment id: a changed search form re-embeds
-        keys = [content_id(model, t) for t in texts]
-        missing = [(k, t) for k, t in zip(keys, texts, strict=True) if k not in have]
-        if missing:
-            batch = 64
-            chunks = [missing[i:i + batch] for i in range(0, len(missing), batch)]
-            for chunk in self.progress(chunks, len(chunks), "Tính vector ngữ nghĩa"):
-                vecs = self.embedder.embed_passages([t for _, t in chunk])
-                rows = [{"segment_id": sid, "model": model, "vec": v.astype(np.float32)
-                         .tobytes()} for (sid, _), v in zip(chunk, vecs, strict=True)]
-                try:
-                    with self.store.db.conn:
-                        self.store.db["embeddings"].insert_all(rows, replace=True)
-                except sqlite3.DatabaseError as exc:
-                    log.warning("embedding cache not written: %s", exc)
-                for (sid, _), v in zip(chunk, vecs, strict=True):
-                    have[sid] = v
-        if not ids:
-            return np.zeros((0, self.embedder.dim), dtype=np.float32)
-        return np.vstack([have[k] for k in keys]).astype(np.float32)
+        keys = [content_id(model, r[0]) for r in self.store.segment_rows("search", after)]
+        first: dict[str, int] = {}
+        for i, k in enumerate(keys):
+            first.setdefault(k, i)
+        out = np.zeros((len(keys), self.embedder.dim), dtype=np.float32)
+        done = np.zeros(len(keys), dtype=bool)
+        for key, vec in self._cached(list(first), whole=after == 0):
+            i = first.get(key)
+            if i is not None:
+                out[i] = np.frombuffer(vec, dtype=np.float32)
+                done[i] = True
+        # the same text twice (a clause repeated word for word) has one vector
+        again = np.array([i for i, k in enumerate(keys) if first[k] != i], dtype=np.int64)
+        source = np.array([first[keys[i]] for i in again], dtype=np.int64)
+        done[again] = True
+        missing = np.flatnonzero(~done)
+        new: list[tuple[str, np.ndarray]] = []
+        batches = [missing[i:i + 64] for i in range(0, len(missing), 64)]
+        texts = self._texts_at(missing, after)
+        for batch in self.progress(batches, len(batches), "Tính vector ngữ nghĩa"):
+            vecs = self.embedder.embed_passages([next(texts) for _ in batch])
+            out[batch] = vecs
+            new += [(keys[i], v) for i, v in zip(batch, vecs, strict=True)]
+        out[again] = out[source]
+        return out, new
+
+    def _cached(self, keys: list[str], whole: bool) -> Iterator[tuple[str, bytes]]:
+        """Cached (key, vector) rows: the whole cache streamed for a full build, looked up
+        by key for the few segments of an added plan."""
+        sql = "select segment_id, vec from embeddings where model = ?"
+        if whole:
+            yield from self.store.db.conn.execute(sql, [self.embedder.name])
+            return
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            yield from self.store.db.conn.execute(
+                sql + f" and segment_id in ({','.join('?' * len(chunk))})",
+                [self.embedder.name, *chunk])
+
+    def _texts_at(self, positions: np.ndarray, after: int = 0) -> Iterator[str]:
+        """Search forms of the segments at these (ascending) positions, streamed."""
+        want = set(positions.tolist())
+        return (r[0] for i, r in enumerate(self.store.segment_rows("search", after))
+                if i in want)
+
+    def _cache_vectors(self, new: list[tuple[str, np.ndarray]]) -> None:
+        model = self.embedder.name
+        for i in range(0, len(new), 512):
+            rows = [{"segment_id": k, "model": model, "vec": v.astype(np.float32).tobytes()}
+                    for k, v in new[i:i + 512]]
+            try:
+                with self.store.db.conn:
+                    self.store.db["embeddings"].insert_all(rows, replace=True)
+            except sqlite3.DatabaseError as exc:
+                log.warning("embedding cache not written: %s", exc)
+                return

@@ -6,12 +6,14 @@ default; reciprocal rank fusion is kept for comparison (see bench/retrieval_abla
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from corpus.models import Segment
 from retrieval.index import Index
+from retrieval.lexical import Span
 
 RRF_K = 60
 
@@ -44,22 +46,34 @@ def _ranks(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return r
 
 
+EXACT_MAX = 20_000  # up to this many segments, the dense search scores every one
+
+
 def score_arrays(index: Index, query: str, qvec: np.ndarray | None,
-                 qterms: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Lexical and dense scores of every segment (dense exact for small collections)."""
+                 qterms: list[str] | None = None, spans: list[Span] | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions of the segments in `spans` (all by default) with their lexical and dense
+    scores. Dense scores are exact for small collections and for a plan filter (its rows'
+    stored vectors against the question); otherwise FAISS's top 1,000, the rest 0."""
     n = len(index.segments)
-    lex = index.bm25.scores(query, qterms) if index.bm25 else np.zeros(n, dtype=np.float32)
-    dense = np.zeros(n, dtype=np.float32)
-    if qvec is not None and index.dense is not None and n:
-        k = n if n <= 20_000 else 1000
-        rows, scores = index.dense.search(qvec, k)
-        # rows are FAISS rows; map through the explicit id map to segment positions
-        pos = index.position
-        for r, s in zip(rows, scores, strict=True):
-            p = pos.get(index.dense.ids[int(r)])
-            if p is not None:
-                dense[p] = s
-    return lex, dense
+    spans = [(0, n)] if spans is None else spans
+    pos = np.concatenate([np.arange(a, b) for a, b in spans]) if spans \
+        else np.zeros(0, dtype=np.int64)
+    lex = index.bm25.scores(query, qterms, spans) if index.bm25 \
+        else np.zeros(len(pos), dtype=np.float32)
+    dense = np.zeros(len(pos), dtype=np.float32)
+    if qvec is None or index.dense is None or not len(pos):
+        return pos, lex, dense
+    q = np.asarray(qvec, dtype=np.float32)
+    if n > EXACT_MAX and len(pos) <= EXACT_MAX:
+        # a filtered question: a global top 1,000 would usually hold none of its plan's rows
+        return pos, lex, index.dense.vectors(pos) @ q
+    rows, scores = index.dense.search(q, n if n <= EXACT_MAX else 1000)
+    at = np.searchsorted(pos, rows)  # FAISS row = segment position (same fingerprint)
+    ok = at < len(pos)
+    ok[ok] = pos[at[ok]] == rows[ok]
+    dense[at[ok]] = scores[ok]
+    return pos, lex, dense
 
 
 def fuse(lex: np.ndarray, dense: np.ndarray, mask: np.ndarray, weight: float,
@@ -74,21 +88,33 @@ def fuse(lex: np.ndarray, dense: np.ndarray, mask: np.ndarray, weight: float,
     return fused
 
 
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest scores, ties in index order: what a stable argsort of all
+    gives, without sorting a million scores for ten."""
+    if k >= len(scores) or len(scores) <= 4 * EXACT_MAX:
+        return np.argsort(-scores, kind="stable")[:k]
+    kth = np.partition(-scores, k - 1)[k - 1]
+    cand = np.flatnonzero(-scores <= kth)
+    return cand[np.argsort(-scores[cand], kind="stable")][:k]
+
+
+Boost = Callable[[np.ndarray], np.ndarray]
+
+
 def hybrid_search(index: Index, query: str, qvec: np.ndarray | None = None,
                   doc_ids: list[str] | None = None, k: int = 8, weight: float = 0.55,
                   fusion: str = "weighted", qterms: list[str] | None = None,
-                  boost: np.ndarray | None = None) -> list[Hit]:
-    n = len(index.segments)
-    if n == 0:
+                  boost: Boost | None = None) -> list[Hit]:
+    """The k best segments (of the given plans only, when doc_ids are given). `boost` maps
+    segment positions to amounts added to their fused scores."""
+    if len(index.segments) == 0:
         return []
-    lex, dense = score_arrays(index, query, qvec, qterms)
-    mask = np.ones(n, dtype=bool)
-    if doc_ids:
-        allowed = set(doc_ids)
-        mask = np.fromiter((s.doc_id in allowed for s in index.segments), dtype=bool, count=n)
-    fused = fuse(lex, dense, mask, weight, fusion)
-    if boost is not None:
-        fused = fused + boost
-    top = np.argsort(-fused, kind="stable")[:k]
-    return [Hit(index.segments[i], float(fused[i]), float(lex[i]), float(dense[i]))
-            for i in top if np.isfinite(fused[i])]
+    spans = index.segments.spans(doc_ids) if doc_ids else None
+    pos, lex, dense = score_arrays(index, query, qvec, qterms, spans)
+    fused = fuse(lex, dense, np.ones(len(pos), dtype=bool), weight, fusion)
+    if boost is not None and len(pos):
+        fused = fused + boost(pos)
+    top = [int(i) for i in top_k(fused, k) if np.isfinite(fused[i])]
+    by_pos = index.segments.at(pos[top])  # one deleted since the load is skipped
+    return [Hit(by_pos[int(pos[i])], float(fused[i]), float(lex[i]), float(dense[i]))
+            for i in top if int(pos[i]) in by_pos]

@@ -113,6 +113,10 @@ class Store:
         for table in ("segments", "facts"):
             self.db.execute(f"delete from {table} where doc_id = ?", [doc_id])
         self.db.execute("delete from documents where id = ?", [doc_id])
+        # counted, so that a reader knows whether the rows it holds are all still there and
+        # it may just append the rows added since (Index.ingest)
+        self.db.execute("insert into state (key, value) values ('deletions', '1') on conflict "
+                        "(key) do update set value = cast(value as integer) + 1")
 
     def superseded(self, path: str) -> dict | None:
         """The record of a file another file of the same plan replaced, if any."""
@@ -200,6 +204,23 @@ class Store:
             args.append(doc_id)
         sql += " order by doc_id, ord"
         return [self._seg(r) for r in self.db.query(sql, args)]
+
+    def segment_rows(self, columns: str, after: int = 0) -> Iterator[tuple]:
+        """Rows of the segments as tuples, streamed in the order plans were added (a plan's
+        segments are written together, so each plan is one run of rows and a new plan comes
+        last), without building a `Segment` each; `after` a rowid, only those added since."""
+        yield from self.db.conn.execute(
+            f"select {columns} from segments where rowid > ? order by rowid", [after])
+
+    def segments_by_id(self, ids: list[str]) -> list[Segment]:
+        """The segments with these ids that are still stored (any order)."""
+        out: list[Segment] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            out += [self._seg(r) for r in self.db.query(
+                f"select * from segments where id in ({marks})", chunk)]
+        return out
 
     @staticmethod
     def _seg(r: dict) -> Segment:

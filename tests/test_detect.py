@@ -118,8 +118,8 @@ def _ids(documents, *names: str) -> list[str]:
         ("Đảng ủy xã Bình Tân giao việc gì?", ("Bình Tân",)),
         ("xa phong tho", ("Phong Thổ",)),
         ("An Hảo", ("An Hảo",)),
-        # one wrong, missing or extra letter
-        ("binh tam", ("Bình Tân",)),
+        # one wrong, missing or extra letter (a real word, as "tâm", only after "xã", "ở" …)
+        ("xa binh tam", ("Bình Tân",)),
         ("xa loc tn", ("Lộc Tân",)),
         ("phuong tran lieeu", ("Trần Liễu",)),
         ("xa phong thp", ("Phong Thổ",)),
@@ -152,3 +152,68 @@ def test_role_de_nghi_and_codes_kept() -> None:
 ])
 def test_nouns_asked_for(question: str, nouns: list[str]) -> None:
     assert understand(question, []).asked == nouns
+
+
+def _place(locality: str, number: str = "1/KH-UBND"):
+    from corpus.models import Document, PlanMeta
+    from corpus.normalize import fold
+
+    return Document(id=fold(locality).replace(" ", "-"), path=f"/{locality}.txt", sha256="x",
+                    meta=PlanMeta(locality=locality, number=number, locality_kind="xã"))
+
+
+# communes whose names are one letter from the words of questions about other places
+CROWD = ["Bình Tân", "Hà Bình", "Vĩnh Tân", "Bình An", "Tân An", "Hợp Hưng", "Hợp Yên",
+         "Trung Nam", "Phong Hòa", "Lộc Tân", "Lộc Tiến", "Trần Liễu", "Điền Nam", "Định Sơn",
+         "Đông Nghĩa", "Thành Trung"]
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        # the name written out wins over names one letter from "xã Bình" or "Bình Tân"
+        ("Đảng ủy xã Bình Tân giao việc gì?", ("Bình Tân",)),
+        ("xa binh tan an toan thong tin", ("Bình Tân",)),
+        ("Xã Lộc Tân và xã Tân An", ("Lộc Tân", "Tân An")),
+        # no name written out: one letter off only when exactly one name fits
+        ("xa loc tn", ("Lộc Tân",)),
+        ("phuong tran lieeu", ("Trần Liễu",)),
+        ("xa loc tin", ()),  # Lộc Tân or Lộc Tiến: no guess
+        # words of the question, not a misspelt commune ("tích hợp những", "hợp lên")
+        ("Bảng điều hành số tích hợp những lĩnh vực nào?", ()),
+        ("ty le du lieu tich hop len nen tang lgsp", ()),
+        ("Đến năm 2045, tỷ lệ cơ quan dùng phần mềm là bao nhiêu?", ()),
+        ("Quyết định số 204-QĐ/TW ban hành ngày nào?", ()),
+        ("sua chuong trinh hanh dong nghi quyet 57", ()),
+        ("binh tam", ()),
+        ("o binh tam", ("Bình Tân",)),
+        # a name spelt by the words of the question, beside a place the question marks
+        ("Xã Lộc Tân hoàn thành Trung tâm điều hành khi nào?", ("Lộc Tân",)),
+        ("ở Lộc Tân và Thành Trung", ("Lộc Tân", "Thành Trung")),
+        ("tran lieu voi binh tan muc tieu", ("Trần Liễu", "Bình Tân")),
+    ],
+)
+def test_localities_among_many_places(question: str, names: tuple[str, ...]) -> None:
+    from intents.detect import Places
+
+    docs = [_place(n) for n in CROWD]
+    by_name = {d.meta.locality: d.id for d in docs}
+    assert find_localities(search_form(question), Places(docs)) == [by_name[n] for n in names]
+
+
+def test_only_the_words_naming_the_place_leave_the_terms() -> None:
+    docs = [_place(n) for n in CROWD]
+    u = understand("Trung tâm an ninh mạng của xã Trung Nam đạt mục tiêu năm nào?", docs)
+    assert u.localities == ["trung-nam"]
+    assert {"trung", "tam", "an", "ninh"} <= set(u.terms)  # other places' syllables stay
+    u = understand("Phong trào thi đua ở xã Bình An", docs)
+    assert "phong" in u.terms and "binh" not in u.terms
+
+
+def test_plan_number_and_locality_together() -> None:
+    from intents.detect import Places
+
+    docs = [_place("Bình Tân", "80/KH-UBND"), _place("Lộc Tân", "80/KH-UBND"),
+            _place("Tân An", "12/KH-UBND")]
+    u = understand("Ai ký kế hoạch số 80 của xã Lộc Tân?", Places(docs))
+    assert u.doc_ids == ["binh-tan", "loc-tan"] and u.localities == ["loc-tan"]

@@ -360,3 +360,13 @@ def test_issuing_a_plan_named_in_a_task_is_a_task_deadline(engine) -> None:
 def test_amounts_answer_targets_that_are_no_percentage(engine, question, value) -> None:
     a = engine.ask(question)
     assert a.found and a.headline.startswith(value)
+
+
+def test_a_plan_named_by_number_and_locality_is_the_one_with_both() -> None:
+    from intents.engine import _named
+    from intents.models import Query
+
+    q = Query(text="", search="", doc_ids=["a-80", "b-80"], localities=["b-80"])
+    assert _named(q) == ["b-80"]  # every commune has its own "Kế hoạch 80"
+    q = Query(text="", search="", doc_ids=["a-80"], localities=["c-12"])
+    assert _named(q) == ["a-80", "c-12"]  # no plan has both: both are asked about

@@ -220,3 +220,23 @@ def test_p_words_that_are_not_d_are_kept(text: str) -> None:
 
 def test_capital_p_repair_is_shown_in_answers() -> None:
     assert readable("Pao tao ky nang so").startswith("Dao tao")
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("chỉ tiêu năm2030", "chi tieu nam 2030"),  # a year typed without its space
+        ("Kế hoạch KH79", "ke hoach kh 79"),
+        ("ISO9001", "iso 9001"),
+        ("2030nam", "2030 nam"),
+        ("nq57", "nq 57"),
+        # digits OCR reads for letters, inside a word, are still letters
+        ("d6i m€i", "doi moi"),
+        ("c6ng d61 hd1", "cong doi hoi"),
+        # codes the plans write this way stay as they are
+        ("QH15 5G 3D", "qh15 5g 3d"),
+    ],
+)
+def test_numbers_glued_to_words_are_split_off(text: str, form: str) -> None:
+    assert search_form(text) == form
+    assert search_form(form) == form

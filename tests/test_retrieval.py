@@ -189,4 +189,134 @@ def test_changed_plan_is_updated(tmp_path) -> None:
     assert len(idx.segments) == n + 1
     assert len(idx.dense.ids) == n + 1
     idx.remove(next(iter(idx.documents)))
-    assert idx.segments == [] and idx.documents == {}
+    assert len(idx.segments) == 0 and idx.documents == {}
+
+
+# ---- scale: plan filter, incremental add, snapshot, saved BM25 ------------------------------
+def test_plan_filter_scores_its_rows_exactly_in_a_large_collection(index, reference,
+                                                                  monkeypatch) -> None:
+    """Above EXACT_MAX the dense side asks FAISS for a global top 1,000; a plan-filtered
+    question must still get a dense score for every row of its plan (brute force)."""
+    import retrieval.search as search
+
+    plan = min(index.documents, key=lambda d: len(range(*index.segments.ranges[d])))
+    a, b = index.segments.ranges[plan]
+    monkeypatch.setattr(search, "EXACT_MAX", b - a)  # the collection now counts as large
+    assert len(index.segments) > search.EXACT_MAX
+    query = search_form("bao cao dinh ky 6 thang")
+    qvec = FakeEmbedder().embed_query(query)
+    pos, _, dense = search.score_arrays(index, query, qvec, spans=[(a, b)])
+    assert pos.tolist() == list(range(a, b))
+    np.testing.assert_allclose(dense, reference[1][a:b] @ qvec, atol=1e-5)
+    mask = np.zeros(len(index.segments), dtype=bool)
+    mask[a:b] = True
+    ref = _reference_scores(index, reference, query, mask)
+    hits = hybrid_search(index, query, qvec, doc_ids=[plan], k=10, weight=WEIGHT)
+    got = [index.segments.position(h.segment.id) for h in hits]
+    assert got == np.argsort(-ref, kind="stable")[:10].tolist()
+    for h, i in zip(hits, got, strict=True):
+        assert h.score == pytest.approx(ref[i], abs=1e-4)
+
+
+def test_bm25_extended_and_saved_equal_a_full_build(index, tmp_path, monkeypatch) -> None:
+    import retrieval.lexical as lexical
+
+    monkeypatch.setattr(lexical, "_CHUNK_TERMS", 500)  # many chunks, as at 10^6 segments
+    texts = [s.search for s in index.segments]
+    full = lexical.BM25Index(texts)
+    grown = lexical.BM25Index(texts[:300]).extended(texts[300:301]).extended(texts[301:])
+    grown.save(tmp_path, "key")
+    assert lexical.BM25Index.load(tmp_path, "other") is None
+    assert lexical.BM25Index.load(tmp_path, "key", bigrams=False) is None
+    loaded = lexical.BM25Index.load(tmp_path, "key")
+    for bm in (grown, loaded):
+        assert bm.vocab == full.vocab and bm.n == full.n
+        for t in full.vocab:
+            assert all(np.array_equal(x, y) for x, y in zip(bm.postings(t), full.postings(t),
+                                                            strict=True)), t
+        for q in QUERIES:
+            np.testing.assert_array_equal(bm.scores(search_form(q)), full.scores(search_form(q)))
+
+
+def test_added_plan_is_appended_as_a_full_rebuild_would_load_it(tmp_path) -> None:
+    src = tmp_path / "plans"
+    src.mkdir()
+    keys = ["an_hao", "loc_tan", "tran_lieu"]
+    for key in keys:
+        for f in PLANS_DIR.glob(plan_path(key).stem + ".*"):
+            (src / f.name).write_bytes(f.read_bytes())
+    settings = Settings(data_dir=tmp_path / "data", embedder="fake", plans=[src])
+    idx = Index.open(settings)
+    mtime = (tmp_path / "data" / "bm25" / "meta.json").stat().st_mtime_ns
+    before = len(idx.segments)
+    calls: list[str] = []
+    real = idx.reload
+    idx.reload = lambda: (calls.append("reload"), real())[1]  # type: ignore[method-assign]
+    [report] = idx.ingest([plan_path("binh_tan")])
+    assert report.status == "added" and calls == []  # appended, not reloaded
+    assert len(idx.segments) == before + report.segments == len(idx.dense.ids)
+    assert (tmp_path / "data" / "bm25" / "meta.json").stat().st_mtime_ns != mtime
+    fresh = Index.open(settings, sync=False)  # another process: loads what was saved
+    again = Index(settings)  # and one that builds everything from the store
+    again._content_key = lambda segs: "rebuilt"  # type: ignore[method-assign]
+    again.reload()
+    for other in (fresh, again):
+        assert other.segments.ids.tolist() == idx.segments.ids.tolist()
+        assert other.segments.ranges == idx.segments.ranges
+        assert other.bm25.vocab == idx.bm25.vocab
+        np.testing.assert_array_equal(other.bm25.lengths, idx.bm25.lengths)
+        for q in QUERIES:
+            qvec = FakeEmbedder().embed_query(q)
+            assert [h.segment.id for h in hybrid_search(other, q, qvec, k=10)] == \
+                [h.segment.id for h in hybrid_search(idx, q, qvec, k=10)]
+    # a replaced plan is not appended: its old rows must go, so everything is reloaded
+    path = src / plan_path("loc_tan").name
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n9. Nhiem vu moi.\n", "utf-8")
+    assert [r.status for r in idx.ingest([path])] == ["updated"] and calls == ["reload"]
+
+
+def test_reload_reads_one_snapshot_while_another_process_replaces_a_plan(tmp_path) -> None:
+    """A plan replaced between the read of the plans and that of the segments: the index
+    holds either the old version whole or the new one, never segments without their plan."""
+    src = tmp_path / "plans"
+    src.mkdir()
+    path = src / plan_path("an_hao").name
+    path.write_bytes(plan_path("an_hao").read_bytes())
+    settings = Settings(data_dir=tmp_path / "data", embedder="fake", plans=[src])
+    first = set(Index.open(settings).documents)
+    reader = Index(settings)
+    writer = Index(settings)
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n9. Nhiem vu moi.\n", "utf-8")
+    real = reader.store.segment_rows
+    done: list[bool] = []
+
+    def rows_after_a_commit(*args, **kwargs):
+        if not done:
+            done.append(writer.ingest([path])[0].status == "updated")
+        return real(*args, **kwargs)
+
+    reader.store.segment_rows = rows_after_a_commit  # type: ignore[method-assign]
+    reader.reload()
+    assert done == [True]
+    # the version read first, whole: its plan and its segments (now gone from the store)
+    assert set(reader.documents) != set(writer.documents)
+    assert {reader.segments.doc_of(i) for i in range(len(reader.segments))} == \
+        set(reader.documents)
+    assert set(reader.documents) == first
+    assert reader.bm25.n == len(reader.segments) == len(reader.dense.ids)
+
+
+def test_a_segment_deleted_by_another_process_is_skipped(tmp_path) -> None:
+    src = tmp_path / "plans"
+    src.mkdir()
+    for key in ("an_hao", "loc_tan"):
+        (src / plan_path(key).name).write_bytes(plan_path(key).read_bytes())
+    settings = Settings(data_dir=tmp_path / "data", embedder="fake", plans=[src])
+    idx = Index.open(settings)
+    gone = next(iter(idx.documents))
+    Index(settings).remove(gone)  # another process; idx still holds the old table
+    q = search_form("bao cao dinh ky 6 thang")
+    hits = hybrid_search(idx, q, FakeEmbedder().embed_query(q), k=20)
+    assert hits and all(h.segment.doc_id != gone for h in hits)
+    a, _ = idx.segments.ranges[gone]
+    assert idx.segments.get(idx.segments.id(a)) is None

@@ -126,13 +126,10 @@ def test_search_form_keeps_every_numeric_token(text) -> None:
             assert core in kept
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "corpus/normalize.py bug: the OCR digit repair (d6i -> doi) also rewrites numbers glued "
-    "to letters: search_form('chi tieu nam2030') == 'chi tieu nam2oao', 'KH79' -> 'kh7o', "
-    "'ISO9001' -> 'isooooi'; a year typed without its space is lost"))
 @FAST
 @given(any_text)
 @example("chi tieu nam2030")
+@example("KH79 ISO9001 2030nam")
 def test_search_form_keeps_runs_of_three_digits(text) -> None:
     """A run of three or more digits is a number (a year, a code), never an OCR letter."""
     form = search_form(text)
