@@ -28,6 +28,7 @@ _WHAT = {
     "ud": '"ud" inside a word read as "uo" ("ngudi" = "người")',
     "context": '"Pang ty" = "Đảng ủy", "chung thu se" = "chứng thư số" (word pairs)',
     "split": 'run-together syllables split ("ngudidancoso" = "người dân cơ sở")',
+    "capital_p": 'a capital Đ read as P at a word start ("Pao tao" = "Đào tạo")',
 }
 
 

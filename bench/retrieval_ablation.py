@@ -39,11 +39,11 @@ def _no_dense(engine: AnswerEngine) -> None:
 
 def variants() -> list[Variant]:
     return [
-        Variant("hybrid w=0.55", "weighted fusion, lexical share 0.55 (the product)"),
+        Variant("hybrid w=0.7", "weighted fusion, lexical share 0.7 (the product)"),
         Variant("weighted w=0.3", "weighted fusion, lexical share 0.3",
                 settings={"lexical_weight": 0.3}),
-        Variant("weighted w=0.7", "weighted fusion, lexical share 0.7",
-                settings={"lexical_weight": 0.7}),
+        Variant("weighted w=0.55", "weighted fusion, lexical share 0.55 (the product before)",
+                settings={"lexical_weight": 0.55}),
         Variant("weighted w=0.85", "weighted fusion, lexical share 0.85",
                 settings={"lexical_weight": 0.85}),
         Variant("rrf k=60", "reciprocal rank fusion (k = 60) instead of weighted scores",

@@ -312,6 +312,10 @@ def _is_deadline(t: V.Timex, seg: Segment, body: str) -> bool:
     return bool(_DEADLINE_VERB.search(body[max(0, t.start - 30):t.start]))
 
 
+def _share_or_money(display: str) -> bool:
+    return "%" in display or "đồng" in display
+
+
 def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
     vals = V.find_percentages(body, table_row=seg.kind == "row")
     if not re.search(r"\bty le\b|phan tram|%", query.search):
@@ -321,14 +325,15 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
     count_asked = (re.search(r"\bbao nhieu (?!phan tram|ngan sach|kinh phi|von\b|tien\b|chi phi)"
                              r"[a-z]", query.search)
                    and not re.search(r"\bty le\b|phan tram|%", query.search))
-    if count_asked and vals and all(v.display.endswith("%") for v in vals):
-        # "bao nhiêu doanh nghiệp" asks for a count; a percentage answers another question
-        vals = []
-        if seg.kind != "row":
+    if count_asked and vals:
+        # "bao nhiêu doanh nghiệp" asks for a count; a share or a sum of money ("1,5% GDP",
+        # "72 triệu đồng") answers another question
+        vals = [v for v in vals if not _share_or_money(v.display)]
+        if not vals and seg.kind != "row":
             return None
     if not vals and seg.kind == "row" and _header_years(seg, 0):
         vals = V.row_numbers(body, rate=bool(re.search(r"\b[tl][yi] le\b", body)))
-        if count_asked and vals and all(v.display.endswith("%") for v in vals):
+        if count_asked and vals and all(_share_or_money(v.display) for v in vals):
             return None
     if not vals:
         # qualitative targets ("phủ sóng 5G toàn xã") answer "như thế nào", not "bao nhiêu"

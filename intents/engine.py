@@ -366,8 +366,10 @@ def _asks_due(query: Query) -> bool:
     trong tháng 12/2025"): answered from the facts. "Ai …" and target questions are not."""
     if query.due_days is None and query.due_span is None:
         return False
+    # "có bao nhiêu nhiệm vụ hạn trong năm 2025": tasks, counted from the list
+    tasks = re.search(r"\b(?:viec|nhiem vu|cong viec)\b", query.search) is not None
     return query.intent in ("list", "what", "unknown") or (
-        bool(query.agency) and query.intent == "when")
+        bool(query.agency) and query.intent == "when") or (tasks and query.intent == "target")
 
 
 def _named(query: Query) -> list[str]:

@@ -102,7 +102,7 @@ Boost = Callable[[np.ndarray], np.ndarray]
 
 
 def hybrid_search(index: Index, query: str, qvec: np.ndarray | None = None,
-                  doc_ids: list[str] | None = None, k: int = 8, weight: float = 0.55,
+                  doc_ids: list[str] | None = None, k: int = 8, weight: float = 0.7,
                   fusion: str = "weighted", qterms: list[str] | None = None,
                   boost: Boost | None = None) -> list[Hit]:
     """The k best segments (of the given plans only, when doc_ids are given). `boost` maps

