@@ -291,10 +291,17 @@ def _when(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, s
         return None
     best = X.nearest(cands, pos)
     if kind == "date":
-        # the date right after the thing asked about ("Công văn số 3028 … ngày 24/9/2025")
-        after = [t for t in cands if any(0 <= t.start - p <= 90 for p in pos)]
-        if after:
-            best = min(after, key=lambda t: min(t.start - p for p in pos if t.start >= p))
+        # the date of the part of the clause that names what is asked ("Quyết định số 58 ngày
+        # 14/7/2025 về việc thành lập Tổ công tác …; Quyết định số 11 ngày 24/7/2025 …"), then
+        # the date right after it ("Công văn số 3028 … ngày 24/9/2025")
+        terms = set(query.terms)
+
+        def score(t: V.Timex) -> tuple[int, int]:
+            part = set(words(body[X.part_start(body, t.start):X.part_end(body, t.end)]))
+            near = min((t.start - p for p in pos if 0 <= t.start - p <= 90), default=10**6)
+            return len(terms & part), -near
+
+        best = max(cands, key=score)
     if kind == "frequency":
         all_rec = [t.display for t in cands]
         return ", ".join(dict.fromkeys(all_rec)), "định kỳ"

@@ -69,7 +69,7 @@ def best_value(values: list, body: str, terms: list[str], question: str = ""):
     def score(v) -> tuple[int, int, int, int]:
         # the goal the value belongs to: "90% hồ sơ công việc số hóa; 30% …" and
         # "…; tỷ lệ xử lý văn bản, hồ sơ công việc toàn trình … 100%; …" alike
-        part = words(body[_part_start(body, v.start):_part_end(body, v.end)])
+        part = words(body[part_start(body, v.start):part_end(body, v.end)])
         window = set(words(body[max(0, v.start - 15): v.end + 70]))
         pos = [m.start() for t in tset for m in re.finditer(rf"\b{re.escape(t)}\b", body)]
         dist = min((abs(v.start - p) for p in pos), default=0)
@@ -94,11 +94,13 @@ def _longest_run(a: list[str], b: list[str], keys: set[str]) -> int:
     return best
 
 
-def _part_start(body: str, at: int) -> int:
+def part_start(body: str, at: int) -> int:
+    """Start of the goal or item of a clause that holds position `at` (after ";" or ". ")."""
     return max(body.rfind(";", 0, at), body.rfind(". ", 0, at)) + 1
 
 
-def _part_end(body: str, at: int) -> int:
+def part_end(body: str, at: int) -> int:
+    """End of the goal or item of a clause that holds position `at`."""
     ends = [i for i in (body.find(";", at), body.find(". ", at)) if i >= 0]
     return min(ends, default=len(body))
 

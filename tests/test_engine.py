@@ -370,3 +370,10 @@ def test_a_plan_named_by_number_and_locality_is_the_one_with_both() -> None:
     assert _named(q) == ["b-80"]  # every commune has its own "Kế hoạch 80"
     q = Query(text="", search="", doc_ids=["a-80"], localities=["c-12"])
     assert _named(q) == ["a-80", "c-12"]  # no plan has both: both are asked about
+
+
+def test_date_of_the_part_that_names_what_is_asked(engine) -> None:
+    # "Quyết định số 58 ngày 14/7/2025 về việc thành lập Tổ công tác … Đề án 06; …
+    # Quyết định số 11 ngày 24/7/2025 của Ban Chỉ đạo": the first one is asked about
+    a = engine.ask("Tổ công tác Đề án 06 của xã Phong Thổ được thành lập theo quyết định ngày nào?")
+    assert a.found and a.headline.startswith("14/7/2025")
