@@ -63,11 +63,10 @@ def _no_progress(it: Iterable, total: int, desc: str) -> Iterable:
     return it
 
 
-def _same_plan(a: Document, b: Document) -> bool:
-    """Two files of one plan: same number and locality (both known), different files."""
-    na, nb = fold(a.meta.number).replace(" ", ""), fold(b.meta.number).replace(" ", "")
-    return (a.path != b.path and bool(na) and na == nb and bool(a.locality_key)
-            and a.locality_key == b.locality_key)
+def _plan_key(doc: Document) -> tuple[str, str] | None:
+    """What makes two files one plan: its number and locality, both known."""
+    number = fold(doc.meta.number).replace(" ", "")
+    return (number, doc.locality_key) if number and doc.locality_key else None
 
 
 def plan_files(paths: Iterable[Path]) -> list[Path]:
@@ -135,6 +134,12 @@ class Index:
         brings it back. A new version of the reading code re-reads every plan.
         """
         reports: list[IngestReport] = []
+        # the loaded plans by number and locality, read once for the whole batch: reading
+        # every document again for each file would make a bulk ingest quadratic
+        self._by_plan: dict[tuple[str, str], list[Document]] = {}
+        for d in self.store.documents():
+            if (key := _plan_key(d)) is not None:
+                self._by_plan.setdefault(key, []).append(d)
         version = pipeline_version()
         self._force = self.store.get_state("pipeline") != version
         paths = list(paths)
@@ -158,7 +163,7 @@ class Index:
             return IngestReport(str(path), "error", message=f"Không đọc được «{path.name}»: {exc}")
         replaced = self.store.superseded(resolved) if sync else None
         if replaced is not None and replaced["sha256"] == data_hash:
-            live = next((d for d in self.store.documents() if d.id == replaced["by_doc"]), None)
+            live = self.store.document(replaced["by_doc"])
             return IngestReport(str(path), "superseded", live, message=(
                 f"«{path.name}» đã được thay bằng «{Path(live.path).name if live else '?'}» "
                 "của cùng kế hoạch; giữ bản đó."))
@@ -175,12 +180,19 @@ class Index:
             log.exception("reading %s failed", path)
             return IngestReport(str(path), "error", message=(
                 f"Không phân tích được tệp «{path.name}»: {type(exc).__name__}: {exc}"))
-        twins = [d for d in self.store.documents() if _same_plan(d, plan.document)]
+        key = _plan_key(plan.document)
+        same = self._by_plan.get(key, []) if key is not None else []
+        twins = [d for d in same if d.path != plan.document.path]
         try:  # one transaction: the old version stays whole if this fails
             self.store.replace_document(plan.document, plan.segments, plan.facts, twins)
         except sqlite3.DatabaseError as exc:
             return IngestReport(str(path), "error", message=(
                 f"Không ghi được «{path.name}» vào chỉ mục: {exc}; bản cũ được giữ nguyên."))
+        # the batch's map follows the store: the file's previous version and the twins are gone
+        if old is not None and (old_key := _plan_key(old)) in self._by_plan:
+            self._by_plan[old_key] = [d for d in self._by_plan[old_key] if d.path != old.path]
+        if key is not None:
+            self._by_plan[key] = [plan.document]
         note = "; ".join(f"thay bản «{Path(t.path).name}» của cùng kế hoạch" for t in twins)
         return IngestReport(str(path), "updated" if old or twins else "added", plan.document,
                             len(plan.segments), len(plan.facts), message=note,

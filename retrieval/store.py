@@ -186,6 +186,10 @@ class Store:
     def documents(self) -> list[Document]:
         return [self._doc(r) for r in self.db.query("select * from documents order by path")]
 
+    def document(self, doc_id: str) -> Document | None:
+        rows = list(self.db.query("select * from documents where id = ?", [doc_id]))
+        return self._doc(rows[0]) if rows else None
+
     def document_by_path(self, path: str) -> Document | None:
         rows = list(self.db.query("select * from documents where path = ?", [path]))
         return self._doc(rows[0]) if rows else None
