@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from corpus.models import Document
+from corpus.models import Document, Segment
 from intents import compose
 from intents.models import Answer, Query
 
@@ -28,7 +28,7 @@ def answer(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer:
     body = [head, ""]
     cits = []
     for d in docs:
-        seg = next(iter(engine.index.store.segments(d.id)), None)
+        seg = _header(engine, d)
         body.append(f"📄 {d.label()}" + (f" · trang {seg.page}" if seg else ""))
         body.append(f"   Số {d.meta.number or '(không đọc được)'}; {d.meta.issuer or '?'}; "
                     f"ngày {d.meta.date or '(không đọc được)'}")
@@ -40,6 +40,13 @@ def answer(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer:
     return Answer(question=query.text, intent=query.intent, found=True,
                   headline=compose._quote(head, 300), answer=compose._fit("\n".join(body)),
                   citations=cits)
+
+
+def _header(engine: AnswerEngine, doc: Document) -> Segment | None:
+    """The plan's first segment (its header), through the loaded table and its cache."""
+    table = engine.index.segments
+    span = table.spans([doc.id])
+    return table.many([span[0][0]])[0] if span and span[0][0] < span[0][1] else None
 
 
 def _value(doc: Document, kind: str) -> str:

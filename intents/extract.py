@@ -65,13 +65,13 @@ def best_value(values: list, body: str, terms: list[str], question: str = ""):
         return None
     tset = set(terms)
     qwords = words(question)
+    pos = [m.start() for t in tset for m in re.finditer(rf"\b{re.escape(t)}\b", body)]
 
     def score(v) -> tuple[int, int, int, int]:
         # the goal the value belongs to: "90% hồ sơ công việc số hóa; 30% …" and
         # "…; tỷ lệ xử lý văn bản, hồ sơ công việc toàn trình … 100%; …" alike
         part = words(body[part_start(body, v.start):part_end(body, v.end)])
         window = set(words(body[max(0, v.start - 15): v.end + 70]))
-        pos = [m.start() for t in tset for m in re.finditer(rf"\b{re.escape(t)}\b", body)]
         dist = min((abs(v.start - p) for p in pos), default=0)
         return (_longest_run(qwords, part, tset), len(tset & set(part)), len(tset & window),
                 -dist)
