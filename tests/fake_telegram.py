@@ -22,6 +22,8 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlparse
 
+from tests.fake_server import LocalServer
+
 TOKEN = "123456:TEST-token_abc"
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "PlanBot", "username": "plan_bot"}
 
@@ -32,7 +34,7 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256  # the default 5 resets connections when many users talk at once
 
 
-class FakeTelegram:
+class FakeTelegram(LocalServer):
     def __init__(self, token: str = TOKEN, max_poll_wait: float = 0.3) -> None:
         self.token = token
         self.max_poll_wait = max_poll_wait
@@ -86,22 +88,11 @@ class FakeTelegram:
                 result = fake.handle(method, params)
                 self._send(200, json.dumps({"ok": True, "result": result}).encode())
 
-        self.server = _Server(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._serve(Handler, _Server)
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
-
-    def __enter__(self) -> FakeTelegram:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     def record(self, method: str, params: dict) -> None:
         now = time.monotonic()

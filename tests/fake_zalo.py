@@ -14,12 +14,14 @@ import contextlib
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.fake_server import LocalServer
 
 TOKEN = "zalo-TEST-token-789"
 
 
-class FakeZalo:
+class FakeZalo(LocalServer):
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict]] = []
         self.pending: list[dict] = []
@@ -45,18 +47,7 @@ class FakeZalo:
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(payload)  # a long poll given up at shutdown
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> FakeZalo:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler)
 
     @property
     def base_url(self) -> str:
