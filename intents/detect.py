@@ -281,10 +281,10 @@ _ASKED = re.compile(r"(?:nhung|cac|mot|la)?\s*([a-z]+(?: [a-z]+)?) (?:nao|gi)\b"
 _COUNT_UNIT = re.compile(r"\b(?:bao nhieu|may) (nguoi|thanh vien|ca nhan|hoc vien|lan|don vi)\b")
 
 
-def _asked_type(q: str) -> set[str]:
+def _asked_type(q: str, nouns: list[str]) -> set[str]:
     """The noun a question asks for ("những lĩnh vực nào" -> lĩnh vực, "mấy người" ->
     người): the plan gives the answer without that word, so it is no missing evidence."""
-    out = {w for noun in asked_nouns(q) for w in noun.split()}
+    out = {w for noun in nouns for w in noun.split()}
     return out | {w for m in _COUNT_UNIT.finditer(q) for w in m.group(1).split()}
 
 
@@ -408,7 +408,7 @@ _PLAN_ASKS = [
 ]
 # words of such questions that are not about any content of the plan
 _PLAN_WORDS = frozenset(["ban", "hanh", "ky", "so", "hieu", "ten", "ngay", "nay", "trich", "yeu",
-                         "ra", "doi", "hieu", "luc", "hom", "boi"])
+                         "ra", "doi", "luc", "hom", "boi"])
 
 
 def plan_attribute(search: str, terms: list[str]) -> str:
@@ -443,7 +443,8 @@ def understand(question: str, docs: list[Document] | Places,
     agencies = find_agencies(q)
     plan_nums = {a or b for a, b in _PLAN_NO.findall(q)}
     report = report_period(q) if intent == "when" else ""
-    asked = _asked_type(q)
+    nouns = asked_nouns(q)
+    asked = _asked_type(q, nouns)
     # only the words that name the place go ("năm", "trung tâm" stay content words even when
     # some commune is called "… Nam" or "Trung …"), with "xã"/"phường" before them: a place
     # says which plan, not what the clause is about ("xã Phong" is no "xà phòng")
@@ -470,7 +471,7 @@ def understand(question: str, docs: list[Document] | Places,
         terms=terms,
         alts=alternatives(q),
         phrases=quoted(q),
-        asked=[n for n in asked_nouns(q) if n not in QUESTION_WORDS or " " in n],
+        asked=[n for n in nouns if n not in QUESTION_WORDS or " " in n],
         about=plan_attribute(q, terms),
     )
     query.indicator_head = _indicator_head(query)
