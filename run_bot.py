@@ -72,6 +72,19 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    """One reading copy (proper Vietnamese) printed for each line of an OCR text file."""
+    try:
+        lines = Path(args.file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(f"không đọc được tệp «{args.file}»: {exc}")
+    from corpus.reading import restore_lines
+
+    for line in restore_lines(lines):
+        print(line, flush=True)
+    return 0
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from retrieval.index import plan_files
 
@@ -145,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     i = sub.add_parser("ingest", help="nạp hoặc cập nhật kế hoạch")
     i.add_argument("paths", nargs="+")
     i.add_argument("--json", action="store_true")
+    r = sub.add_parser("restore", help="khôi phục dấu tiếng Việt cho từng dòng văn bản OCR")
+    r.add_argument("--file", required=True)
     sub.add_parser("chat", help="trò chuyện trong terminal")
     sub.add_parser("telegram", help="chạy bot Telegram")
     sub.add_parser("zalo", help="chạy bot Zalo")
@@ -166,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_ask(args)
         if args.cmd == "ingest":
             return cmd_ingest(args)
+        if args.cmd == "restore":
+            return cmd_restore(args)
         if args.cmd == "chat":
             return cmd_chat(args)
         if args.cmd in ("telegram", "zalo"):
