@@ -134,7 +134,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             return 0
         if not q:
             continue
-        print("\n" + engine.ask(q).answer + "\n")
+        print("\n" + engine.ask(q, chat="terminal").answer + "\n")
 
 
 def cmd_bots(args: argparse.Namespace, which: str) -> int:

@@ -80,21 +80,61 @@ def answers(items: list[dict], data_dir: str) -> str:
     return out.stdout + out.stderr[-2000:]
 
 
+def quick(items: list[dict], data_dir: str, show: bool,
+          forms: tuple[str, ...] = ("question_plain",)) -> str:
+    """Plain forms only, asked in this process (for tuning): lenient/strict and misses."""
+    sys.path.insert(0, str(EVALUATE.parent))
+    import score
+
+    from intents.engine import AnswerEngine
+    from retrieval.settings import Settings
+
+    engine = AnswerEngine.open(Settings.from_env().model_copy(update={"data_dir": Path(data_dir)}),
+                               sync=False)
+    s = l_ = 0
+    lines = []
+    n = 0
+    for it in items:
+        for form in forms:
+            ans = engine.ask(it[form]).contract()
+            st, le = score.judge(it, ans)
+            s, l_, n = s + st, l_ + le, n + 1
+            if show and not (st and le):
+                lines.append(f"  {'MISS' if not le else 'LOOSE'} {it['id']} [{it['intent']}] "
+                             f"{it[form]}\n       -> found={ans['found']} {ans['headline'][:200]}"
+                             f"\n       gold {it['must_contain']}")
+    return "\n".join([*lines, f"{'+'.join(forms)}: strict {s / max(n, 1):.1%} "
+                                f"lenient {l_ / max(n, 1):.1%} n={n}"])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=["tune", "held", "both"], default="both")
     ap.add_argument("--data-dir", default="/tmp/realidx")
     ap.add_argument("--norm-only", action="store_true")
+    ap.add_argument("--quick", action="store_true",
+                    help="plain forms only, in this process; --show lists the misses")
+    ap.add_argument("--show", action="store_true")
+    ap.add_argument("--file", type=Path, default=QUESTIONS,
+                    help="another question set in the same format (no split: all 'tune')")
+    ap.add_argument("--both-forms", action="store_true")
     args = ap.parse_args(argv)
-    items = [json.loads(line) for line in QUESTIONS.open(encoding="utf-8") if line.strip()]
+    items = [json.loads(line) for line in args.file.open(encoding="utf-8") if line.strip()]
+    for it in items:
+        it.setdefault("split", "tune")
     parts = ["tune", "held"] if args.split == "both" else [args.split]
     for part in parts:
         chosen = [it for it in items if it["split"] == part]
+        if not chosen:
+            continue
         t, tf, n, nf = normalisation(chosen)
         print(f"== {part} (n={len(chosen)})")
         print(f"normalisation word accuracy: typed {t:.1%} (folded {tf:.1%}) -> "
               f"normalised {n:.1%} (folded {nf:.1%})")
-        if not args.norm_only:
+        if args.quick:
+            forms = ("question", "question_plain") if args.both_forms else ("question_plain",)
+            print(quick(chosen, args.data_dir, args.show and part == "tune", forms))
+        elif not args.norm_only:
             print(answers(chosen, args.data_dir))
     return 0
 

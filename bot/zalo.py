@@ -181,14 +181,15 @@ class ZaloBot:
                 return [commands.BAD_YEAR]
             return format.reply_text(await self.runner.call(
                 commands.targets_reply, self.engine, year))
-        if word in ("tiep", "tiếp") and not arg:
-            more = self.last_more.pop(msg.user_id, None)
-            if more is None:
-                return ["Chưa có câu trả lời nào để xem thêm nguồn. Hãy đặt câu hỏi trước."]
-            return format.citations_text(more)
+        chat = commands.chat_key("zalo", msg.chat_id)
+        if word in ("xa", "xã") and text.startswith("/"):  # "xã Phong Thổ …" is a question
+            return format.reply_text(await self.runner.call(commands.place_reply, self.engine,
+                                                            chat, arg))
+        if word in ("tiep", "tiếp") and not arg and msg.user_id in self.last_more:
+            return format.citations_text(self.last_more.pop(msg.user_id))
         with contextlib.suppress(ZaloError):
             await self.client.send_chat_action(msg.chat_id, "typing")
-        answer = await self.runner.call(self.engine.ask, text)
+        answer = await self.runner.call(self.engine.ask, text, chat=chat)
         if answer.more:
             self.last_more[msg.user_id] = list(answer.more)
             self.last_more.move_to_end(msg.user_id)

@@ -28,7 +28,7 @@ ROLE_LABEL = {"chu_tri": "chủ trì", "phoi_hop": "phối hợp", "theo_doi": "
 
 
 # ---- citations -------------------------------------------------------------------------------
-def _quote(text: str, limit: int) -> str:
+def quote(text: str, limit: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
@@ -38,14 +38,14 @@ def citation(doc: Document, seg: Segment, quote_chars: int = 600) -> Citation:
     if seg.group:
         section += f" › {seg.group}"
     page = seg.page
-    return Citation(document=doc.label(), section=_quote(section, 200), page=page,
-                    quote=_quote(seg.text, quote_chars))
+    return Citation(document=doc.label(), section=quote(section, 200), page=page,
+                    quote=quote(seg.text, quote_chars))
 
 
 def where(doc: Document, seg: Segment) -> str:
     page = f"trang {seg.page}" + (" (ước tính)" if doc.page_estimated else "")
     section = " › ".join(readable(p) for p in seg.heading_path) or "phần mở đầu"
-    return f"{doc.label()} · {_quote(section, 140)} · {page}"
+    return f"{doc.label()} · {quote(section, 140)} · {page}"
 
 
 def place(doc: Document) -> str:
@@ -129,10 +129,10 @@ def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, st
         asked = _agencies_after_cue(body, r"\bde nghi\b")
         return (", ".join(asked), "được đề nghị") if asked else None
     if query.role == "phoi_hop":
-        sup = X.agencies_after(body, X._SUPPORT_FIELD)
+        sup = X.agencies_after(body, X.SUPPORT_FIELD)
         if sup:
             return ", ".join(dict.fromkeys(a.name for a in sup)), "phối hợp"
-    lead = X.agencies_after(body, X._LEAD_FIELD) or X.inline_lead(body)
+    lead = X.agencies_after(body, X.LEAD_FIELD) or X.inline_lead(body)
     if lead:
         return ", ".join(dict.fromkeys(a.name for a in lead)), "chủ trì"
     found = find_agencies(body)
@@ -216,7 +216,7 @@ def targets_table(engine: AnswerEngine, query: Query, doc_ids: list[str],
     for f in facts:
         doc = docs.get(f.doc_id)
         who = f" ({place(doc)})" if doc and len(doc_ids) != 1 else ""
-        line = f"• {_quote(readable(f.text), 90)}: {f.values[str(year)]}{who} — tr. {f.page}"
+        line = f"• {quote(readable(f.text), 90)}: {f.values[str(year)]}{who} — tr. {f.page}"
         if len("\n".join([head, "", *lines, line])) > 1850:
             break
         lines.append(line)
@@ -229,7 +229,7 @@ def targets_table(engine: AnswerEngine, query: Query, doc_ids: list[str],
         if seg and doc:
             cits.append(citation(doc, seg, 200))
     return Answer(question=query.text, intent="target", found=True, headline=head[:300],
-                  answer=_fit(text), citations=cits)
+                  answer=fit(text), citations=cits)
 
 
 def _signer(seg: Segment) -> str | None:
@@ -401,7 +401,7 @@ def _snippet(seg: Segment, query: Query, limit: int = 170) -> str:
     parts = X.sentences(seg.text) or [seg.text]
     terms = set(query.terms)
     best = max(parts, key=lambda p: len(terms & set(words(fold(readable(p))))))
-    return _quote(readable(best), limit)
+    return quote(readable(best), limit)
 
 
 def _headline(direct: str, detail: str, extra: list[str], snippet: str, where_: str) -> str:
@@ -413,18 +413,18 @@ def _headline(direct: str, detail: str, extra: list[str], snippet: str, where_: 
     head = f"{lead} — {snippet} [{where_}]" if snippet else f"{lead} [{where_}]"
     if len(head) > HEADLINE_CHARS:
         room = HEADLINE_CHARS - len(lead) - len(where_) - 8
-        head = f"{lead} — {_quote(snippet, max(room, 20))} [{where_}]"
+        head = f"{lead} — {quote(snippet, max(room, 20))} [{where_}]"
     return head[:HEADLINE_CHARS]
 
 
-def _fit(text: str) -> str:
+def fit(text: str) -> str:
     return text if len(text) <= MAX_REPLY_CHARS else text[: MAX_REPLY_CHARS - 1] + "…"
 
 
 def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
     seg = ev.hit.segment
     doc = engine.index.documents[seg.doc_id]
-    snippet = _quote(readable(ev.about), 170) if ev.about else _snippet(seg, query)
+    snippet = quote(readable(ev.about), 170) if ev.about else _snippet(seg, query)
     if ev.direct:
         head = _headline(ev.direct, ev.detail, ev.extra, snippet, place(doc))
     else:
@@ -443,17 +443,17 @@ def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
         head = _headline(each, ev.detail, ev.extra, snippet, ", ".join(places))
     elif also:
         head = _headline(ev.direct, ev.detail, ev.extra, snippet, ", ".join(places))
-    body = [head, "", f"📄 {where(doc, seg)}", f"«{_quote(seg.text, 700)}»"]
+    body = [head, "", f"📄 {where(doc, seg)}", f"«{quote(seg.text, 700)}»"]
     if also:
         body += ["", "Các kế hoạch khác:" if differ else "Các kế hoạch khác cũng nêu:"]
-        body += [f"• {where(engine.index.documents[s.doc_id], s)}: «{_quote(s.text, 200)}»"
+        body += [f"• {where(engine.index.documents[s.doc_id], s)}: «{quote(s.text, 200)}»"
                  for s in also]
     elif more_segs:
         s = more_segs[0]
         body += ["", "Xem thêm:", f"• {where(engine.index.documents[s.doc_id], s)}: "
-                 f"«{_quote(s.text, 250)}»"]
+                 f"«{quote(s.text, 250)}»"]
     return Answer(question=query.text, intent=query.intent, found=True, headline=head,
-                  answer=_fit("\n".join(body)), citations=cits,
+                  answer=fit("\n".join(body)), citations=cits,
                   more=[citation(engine.index.documents[s.doc_id], s) for s in more_segs],
                   segment_ids=[seg.id] + [s.id for s in more_segs])
 
@@ -492,11 +492,11 @@ def multi_answer(engine: AnswerEngine, query: Query, parts: list) -> Answer:
         direct = ev.direct or _snippet(seg, query, 120)
         heads.append(f"{place(doc)}: {direct}" + (f" ({ev.detail})" if ev.detail else ""))
         body += [f"▪ {place(doc)}: {direct}", f"📄 {where(doc, seg)}",
-                 f"«{_quote(seg.text, 450)}»", ""]
+                 f"«{quote(seg.text, 450)}»", ""]
         cits.append(citation(doc, seg, 450))
     head = " | ".join(heads)[:HEADLINE_CHARS]
     return Answer(question=query.text, intent=query.intent, found=found_any, headline=head,
-                  answer=_fit("\n".join([head, "", *body]).strip()), citations=cits)
+                  answer=fit("\n".join([head, "", *body]).strip()), citations=cits)
 
 
 def not_found(engine: AnswerEngine, query: Query, doc_ids: list[str],
@@ -510,11 +510,11 @@ def not_found(engine: AnswerEngine, query: Query, doc_ids: list[str],
         body += ["", "Các điều khoản gần nhất (không trả lời trực tiếp câu hỏi):"]
         for s in related[:3]:
             d = engine.index.documents[s.doc_id]
-            body.append(f"• {where(d, s)}: «{_quote(s.text, 200)}»")
+            body.append(f"• {where(d, s)}: «{quote(s.text, 200)}»")
     body += ["", "Bạn có thể hỏi về: ai chủ trì, thời hạn, chỉ tiêu theo năm của từng "
              "xã/phường; gõ /kehoach để xem danh sách kế hoạch."]
     return Answer(question=query.text, intent=query.intent, found=False, headline=head,
-                  answer=_fit("\n".join(body)), citations=[])
+                  answer=fit("\n".join(body)), citations=[])
 
 
 def message(question: str, text: str) -> Answer:
@@ -531,7 +531,7 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
         seg = h.segment
         body = seg.body
         if query.agency:
-            lead = X.agencies_after(body, X._LEAD_FIELD) or X.inline_lead(body)
+            lead = X.agencies_after(body, X.LEAD_FIELD) or X.inline_lead(body)
             if seg.kind == "row" and not lead:
                 found = find_agencies(body)
                 lead = found[:1]
@@ -552,14 +552,22 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
     lines, cits = [], []
     for seg, due in items[:8]:
         doc = engine.index.documents[seg.doc_id]
-        what = _quote(readable(X.sentences(seg.text)[0] if X.sentences(seg.text) else seg.text),
+        what = quote(readable(X.sentences(seg.text)[0] if X.sentences(seg.text) else seg.text),
                       150)
         lines.append(f"• {what}" + (f" — hạn: {due}" if due else "") + f" (tr. {seg.page})")
         cits.append(citation(doc, seg, 300))
     subject = query.agency or "Các kế hoạch"
     head = f"{subject}: {len(items)} việc" + (f" ({place(engine.index.documents[doc_ids[0]])})"
                                              if doc_ids else "")
-    more = len(items) - 8
-    text = "\n".join([head, "", *lines] + ([f"… và {more} việc nữa."] if more > 0 else []))
+    rest = [_item_line(engine, seg, due) for seg, due in items[8:]]
+    more = len(rest)
+    text = "\n".join([head, "", *lines] + ([f"… và {more} việc nữa (gõ «tiếp» để xem)."]
+                                          if more > 0 else []))
     return Answer(question=query.text, intent="list", found=True, headline=head[:300],
-                  answer=_fit(text), citations=cits[:5])
+                  answer=fit(text), citations=cits[:5], rest=rest)
+
+
+def _item_line(engine: AnswerEngine, seg: Segment, due: str) -> str:
+    sents = X.sentences(seg.text)
+    what = quote(readable(sents[0] if sents else seg.text), 150)
+    return f"• {what}" + (f" — hạn: {due}" if due else "") + f" (tr. {seg.page})"

@@ -24,10 +24,13 @@ from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, nfc, search_form, words
 from corpus.values import report_deadlines
 from intents import about, compose, due
+from intents import conversation as talk
 from intents.detect import Places, understand
 from intents.models import Answer, Citation, Query
+from intents.normalize import abbreviation_index
 from retrieval.embed import Embedder
 from retrieval.index import Index, IngestReport, Progress
+from retrieval.lexical import STOP
 from retrieval.search import Boost, Hit, hybrid_search
 from retrieval.segments import KINDS, year_bits
 from retrieval.settings import Settings
@@ -57,6 +60,7 @@ class AnswerEngine:
         self._facts_for: list[Fact] | None = None  # the fact list _facts_at was built for
         self._places: Places | None = None
         self._places_for: dict[str, Document] | None = None  # the documents it was built for
+        self.chats = talk.Conversations()
 
     @classmethod
     def open(cls, settings: Settings | None = None, embedder: Embedder | None = None,
@@ -138,12 +142,114 @@ class AnswerEngine:
         return self._places
 
     # ---- asking --------------------------------------------------------------------------
-    def ask(self, question: str, today: date | None = None) -> Answer:
+    def ask(self, question: str, today: date | None = None, chat: str | None = None) -> Answer:
+        """The answer to one message. With a chat key, the chat's memory applies: follow-ups,
+        "tiếp", a remembered locality (intents.conversation)."""
         t0 = time.perf_counter()
         question = nfc(question or "").strip()
-        answer = self._validate(question) or self._answer(question, today or date.today())
+        answer = self._validate(question) or self._converse(question, today or date.today(),
+                                                            chat)
         answer.elapsed_ms = (time.perf_counter() - t0) * 1000
         return answer
+
+    # ---- conversation --------------------------------------------------------------------
+    def _converse(self, question: str, today: date, chat: str | None) -> Answer:
+        search = search_form(question)
+        kind = talk.small_talk(search)
+        if kind:
+            return talk.help_answer(question, kind)
+        state = self.chats.get(chat) if chat else None
+        if state is not None:
+            command = re.match(r"/xa\b\s*(.*)$", search)
+            place = command.group(1) if command else talk.place_statement(search)
+            if command or place:
+                return self.remember_place(chat, place)
+            if talk.asks_more(search):
+                return self._more(question, state)
+            if talk.asks_detail(search):
+                return self._detail(question, state)
+        query = self.understand(question)
+        applied = ""
+        if state is not None:
+            prev = state.recent()
+            if prev is not None and talk.is_follow_up(query, query.search):
+                words_of = {d: fold(doc.meta.locality) for d, doc in self.index.documents.items()}
+                merged = self.understand(talk.carry_over(query, prev, words_of))
+                query = merged.model_copy(update={"text": question})
+            elif state.place_ids and not (query.localities or query.doc_ids) \
+                    and not _ALL_PLACES.search(query.search):
+                scoped = self.understand(f"{question} o {fold(state.place)}")
+                if scoped.localities:
+                    query, applied = scoped.model_copy(update={"text": question}), state.place
+        answer = self._respond(query, today)
+        if applied:
+            answer.answer = compose.fit(f"(Theo địa phương bạn đã chọn: {applied} — gõ /xa bỏ "
+                                        f"để bỏ chọn.)\n{answer.answer}")
+        if state is not None:
+            state.remember(query, answer, list(answer.rest))
+        return answer
+
+    def remember_place(self, chat: str | None, name: str) -> Answer:
+        """Set (or, with "bỏ"/"xóa", clear) the chat's locality: later questions that name
+        none are asked of its plans."""
+        state = self.chats.get(chat or "")
+        key = search_form(name)
+        if not key:
+            now = f"Địa phương đang chọn: {state.place}." if state.place else \
+                "Bạn chưa chọn địa phương."
+            return compose.message(name, f"{now} Gõ /xa <tên xã/phường> để chọn, /xa bỏ để bỏ.")
+        if key in _CLEAR_WORDS:
+            state.place, state.place_ids = "", []
+            return compose.message(name, "Đã bỏ chọn địa phương: câu hỏi sẽ tìm trong mọi kế "
+                                   "hoạch đã nạp.")
+        found = self.places().find(f"o {key}")
+        ids = [d for m in found for d in m.doc_ids]
+        if not ids:
+            return compose.message(name, f"Chưa có kế hoạch nào của «{name}» trong các kế "
+                                   "hoạch đã nạp; gõ /kehoach để xem danh sách.")
+        doc = self.index.documents[ids[0]]
+        state.place, state.place_ids = compose.place(doc), ids
+        return compose.message(name, f"Đã chọn {state.place}: câu hỏi không nêu địa phương sẽ "
+                               f"được trả lời theo {doc.label()}. Gõ /xa bỏ để bỏ chọn.")
+
+    def _more(self, question: str, state: talk.ChatState) -> Answer:
+        if state.pending:
+            shown, state.pending = state.pending[:talk.PAGE], state.pending[talk.PAGE:]
+            tail = [f"… còn {len(state.pending)} mục nữa, gõ «tiếp»."] if state.pending else []
+            head = "Tiếp theo:"
+            return Answer(question=question, intent="list", found=True, headline=head,
+                          answer=compose.fit("\n".join([head, "", *shown, *tail])))
+        if state.sources:
+            shown, state.sources = state.sources[:2], state.sources[2:]
+            lines = [f"📄 {c.document} · {c.section} · trang {c.page}\n«{c.quote}»"
+                     for c in shown]
+            return Answer(question=question, intent="what", found=True, headline="Nguồn khác:",
+                          answer=compose.fit("\n\n".join(["Nguồn khác:", *lines])),
+                          citations=shown)
+        if state.answer is None:
+            return compose.message(question, "Chưa có câu trả lời nào để xem thêm. Hãy đặt câu "
+                                   "hỏi trước.")
+        return compose.message(question, "Không còn gì thêm cho câu trả lời vừa rồi. Hãy đặt "
+                               "câu hỏi mới.")
+
+    def _detail(self, question: str, state: talk.ChatState) -> Answer:
+        last = state.answer
+        if last is not None and not last.segment_ids and (state.pending or state.sources):
+            return self._more(question, state)  # a list: its next lines
+        if last is None or not last.segment_ids:
+            return compose.message(question, "Chưa có câu trả lời nào để xem chi tiết. Hãy "
+                                   "đặt câu hỏi trước.")
+        seg = self.segment(last.segment_ids[0])
+        if seg is None:
+            return compose.message(question, "Điều khoản này không còn trong chỉ mục.")
+        cit = self.citation(seg, quote_chars=1800)
+        head = f"Toàn văn điều khoản: {cit.document} · {cit.section} · trang {cit.page}"
+        return Answer(question=question, intent=last.intent, found=True, headline=head[:300],
+                      answer=compose.fit(f"{head}\n\n«{cit.quote}»"), citations=[cit])
+
+    def understand(self, question: str) -> Query:
+        known = self.index.bm25.vocab if self.index.bm25 else ()
+        return understand(question, self.places(), known)
 
     def _validate(self, question: str) -> Answer | None:
         if not words(search_form(question)):
@@ -159,9 +265,11 @@ class AnswerEngine:
                                    "kế hoạch bằng lệnh `python run_bot.py ingest <tệp>`.")
         return None
 
-    def _answer(self, question: str, today: date) -> Answer:
-        known = self.index.bm25.vocab if self.index.bm25 else ()
-        query = understand(question, self.places(), known)
+    def _respond(self, query: Query, today: date) -> Answer:
+        if _says_nothing(query):
+            # "ai phối hợp?" with nothing before it: ask what about rather than guess
+            return compose.message(query.text, "Bạn hỏi về việc nào, ở xã/phường nào? Ví dụ: "
+                                   "«Ai phối hợp cấp chứng thư số ở phường Trần Liễu?»")
         named = _named(query)
         if query.about:
             return about.answer(self, query, named)
@@ -237,6 +345,10 @@ class AnswerEngine:
             return 1.0
         seg_words = words(seg.search)
         present = set(seg_words)
+        # "KHCN", "TMĐT", "DVCTT" in the clause stand for the words the question spells out
+        for phrase, abbrs in abbreviation_index().items():
+            if abbrs & present and all(w in query.terms or w in STOP for w in phrase):
+                present.update(phrase)
         pairs = set(zip(seg_words, seg_words[1:], strict=False))
 
         def forms(t: str) -> set[str]:
@@ -355,10 +467,19 @@ class AnswerEngine:
         return [h.segment for h in self.search(query, doc_ids, qvec, k=k)]
 
 
+_CLEAR_WORDS = frozenset(["bo", "xoa", "huy", "bo chon", "xoa chon", "clear", "reset"])
 _ALL_PLACES = re.compile(r"\b(?:cac|moi|tung|nhung) (?:xa|phuong|dia phuong|ke hoach)\b|"
                          r"\bgiua cac\b")
 _BASIS = re.compile(r"\bcan cu (?:vao )?(?:ke hoach|nghi quyet|chi thi|quyet dinh|luat|van ban|"
                     r"cong van|thong bao)\b")
+
+
+def _says_nothing(query: Query) -> bool:
+    """A question with no topic, place, plan or period of its own (a follow-up out of
+    context)."""
+    return not (query.terms or query.localities or query.doc_ids or query.years or query.about
+                or query.role in ("ky", "can_cu") or query.report_period or query.agency
+                or query.due_days is not None or query.due_span or query.phrases)
 
 
 def _asks_due(query: Query) -> bool:

@@ -28,6 +28,7 @@ class Answer(BaseModel):
     # Not part of the JSON contract: the next clauses, for "more sources" buttons.
     more: list[Citation] = Field(default_factory=list, exclude=True)
     segment_ids: list[str] = Field(default_factory=list, exclude=True)
+    rest: list[str] = Field(default_factory=list, exclude=True)  # list lines not shown ("tiếp")
 
     def contract(self) -> dict:
         """Exactly the keys of the evaluation contract, in order."""
@@ -46,8 +47,10 @@ class Query(BaseModel):
     """A question understood: intent and slots."""
 
     text: str
-    search: str  # search form of the question
+    search: str  # search form of the question, normalised (intents.normalize)
+    typed: str = ""  # search form of the question as typed (abbreviations kept)
     intent: Intent = "unknown"
+    also: list[str] = Field(default_factory=list)  # a second thing asked ("… và hạn khi nào")
     when_kind: str = ""  # date | deadline | frequency | year
     report_period: str = ""  # "khi nào phải báo cáo 6 tháng?" -> "6 thang" (detect.period_key)
     role: str = ""  # chu_tri | phoi_hop | theo_doi | ky | ""
