@@ -221,15 +221,24 @@ def targets_table(engine: AnswerEngine, query: Query, doc_ids: list[str],
             break
         lines.append(line)
         shown += 1
-    more = len(facts) - shown
-    text = "\n".join([head, "", *lines] + ([f"… và {more} chỉ tiêu nữa."] if more > 0 else []))
+    rest = [f"• {quote(readable(f.text), 90)}: {f.values[str(year)]} — tr. {f.page}"
+            for f in facts[shown:]]
+    more = len(rest)
+    text = "\n".join([head, "", *lines] + ([f"… và {more} chỉ tiêu nữa (gõ «tiếp»)."]
+                                          if more > 0 else []))
     cits = []
     for f in facts[:5]:
         seg, doc = engine.segment(f.segment_id), docs.get(f.doc_id)
         if seg and doc:
             cits.append(citation(doc, seg, 200))
     return Answer(question=query.text, intent="target", found=True, headline=head[:300],
-                  answer=fit(text), citations=cits)
+                  answer=fit(text), citations=cits, rest=rest)
+
+
+def years_set(engine: AnswerEngine, doc_ids: list[str]) -> list[int]:
+    """The years the plans set targets for (from the extracted facts)."""
+    return sorted({int(y) for f in engine.facts("target") if not doc_ids or f.doc_id in doc_ids
+                   for y in f.values if y.isdigit()})
 
 
 def _signer(seg: Segment) -> str | None:
@@ -352,6 +361,8 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
         asked = [y for y in query.years if y in years]
         if years and asked:
             return "; ".join(f"{vals[years.index(y)].display} ({y})" for y in asked), ""
+        if years and query.years and not any(str(y) in body for y in query.years):
+            return None  # the row sets no value for the year asked
         if years and len(vals) == len(years):
             shown = "; ".join(f"{y}: {v.display}" for y, v in zip(years, vals, strict=True))
             return shown, ""
@@ -360,7 +371,12 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
             return vals[0].display, f"năm {ctx[-1]}"
         return " / ".join(v.display for v in vals[:5]), ""
     best = X.best_value(vals, body, query.terms, query.search)
-    return best.display, f"năm {year}" if (year := _year_of(best.start, seg, body)) else ""
+    year = _year_of(best.start, seg, body)
+    if (query.years and year and int(year) not in query.years
+            and not any(str(y) in body for y in query.years)
+            and _BY_YEAR.search(body[:best.start])):
+        return None  # the clause says "đến năm 2030"; the year asked is another one
+    return best.display, f"năm {year}" if year else ""
 
 
 _BY_YEAR = re.compile(r"\b(?:den|toi|nam|vao)\s+(?:nam\s+)?(20[2-5]\d)\b")
@@ -517,6 +533,21 @@ def not_found(engine: AnswerEngine, query: Query, doc_ids: list[str],
                   answer=fit("\n".join(body)), citations=[])
 
 
+def not_given(engine: AnswerEngine, query: Query, nearest: Evidence) -> Answer:
+    """A value asked for a year the plan does not set: said so, with the nearest value the
+    plan does give, labelled as such (found=false: the year asked is not answered)."""
+    seg = nearest.hit.segment
+    doc = engine.index.documents[seg.doc_id]
+    asked = ", ".join(map(str, query.years))
+    given = f"{nearest.direct}" + (f" ({nearest.detail})" if nearest.detail else "")
+    head = (f"Không tìm thấy: {doc.label()} không nêu chỉ tiêu năm {asked}; điều khoản gần "
+            f"nhất nêu: {given}.")
+    body = [quote(head, HEADLINE_CHARS), "", f"📄 {where(doc, seg)}", f"«{quote(seg.text, 600)}»"]
+    return Answer(question=query.text, intent=query.intent, found=False,
+                  headline=quote(head, HEADLINE_CHARS), answer=fit("\n".join(body)),
+                  citations=[citation(doc, seg)])
+
+
 def message(question: str, text: str) -> Answer:
     return Answer(question=question, intent="unknown", found=False, headline=text,
                   answer=text, citations=[])
@@ -525,6 +556,10 @@ def message(question: str, text: str) -> Answer:
 def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
                 qvec: np.ndarray | None, today: date) -> Answer:
     """'Phòng X chủ trì những việc gì?', 'việc nào hạn năm 2026?' — items with their source."""
+    if query.agency:
+        listed = _facts_list(engine, query, doc_ids)
+        if listed is not None:
+            return listed
     hits = engine.search(query, doc_ids or None, qvec, k=40)
     items: list[tuple[Segment, str]] = []
     for h in hits:
@@ -565,6 +600,37 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
                                           if more > 0 else []))
     return Answer(question=query.text, intent="list", found=True, headline=head[:300],
                   answer=fit(text), citations=cits[:5], rest=rest)
+
+
+def _facts_list(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer | None:
+    """The tasks and duties the plans give the agency named (lead, or coordinating when
+    asked "phối hợp"), from the extracted facts: whole task texts, with their deadlines."""
+    role = "support" if query.role == "phoi_hop" else "lead"
+    facts = [f for f in engine.index.facts if f.kind in ("task", "duty")
+             and (not doc_ids or f.doc_id in doc_ids)
+             and any(same_agency(query.agency, a) for a in getattr(f, role))]
+    if query.years:
+        facts = [f for f in facts if any(str(y) in f.deadline_text for y in query.years)]
+    if not facts:
+        return None
+    docs = engine.index.documents
+    lines = []
+    for f in facts:
+        due = f" — hạn: {f.deadline_text}" if f.deadline_text else ""
+        where_ = f" ({place(docs[f.doc_id])})" if len({x.doc_id for x in facts}) > 1 else ""
+        lines.append(f"• {quote(readable(f.text), 160)}{due}{where_} (tr. {f.page})")
+    label = "phối hợp" if role == "support" else "chủ trì"
+    scope = f" ({place(docs[doc_ids[0]])})" if len(doc_ids) == 1 else ""
+    head = f"{query.agency} {label} {len(facts)} việc{scope}"
+    shown, rest = lines[:8], lines[8:]
+    tail = [f"… và {len(rest)} việc nữa (gõ «tiếp» để xem)."] if rest else []
+    cits = []
+    for f in facts[:5]:
+        seg = engine.segment(f.segment_id)
+        if seg is not None:
+            cits.append(citation(docs[f.doc_id], seg, 300))
+    return Answer(question=query.text, intent="list", found=True, headline=head[:HEADLINE_CHARS],
+                  answer=fit("\n".join([head, "", *shown, *tail])), citations=cits, rest=rest)
 
 
 def _item_line(engine: AnswerEngine, seg: Segment, due: str) -> str:

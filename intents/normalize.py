@@ -103,8 +103,9 @@ def _decode_telex(word: str) -> str | None:
     return out
 
 
-def telex(word: str, prev: str, nxt: str) -> str | None:
-    """The syllable a Telex-typed word stands for, or None (see the module docstring)."""
+def telex(word: str, prev: str, nxt: str, marked_only: bool = False) -> str | None:
+    """The syllable a Telex-typed word stands for, or None (see the module docstring);
+    `marked_only`: only words with a clear Telex mark (the first pass)."""
     low = word.lower()
     if (not low.isascii() or not low.isalpha() or len(low) < 2 or low in syllables()
             or low in keep_words() or is_abbreviation(low)):
@@ -113,6 +114,8 @@ def telex(word: str, prev: str, nxt: str) -> str | None:
     if out is None:
         return None
     if not _TELEX_MARK.search(low):
+        if marked_only:
+            return None
         pairs = syllable_pairs()
         f = fold(out)
         if (prev, f) not in pairs and (f, nxt) not in pairs:
@@ -130,10 +133,14 @@ def normalize(question: str, known: Collection[str] = (), restore: bool = False)
     changes: list[tuple[str, str]] = []
     out = list(toks)
     # Telex first: its words are neighbours the abbreviations and typos are judged by
-    for i, t in enumerate(toks):
-        dec = telex(t, folded[i - 1] if i else "", folded[i + 1] if i + 1 < len(toks) else "")
-        if dec:
-            out[i], folded[i] = dec, fold(dec)
+    for marked_only in (True, False):  # clear marks first: they are the weak ones' context
+        for i, t in enumerate(toks):
+            if out[i] != t:
+                continue
+            nxt = folded[i + 1] if i + 1 < len(toks) else ""
+            dec = telex(t, folded[i - 1] if i else "", nxt, marked_only)
+            if dec:
+                out[i], folded[i] = dec, fold(dec)
     for i, t in enumerate(out):
         prev = folded[i - 1] if i else ""
         nxt = folded[i + 1] if i + 1 < len(out) else ""
