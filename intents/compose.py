@@ -371,12 +371,27 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
             return vals[0].display, f"năm {ctx[-1]}"
         return " / ".join(v.display for v in vals[:5]), ""
     best = X.best_value(vals, body, query.terms, query.search)
+    head = query.indicator_head
+    if head:
+        part = words(body[X.part_start(body, best.start):X.part_end(body, best.start)])
+        if not any(_near_pair(part, head, i) for i in range(len(part) - 1)):
+            # the value is another goal's ("bố trí 3% ngân sách" next to "doanh nghiệp …")
+            return None
     year = _year_of(best.start, seg, body)
     if (query.years and year and int(year) not in query.years
             and not any(str(y) in body for y in query.years)
             and _BY_YEAR.search(body[:best.start])):
         return None  # the clause says "đến năm 2030"; the year asked is another one
     return best.display, f"năm {year}" if year else ""
+
+
+def _near_pair(part: list[str], head: tuple[str, str], i: int) -> bool:
+    a, b = part[i], part[i + 1]
+    return (a == head[0] or _one_letter(a, head[0])) and (b == head[1] or _one_letter(b, head[1]))
+
+
+def _one_letter(a: str, b: str) -> bool:
+    return len(a) == len(b) >= 3 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
 _BY_YEAR = re.compile(r"\b(?:den|toi|nam|vao)\s+(?:nam\s+)?(20[2-5]\d)\b")

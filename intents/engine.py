@@ -24,7 +24,7 @@ from corpus.lexicon import syllables
 from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, nfc, search_form, words
 from corpus.values import report_deadlines
-from intents import about, compose, due
+from intents import about, compose, due, facts_answer
 from intents import conversation as talk
 from intents.detect import Places, understand
 from intents.models import Answer, Citation, Query
@@ -316,6 +316,19 @@ class AnswerEngine:
                     return compose.not_found(self, query, [], qvec)
             return compose.multi_answer(self, query, parts)
         evidence = self._best(query, named or None, qvec)
+        if query.intent == "target" and (evidence is None or not re.search(r"\d", evidence.direct)):
+            # the indicator read off the plan's target table or list at ingest
+            fm = facts_answer.match_target(self, query, named)
+            seg = self.segment(fm.fact.segment_id) if fm is not None else None
+            if fm is not None and seg is not None:
+                ev = Evidence(Hit(seg, 1.0, 0.0, 0.0), fm.score, fm.value or "; ".join(
+                    f"{y}: {fm.fact.values[y]}" for y in fm.given),
+                    f"năm {fm.year}" if fm.year and fm.value else "",
+                    about=fm.fact.text)
+                if fm.value:
+                    return compose.single_answer(self, query, ev)
+                if evidence is None:
+                    return compose.not_given(self, query, ev)
         if evidence is None and query.intent == "target" and query.years:
             # "chỉ tiêu năm 2026" where the plan sets one for 2030 only: not given, the
             # nearest value offered with its own year
