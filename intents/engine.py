@@ -187,8 +187,10 @@ class AnswerEngine:
                     query, applied = scoped.model_copy(update={"text": question}), state.place
         answer = self._respond(query, today)
         if applied:
-            answer.answer = compose.fit(f"(Theo địa phương bạn đã chọn: {applied} — gõ /xa bỏ "
-                                        f"để bỏ chọn.)\n{answer.answer}")
+            note = f"(Theo địa phương bạn đã chọn: {applied}) "
+            answer.headline = compose.quote(note + answer.headline, compose.HEADLINE_CHARS)
+            answer.answer = compose.fit(f"{note}\n{answer.answer}\n\nGõ /xa bỏ để bỏ chọn "
+                                        "địa phương.")
         if state is not None:
             state.remember(query, answer, list(answer.rest))
         return answer
