@@ -59,11 +59,12 @@ def word_accuracy(pairs: list[tuple[str, str]]) -> tuple[float, float]:
     return (got / total, got_f / total) if total else (1.0, 1.0)
 
 
-def normalisation(items: list[dict]) -> tuple[float, float, float, float]:
+def normalisation(items: list[dict], restore: bool = False) -> tuple[float, float, float, float]:
     from intents.normalize import normalize
 
     typed = word_accuracy([(it["question_plain"], it["question"]) for it in items])
-    norm = word_accuracy([(normalize(it["question_plain"]).text, it["question"]) for it in items])
+    norm = word_accuracy([(normalize(it["question_plain"], restore=restore).text, it["question"])
+                          for it in items])
     return (*typed, *norm)
 
 
@@ -112,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=["tune", "held", "both"], default="both")
     ap.add_argument("--data-dir", default="/tmp/realidx")
     ap.add_argument("--norm-only", action="store_true")
+    ap.add_argument("--restore", action="store_true",
+                    help="normalise with diacritics restored (the reading copy's model)")
     ap.add_argument("--quick", action="store_true",
                     help="plain forms only, in this process; --show lists the misses")
     ap.add_argument("--show", action="store_true")
@@ -127,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         chosen = [it for it in items if it["split"] == part]
         if not chosen:
             continue
-        t, tf, n, nf = normalisation(chosen)
+        t, tf, n, nf = normalisation(chosen, args.restore)
         print(f"== {part} (n={len(chosen)})")
         print(f"normalisation word accuracy: typed {t:.1%} (folded {tf:.1%}) -> "
               f"normalised {n:.1%} (folded {nf:.1%})")

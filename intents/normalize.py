@@ -129,19 +129,23 @@ def normalize(question: str, known: Collection[str] = (), restore: bool = False)
     typed = nfc(question or "").strip()
     spans = [(m.start(), m.end()) for m in _TOKEN.finditer(typed)]
     toks = [typed[a:b] for a, b in spans]
+    # a part of a code ("16/KH-UBND", "57-NQ/TW", "R&D") is written as it is
+    code = [typed[a - 1:a] in "/-" and a > 0 or typed[b:b + 1] in ("/", "-") for a, b in spans]
     folded = [fold(t) for t in toks]
     changes: list[tuple[str, str]] = []
     out = list(toks)
     # Telex first: its words are neighbours the abbreviations and typos are judged by
     for marked_only in (True, False):  # clear marks first: they are the weak ones' context
         for i, t in enumerate(toks):
-            if out[i] != t:
+            if out[i] != t or code[i]:
                 continue
             nxt = folded[i + 1] if i + 1 < len(toks) else ""
             dec = telex(t, folded[i - 1] if i else "", nxt, marked_only)
             if dec:
                 out[i], folded[i] = dec, fold(dec)
     for i, t in enumerate(out):
+        if code[i]:
+            continue
         prev = folded[i - 1] if i else ""
         nxt = folded[i + 1] if i + 1 < len(out) else ""
         exp = expand_abbreviation(t, prev, nxt) if t == toks[i] else None
