@@ -19,7 +19,8 @@ from intents.models import MAX_REPLY_CHARS, Answer, Citation, Query
 if TYPE_CHECKING:
     import numpy as np
 
-    from intents.engine import AnswerEngine, Evidence
+    from intents.engine import AnswerEngine
+    from intents.evidence import Evidence
     from retrieval.search import Hit
 
 HEADLINE_CHARS = 300
@@ -55,7 +56,7 @@ def place(doc: Document) -> str:
 # ---- evidence -------------------------------------------------------------------------------
 def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidence | None:
     """The direct answer in this clause for this kind of question, or None."""
-    from intents.engine import Evidence
+    from intents.evidence import Evidence
 
     seg = hit.segment
     body = seg.body
@@ -378,10 +379,9 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
             # the value is another goal's ("bố trí 3% ngân sách" next to "doanh nghiệp …")
             return None
     year = _year_of(best.start, seg, body)
-    if (query.years and year and int(year) not in query.years
-            and not any(str(y) in body for y in query.years)
-            and _BY_YEAR.search(body[:best.start])):
-        return None  # the clause says "đến năm 2030"; the year asked is another one
+    if query.years and year and int(year) not in query.years \
+            and not any(str(y) in body for y in query.years):
+        return None  # the value is for 2030 (clause or heading); the year asked is another
     return best.display, f"năm {year}" if year else ""
 
 

@@ -13,49 +13,26 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
-from corpus.agencies import same_agency
-from corpus.lexicon import syllables
 from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, nfc, search_form, words
 from corpus.values import report_deadlines
 from intents import about, compose, due, facts_answer
 from intents import conversation as talk
+from intents import evidence as gate
 from intents.detect import Places, understand
+from intents.evidence import Evidence
 from intents.models import Answer, Citation, Query
-from intents.normalize import abbreviation_index
 from retrieval.embed import Embedder
 from retrieval.index import Index, IngestReport, Progress
-from retrieval.lexical import STOP
-from retrieval.search import Boost, Hit, hybrid_search
-from retrieval.segments import KINDS, year_bits
+from retrieval.search import Hit
 from retrieval.settings import Settings
 
 MAX_QUESTION_CHARS = 1000
-COVERAGE_MIN = 0.6
-NEAR_MIN = 0.5  # a top clause above this, with the answer asked for, may still answer
-_NEAR_RANKS = 3  # … among the first three hits
-_NEAR_DENSE = 0.02  # … and as close in meaning as the closest of them
-
-
-@dataclass
-class Evidence:
-    hit: Hit
-    coverage: float
-    direct: str = ""  # the direct answer ("Phòng Văn hóa - Xã hội", "tháng 9/2025", "85%")
-    detail: str = ""  # a qualifier ("chủ trì", "năm 2030")
-    extra: list[str] = field(default_factory=list)
-    about: str = ""  # what the answer is about, when the clause holds more (a row's task)
-
-
-_LISTING_TRIES = 4  # clauses read past the closest one for a list of names
-
-
 class AnswerEngine:
     def __init__(self, index: Index, settings: Settings) -> None:
         self.index = index
@@ -310,14 +287,14 @@ class AnswerEngine:
         if len(query.localities) >= 2 or (every and len(self.index.documents) >= 2):
             # "… ở các xã": the same question put to each plan, one line each
             docs = query.localities if len(query.localities) >= 2 else list(self.index.documents)
-            parts = [(d, self._best(query, [d], qvec)) for d in docs]
+            parts = [(d, gate.best(self, query, [d], qvec)) for d in docs]
             if every and len(query.localities) < 2:
                 # asked of all plans: only clear answers count, the rest "không nêu"
                 parts = [(d, ev if _clear(query, ev) else None) for d, ev in parts]
                 if not any(ev for _, ev in parts):
                     return compose.not_found(self, query, [], qvec)
             return compose.multi_answer(self, query, parts)
-        evidence = self._best(query, named or None, qvec)
+        evidence = gate.best(self, query, named or None, qvec)
         if query.intent == "target" and (evidence is None or not re.search(r"\d", evidence.direct)):
             # the indicator read off the plan's target table or list at ingest
             fm = facts_answer.match_target(self, query, named)
@@ -334,205 +311,29 @@ class AnswerEngine:
         if evidence is None and query.intent == "target" and query.years:
             # "chỉ tiêu năm 2026" where the plan sets one for 2030 only: not given, the
             # nearest value offered with its own year
-            nearest = self._best(query.model_copy(update={"years": []}), named or None, qvec)
+            nearest = gate.best(self, query.model_copy(update={"years": []}), named or None, qvec)
             if nearest is not None and nearest.direct and nearest.detail:
                 return compose.not_given(self, query, nearest)
         if evidence is None:
             return compose.not_found(self, query, named, qvec)
         return compose.single_answer(self, query, evidence)
 
-    # ---- retrieval and the evidence gate ---------------------------------------------------
+    # ---- retrieval and the evidence gate (intents.evidence) --------------------------------
     def search(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray | None,
                k: int = 10) -> list[Hit]:
-        qterms = self.index.bm25.query_terms(" ".join(
-            [*query.terms, *map(str, query.years), *_role_words(query)])) if self.index.bm25 \
-            else None
-        boost = self._boost(query)
-        return hybrid_search(self.index, query.search, qvec, doc_ids, k=k,
-                             weight=self.settings.lexical_weight, fusion=self.settings.fusion,
-                             qterms=qterms, boost=boost)
-
-    def _boost(self, query: Query) -> Boost | None:
-        """Clauses under the year asked about rank above the same clause for another year."""
-        if not query.years:
-            return None
-        table = self.index.segments
-        asked = year_bits(query.years)
-        row = KINDS.index("row")
-
-        def boost(pos: np.ndarray) -> np.ndarray:
-            years = table.years[pos]
-            other = (years != 0) & (table.kinds[pos] != row)
-            return np.where(years & asked, 0.15, np.where(other, -0.1, 0.0)).astype(np.float32)
-
-        return boost
+        return gate.search(self, query, doc_ids, qvec, k)
 
     def coverage(self, query: Query, seg: Segment) -> float:
-        """Share of the question's key words (IDF-weighted) and word pairs the clause has.
+        return gate.coverage(self, query, seg)
 
-        Pairs matter: "thanh toán trực tuyến" is not covered by a clause that has "thanh"
-        and "trực tuyến" in other places. OCR-garbled words one letter off count as present.
-        """
-        bm = self.index.bm25
-        if not query.terms or bm is None:
-            return 1.0
-        seg_words = words(seg.search)
-        present = set(seg_words)
-        # "KHCN", "TMĐT", "DVCTT" in the clause stand for the words the question spells out
-        for phrase, abbrs in abbreviation_index().items():
-            if abbrs & present and all(w in query.terms or w in STOP for w in phrase):
-                present.update(phrase)
-        pairs = set(zip(seg_words, seg_words[1:], strict=False))
-
-        def forms(t: str) -> set[str]:
-            return {t, *query.alts.get(t, []), *bm.correct(t)}
-
-        def has(t: str) -> bool:
-            fs = forms(t)
-            return bool(fs & present) or any(_ocr_close(t, w) for w in present)
-
-        total = got = 0.0
-        for t in dict.fromkeys(query.terms):
-            w = max(bm.idf(c) for c in forms(t))
-            total += w
-            got += w * has(t)
-        uni = got / total if total else 1.0
-        qwords = words(query.search)
-        qpairs = list(dict.fromkeys((a, b) for a, b in zip(qwords, qwords[1:], strict=False)
-                                    if a in query.terms and b in query.terms))
-        hit = sum(1 for a, b in qpairs if any((x, y) in pairs for x in forms(a) for y in forms(b))
-                  or (has(a) and has(b) and _near(seg_words, forms(a), forms(b))))
-        cov = 0.6 * uni + 0.4 * hit / len(qpairs) if qpairs else uni
-        head = query.indicator_head
-        if head and not any(_like(head[0], x, forms) and _like(head[1], y, forms)
-                            for x, y in pairs):
-            # "tỷ lệ thanh toán trực tuyến": a clause without the indicator's head noun
-            # ("thanh toán") is about another indicator, however many other words it shares
-            cov = min(cov, COVERAGE_MIN - 0.1)
-        # a name the user quoted, found word for word, is strong evidence on its own
-        joined = " ".join(seg_words)
-        if any(f" {p} " in f" {joined} " for p in query.phrases):
-            cov = min(1.0, cov + 0.15)
-        return cov
-
-    def _best(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray) -> Evidence | None:
-        if query.role == "ky":
-            return self._signature(query, doc_ids)
-        if query.role == "can_cu" and query.intent in ("who", "what"):
-            basis = self._basis(query, doc_ids)
-            if basis is not None:
-                return basis
-        hits = self.search(query, doc_ids, qvec)
-        if query.report_period:
-            # "khi nào phải báo cáo 6 tháng?": the clauses that date that report first, those
-            # the search ranked in its order
-            dated = self.report_clauses(query.report_period, doc_ids)
-            ids = {h.segment.id for h in dated}
-            ranked = [h for h in hits if h.segment.id in ids]
-            seen = {h.segment.id for h in ranked}
-            hits = ranked + [h for h in dated if h.segment.id not in seen] + hits
-        if query.years:
-            # a question about one year is answered from a clause about that year first
-            asked = tuple(str(y) for y in query.years)
-            dated = [h for h in hits if any(y in _context(h.segment) for y in asked)]
-            hits = dated + [h for h in hits if h not in dated]
-        weak: Evidence | None = None
-        listing = query.intent == "what" and bool(query.asked)
-        tried = 0
-        near: Evidence | None = None  # the best of the top hits just under the bar
-        top_dense = max((h.dense for h in hits[:_NEAR_RANKS]), default=0.0)
-        for rank, hit in enumerate(hits):
-            cov = self.coverage(query, hit.segment)
-            if cov < COVERAGE_MIN:
-                if (near is None and rank < _NEAR_RANKS and cov > NEAR_MIN
-                        and hit.dense >= top_dense - _NEAR_DENSE):
-                    near = self._checked(query, hit, cov)
-                continue
-            ev = compose.extract(self, query, hit, cov)
-            if ev is None or not _fits(query, ev):
-                continue
-            if listing and not ev.direct and tried < _LISTING_TRIES:
-                # "những chương trình nào": a close clause that names them beats the closest
-                weak, tried = weak or ev, tried + 1
-                continue
-            if query.when_kind == "frequency" and not re.search(r"\d", ev.direct):
-                # "định kỳ" alone: a clause that says how often ("3 tháng, 6 tháng") is better
-                weak = weak or ev
-                continue
-            return ev
-        # graded evidence: no clause covers the question's words, but one of the closest
-        # (by words and by meaning) nearly does and holds the kind of answer asked — OCR
-        # garbles, abbreviations and paraphrases are what it misses
-        return weak or near
-
-    def _checked(self, query: Query, hit: Hit, cov: float) -> Evidence | None:
-        """A near clause's answer, when it gives what the question needs: an agency, a
-        time or a value (for the year asked), not just text."""
-        if query.intent not in ("who", "when", "target"):
-            return None
-        ev = compose.extract(self, query, hit, cov)
-        if ev is None or not ev.direct or not _fits(query, ev):
-            return None
-        if query.intent == "target" and not re.search(r"\d", ev.direct):
-            return None
-        return ev
-
-    def _signature(self, query: Query, doc_ids: list[str] | None) -> Evidence | None:
-        """'Ai ký kế hoạch?': the signature block, found by structure, not by words."""
-        for seg in self._having("noi_nhan", doc_ids):
-            if seg.heading_path[:1] == ["Nơi nhận, người ký"]:
-                ev = compose.extract(self, query, Hit(seg, 1.0, 0.0, 0.0), 1.0)
-                if ev is not None:
-                    return ev
-        return None
-
-    def _basis(self, query: Query, doc_ids: list[str] | None) -> Evidence | None:
-        """'Căn cứ vào kế hoạch của ai?': the plan's "Căn cứ …" clauses, found by how they
-        begin; the kind of document asked for (kế hoạch, nghị quyết) first."""
-        clauses = [s for s in self._having("can_cu", doc_ids) if _BASIS.search(s.body)]
-        kind = re.search(r"\b(ke hoach|nghi quyet|chi thi|van ban)\b",
-                         query.search.split("can cu", 1)[-1])
-        if kind:
-            clauses.sort(key=lambda s: not re.search(rf"can cu (?:vao )?{kind.group(1)}",
-                                                     s.body))
-        for seg in clauses:
-            ev = compose.extract(self, query, Hit(seg, 1.0, 0.0, 0.0), 1.0)
-            if ev is not None:
-                return ev
-        return None
-
-    def _having(self, pair: str, doc_ids: list[str] | None) -> list[Segment]:
-        """Segments (of the given plans) whose search form has this word pair, in index
-        order: BM25's posting list of the pair instead of a pass over every segment."""
-        if self.index.bm25 is None:
-            return []
-        table = self.index.segments
-        ids, _ = self.index.bm25.postings(pair)
-        if doc_ids:
-            keep = np.zeros(len(ids), dtype=bool)
-            for a, b in table.spans(doc_ids):
-                keep |= (ids >= a) & (ids < b)
-            ids = ids[keep]
-        return table.many(ids)
-
-    def related(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray,
+    def related(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray | None,
                 k: int = 3) -> list[Segment]:
-        return [h.segment for h in self.search(query, doc_ids, qvec, k=k)]
+        return gate.related(self, query, doc_ids, qvec, k)
 
 
 _CLEAR_WORDS = frozenset(["bo", "xoa", "huy", "bo chon", "xoa chon", "clear", "reset"])
 _ALL_PLACES = re.compile(r"\b(?:cac|moi|tung|nhung) (?:xa|phuong|dia phuong|ke hoach)\b|"
                          r"\bgiua cac\b")
-_BASIS = re.compile(r"\bcan cu (?:vao )?(?:ke hoach|nghi quyet|chi thi|quyet dinh|luat|van ban|"
-                    r"cong van|thong bao)\b")
-
-
-def _fits(query: Query, ev: Evidence) -> bool:
-    """The answer is not the body the question itself names ("Phòng VHXH phối hợp với ai?"
-    is not answered by Phòng VHXH)."""
-    if query.intent != "who" or not query.agency or not ev.direct:
-        return True
-    return not same_agency(query.agency, ev.direct)
 
 
 def _says_nothing(query: Query) -> bool:
@@ -566,34 +367,3 @@ def _clear(query: Query, ev: Evidence | None) -> bool:
     if ev is None or ev.coverage < 0.8:
         return False
     return query.intent != "target" or bool(re.search(r"\d", ev.direct))
-
-
-def _context(seg: Segment) -> str:
-    return " ".join([*seg.heading_path, seg.group or "", seg.table_header or "", seg.text[:300]])
-
-
-def _like(term: str, word: str, forms) -> bool:
-    return word in forms(term) or _one_off(term, word)
-
-
-def _one_off(a: str, b: str) -> bool:
-    """Equal, or one letter substituted (OCR: "den so" for "dan so")."""
-    return a == b or (len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1)
-
-
-def _ocr_close(term: str, word: str) -> bool:
-    """An OCR-garbled word (not a Vietnamese syllable) one substitution from the term."""
-    if len(term) < 3 or term == word or term[0] != word[:1] or word in syllables():
-        return False
-    return _one_off(term, word)
-
-
-def _near(seq: list[str], a: set[str], b: set[str], gap: int = 2) -> bool:
-    pos_a = [i for i, w in enumerate(seq) if w in a]
-    pos_b = [i for i, w in enumerate(seq) if w in b]
-    return any(0 < j - i <= gap for i in pos_a for j in pos_b)
-
-
-def _role_words(query: Query) -> list[str]:
-    return {"chu_tri": ["chu", "tri"], "phoi_hop": ["phoi", "hop"],
-            "theo_doi": ["theo", "doi"], "de_nghi": ["de", "nghi"]}.get(query.role, [])
