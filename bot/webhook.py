@@ -87,13 +87,16 @@ class WebhookServer:
     async def _on_connection(self, reader: asyncio.StreamReader,
                              writer: asyncio.StreamWriter) -> None:
         try:
-            status = await self._serve_one(reader, writer)
+            try:
+                status = await self._serve_one(reader, writer)
+            except asyncio.LimitOverrunError:
+                status = (431, "Request Header Fields Too Large")
+            except (asyncio.IncompleteReadError, TimeoutError, ConnectionError):
+                return  # the client went away or was too slow: nothing to answer
+            except Exception:  # noqa: BLE001 - a handler's bug: the service will retry
+                log.exception("webhook: error while handling a request")
+                status = (500, "Internal Server Error")
             await _respond(writer, *status)
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError,
-                ConnectionError, ValueError):
-            # a header over the limit or a client that went away: nothing more to say
-            with contextlib.suppress(Exception):
-                await _respond(writer, 400, "Bad Request")
         finally:
             writer.close()
             with contextlib.suppress(Exception):

@@ -214,3 +214,46 @@ def test_no_secret_in_a_debug_log(engine, data_dir, fake):
     for secret in (TOKEN, raw, sent):
         assert secret not in log
     assert "***" in log
+
+
+def test_webhook_server_status_codes():
+    """bot/webhook.py alone: 431 for a header flood, 411 without a length, 500 when a
+    handler fails (the service retries), the URL's own path and the bare suffix."""
+    from bot.webhook import WebhookServer, url_paths
+
+    assert url_paths("https://h.example/a/b/zalo", "zalo") == ["/a/b/zalo", "/zalo"]
+    assert url_paths("https://h.example/zalo", "zalo") == ["/zalo"]
+    seen = []
+
+    def handler(update):
+        if update == {"boom": 1}:
+            raise RuntimeError("a bug")
+        seen.append(update)
+
+    async def main():
+        server = WebhookServer()
+        server.add(["/a/zalo", "/zalo"], "X-S", "secret-12", handler, 1000)
+        await server.start("127.0.0.1", 0)
+
+        def status(raw: bytes) -> int:
+            with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
+                s.sendall(raw)
+                return int(s.makefile("rb").readline().split()[1])
+
+        def post(path: str, body: bytes, extra: bytes = b"") -> int:
+            return status(f"POST {path} HTTP/1.1\r\nX-S: secret-12\r\n".encode() + extra
+                          + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+
+        try:
+            return await asyncio.to_thread(lambda: [
+                status(b"POST /zalo HTTP/1.1\r\nX-Flood: " + b"a" * 20_000 + b"\r\n\r\n"),
+                status(b"POST /zalo HTTP/1.1\r\nX-S: secret-12\r\n\r\n"),
+                post("/zalo", b'{"boom": 1}'),
+                post("/a/zalo", b'{"ok": 1}'),
+                post("/zalo", b'{"ok": 2}', b"Expect: 100-continue\r\n"),
+            ])
+        finally:
+            await server.close()
+
+    assert asyncio.run(main()) == [431, 411, 500, 200, 100]
+    assert seen == [{"ok": 1}, {"ok": 2}]
