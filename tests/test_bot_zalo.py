@@ -400,20 +400,54 @@ def test_sending_retries_and_a_lost_part_does_not_lose_the_rest(engine, data_dir
     assert fake.methods().count("sendMessage!503") == bot.client.attempts
 
 
-def test_set_webhook_is_retried(engine, data_dir, fake):
+class FlakyNetwork(httpx.AsyncHTTPTransport):
+    """The first `drops` requests never reach the server (connection refused)."""
+
+    def __init__(self, drops: int) -> None:
+        super().__init__()
+        self.drops = drops
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.drops > 0:
+            self.drops -= 1
+            raise httpx.ConnectError("connection refused", request=request)
+        return await super().handle_async_request(request)
+
+
+def test_set_webhook_is_retried_on_network_errors(engine, data_dir, fake):
     from bot.zalo import run_zalo
 
     settings = webhook_settings(data_dir, fake, "https://bot.example.invalid/")
-    client = ZaloClient(TOKEN, fake.base_url, poll_timeout=1, retry_delay=0.01)
+    transport = FlakyNetwork(0)
+    client = ZaloClient(TOKEN, fake.base_url, poll_timeout=1, retry_delay=0.01,
+                        client=httpx.AsyncClient(transport=transport))
     bot = ZaloBot(settings, engine, client=client)
-    fake.fail("setWebhook", 502, times=2)
 
     async def main():
         stop = asyncio.Event()
+        await bot.check_token()
+        transport.drops = 2  # setWebhook: refused twice, then a 502
+        fake.fail("setWebhook", 502)
         task = asyncio.create_task(run_zalo(bot, settings, stop, host="127.0.0.1"))
         await wait_until(lambda: fake.webhook is not None)
         stop.set()
         await asyncio.wait_for(task, 5)
 
     asyncio.run(asyncio.wait_for(main(), 20))
-    assert fake.methods()[:4] == ["getMe", "setWebhook!502", "setWebhook!502", "setWebhook"]
+    assert fake.methods() == ["getMe", "getMe", "setWebhook!502", "setWebhook"]
+    assert fake.webhook == {"url": "https://bot.example.invalid/zalo", "secret_token": SECRET}
+
+
+def test_unreachable_api_is_one_line(engine, data_dir):
+    from bot.common import StartError
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    settings = Settings(data_dir=data_dir, embedder="fake", zalo_token=TOKEN,
+                        zalo_base_url=f"http://127.0.0.1:{port}")
+    bot = ZaloBot(settings, engine, client=ZaloClient(TOKEN, settings.zalo_base_url,
+                                                      retry_delay=0.01))
+    with pytest.raises(StartError) as err:
+        asyncio.run(bot.check_token())
+    assert "Không kết nối được tới Zalo" in str(err.value) and TOKEN not in str(err.value)
