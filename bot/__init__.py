@@ -70,7 +70,7 @@ def run_bots(which: str = "auto", data_dir: str | Path | None = None) -> int:
 async def _serve(settings, engine, want_tg: bool, want_zl: bool) -> None:  # noqa: ANN001
     from bot.storage import BotStore
 
-    store = BotStore(Path(settings.data_dir) / "bot.db")
+    store = BotStore.for_settings(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
