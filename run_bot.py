@@ -317,6 +317,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", title="lệnh", metavar="LỆNH")
     for add in COMMANDS:
         add(sub)
+    for name, cmd in sub.choices.items():
+        env = "TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN, BOT_*, " if name in ("telegram", "zalo") \
+            else ""
+        cmd.epilog = cmd.epilog or (f"Biến môi trường: PLAN_DATA_DIR, {env}LOG_LEVEL … "
+                                    "(danh sách đủ: run_bot.py --help).")
     return p
 
 

@@ -31,20 +31,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p = subparsers.add_parser(
         "facts", help="liệt kê nhiệm vụ, trách nhiệm, chỉ tiêu (lọc theo kế hoạch, cơ quan, hạn)",
         description="Nhiệm vụ, trách nhiệm và chỉ tiêu trong các kế hoạch đã nạp.")
-    p.add_argument("--plan", help="số kế hoạch hoặc địa phương, ví dụ 79 hoặc «Trần Liễu»")
-    p.add_argument("--agency", help="cơ quan (chủ trì hoặc phối hợp), có dấu hoặc không dấu, "
+    p.add_argument("--plan", metavar="KẾ_HOẠCH", help="số kế hoạch hoặc địa phương, ví dụ 79 hoặc «Trần Liễu»")
+    p.add_argument("--agency", metavar="CƠ_QUAN", help="cơ quan (chủ trì hoặc phối hợp), có dấu hoặc không dấu, "
                                     "viết tắt được: «Phòng VHXH», «cong an xa»")
     p.add_argument("--kind", choices=KINDS, help="task (nhiệm vụ), duty (trách nhiệm), "
                                                  "target (chỉ tiêu)")
     p.add_argument("--due-within", type=int, metavar="N",
                    help="đến hạn trong N ngày tới (kể cả việc đã quá hạn)")
-    p.add_argument("--today", help="tính hạn từ ngày này (YYYY-MM-DD) thay vì hôm nay")
-    p.add_argument("--year", type=int, help="chỉ tiêu của năm này (và việc có hạn trong năm)")
+    p.add_argument("--today", metavar="NGÀY", help="tính hạn từ ngày này (YYYY-MM-DD) thay vì hôm nay")
+    p.add_argument("--year", type=int, metavar="NĂM", help="chỉ tiêu của năm này (và việc có hạn trong năm)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="in JSON")
     out.add_argument("--csv", action="store_true",
                      help="in CSV cho Excel (UTF-8 có BOM, tên cột tiếng Việt)")
-    p.add_argument("--ics", metavar="FILE", help="ghi các hạn có ngày cụ thể ra tệp lịch .ics")
+    p.add_argument("--ics", metavar="TỆP", help="ghi các hạn có ngày cụ thể ra tệp lịch .ics")
     return p
 
 
