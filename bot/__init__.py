@@ -67,7 +67,7 @@ async def _serve(settings, engine, want_tg: bool, want_zl: bool) -> int:  # noqa
     from bot.storage import BotStore
     from bot.webhook import WebhookServer
 
-    store = BotStore(Path(settings.data_dir) / "bot.db")
+    store = BotStore.for_settings(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
