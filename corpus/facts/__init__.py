@@ -29,7 +29,7 @@ from corpus.facts.common import _CLEAN, _full_headings, vi_deadline
 from corpus.facts.duties import _duty
 from corpus.facts.fields import _task_from_fields, _task_from_prose
 from corpus.facts.ocr_rows import _stream, _tables
-from corpus.facts.tables import _table_tasks
+from corpus.facts.tables import _table_tasks, typed_table_facts
 from corpus.facts.targets import _prose_targets, _table_targets
 from corpus.models import Document, Fact, Segment
 
@@ -64,9 +64,13 @@ def _extract(doc: Document, segments: list[Segment]) -> list[Fact]:
             facts.append(duty)
         facts += _task_from_prose(doc, seg)
         facts += _prose_targets(doc, seg, headings)
-    for kind, segs in _tables(segments):
-        lines = _stream(segs)
-        facts += _table_tasks(doc, lines) if kind == "task" else _table_targets(doc, lines)
+    if _CLEAN.get():
+        # typed text, DOCX, PDF: rows with their cells, read through corpus.tables
+        facts += typed_table_facts(doc, segments)
+    else:
+        for kind, segs in _tables(segments):
+            lines = _stream(segs)
+            facts += _table_tasks(doc, lines) if kind == "task" else _table_targets(doc, lines)
     order = {s.id: s.order for s in segments}
     seen: set[str] = set()
     out = []

@@ -34,8 +34,9 @@ from corpus.facts.ocr_rows import (
     _row_number,
     _starts_task,
 )
-from corpus.models import Document, Fact
+from corpus.models import Document, Fact, Segment, content_id
 from corpus.normalize import search_form
+from corpus.tables import Row, Table, is_header, read_table, split_cells
 from corpus.values import (
     normalise_deadline,
 )
@@ -261,3 +262,96 @@ def _table_tasks(doc: Document, lines: list[_Line]) -> list[Fact]:
         if fact is not None:
             out.append(fact)
     return out
+
+
+# ---- typed, DOCX and PDF tables: rows read through corpus.tables ---------------------------
+
+_PIECE = re.compile(r"\s*;\s*|\s*,\s*(?=(?:[A-ZĐ]|[Cc]ác\s))|\s+(?=(?:Sở|Các sở|UBND)\b)")
+_YEAR_IN = re.compile(r"\b(?:den|nam|toi|giai doan \d{4} ?- ?)\s*(?:het )?(?:nam )?(20[2-5]\d)\b")
+
+
+def cell_agencies(cell: str, kind: str | None) -> list[str]:
+    """The agencies one lead/coordinating cell names. The column says the cell holds
+    agencies, so a name the agency reader does not know is kept as the plan writes it;
+    pieces are cut at ";", at ", " before a capital or "các", and between two names side by
+    side (a cell that wrapped two names onto one line)."""
+    out: list[str] = []
+    pieces = [p.strip(" .;,") for p in _PIECE.split(cell) if p and p.strip(" .;,")]
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        # a name with a comma in it ("Sở Văn hóa, Thể thao và Du lịch") stays whole
+        if i + 1 < len(pieces):
+            joined = f"{piece}, {pieces[i + 1]}"
+            whole = find_agencies(search_form(joined), kind)
+            if len(whole) == 1 and whole[0].end - whole[0].start > len(search_form(piece)) + 2:
+                piece, i = joined, i + 1
+        found = find_agencies(search_form(piece), kind)
+        if found:
+            out += [a.name for a in found]
+        elif piece[:1].isupper() and 1 <= len(piece.split()) <= 10:
+            out.append(piece)
+        i += 1
+    return list(dict.fromkeys(out))
+
+
+def typed_tables(segments: list[Segment]) -> list[tuple[Table, list[Segment]]]:
+    """Consecutive row segments under one header as `corpus.tables.Table`s, each row's
+    segment alongside (the table's rows and groups are in the segments' order)."""
+    out: list[tuple[Table, list[Segment]]] = []
+    cur: list[Segment] = []
+
+    def close() -> None:
+        if cur and cur[0].table_header and is_header(split_cells(cur[0].table_header)):
+            table = read_table(split_cells(cur[0].table_header),
+                               [split_cells(s.text.replace("\n", " ")) for s in cur])
+            out.append((table, list(cur)))
+        cur.clear()
+
+    for seg in segments:
+        if seg.kind != "row" or (cur and seg.table_header != cur[0].table_header):
+            close()
+        if seg.kind == "row":
+            cur.append(seg)
+    close()
+    return out
+
+
+def typed_table_facts(doc: Document, segments: list[Segment]) -> list[Fact]:
+    """Task facts from task tables and target facts from target tables (typed text, DOCX,
+    PDF): one fact per body row whose cells say what it needs."""
+    from corpus.facts.targets import typed_target
+
+    facts: list[Fact] = []
+    for table, segs in typed_tables(segments):
+        kind = table.kind
+        for row in table.rows:
+            seg = segs[row.index]
+            if kind == "task":
+                fact = _typed_task(doc, table, row, seg)
+            elif kind == "target":
+                fact = typed_target(doc, table, row, seg, segments)
+            else:
+                fact = None
+            if fact is not None:
+                facts.append(fact)
+    return facts
+
+
+def _typed_task(doc: Document, table: Table, row: Row, seg: Segment) -> Fact | None:
+    roles = table.roles
+    task = row.first(roles, "task")
+    if len(task.split()) < 2:
+        return None
+    lead = [n for _, c in row.by_role(roles, "lead") for n in cell_agencies(c, _kind(doc))]
+    support = [n for _, c in row.by_role(roles, "support") for n in cell_agencies(c, _kind(doc))
+               if n not in lead]
+    deadline = " ".join(row.first(roles, "deadline").split()).rstrip(".")
+    if not lead and not deadline:
+        return None
+    dkind, due = normalise_deadline(deadline) if deadline else ("", None)
+    section = " › ".join([*seg.heading_path, *(g for g in row.group)])
+    return Fact(id=content_id(seg.id, "task", task[:80]), doc_id=doc.id, segment_id=seg.id,
+                kind="task", text=task, lead=lead, support=support[:8],
+                deadline_text=deadline, deadline_kind=dkind, due_date=due, page=seg.page,
+                section=section)

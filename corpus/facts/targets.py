@@ -30,8 +30,9 @@ from corpus.facts.ocr_rows import (
     _row_number,
 )
 from corpus.lexicon import syllables
-from corpus.models import Document, Fact, Segment
+from corpus.models import Document, Fact, Segment, content_id
 from corpus.normalize import search_form
+from corpus.tables import Row, Table
 from corpus.values import (
     Quantity,
     cell_value,
@@ -445,3 +446,60 @@ def _vertical_target(doc: Document, kind: str | None, cells: list[_Line],
     if mapping is None:
         return None
     return _target_fact(doc, cells[0].seg, " ".join(text), mapping, ags)
+
+
+# ---- typed, DOCX and PDF target tables (rows through corpus.tables) -------------------------
+
+_TABLE_YEAR = re.compile(r"\b(?:den|toi|giai doan \d{4} ?- ?)\s*(?:het )?(?:nam )?(20[2-5]\d)\b")
+_ATTACHED = re.compile(r"\((?:ban hanh )?kem theo[^)]*\)?")
+
+
+def _table_year(row: Row, seg: Segment, segments: list[Segment]) -> int | None:
+    """The year a target table without year columns sets its values for: its group rows
+    ("Đến năm 2030"), its title ("… CHỈ TIÊU … ĐẾN NĂM 2030") or its section."""
+    title = next((s.text for s in segments if s.kind != "row" and s.order < seg.order
+                  and s.heading_path[:1] == seg.heading_path[:1]
+                  and s.heading_path[:1] and s.heading_path[0].startswith("Phụ lục")), "")
+    for text in (*reversed(row.group), title, *reversed(seg.heading_path)):
+        years = _TABLE_YEAR.findall(_ATTACHED.sub(" ", search_form(text)))
+        if years:
+            return int(years[-1])
+    return None
+
+
+def typed_target(doc: Document, table: Table, row: Row, seg: Segment,
+                 segments: list[Segment]) -> Fact | None:
+    """A target row: its indicator, a value per year column (the last year of a period
+    column), or the one value its indicator states for the table's year; the agencies of
+    its lead/monitoring columns."""
+    from corpus.facts.tables import cell_agencies
+
+    roles = table.roles
+    indicator = row.first(roles, "indicator") or row.first(roles, "task")
+    if len(indicator.split()) < 3:
+        return None
+    values: dict[str, str] = {}
+    comparison = unit = ""
+    for i, key in table.year_columns():
+        got = cell_value(row.cells[i].strip()) if i < len(row.cells) else None
+        if got:
+            sym, num, pct = got
+            unit = "%" if pct else unit
+            values[key.split("-")[-1]] = f"{sym} {num}{'%' if pct else ''}".strip()
+    if not table.year_columns():
+        found = find_percentages(search_form(indicator))
+        year = _table_year(row, seg, segments)
+        if len(found) == 1 and year is not None:
+            q = found[0]
+            values, comparison, unit = {str(year): q.shown}, q.comparison, q.unit
+    if not values:
+        return None
+    agencies = [n for role in ("lead", "monitor") for _, c in row.by_role(roles, role)
+                for n in cell_agencies(c, _kind(doc))]
+    lead = [a for a in agencies if a not in COLLECTIVE][:3]
+    support = [a for a in agencies if a not in lead][:3]
+    section = " › ".join([*seg.heading_path, *row.group])
+    return Fact(id=content_id(seg.id, "target", indicator[:80], str(values)), doc_id=doc.id,
+                segment_id=seg.id, kind="target", text=indicator[:300], lead=lead,
+                support=support, unit=unit, values=values, comparison=comparison,
+                page=seg.page, section=section)
