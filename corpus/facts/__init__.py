@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from corpus.facts.common import _CLEAN, _full_headings, vi_deadline
 from corpus.facts.duties import _duty
-from corpus.facts.fields import _task_from_fields, _task_from_prose
+from corpus.facts.fields import _task_from_fields, _task_from_prose, task_blocks
 from corpus.facts.ocr_rows import _stream, _tables
 from corpus.facts.tables import _table_tasks, typed_table_facts
 from corpus.facts.targets import _prose_targets, _table_targets
@@ -49,9 +49,9 @@ def extract_facts(doc: Document, segments: list[Segment]) -> list[Fact]:
 
 def _extract(doc: Document, segments: list[Segment]) -> list[Fact]:
     headings = _full_headings(segments)
-    facts: list[Fact] = []
+    facts, in_blocks = task_blocks(doc, segments)
     for seg in segments:
-        if seg.kind == "row":
+        if seg.kind == "row" or seg.id in in_blocks:
             continue
         if seg.heading_path[:1] == ["Nơi nhận, người ký"]:
             continue

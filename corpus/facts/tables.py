@@ -17,6 +17,7 @@ from corpus.facts.common import (
     _readable,
     _strip_number,
     _validity,
+    cell_agencies,
     vi_deadline,
 )
 from corpus.facts.ocr_rows import (
@@ -265,35 +266,6 @@ def _table_tasks(doc: Document, lines: list[_Line]) -> list[Fact]:
 
 
 # ---- typed, DOCX and PDF tables: rows read through corpus.tables ---------------------------
-
-_PIECE = re.compile(r"\s*;\s*|\s*,\s*(?=(?:[A-ZĐ]|[Cc]ác\s))|\s+(?=(?:Sở|Các sở|UBND)\b)")
-_YEAR_IN = re.compile(r"\b(?:den|nam|toi|giai doan \d{4} ?- ?)\s*(?:het )?(?:nam )?(20[2-5]\d)\b")
-
-
-def cell_agencies(cell: str, kind: str | None) -> list[str]:
-    """The agencies one lead/coordinating cell names. The column says the cell holds
-    agencies, so a name the agency reader does not know is kept as the plan writes it;
-    pieces are cut at ";", at ", " before a capital or "các", and between two names side by
-    side (a cell that wrapped two names onto one line)."""
-    out: list[str] = []
-    pieces = [p.strip(" .;,") for p in _PIECE.split(cell) if p and p.strip(" .;,")]
-    i = 0
-    while i < len(pieces):
-        piece = pieces[i]
-        # a name with a comma in it ("Sở Văn hóa, Thể thao và Du lịch") stays whole
-        if i + 1 < len(pieces):
-            joined = f"{piece}, {pieces[i + 1]}"
-            whole = find_agencies(search_form(joined), kind)
-            if len(whole) == 1 and whole[0].end - whole[0].start > len(search_form(piece)) + 2:
-                piece, i = joined, i + 1
-        found = find_agencies(search_form(piece), kind)
-        if found:
-            out += [a.name for a in found]
-        elif piece[:1].isupper() and 1 <= len(piece.split()) <= 10:
-            out.append(piece)
-        i += 1
-    return list(dict.fromkeys(out))
-
 
 def typed_tables(segments: list[Segment]) -> list[tuple[Table, list[Segment]]]:
     """Consecutive row segments under one header as `corpus.tables.Table`s, each row's

@@ -19,6 +19,7 @@ from corpus.facts.common import (
     _strip_number,
     _validity,
     _wordset,
+    cell_agencies,
 )
 from corpus.facts.duties import _split_head
 from corpus.facts.ocr_rows import (
@@ -472,8 +473,6 @@ def typed_target(doc: Document, table: Table, row: Row, seg: Segment,
     """A target row: its indicator, a value per year column (the last year of a period
     column), or the one value its indicator states for the table's year; the agencies of
     its lead/monitoring columns."""
-    from corpus.facts.tables import cell_agencies
-
     roles = table.roles
     indicator = row.first(roles, "indicator") or row.first(roles, "task")
     if len(indicator.split()) < 3:
