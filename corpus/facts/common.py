@@ -256,7 +256,7 @@ def _full_headings(segments: list[Segment]) -> dict[str, str]:
     return out
 
 
-_PIECE = re.compile(r"\s*;\s*|\s*,\s*(?=(?:[A-ZĐ]|[Cc]ác\s))|\s+(?=(?:Sở|Các sở|UBND)\b)")
+_PIECE = re.compile(r"\s*;\s*|\s*,\s*(?=(?:[A-ZĐ]|[Cc]ác\s))|(?<![Cc]ác)\s+(?=(?:Sở|Các sở|UBND)\b)")
 _YEAR_IN = re.compile(r"\b(?:den|nam|toi|giai doan \d{4} ?- ?)\s*(?:het )?(?:nam )?(20[2-5]\d)\b")
 
 

@@ -118,8 +118,8 @@ def _duty(doc: Document, seg: Segment, headings: dict[str, str]) -> Fact | None:
     sf = search_form(text)
     if _CLOSING.match(sf) or len(text.split()) < 6:
         return None
-    if re.match(r"^[a-zđ]", text):
-        return None  # the rest of a long clause cut in two: its first part holds the duty
+    if re.match(r"^[a-zđ]", text) and not re.match(r"^[a-zđ]\)", text):
+        return None  # the rest of a long clause cut in two ("a) …" is an item, not a rest)
     lead = _duty_agencies(doc, seg, head, text, headings)
     if not lead:
         return None
