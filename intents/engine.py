@@ -29,6 +29,7 @@ from intents.evidence import Evidence
 from intents.models import Answer, Citation, Query
 from retrieval.embed import Embedder
 from retrieval.index import Index, IngestReport, Progress
+from retrieval.plan_ref import find_plan
 from retrieval.search import Hit
 from retrieval.settings import Settings
 
@@ -53,18 +54,14 @@ class AnswerEngine:
     def documents(self) -> list[Document]:
         return sorted(self.index.documents.values(), key=lambda d: d.meta.number)
 
-    def ingest(self, paths: list[Path]) -> list[IngestReport]:
-        return self.index.ingest(paths)
+    def ingest(self, paths: list[Path], skip_errors: bool = False) -> list[IngestReport]:
+        """`skip_errors`: the caller reports the failed files itself (nothing is logged)."""
+        return self.index.ingest(paths, skip_errors=skip_errors)
 
     def find_document(self, ref: str) -> Document | None:
-        """A plan by id, number ('79', '79/KH-UBND') or locality ('Trần Liễu')."""
-        ref_f = fold(ref)
-        for d in self.index.documents.values():
-            number = fold(d.meta.number)
-            if ref_f in (d.id, number, fold(d.meta.locality)) or (
-                    ref_f.isdigit() and number.split("/")[0].split("-")[0] == ref_f):
-                return d
-        return None
+        """The one plan `ref` names: id, number ('79', '79/KH-UBND') or locality ('Trần
+        Liễu', 'phường Trần Liễu'); None when none or several fit (retrieval.plan_ref)."""
+        return find_plan(self.index.documents.values(), ref)
 
     def remove(self, ref: str) -> Document | None:
         doc = self.find_document(ref)

@@ -199,8 +199,14 @@ class Index:
                             warnings=plan.warnings, seconds=time.perf_counter() - started)
 
     def remove(self, doc_id: str) -> None:
-        """Drop a plan; files it had replaced come back at the next sync."""
+        """Drop a plan; files it had replaced come back at the next sync, its own file does
+        not (recorded as superseded by nothing; naming it to `ingest` brings it back)."""
+        doc = self.store.document(doc_id)
         self.store.delete_document(doc_id)
+        if doc is not None:
+            with self.store.transaction():
+                self.store.db["superseded"].upsert(
+                    {"path": doc.path, "sha256": doc.sha256, "by_doc": ""}, pk="path")
         self.reload()
 
     # ---- loading the search structures ------------------------------------------------
