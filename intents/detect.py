@@ -35,7 +35,7 @@ _WHO_VERB = re.compile(r"\bchu tri\b|\bphoi hop\b|phu trach|giao cho|\btham muu\
                        r"\bky ke hoach")
 _WHEN = re.compile(
     r"khi nao|bao gio|thoi han|\bhan (chot|nop|cuoi|hoan thanh)|\bhan khi|truoc ngay|ngay nao|"
-    r"thang nao|nam nao|thoi gian nao|thoi diem nao|bao lau|dinh ky|may thang|ky nao|luc nao|"
+    r"thang nao|nam nao|thoi gian nao|thoi diem nao|bao lau|dinh ky|may thang|ky nao|"
     r"\bra ngay\b|\bngay bao nhieu|\bhan\b.*\bnao\b|\bxong\b|thoi gian (hoan thanh|thuc hien)|"
     r"^(?:.* )?thoi gian(?: [a-z0-9]+){0,12}$"
 )
@@ -513,6 +513,9 @@ def understand(question: str, docs: list[Document] | Places,
              and not _YEAR.fullmatch(w) and w not in plan_nums]
     if len([w for w in terms if w not in asked]) >= 2:
         terms = [w for w in terms if w not in asked]
+    tail = words(topic)[-1:]
+    if tail in (["khong"], ["chua"]) and terms[-1:] == tail:
+        terms = terms[:-1]  # "có chỉ tiêu … không?", "đã … chưa?": the question's particle
     query = Query(
         text=question,
         search=q,

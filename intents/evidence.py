@@ -161,7 +161,7 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
                 near = checked(engine, query, hit, cov)
             continue
         ev = compose.extract(engine, query, hit, cov)
-        if ev is None or not _fits(query, ev):
+        if ev is None:
             continue
         if listing and not ev.direct and tried < _LISTING_TRIES:
             # "những chương trình nào": a close clause that names them beats the closest

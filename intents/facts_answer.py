@@ -39,6 +39,10 @@ def _one_off(a: str, b: str) -> bool:
     return len(a) == len(b) and len(a) >= 3 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
+def _like(word: str, term: str) -> bool:
+    return word == term or _one_off(word, term)
+
+
 def _present(term: str, have: set[str], alts: list[str]) -> bool:
     if term in have or any(a in have for a in alts):
         return True
@@ -56,7 +60,12 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
     for f in engine.index.facts:
         if f.kind != "target" or (doc_ids and f.doc_id not in doc_ids) or not f.values:
             continue
-        have = set(words(search_form(f.text)))
+        seq = words(search_form(f.text))
+        head = query.indicator_head
+        if head and not any(_like(a, head[0]) and _like(b, head[1])
+                            for a, b in zip(seq, seq[1:], strict=False)):
+            continue  # "tỷ lệ thanh toán trực tuyến" is not "dịch vụ trực tuyến toàn trình"
+        have = set(seq)
         for phrase, abbrs in abbreviation_index().items():
             if abbrs & have:
                 have.update(phrase)
