@@ -112,7 +112,7 @@ def negatives() -> list[str]:
                 phrase = m.group(1)
                 head = re.search(NEG_HEADS, phrase)
                 if head and not re.search(r"\b(các|Các)\b", phrase) and \
-                        not re.search(r"[A-ZĐ]", phrase[head.start():]):
+                        not any(c.isupper() for c in phrase):
                     out.append(phrase)
     uniq = sorted(set(out))
     return uniq[::max(1, len(uniq) // 150)]

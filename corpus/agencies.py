@@ -65,7 +65,8 @@ class _Toks(list):
 # (folded head, display, class): "alone" may stand without a name (a place may follow);
 # "name" needs a name after it; "weak" is also an ordinary word, so its name must start
 # with a word seen in agency names; "soft" is a rarer word ("viện", "trường", "đài"), a
-# head unless it is half of a common word ("thành viên", "thị trường", "hiện đại").
+# head unless it is half of a common word ("thành viên", "thị trường", "hiện đại");
+# "owned" is a part of a body and needs the body after it ("Thường trực Thành ủy").
 _HEADS: list[tuple[str, str, str]] = [
     ("uy ban nhan dan", "UBND", "alone"), ("ubnd", "UBND", "alone"),
     ("hoi dong nhan dan", "HĐND", "alone"), ("hdnd", "HĐND", "alone"),
@@ -76,6 +77,8 @@ _HEADS: list[tuple[str, str, str]] = [
     ("ban chi huy quan su", "Ban Chỉ huy Quân sự", "alone"),
     ("bo chi huy quan su", "Bộ Chỉ huy Quân sự", "alone"),
     ("bo tu lenh", "Bộ Tư lệnh", "name"),
+    ("thuong truc", "Thường trực", "owned"), ("tt", "Thường trực", "owned"),
+    ("chu tich", "Chủ tịch", "owned"),
     ("ubmttq", "Ủy ban MTTQ", "alone"), ("uy ban mttq", "Ủy ban MTTQ", "alone"),
     ("uy ban", "Ủy ban", "name"), ("van phong", "Văn phòng", "name"), ("vp", "Văn phòng", "name"),
     ("trung tam", "Trung tâm", "name"), ("ngan hang", "Ngân hàng", "weak"),
@@ -92,7 +95,7 @@ _HEADS: list[tuple[str, str, str]] = [
     ("so", "Sở", "weak"), ("bo", "Bộ", "weak"), ("ban", "Ban", "weak"),
     ("phong", "Phòng", "weak"), ("hoi", "Hội", "weak"), ("doan", "Đoàn", "weak"),
     ("to", "Tổ", "weak"), ("truong", "Trường", "soft"), ("dai", "Đài", "soft"),
-    ("tram", "Trạm", "soft"), ("thue", "Thuế", "weak"), ("vu", "Vụ", "weak"),
+    ("tram", "Trạm", "soft"), ("thue", "Thuế", "weak"),
     ("bao", "Báo", "weak"),
 ]
 _HEAD_INDEX: dict[str, list[tuple[list[str], str, str]]] = {}
@@ -106,12 +109,12 @@ for _v in _HEAD_INDEX.values():
 _STOP_PHRASES = frozenset(tuple(p.split()) for p in """
 chu tri|phoi hop|thuc hien|tham muu|huong dan|theo doi|bao cao|trien khai|to chuc thuc|
 xay dung ke|cung cap|dam bao|tang cuong|day manh|kiem tra|giam sat|tong hop|de xuat|
-co|la|duoc|se|da|dang|can|phai|de|nham|ve|voi|cho|tai|tren|trong|theo|tu|den|sau|truoc|
+co|la|duoc|se|da|can|phai|de|nham|ve|voi|cho|tai|tren|trong|theo|tu|den|sau|truoc|
 khi|neu|thi|ma|nhu|cua|hoac|cac|nhung|moi|mot|nay|do|gom|bao gom|giao|yeu cau|
-de nghi|chi dao|lanh dao|phu trach|chu dong|cap|nam|thang|ngay|quy|dinh ky|hang|
-thuong xuyen|hoan thanh|lam|tiep tuc|ban hanh|ra soat|chuan bi|ung dung|nghien cuu de|
+de nghi|chi dao|lanh dao|phu trach|chu dong|cap|dinh ky|hang|
+thuong xuyen|hoan thanh|tiep tuc|ban hanh|ra soat|chuan bi|ung dung|nghien cuu de|
 dieu hanh|van hanh|xu ly|rieng|chung|ho tro|phat huy|tuyen truyen|thuc day|quan tam|
-trinh|gui|phe duyet|xem xet|nhan|co trach nhiem|chiu trach nhiem
+trinh|gui|phe duyet|xem xet|nhan|co trach nhiem|chiu trach nhiem|thuoc
 """.replace("\n", "").split("|") if p.strip())
 _MAX_STOP = max(len(p) for p in _STOP_PHRASES)
 # verbs after which no name starts (a name may begin with "Xây dựng", "Kiểm tra" …)
@@ -119,9 +122,15 @@ _NAME_CAN_START = frozenset({("kiem", "tra"), ("tong", "hop"), ("quan", "ly"), (
                              ("ke",), ("dau",), ("tai",), ("chi", "dao"), ("lanh", "dao")})
 
 
+_TIME_WORDS = frozenset({"nam", "thang", "ngay", "quy", "giai"})  # before a number or "doan"
+
+
 def _stop_at(toks: list[_Tok], j: int, first: bool) -> bool:
     """Whether a verb or function word of the clause starts at token j."""
     words = [t.w for t in toks[j:j + _MAX_STOP] if t.word]
+    if words and words[0] in _TIME_WORDS and len(words) > 1 and (
+            words[1][0].isdigit() or words[1] in ("doan", "nay", "toi", "sau", "truoc")):
+        return True
     for n in range(min(_MAX_STOP, len(words)), 0, -1):
         phrase = tuple(words[:n])
         if phrase in _STOP_PHRASES:
@@ -213,10 +222,20 @@ def _name_words() -> frozenset[str]:
 def _name_starts() -> frozenset[tuple[str, str]]:
     """Folded (head, first word of the name) pairs of the known names: "so tai" of
     "Sở Tài chính" though "sở tại" is also a word."""
-    heads = {h for h, _, c in _HEADS if c == "weak"}
+    heads = {d.lower() for _, d, c in _HEADS if c == "weak"}
     return frozenset((k.words[0], k.words[1]) for k in _known()
-                     if len(k.words) > 1 and k.words[0] in heads
-                     and fold(k.name).startswith(k.words[0]))
+                     if len(k.words) > 1 and k.name.split()[0].lower() in heads
+                     and fold(k.name.split()[0]) == k.words[0])
+
+
+@functools.cache
+def _name_pairs() -> dict[str, frozenset[tuple[str, str]]]:
+    """Adjacent folded words inside the known names of each head ("so": "tai chinh",
+    "du lich", …)."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    for k in _known():
+        out.setdefault(k.words[0], set()).update(zip(k.words[1:], k.words[2:], strict=False))
+    return {h: frozenset(p) for h, p in out.items()}
 
 
 @functools.cache
@@ -270,7 +289,7 @@ def _words_from(toks: list[_Tok], i: int, n: int) -> tuple[list[str], int]:
             if t.word:
                 words.append(t.w)
                 ends.append(j + 1)
-            elif t.w not in "-,&|–/" or not words:
+            elif t.w not in "-,&|–/'’" or not words:
                 break
             j += 1
         chain = (words, ends)
@@ -293,10 +312,14 @@ def _fuzzy_equal(a: str, b: str) -> int | None:
 
 
 def _slips(word: str) -> set[str]:
-    """Keys that match a word with one letter wrong: the word less one letter; a two-letter
-    word keeps its first letter ("se" for "so", not "co")."""
+    """Keys that match a word with one letter wrong: the word less one letter (two for a
+    long word: "prlong" for "phong"); a two-letter word keeps its first letter ("se" for
+    "so", not "co")."""
     if len(word) >= 3:
-        return {word[:i] + word[i + 1:] for i in range(len(word))}
+        keys = {word[:i] + word[i + 1:] for i in range(len(word))}
+        if len(word) >= 5:
+            keys |= {k[:i] + k[i + 1:] for k in keys for i in range(len(k))}
+        return keys
     return {word[0] + "_"} if len(word) == 2 else set()
 
 
@@ -316,7 +339,7 @@ def _plan_of(k: _Known) -> tuple[str, int, int]:
     return want, (len(want) // 7 if len(k.words) > 1 else 0), len(k.words)
 
 
-def _match_known(toks: list[_Tok], i: int) -> tuple[_Known, int] | None:
+def _match_known(toks: list[_Tok], i: int) -> tuple[_Known, int, int] | None:
     """The known spelling that covers most of the text from token i, with OCR slack: the
     whole within one letter in seven of the name; the closest spelling among equals
     ("Sở Y tế" is not "Bộ Y tế")."""
@@ -328,7 +351,10 @@ def _match_known(toks: list[_Tok], i: int) -> tuple[_Known, int] | None:
     for w in words:
         joined.append(f"{joined[-1]} {w}" if joined[-1] else w)
     best: tuple[int, int, _Known] | None = None  # (end, -distance, known)
+    first = toks[i].w
     for k in cands:
+        if first != k.words[0] and len(k.words[0]) <= 2 and k.words[0] not in _syllables():
+            continue  # "vé" is not "VP"
         want, limit, nw = _plan_of(k)
         # OCR splits and glues words: try one word fewer or more than the name has
         for n in (nw, nw - 1, nw + 1):
@@ -340,22 +366,74 @@ def _match_known(toks: list[_Tok], i: int) -> tuple[_Known, int] | None:
             d = Levenshtein.distance(got, want, score_cutoff=limit) if got != want else 0
             if d > limit:
                 continue
-            if d and words[n - 1] != k.words[-1] and len(k.words[-1]) <= 2 and n == nw:
-                continue
+            last = words[n - 1]
+            if d and _fuzzy_equal(last, k.words[-1]) is None and not last.endswith(k.words[-1]):
+                continue  # a name cut at the line end is not that name ("… cơ quan chuyên")
+            if d and n == nw and (any(_other_word(a, b)
+                                      for a, b in zip(words[:n], k.words, strict=True))
+                                  or _other_pair(words[:n], k.words)):
+                continue  # "Tỉnh ủy" is not "Đảng ủy", "thanh toán" not "Thành đoàn"
             end = _words_from(toks, i, n)[1]
             if best is None or (end, -d) > best[:2]:
                 best = (end, -d, k)
             break
-    return (best[2], best[0]) if best else None
+    return (best[2], best[0], -best[1]) if best else None
+
+
+def _other_word(got: str, want: str) -> bool:
+    """Two real words two letters apart or more: another word, not an OCR slip."""
+    return got != want and got in _syllables() and want in _syllables() and \
+        Levenshtein.distance(got, want) >= 2
+
+
+def _other_pair(got: list[str], want: tuple[str, ...]) -> bool:
+    """Two words of the text that make another common word where the name differs."""
+    pairs = _common_pairs()
+    return any((a, b) != (c, d) and (a, b) in pairs
+               for a, b, c, d in zip(got, got[1:], want, want[1:], strict=False))
 
 
 def _head_at(toks: list[_Tok], i: int) -> tuple[str, str, int] | None:
-    """A head noun at token i: (display, class, index after it)."""
+    """A head noun at token i: (display, class, index after it). A head of two words or
+    more may have an OCR slip ("Trung tim", "Uy ban nhindan")."""
+    exact = None
     for words, display, cls in _HEAD_INDEX.get(toks[i].w, ()):
         got, end = _words_from(toks, i, len(words))
         if got == words and all(t.word for t in toks[i:end]):
-            return display, cls, end
-    return None
+            exact = _after_dot(toks, display, cls, end)
+            break
+    for words, display, cls in _fuzzy_heads():
+        want = " ".join(words)
+        limit = len(want) // 7
+        for n in (len(words), len(words) - 1):
+            got, end = _words_from(toks, i, n)
+            # only where OCR left a word that is no syllable ("nhindan", "tdm"): "hội viên"
+            # is not "Học viện", "và phòng" not "Văn phòng"
+            if len(got) == n and got[0][:1] == want[:1] and (exact is None or end > exact[2]) \
+                    and any(w not in _syllables() for w in got) \
+                    and Levenshtein.distance(" ".join(got), want, score_cutoff=limit) <= limit:
+                return display, cls, end
+    return exact
+
+
+def _after_dot(toks: list[_Tok], display: str, cls: str, end: int) -> tuple[str, str, int]:
+    """"TT. HĐND xã", "VP. UBND": the dot of an abbreviated head is part of it."""
+    if end < len(toks) and toks[end].w == "." and len(toks[end - 1].w) <= 3 and \
+            end + 1 < len(toks) and toks[end + 1].word:
+        end += 1
+    return display, cls, end
+
+
+@functools.cache
+def _syllables() -> frozenset[str]:
+    from corpus.lexicon import syllables
+
+    return syllables()
+
+
+@functools.cache
+def _fuzzy_heads() -> tuple[tuple[list[str], str, str], ...]:
+    return tuple((h.split(), d, c) for h, d, c in _HEADS if " " in h and len(h) >= 8)
 
 
 def _is_head_here(toks: list[_Tok], i: int) -> bool:
@@ -369,13 +447,27 @@ def _weak_ok(toks: list[_Tok], i: int, after: int, cls: str = "weak") -> bool:
         return False
     head, nxt = toks[after - 1].w, toks[after].w
     prev = toks[i - 1].w if i > 0 and toks[i - 1].word else ""
+    before = (toks[i - 2].w, prev) if i > 1 else ()
+    if prev and (prev, toks[i].w) in _common_pairs() and before not in _STOP_PHRASES:
+        return False  # "cán bộ", "hồ sơ", "tích cực"; not "đề nghị | Viện …"
+    after2 = tuple(_words_from(toks, after, 2)[0])
+    if cls == "weak" and len(after2) == 2 and after2 in _common_pairs() and \
+            after2 not in _name_pairs().get(head, ()):
+        return False  # "bộ dữ liệu", "số cộng đồng": the words after it are another word
+    if cls == "weak" and before in _common_pairs() and before not in _STOP_PHRASES:
+        return False  # after a noun it qualifies: "xã hội số", "công nghệ số"
+    if _place_kind_at(toks, after):
+        return False  # "địa | bàn phường": no name starts with a place
     if (head, nxt) in _name_starts():
         return True
-    if prev and (prev, toks[i].w) in _common_pairs():  # "cán bộ", "giai đoạn", "tích cực"
-        return False
     if (head, nxt) in _common_pairs():  # "số liệu", "tổ chức", "hội nghị", "ban hành"
         return False
-    return cls == "soft" or nxt in _name_words() or nxt in _abbreviations()
+    if len(after2) == 2 and len(after2[1]) > 1 and after2[1] not in _syllables() and \
+            after2[1] not in _name_words() and after2[1] not in _abbreviations():
+        return False  # "bộ quy tic", "trương quyết ligt": OCR debris after the first word
+    if cls == "soft":
+        return nxt in _syllables() or nxt in _name_words()
+    return nxt in _name_words() or nxt in _abbreviations()
 
 
 def _name_end(toks: list[_Tok], start: int) -> int:
@@ -384,13 +476,15 @@ def _name_end(toks: list[_Tok], start: int) -> int:
     while j < len(toks) and words < _MAX_NAME:
         t = toks[j]
         if t.word:
-            if _stop_at(toks, j, words == 0) or (words and _place_kind_at(toks, j)):
+            if _stop_at(toks, j, words == 0) or _place_kind_at(toks, j):
                 break
             if words and t.w != "va" and _is_head_here(toks, j) and t.w not in _name_words():
                 break
             if t.w == "va" and (words == 0 or not _joins(toks, start, j)):
                 break
             if t.w.isdigit() and words:
+                break
+            if _garbled(t.w):  # OCR debris ends a name: "… HĐND-UBND monahuag"
                 break
             words += 1
             j += 1
@@ -405,6 +499,13 @@ def _name_end(toks: list[_Tok], start: int) -> int:
             continue
         break
     return j
+
+
+def _garbled(word: str) -> bool:
+    """A word that is no syllable, abbreviation or name word: OCR debris."""
+    return len(word) >= 4 and word.isalpha() and word not in _syllables() and \
+        word not in _name_words() and word not in _abbreviations() and \
+        not re.fullmatch(r"[bcdfghjklmnpqrstvwxz]{2,6}", word)
 
 
 def _joins(toks: list[_Tok], start: int, j: int) -> bool:
@@ -451,15 +552,20 @@ def _enumeration_closes(toks: list[_Tok], comma: int) -> bool:
 def _place_end(toks: list[_Tok], j: int) -> int:
     """A place after a name belongs to it: "tỉnh Bắc Ninh", "xã", "xã, phường, đặc khu",
     "Thành phố", "khu vực XII", "Trung ương"."""
-    from corpus import places
 
     if j < len(toks) and toks[j].w == ",":
         return _kinds_list_end(toks, j)
-    words, _ = _words_from(toks, j, 2)
+    words, _ = _words_from(toks, j, 4)
     if not words:
         return j
+    if words[0] in ("cac", "cap") and len(words) > 1 and words[1] in ("xa", "phuong", "tinh"):
+        return _place_end(toks, _words_from(toks, j, 1)[1]) if words[0] == "cac" else \
+            _words_from(toks, j, 2)[1]
+    bare = _bare_place(words)
+    if bare:
+        return _words_from(toks, j, bare)[1]
     kind = next((k for k in sorted(_PLACE_KINDS, key=len, reverse=True)
-                 if words[:len(k.split())] == k.split()), None)
+                 if _kind_words(words, k)), None)
     if kind is None:
         if words[:2] in (["trung", "uong"], ["quoc", "gia"], ["viet", "nam"]):
             return _words_from(toks, j, 2)[1]
@@ -470,12 +576,61 @@ def _place_end(toks: list[_Tok], j: int) -> int:
     _, end = _words_from(toks, j, len(kind.split()))
     if end < len(toks) and toks[end].w == ",":
         return _kinds_list_end(toks, end)
-    rest, _ = _words_from(toks, end, 4)
-    for n in range(min(4, len(rest)), 0, -1):
-        name = " ".join(rest[:n])
-        if places.lookup(name, places._MARKERS.get(kind, "")):
-            return _words_from(toks, end, n)[1]
-    return end
+    n = _named_place(_words_from(toks, end, 4)[0], kind)[0]
+    return _words_from(toks, end, n)[1] if n else end
+
+
+def _kind_words(words: list[str], kind: str) -> bool:
+    """Whether `words` open with a place kind, OCR slips of one letter allowed in a kind
+    of two words ("thanh phd")."""
+    ks = kind.split()
+    if words[:len(ks)] == ks:
+        return True
+    return len(ks) == 2 and len(words) >= 2 and words[0] == ks[0] and \
+        _fuzzy_equal(words[1], ks[1]) == 1 and words[1] not in _syllables()
+
+
+def _bare_place(words: list[str]) -> int:
+    """Words of a province or country named without a marker at the end of a name
+    ("Viettel Nghệ An", "Đại học Quốc gia Hà Nội", "… Việt Nam")."""
+    from corpus import places
+
+    if words[:2] == ["viet", "nam"]:
+        return 2
+    for n in (3, 2):
+        if len(words) >= n and any(u.is_province for u in places.lookup(" ".join(words[:n]))):
+            return n
+    return 0
+
+
+@functools.lru_cache(maxsize=4096)
+def _named_place_cached(words: tuple[str, ...], kind: str) -> tuple[int, str]:
+    from corpus import places
+
+    marker = places._MARKERS.get(kind, "")
+    for edits in (0, 1):
+        for n in range(min(4, len(words)), 0, -1):
+            if edits and (n < 2 or len(" ".join(words[:n])) < 6):
+                continue
+            found = places.lookup(" ".join(words[:n]), marker, max_edits=edits)
+            if found and len({u.name for u in found}) == 1:
+                return n, found[0].name
+    return 0, ""
+
+
+def _named_place(words: list[str], kind: str) -> tuple[int, str]:
+    """How many of `words` name a unit of that kind, and its official name (OCR slips of
+    one letter allowed in names of two words: "Dpong Nai")."""
+    return _named_place_cached(tuple(words), kind)
+
+
+def _inside_words(toks: list[_Tok], i: int, end: int) -> bool:
+    """A name whose first and last words each belong to a common word with the words
+    around it: "thủ tục hành | chính phủ | hợp" is not "Chính phủ"."""
+    if i == 0 or end >= len(toks) or not toks[i - 1].word or not toks[end].word:
+        return False
+    pairs = _common_pairs()
+    return (toks[i - 1].w, toks[i].w) in pairs and (toks[end - 1].w, toks[end].w) in pairs
 
 
 def _kinds_list_end(toks: list[_Tok], end: int) -> int:
@@ -519,8 +674,10 @@ def _agency_at(toks: list[_Tok], i: int,
                locality_kind: str | None) -> tuple[AgencyMatch, int] | None:
     known = _known_at(toks, i, locality_kind)
     read = _read_at(toks, i)
-    if known is not None and (read is None or read[1] <= known[1]):
-        return known
+    # a known name wins (with the place after it): in a table flattened by OCR the
+    # grammar would run on into the next cell ("Phòng Văn hóa - Xã hội | môn thuộc …")
+    if known is not None:
+        return known[0]
     if read is None:
         return None
     display_head, end = read
@@ -529,11 +686,14 @@ def _agency_at(toks: list[_Tok], i: int,
 
 
 def _known_at(toks: list[_Tok], i: int,
-              locality_kind: str | None) -> tuple[AgencyMatch, int] | None:
+              locality_kind: str | None) -> tuple[tuple[AgencyMatch, int], int] | None:
+    """A known name at token i with the place after it, and the letters OCR changed."""
     found = _match_known(toks, i)
     if found is None:
         return None
-    k, end = found
+    k, end, slips = found
+    if _inside_words(toks, i, end):
+        return None
     name = _with_kind(k.name, _KINDS.get(k.kind, "") or _kind_word(locality_kind))
     end = _trim(toks, i, end)
     # a place after a known name belongs to it ("Liên đoàn Lao động tỉnh", "UBND xã,
@@ -541,11 +701,13 @@ def _known_at(toks: list[_Tok], i: int,
     more = _place_end(toks, end)
     if "{kind" in k.name and not (end < len(toks) and toks[end].w == ","):
         more = end
+    elif more > end and [t.w for t in toks[end:more]] in (["xa"], ["phuong"]):
+        more = end  # a commune's own bodies go by their short name ("Hội Nông dân")
     if more > end:
         name = f"{name}{_place_display(toks[end:more])}" if toks[end].w == "," else \
             f"{name} {_place_display(toks[end:more])}"
         end = _trim(toks, i, more)
-    return AgencyMatch(name, toks[i].s, toks[end - 1].e), end
+    return (AgencyMatch(name, toks[i].s, toks[end - 1].e), end), slips
 
 
 def _read_at(toks: list[_Tok], i: int) -> tuple[str, int] | None:
@@ -556,11 +718,33 @@ def _read_at(toks: list[_Tok], i: int) -> tuple[str, int] | None:
     display, cls, after = head
     if cls in ("weak", "soft") and not _weak_ok(toks, i, after, cls):
         return None
-    end = _name_end(toks, after)
+    if cls == "owned":  # "Thường trực" + a body: "Thường trực Thành ủy", "TT. HĐND xã"
+        body = _body_at(toks, after)
+        return (display, body) if body else None
+    # a body that stands alone takes a place, not a name ("UBND tỉnh", "Công an xã")
+    end = after if cls == "alone" else _name_end(toks, after)
     if end == after and cls != "alone":
         return None
     end = _place_end(toks, end)
+    end = _body_at(toks, end) or end  # the body it belongs to: "Ban Tổ chức Tỉnh ủy"
     return display, _trim(toks, i, end)
+
+
+_BODY_HEADS = ("ubnd", "hdnd", "tinh uy", "thanh uy", "dang uy", "uy ban nhan dan",
+               "hoi dong nhan dan", "trung uong", "chinh phu", "dang bo")
+
+
+def _body_at(toks: list[_Tok], j: int) -> int:
+    """The end of a body named at token j ("Tỉnh ủy", "HĐND tỉnh", "UBND xã"), else 0."""
+    for b in _BODY_HEADS:
+        got, end = _words_from(toks, j, len(b.split()))
+        if got == b.split():
+            end = _place_end(toks, end)
+            return _body_at(toks, end) or end  # "Đảng ủy UBND tỉnh"
+    known = _match_known(toks, j) if j < len(toks) and toks[j].word else None
+    if known is not None and known[0].words[0] in ("dang", "ubnd", "uy", "hdnd"):
+        return known[1]
+    return 0
 
 
 def _trim(toks: list[_Tok], i: int, end: int) -> int:
@@ -588,45 +772,131 @@ def _with_kind(name: str, kind: str) -> str:
 
 def _display(toks: list[_Tok], i: int, end: int, head: str, locality_kind: str | None) -> str:
     """The proper spelling of a name read by the grammar."""
-    _, after = _head_at(toks, i)[::2]
-    parts: list[str] = [head]
-    words = [t for t in toks[after:end]]
-    j = 0
-    cap_next = True
-    while j < len(words):
-        t = words[j]
-        if not t.word:
-            parts.append(", " if t.w == "," else " - " if t.w in "-–" else " ")
-            cap_next = True
-            j += 1
-            continue
-        place = _place_words(words, j)
-        if place:
-            n, spelt = place
-            parts.append(" " + spelt)
-            j += n
-            cap_next = False
-            continue
-        if t.w in _abbreviations() and (t.w in ("ubnd", "hdnd") or j == 0):
-            parts.append(" " + _abbreviations()[t.w])
-        elif t.w == "va":
-            parts.append(" và")
-            cap_next = True
-            j += 1
-            continue
-        else:
-            w = _spell(t.w)
-            parts.append(" " + (w[:1].upper() + w[1:] if cap_next else w))
-        cap_next = False
-        j += 1
-    text = re.sub(r"\s+([,])", r"\1", "".join(parts))
-    text = re.sub(r"\s{2,}", " ", text).strip()
+    after = _head_at(toks, i)[2]
+    text = f"{head} {_spell_words(list(toks[after:end]))}".strip()
+    text = re.sub(r"\s+([,.])", r"\1", text)
+    text = re.sub(r"\s{2,}", " ", text)
     if end == after and head in ("Công an", "UBND", "HĐND", "Đảng ủy", "Ban Chỉ huy Quân sự"):
         kind = fold(locality_kind or "")
         spelt = {"xa": "xã", "phuong": "phường", "tinh": "tỉnh", "thanh pho": "thành phố",
                  "dac khu": "đặc khu"}.get(kind, "")
         text = f"{text} {spelt}".strip()
     return _restore(text)
+
+
+def _spell_words(words: list[_Tok]) -> str:
+    """Name words spelt: places from the gazetteer, bodies and abbreviations as they are
+    written in names, other words from the names and the word list; a capital opens the
+    name and each part of a joined name."""
+    parts: list[str] = []
+    j = 0
+    cap_next = True
+    while j < len(words):
+        t = words[j]
+        if not t.word:
+            if t.w == "," or t.w in "-–":
+                parts.append("," if t.w == "," else " -")
+                cap_next = True
+            j += 1
+            continue
+        place = _place_words(words, j)
+        if place:
+            parts.append(place[1])
+            j += place[0]
+            cap_next = False
+            continue
+        if t.w in ("cac", "cap"):
+            parts.append("các" if t.w == "cac" else "cấp")
+            j += 1
+            continue
+        body = _head_at(words, j)
+        if body and body[1] in ("alone", "owned") and words[j].w not in ("ban", "doan"):
+            parts.append(body[0])
+            j = body[2]
+            cap_next = False
+            continue
+        if t.w in _abbreviations() and (t.w in ("ubnd", "hdnd") or "&" in t.w or j == 0):
+            parts.append(_abbreviations()[t.w])
+            j += 1
+            cap_next = False
+            continue
+        if t.w == "va":
+            parts.append("và")
+            cap_next = True
+            j += 1
+            continue
+        n, spelt = _compound(words, j)
+        if re.fullmatch(r"[ivxl]+", t.w) and j > 0:
+            spelt = t.w.upper()  # "khu vực XII"
+        if cap_next or _capitals().get(" ".join(w.w for w in words[j:j + n]), 0) > 0:
+            spelt = spelt[:1].upper() + spelt[1:]
+        parts.append(spelt)
+        j += n
+        cap_next = False
+    return " ".join(parts)
+
+
+def _compound(words: list[_Tok], j: int) -> tuple[int, str]:
+    """The longest run of words at j the word list spells one way ("tiếng nói", "hàn lâm"),
+    else one word as the names spell it."""
+    run = []
+    for t in words[j:j + 3]:
+        if not t.word:
+            break
+        run.append(t.w)
+    for n in range(len(run), 1, -1):
+        spelt = _compounds().get(" ".join(run[:n]))
+        if spelt:
+            return n, spelt
+    return 1, _spell(words[j].w)
+
+
+@functools.cache
+def _capitals() -> dict[str, int]:
+    """How the known names write a word or compound inside a name: > 0 when mostly with a
+    capital ("Trung ương", "Công nghệ" after "và", "Việt Nam"), < 0 when in lower case
+    ("hành chính công")."""
+    votes: dict[str, int] = {}
+    for row in _rows("agency_names.tsv"):
+        words = row[0].replace("{kind}", "").replace("{kind?}", "").split()[1:]
+        for a in range(1, len(words)):
+            for n in (1, 2):
+                piece = words[a:a + n]
+                if len(piece) < n or not piece[0][:1].isalpha():
+                    continue
+                key = fold(" ".join(piece))
+                votes[key] = votes.get(key, 0) + (1 if piece[0][:1].isupper() else -1)
+    return votes
+
+
+@functools.cache
+def _compounds() -> dict[str, str]:
+    """Folded words of two or three syllables -> their spelling, from the names in the
+    data files, then from the general word list where it has one spelling (or one that
+    the names' syllables agree with)."""
+    from corpus.lexicon import _entries
+
+    table: dict[str, set[str]] = {}
+    for e in _entries():
+        if e == e.lower() and 2 <= e.count(" ") + 1 <= 3:
+            table.setdefault(fold(e), set()).add(e)
+    out: dict[str, str] = {}
+    known = set(_spellings().values())
+    for k, forms in table.items():
+        if len(forms) == 1:
+            out[k] = next(iter(forms))
+        else:
+            agree = [f for f in forms if all(w in known for w in f.split())]
+            if len(agree) == 1:
+                out[k] = agree[0]
+    texts = [r[0] for r in _rows("agency_names.tsv")] + list(_abbreviations().values())
+    for text in texts:
+        words = re.findall(r"[^\W\d_]+", text.replace("{kind}", "").replace("{kind?}", ""))
+        for n in (2, 3):
+            for a in range(len(words) - n + 1):
+                piece = " ".join(w.lower() for w in words[a:a + n])
+                out[fold(piece)] = piece
+    return out
 
 
 def _place_display(toks: list[_Tok]) -> str:
@@ -637,7 +907,7 @@ def _place_display(toks: list[_Tok]) -> str:
             out.append(",") if words[j].w == "," else None
             j += 1
             continue
-        place = _place_words(words, j)
+        place = _place_words(words, j, bare=True)
         if place:
             out.append(place[1])
             j += place[0]
@@ -647,7 +917,7 @@ def _place_display(toks: list[_Tok]) -> str:
     return re.sub(r" ,", ",", " ".join(out))
 
 
-def _place_words(words: list[_Tok], j: int) -> tuple[int, str] | None:
+def _place_words(words: list[_Tok], j: int, bare: bool = False) -> tuple[int, str] | None:
     """A place kind and its name at word j, officially spelt ("tinh bac ninh" -> "tỉnh
     Bắc Ninh", "xa" -> "xã")."""
     from corpus import places
@@ -658,11 +928,15 @@ def _place_words(words: list[_Tok], j: int) -> tuple[int, str] | None:
         ks = k.split()
         if [t.w for t in words[j:j + len(ks)]] == ks:
             rest = [t.w for t in words[j + len(ks):j + len(ks) + 4] if t.word]
-            for n in range(len(rest), 0, -1):
-                found = places.lookup(" ".join(rest[:n]), places._MARKERS.get(k, ""))
-                if found:
-                    return len(ks) + n, f"{spelt} {found[0].name}"
+            n, name = _named_place(rest, k)
+            if n:
+                return len(ks) + n, f"{spelt} {name}"
             return len(ks), spelt  # "Sở Y tế tỉnh", "Công an xã"
+    rest = [t.w for t in words[j:j + 3] if t.word]
+    n = _bare_place(rest) if j > 0 or bare else 0
+    if n:
+        found = places.lookup(" ".join(rest[:n]))
+        return n, found[0].name if found else "Việt Nam"
     return None
 
 
