@@ -79,7 +79,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     files = plan_files([Path(p) for p in args.paths])
     if not files:
         return _fail("không có tệp kế hoạch nào ở đường dẫn đã cho.")
-    reports = engine.ingest(files)
+    reports = engine.ingest(files, force=args.force)
     bad = 0
     for r in reports:
         if args.json:
@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--file")
     i = sub.add_parser("ingest", help="nạp hoặc cập nhật kế hoạch")
     i.add_argument("paths", nargs="+")
+    i.add_argument("--force", action="store_true", help="nạp cả tệp không giống kế hoạch")
     i.add_argument("--json", action="store_true")
     sub.add_parser("chat", help="trò chuyện trong terminal")
     sub.add_parser("telegram", help="chạy bot Telegram")

@@ -229,6 +229,11 @@ def _name_starts() -> frozenset[tuple[str, str]]:
 
 
 @functools.cache
+def _all_name_pairs() -> frozenset[tuple[str, str]]:
+    return frozenset(p for pairs in _name_pairs().values() for p in pairs)
+
+
+@functools.cache
 def _name_pairs() -> dict[str, frozenset[tuple[str, str]]]:
     """Adjacent folded words inside the known names of each head ("so": "tai chinh",
     "du lich", …)."""
@@ -452,7 +457,7 @@ def _weak_ok(toks: list[_Tok], i: int, after: int, cls: str = "weak") -> bool:
         return False  # "cán bộ", "hồ sơ", "tích cực"; not "đề nghị | Viện …"
     after2 = tuple(_words_from(toks, after, 2)[0])
     if cls == "weak" and len(after2) == 2 and after2 in _common_pairs() and \
-            after2 not in _name_pairs().get(head, ()):
+            (head, nxt) not in _name_starts() and after2 not in _all_name_pairs():
         return False  # "bộ dữ liệu", "số cộng đồng": the words after it are another word
     if cls == "weak" and before in _common_pairs() and before not in _STOP_PHRASES:
         return False  # after a noun it qualifies: "xã hội số", "công nghệ số"
@@ -698,14 +703,16 @@ def _known_at(toks: list[_Tok], i: int,
     end = _trim(toks, i, end)
     # a place after a known name belongs to it ("Liên đoàn Lao động tỉnh", "UBND xã,
     # phường, đặc khu"); the plan's own bodies keep their short name ("UBND xã")
-    more = _place_end(toks, end)
+    more = _body_at(toks, end) or _place_end(toks, end)
     if "{kind" in k.name and not (end < len(toks) and toks[end].w == ","):
         more = end
     elif more > end and [t.w for t in toks[end:more]] in (["xa"], ["phuong"]):
-        more = end  # a commune's own bodies go by their short name ("Hội Nông dân")
+        # the commune's own bodies go by their name alone ("Văn phòng HĐND và UBND",
+        # "Hội Nông dân"); "xã" stays where it tells bodies apart ("Công an xã")
+        more, end = end, _words_from(toks, end, 1)[1]
     if more > end:
-        name = f"{name}{_place_display(toks[end:more])}" if toks[end].w == "," else \
-            f"{name} {_place_display(toks[end:more])}"
+        ext = re.sub(r"\s+,", ",", _spell_words(list(toks[end:more])))
+        name = f"{name}{ext}" if ext.startswith(",") else f"{name} {ext}"
         end = _trim(toks, i, more)
     return (AgencyMatch(name, toks[i].s, toks[end - 1].e), end), slips
 
@@ -725,7 +732,10 @@ def _read_at(toks: list[_Tok], i: int) -> tuple[str, int] | None:
     end = after if cls == "alone" else _name_end(toks, after)
     if end == after and cls != "alone":
         return None
+    named = end
     end = _place_end(toks, end)
+    if cls != "alone" and [t.w for t in toks[named:end]] in (["xa"], ["phuong"]):
+        return display, named  # the commune's own body: "Hội Người cao tuổi" (see _known_at)
     end = _body_at(toks, end) or end  # the body it belongs to: "Ban Tổ chức Tỉnh ủy"
     return display, _trim(toks, i, end)
 
@@ -799,6 +809,12 @@ def _spell_words(words: list[_Tok]) -> str:
                 cap_next = True
             j += 1
             continue
+        body = _head_at(words, j)
+        if body and body[1] in ("alone", "owned") and words[j].w not in ("ban", "doan"):
+            parts.append(body[0])
+            j = body[2]
+            cap_next = False
+            continue
         place = _place_words(words, j)
         if place:
             parts.append(place[1])
@@ -808,12 +824,6 @@ def _spell_words(words: list[_Tok]) -> str:
         if t.w in ("cac", "cap"):
             parts.append("các" if t.w == "cac" else "cấp")
             j += 1
-            continue
-        body = _head_at(words, j)
-        if body and body[1] in ("alone", "owned") and words[j].w not in ("ban", "doan"):
-            parts.append(body[0])
-            j = body[2]
-            cap_next = False
             continue
         if t.w in _abbreviations() and (t.w in ("ubnd", "hdnd") or "&" in t.w or j == 0):
             parts.append(_abbreviations()[t.w])
@@ -899,25 +909,7 @@ def _compounds() -> dict[str, str]:
     return out
 
 
-def _place_display(toks: list[_Tok]) -> str:
-    words = [t for t in toks]
-    out, j = [], 0
-    while j < len(words):
-        if not words[j].word:
-            out.append(",") if words[j].w == "," else None
-            j += 1
-            continue
-        place = _place_words(words, j, bare=True)
-        if place:
-            out.append(place[1])
-            j += place[0]
-        else:
-            out.append(_spell(words[j].w))
-            j += 1
-    return re.sub(r" ,", ",", " ".join(out))
-
-
-def _place_words(words: list[_Tok], j: int, bare: bool = False) -> tuple[int, str] | None:
+def _place_words(words: list[_Tok], j: int, bare: bool = True) -> tuple[int, str] | None:
     """A place kind and its name at word j, officially spelt ("tinh bac ninh" -> "tỉnh
     Bắc Ninh", "xa" -> "xã")."""
     from corpus import places

@@ -66,15 +66,17 @@ def extract_metadata(doc: LoadedDocument) -> PlanMeta:
         meta.locality, meta.locality_kind, meta.province = unit.name, unit.kind, unit.province
     if kind == "Quyết định" and _issues_plan(lines, kind_at):
         meta.issues = "Kế hoạch"
-    if kind not in _PLAN_KINDS or not number:
+    if kind not in _PLAN_KINDS and not (number and code_kind in _PLAN_KINDS):
+        # neither a plan's title nor its number: a meeting note, a letter … (ingested only
+        # when asked); a plan with its number illegible is still a plan
         meta.warning = _not_plan_warning(kind, number)
     return _apply_sidecar(Path(doc.path), meta)
 
 
 def _not_plan_warning(kind: str | None, number: str) -> str:
-    what = f"«{kind}»" if kind else "không thấy tên loại văn bản (Kế hoạch, Quyết định…)"
-    return (f"Tệp này có vẻ không phải một kế hoạch ({what}"
-            f"{'' if number else ', không đọc được số hiệu'}).")
+    what = f"văn bản loại «{kind}»" if kind else \
+        "không thấy tên loại văn bản (Kế hoạch, Quyết định…) ở đầu tệp"
+    return f"Tệp này có vẻ không phải một kế hoạch ({what}{'' if number else ', không có số hiệu'})."
 
 
 # ---- header columns ---------------------------------------------------------------------

@@ -68,8 +68,8 @@ class AnswerEngine:
     def documents(self) -> list[Document]:
         return sorted(self.index.documents.values(), key=lambda d: d.meta.number)
 
-    def ingest(self, paths: list[Path]) -> list[IngestReport]:
-        return self.index.ingest(paths)
+    def ingest(self, paths: list[Path], force: bool = False) -> list[IngestReport]:
+        return self.index.ingest(paths, force=force)
 
     def find_document(self, ref: str) -> Document | None:
         """A plan by id, number ('79', '79/KH-UBND') or locality ('Trần Liễu')."""

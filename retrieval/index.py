@@ -124,7 +124,7 @@ class Index:
 
     # ---- ingest --------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path], skip_errors: bool = False,
-               sync: bool = False) -> list[IngestReport]:
+               sync: bool = False, force: bool = False) -> list[IngestReport]:
         """Add or replace plans; unchanged files are skipped. Reloads the search indexes.
 
         A file of a plan already loaded from another file (same number and locality: the
@@ -144,7 +144,7 @@ class Index:
         self._force = self.store.get_state("pipeline") != version
         paths = list(paths)
         for p in self.progress(paths, len(paths), "Đọc kế hoạch"):
-            reports.append(self._ingest_one(Path(p), sync))
+            reports.append(self._ingest_one(Path(p), sync, force))
             if reports[-1].status == "error" and not skip_errors:
                 log.warning("ingest failed: %s", reports[-1].message)
         self.store.set_state("pipeline", version)
@@ -155,7 +155,7 @@ class Index:
             self.reload()
         return reports
 
-    def _ingest_one(self, path: Path, sync: bool = False) -> IngestReport:
+    def _ingest_one(self, path: Path, sync: bool = False, force: bool = False) -> IngestReport:
         resolved = str(path.resolve())
         try:
             data_hash = sha256_bytes(path.read_bytes())
@@ -180,6 +180,10 @@ class Index:
             log.exception("reading %s failed", path)
             return IngestReport(str(path), "error", message=(
                 f"Không phân tích được tệp «{path.name}»: {type(exc).__name__}: {exc}"))
+        if plan.document.meta.warning and not force:  # a meeting note, not a plan
+            return IngestReport(str(path), "error", message=(
+                f"«{path.name}»: {plan.document.meta.warning} Không nạp; dùng --force để vẫn "
+                "nạp tệp này."))
         key = _plan_key(plan.document)
         same = self._by_plan.get(key, []) if key is not None else []
         twins = [d for d in same if d.path != plan.document.path]
