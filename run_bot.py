@@ -89,13 +89,22 @@ FIRST_RUN_NOTE = ("Lần chạy đầu: đang lập chỉ mục cho các kế ho
                   "0,3 giây CPU mỗi đoạn). Từ lần sau trợ lý khởi động trong vài giây.")
 
 
+class DataDirError(Exception):
+    """The data directory cannot be created or used; the message is Vietnamese."""
+
+
 def _settings(args: argparse.Namespace):  # noqa: ANN202 - retrieval.Settings
     from retrieval import Settings
     from retrieval.settings import private_dir
 
     overrides = {"data_dir": Path(args.data_dir)} if getattr(args, "data_dir", None) else {}
     settings = Settings.from_env(**overrides)
-    private_dir(settings.data_dir)
+    try:
+        private_dir(settings.data_dir)
+    except OSError as exc:
+        raise DataDirError(f"không tạo hoặc dùng được thư mục dữ liệu «{settings.data_dir}» "
+                           f"({exc.strerror or exc}); đặt PLAN_DATA_DIR hoặc --data-dir tới "
+                           "một thư mục bạn có quyền ghi.") from exc
     return settings
 
 
@@ -342,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         func = cmd_bots if tokens else cmd_chat
     try:
         return func(args)
-    except (LoadError, StoreError, EmbedderError) as exc:
+    except (LoadError, StoreError, EmbedderError, DataDirError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
