@@ -242,7 +242,7 @@ class TelegramBot:
     # ---- questions -----------------------------------------------------------------------------
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text = question_of(update.effective_message, context.bot.id, context.bot.username)
-        if not text:  # only "@bot": say what it can do
+        if not text or commands.is_help_request(text):  # "@bot", "xin chào", "hướng dẫn"
             await self.cmd_help(update, context)
             return
         await self.answer(update, context, text)

@@ -6,7 +6,7 @@ long-polls and returns ONE update (ok:false, error_code 408 = nothing yet). A we
 carries the header `X-Bot-Api-Secret-Token` (8–256 characters, given to `setWebhook`) and
 its body is wrapped like an API reply: `{"ok": true, "result": {"event_name": …, "message":
 …}}`; the bare update is accepted too. No buttons, so commands are plain words: `help`
-(or "hướng dẫn"), `kehoach`, `han 30`, `chitieu 2030`, `tiep`.
+(or "hướng dẫn", "xin chào": commands.parse_command), `kehoach`, `han 30`, `chitieu 2030`, `tiep`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from bot import commands, format
 from bot.common import EngineRunner, RateLimiter, StartError, redact_also
 from bot.storage import BotStore
 from bot.webhook import WebhookServer, url_paths
-from corpus.normalize import fold
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +34,6 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"
 MAX_BODY = 64 * 1024  # a text update is a few hundred bytes
 SECRET_MIN, SECRET_MAX = 8, 256  # what setWebhook accepts
 RETRY_CODES = {None, 408, 429}  # None: the request did not get an answer (network)
-HELP_WORDS = {"help", "start", "huongdan", "huong dan", "tro giup", "trogiup", "menu"}
 
 NOT_TEXT = ("Hiện tôi chỉ đọc được tin nhắn chữ (ảnh, nhãn dán, tin nhắn thoại thì chưa). "
             "Hãy gõ câu hỏi, hoặc «hướng dẫn» để xem cách hỏi.")
@@ -245,25 +243,25 @@ class ZaloBot:
         text = msg.text.strip()
         if len(text) > commands.MAX_QUESTION:
             return [commands.TOO_LONG.format(n=len(text), limit=commands.MAX_QUESTION)]
-        folded = fold(text).strip(" .!?/")
-        if folded in HELP_WORDS:
+        command = commands.parse_command(text)  # one reader for the bots and the terminal
+        name, arg = (command.name, command.arg) if command else ("", "")
+        if name == "help":
             return format.reply_text(commands.help_reply("zalo"))
-        word, _, arg = folded.partition(" ")
-        if word == "kehoach" and not arg:
+        if name == "kehoach":
             return format.reply_text(await self.runner.call(commands.plans_reply, self.engine))
-        if word == "han" and (not arg or arg.strip().isdigit()):
+        if name == "han":
             days = commands.parse_days(arg)
             if days is None:
                 return [commands.BAD_DAYS]
             return format.reply_text(await self.runner.call(
                 commands.deadlines_reply, self.engine, days))
-        if word == "chitieu" and (not arg or arg.strip().isdigit()):
+        if name == "chitieu":
             year = commands.parse_year(arg)
             if year is None:
                 return [commands.BAD_YEAR]
             return format.reply_text(await self.runner.call(
                 commands.targets_reply, self.engine, year))
-        if word == "tiep" and not arg:
+        if name == "tiep":
             more = self.last_more.pop(msg.user_id, None)
             if more is None:
                 return ["Chưa có câu trả lời nào để xem thêm nguồn. Hãy đặt câu hỏi trước."]
