@@ -197,9 +197,9 @@ def test_zip_bomb_by_total_size(tmp_path, monkeypatch) -> None:
     import corpus.loaders_docx as ld
 
     path = F.write_docx(tmp_path / "lon.docx")
-    monkeypatch.setattr(ld, "MAX_UNCOMPRESSED", 10_000)
+    monkeypatch.setattr(ld, "MAX_XML_BYTES", 10_000)  # in this process: the container step
     with pytest.raises(LoadError, match="bom zip"):
-        load_document(path)
+        ld.read_container(path.name, path.read_bytes())
 
 
 def test_file_over_the_size_limit(tmp_path, monkeypatch) -> None:
