@@ -31,7 +31,7 @@ PAGE_TIMEOUT_S = 180
 WORKERS = 2
 MIN_WIDTH = 1600  # smaller images (photos, low-resolution scans) are enlarged first
 MAX_PAGES = 300
-MAX_PIXELS = 40_000_000  # a page image: A4 at 600 dpi is 35 million; larger is refused
+MAX_PIXELS = 25_000_000  # a page image: A4 at 500 dpi is 23 million; larger is refused
 
 
 class OcrUnavailable(LoadError):

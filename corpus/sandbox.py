@@ -28,8 +28,8 @@ from pathlib import Path
 from corpus.loaders import LoadError
 from corpus.models import LoadedDocument
 
-MEMORY_MB = int(os.environ.get("PLAN_WORKER_MEMORY_MB", "384"))
-PAGE_BUDGET_S = float(os.environ.get("PLAN_WORKER_PAGE_S", "8"))  # OCR pages: OCR_PAGE_S
+MEMORY_MB = int(os.environ.get("PLAN_WORKER_MEMORY_MB", "256"))
+PAGE_BUDGET_S = float(os.environ.get("PLAN_WORKER_PAGE_S", "4"))  # OCR pages: OCR_PAGE_S
 OCR_PAGE_BUDGET_S = 120.0  # Tesseract on one 300-dpi page on a slow machine
 FILE_BUDGET_S = 1800.0
 CPU_S = 1800
@@ -101,6 +101,7 @@ def _talk(proc: subprocess.Popen, name: str, data: bytes) -> LoadedDocument:
     started = time.monotonic()
     budget = PAGE_BUDGET_S
     page_deadline = started + budget
+    ticks = 0  # the first says the worker started; until the second, it opens the file
     open_streams = 2
     while open_streams:
         now = time.monotonic()
@@ -108,8 +109,8 @@ def _talk(proc: subprocess.Popen, name: str, data: bytes) -> LoadedDocument:
         if wait <= 0:
             proc.kill()
             whole = now - started >= FILE_BUDGET_S
-            raise LoadError(f"Tệp «{name}» bị từ chối: đọc "
-                            f"{'cả tệp' if whole else 'một trang'} quá "
+            stage = "đọc cả tệp" if whole else "mở tệp" if ticks < 2 else "đọc một trang"
+            raise LoadError(f"Tệp «{name}» bị từ chối: {stage} quá "
                             f"{FILE_BUDGET_S if whole else budget:g} giây.")
         for key, _ in sel.select(timeout=wait):
             chunk = os.read(key.fileobj.fileno(), 65536)
@@ -129,6 +130,7 @@ def _talk(proc: subprocess.Popen, name: str, data: bytes) -> LoadedDocument:
             while out.startswith(b"\x1e") and b"\n" in out:
                 line, _, rest = bytes(out).partition(b"\n")
                 out = bytearray(rest)
+                ticks += 1
                 budget = OCR_PAGE_BUDGET_S if line.decode() == _OCR else PAGE_BUDGET_S
                 page_deadline = time.monotonic() + budget
     code = proc.wait()
@@ -155,6 +157,7 @@ def main(argv: list[str]) -> int:
     data = sys.stdin.buffer.read()
     loaders._progress_hook = lambda: _emit(_TICK)
     loader = loaders.loader_for(path.suffix)
+    _emit(_TICK)  # started and imported: the budget of the first stage starts now
     try:
         if loader is None:
             raise LoadError(f"Tệp «{path.name}» có định dạng chưa hỗ trợ.")
@@ -171,8 +174,12 @@ def main(argv: list[str]) -> int:
     except RecursionError:
         reply = {"error": f"Tệp «{path.name}» bị từ chối: cấu trúc lồng nhau quá sâu."}
     except Exception as exc:  # a broken file: the parent turns this into a message
-        reply = {"error": f"Không đọc được tệp «{path.name}»: {type(exc).__name__}: "
-                          f"{str(exc)[:300]}"}
+        if "alloc" in str(exc).lower():  # a library's own out-of-memory error
+            reply = {"error": f"Tệp «{path.name}» bị từ chối: cần quá {MEMORY_MB} MB bộ nhớ "
+                              "để đọc."}
+        else:
+            reply = {"error": f"Không đọc được tệp «{path.name}»: {type(exc).__name__}: "
+                              f"{str(exc)[:300]}"}
     _emit(json.dumps(reply, ensure_ascii=False))
     return 0
 
