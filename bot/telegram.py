@@ -41,6 +41,7 @@ from bot import commands, format
 from bot.common import EngineRunner, RateLimiter
 from bot.storage import BotStore
 from corpus.loaders import supported_suffixes
+from corpus.sanitize import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ class TelegramBot:
     # ---- questions -----------------------------------------------------------------------------
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
-        text = (message.text or "").strip()
+        text = clean_text(message.text)  # corpus.sanitize: surrogates, controls, floods
         if len(text) > commands.MAX_QUESTION:
             await message.reply_text(commands.TOO_LONG.format(n=len(text),
                                                               limit=commands.MAX_QUESTION))

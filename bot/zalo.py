@@ -24,6 +24,7 @@ import httpx
 from bot import commands, format
 from bot.common import EngineRunner, RateLimiter
 from bot.storage import BotStore
+from corpus.sanitize import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ class ZaloBot:
         await self.send(msg.chat_id, await self.reply_for(msg))
 
     async def reply_for(self, msg: Incoming) -> list[str]:
-        text = msg.text.strip()
+        text = clean_text(msg.text)  # corpus.sanitize: surrogates, controls, floods
         if len(text) > commands.MAX_QUESTION:
             return [commands.TOO_LONG.format(n=len(text), limit=commands.MAX_QUESTION)]
         word, _, arg = text.partition(" ")

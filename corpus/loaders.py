@@ -150,7 +150,14 @@ def read_bounded(path: str | Path, limit: int | None = None) -> bytes:
                             "tệp văn bản thường.")
         if st.st_size > limit:
             raise _too_big(p.name, st.st_size)
-        data = f.read(limit + 1)
+        # the size stat gave first (no buffer of `limit` bytes), then on in steps if it grew
+        parts: list[bytes] = []
+        total, want = 0, min(limit, st.st_size) + 1
+        while want > 0 and (chunk := f.read(want)):
+            parts.append(chunk)
+            total += len(chunk)
+            want = min(1 << 20, limit + 1 - total)
+        data = b"".join(parts)
     if len(data) > limit:
         raise _too_big(p.name, len(data))
     return data
