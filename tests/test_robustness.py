@@ -331,8 +331,6 @@ WORKER = textwrap.dedent("""
     from intents import AnswerEngine
     from retrieval import Settings
     from retrieval.store import Store
-from tests.hostile_inputs import hostile_question
-from tests.test_format import check_telegram, check_zalo
     role, data, rounds = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
     settings = Settings(data_dir=data, embedder="fake")
     finished = data / "writer.done"
