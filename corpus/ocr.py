@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import os
 import shutil
 import subprocess
@@ -136,6 +137,11 @@ def _open_image(data: bytes, name: str) -> Any:
         raise LoadError(f"Ảnh «{name}» quá lớn (số điểm ảnh vượt giới hạn an toàn).") from exc
     except (UnidentifiedImageError, OSError) as exc:
         raise LoadError(f"Tệp «{name}» không phải ảnh đọc được ({exc}).") from exc
+    w, h = img.size
+    if w * h > MAX_PIXELS and img.format == "JPEG":
+        # a 50-megapixel phone photo: JPEG decodes at 1/2, 1/4 or 1/8 scale for free
+        scale = math.ceil(math.sqrt(w * h / MAX_PIXELS))
+        img.draft("L", (w // scale, h // scale))
     _check_size(img, name)
     return img
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import selectors
 import signal
 import subprocess
@@ -43,6 +42,10 @@ class _Limits:
 
     @staticmethod
     def apply() -> None:
+        try:
+            import resource
+        except ImportError:  # not POSIX: the parent's time budgets remain
+            return
         limit = MEMORY_MB * 1024 * 1024
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard == resource.RLIM_INFINITY or hard > limit:
