@@ -27,6 +27,7 @@ from bot import commands, format
 from bot.common import EngineRunner, RateLimiter, StartError, redact_also
 from bot.storage import BotStore
 from bot.webhook import WebhookServer, url_paths
+from corpus.sanitize import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -240,7 +241,7 @@ class ZaloBot:
         await self.send(msg.chat_id, await self.reply_for(msg))
 
     async def reply_for(self, msg: Incoming) -> list[str]:
-        text = msg.text.strip()
+        text = clean_text(msg.text)  # corpus.sanitize: surrogates, controls, floods
         if len(text) > commands.MAX_QUESTION:
             return [commands.TOO_LONG.format(n=len(text), limit=commands.MAX_QUESTION)]
         command = commands.parse_command(text)  # one reader for the bots and the terminal

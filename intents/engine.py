@@ -21,7 +21,8 @@ import numpy as np
 
 from corpus.lexicon import syllables
 from corpus.models import Document, Fact, Segment
-from corpus.normalize import fold, nfc, search_form, words
+from corpus.normalize import fold, search_form, words
+from corpus.sanitize import clean_text
 from corpus.values import report_deadlines
 from intents import about, compose, due
 from intents.detect import Places, understand
@@ -144,21 +145,21 @@ class AnswerEngine:
         """Safe from many threads at once: each question reads one view of the index, which
         an ingest running meanwhile replaces only between questions."""
         t0 = time.perf_counter()
-        question = nfc(question or "").strip()
+        question = clean_text(question)  # surrogates, mark floods, controls: corpus.sanitize
         with self.index.reading():
             answer = self._validate(question) or self._answer(question, today or date.today())
         answer.elapsed_ms = (time.perf_counter() - t0) * 1000
         return answer
 
     def _validate(self, question: str) -> Answer | None:
-        if not words(search_form(question)):
-            return compose.message(question, "Bạn chưa nhập câu hỏi. Ví dụ: «Ai chủ trì việc số "
-                                   "hóa hồ sơ ở phường Trần Liễu?»")
         if len(question) > MAX_QUESTION_CHARS:
             return compose.message(
                 question[:200] + "…",
                 f"Câu hỏi quá dài ({len(question)} ký tự). Hãy hỏi ngắn gọn trong "
                 f"{MAX_QUESTION_CHARS} ký tự, mỗi lần một ý.")
+        if not words(search_form(question)):
+            return compose.message(question, "Bạn chưa nhập câu hỏi. Ví dụ: «Ai chủ trì việc số "
+                                   "hóa hồ sơ ở phường Trần Liễu?»")
         if not self.index.documents:
             return compose.message(question, "Chưa có kế hoạch nào trong chỉ mục. Hãy nạp "
                                    "kế hoạch bằng lệnh `python run_bot.py ingest <tệp>`.")

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.loaders import LoadError, sha256_bytes, supported_suffixes
+from corpus.loaders import LoadError, read_bounded, sha256_bytes, supported_suffixes
 from corpus.models import Document, Fact, Segment, content_id
 from corpus.normalize import fold
 from corpus.pipeline import ParsedPlan, read_plan
@@ -85,7 +85,7 @@ def plan_files(paths: Iterable[Path]) -> list[Path]:
         if p.is_dir():
             out += sorted(f for f in p.iterdir() if f.suffix.lower() in suffixes
                           and not f.name.endswith(".meta.json"))
-        elif p.exists():
+        elif p.exists() or p.is_symlink():  # a broken link gets its message from the loader
             out.append(p)
     return out
 
@@ -368,10 +368,10 @@ class Index:
 
     def _ingest_one(self, path: Path, sync: bool = False) -> IngestReport:
         resolved = str(path.resolve())
-        try:
-            data_hash = sha256_bytes(path.read_bytes())
-        except OSError as exc:
-            return IngestReport(str(path), "error", message=f"Không đọc được «{path.name}»: {exc}")
+        try:  # bounded: a link to /dev/zero or a 1 GB file is refused before it is read
+            data_hash = sha256_bytes(read_bounded(path))
+        except LoadError as exc:
+            return IngestReport(str(path), "error", message=str(exc))
         replaced = self.store.superseded(resolved) if sync else None
         if replaced is not None and replaced["sha256"] == data_hash:
             live = self.store.document(replaced["by_doc"])
