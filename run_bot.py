@@ -188,7 +188,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not paths:
         return 2
     engine = _engine(args, sync=False)
-    for r in engine.ingest(plan_files(paths), skip_errors=True):  # each error printed once
+    for r in engine.ingest(plan_files(paths), skip_errors=True, force=args.force):  # each error printed once
         row = _ingest_row(r, engine)
         bad += r.status == "error"
         if args.json:
@@ -279,6 +279,8 @@ def _add_ingest(sub: argparse._SubParsersAction) -> None:
                                    "đổi được giữ nguyên.")
     i.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp hoặc thư mục kế hoạch")
     i.add_argument("--json", action="store_true", help="in JSON (một dòng mỗi tệp)")
+    i.add_argument("--force", action="store_true",
+                   help="nạp cả tệp không giống một kế hoạch (biên bản họp, công văn…)")
     i.set_defaults(func=cmd_ingest)
 
 

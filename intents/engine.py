@@ -71,9 +71,11 @@ class AnswerEngine:
         self.index.refresh()  # plans another process added are listed too
         return sorted(self.index.documents.values(), key=lambda d: d.meta.number)
 
-    def ingest(self, paths: list[Path], skip_errors: bool = False) -> list[IngestReport]:
-        """`skip_errors`: the caller reports the failed files itself (nothing is logged)."""
-        return self.index.ingest(paths, skip_errors=skip_errors)
+    def ingest(self, paths: list[Path], skip_errors: bool = False,
+               force: bool = False) -> list[IngestReport]:
+        """`skip_errors`: the caller reports the failed files itself (nothing is logged).
+        `force`: ingest a file that does not read as a plan."""
+        return self.index.ingest(paths, skip_errors=skip_errors, force=force)
 
     def find_document(self, ref: str) -> Document | None:
         """The one plan `ref` names: id, number ('79', '79/KH-UBND') or locality ('Trần

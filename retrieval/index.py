@@ -331,7 +331,7 @@ class Index:
 
     # ---- ingest --------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path], skip_errors: bool = False,
-               sync: bool = False) -> list[IngestReport]:
+               sync: bool = False, force: bool = False) -> list[IngestReport]:
         """Add or replace plans; unchanged files are skipped. Then the new plans are loaded
         in one swap; questions are answered from the loaded view meanwhile.
 
@@ -355,7 +355,7 @@ class Index:
         version = pipeline_version()
         self._force = self.store.get_state("pipeline") != version
         for p in self.progress(paths, len(paths), "Đọc kế hoạch"):
-            reports.append(self._ingest_one(Path(p), sync))
+            reports.append(self._ingest_one(Path(p), sync, force))
             if reports[-1].status == "error" and not skip_errors:
                 log.warning("ingest failed: %s", reports[-1].message)
         self.store.set_state("pipeline", version)
@@ -366,7 +366,7 @@ class Index:
             self.reload()
         return reports
 
-    def _ingest_one(self, path: Path, sync: bool = False) -> IngestReport:
+    def _ingest_one(self, path: Path, sync: bool = False, force: bool = False) -> IngestReport:
         resolved = str(path.resolve())
         try:  # bounded: a link to /dev/zero or a 1 GB file is refused before it is read
             data_hash = sha256_bytes(read_bounded(path))
@@ -391,6 +391,10 @@ class Index:
             log.exception("reading %s failed", path)
             return IngestReport(str(path), "error", message=(
                 f"Không phân tích được tệp «{path.name}»: {type(exc).__name__}: {exc}"))
+        if plan.document.meta.warning and not force:  # a meeting note, not a plan
+            return IngestReport(str(path), "error", message=(
+                f"«{path.name}»: {plan.document.meta.warning} Không nạp; dùng --force để vẫn "
+                "nạp tệp này."))
         key = _plan_key(plan.document)
         same = self._by_plan.get(key, []) if key is not None else []
         twins = [d for d in same if d.path != plan.document.path]
