@@ -342,9 +342,10 @@ class Index:
         brings it back. A new version of the reading code re-reads every plan.
         """
         with self._writer:
-            return self._ingest(list(paths), skip_errors, sync)
+            return self._ingest(list(paths), skip_errors, sync, force)
 
-    def _ingest(self, paths: list[Path], skip_errors: bool, sync: bool) -> list[IngestReport]:
+    def _ingest(self, paths: list[Path], skip_errors: bool, sync: bool,
+                force: bool = False) -> list[IngestReport]:
         reports: list[IngestReport] = []
         # the loaded plans by number and locality, read once for the whole batch: reading
         # every document again for each file would make a bulk ingest quadratic
@@ -359,9 +360,9 @@ class Index:
             if reports[-1].status == "error" and not skip_errors:
                 log.warning("ingest failed: %s", reports[-1].message)
         self.store.set_state("pipeline", version)
-        force, self._force = self._force, False
+        reread, self._force = self._force, False
         added = any(r.status == "added" for r in reports)
-        if force or not added or any(r.status == "updated" for r in reports) or \
+        if reread or not added or any(r.status == "updated" for r in reports) or \
                 not self._append():
             self.reload()
         return reports
