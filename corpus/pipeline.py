@@ -23,7 +23,7 @@ class ParsedPlan(BaseModel):
 def read_plan(path: str | Path) -> ParsedPlan:
     """Read one plan file of any supported format. Raises `LoadError` with a clear message."""
     p = Path(path).resolve()
-    loaded = load_document(p)
+    loaded = load_document(path)  # as given: a link is checked against its own folder
     meta = extract_metadata(loaded)
     doc = Document(
         id=content_id("doc", loaded.sha256),
