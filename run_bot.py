@@ -188,7 +188,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not paths:
         return 2
     engine = _engine(args, sync=False)
-    for r in engine.ingest(plan_files(paths), skip_errors=True, force=args.force):  # each error printed once
+    # skip_errors: each error is printed once, here, not logged as well
+    for r in engine.ingest(plan_files(paths), skip_errors=True, force=args.force):
         row = _ingest_row(r, engine)
         bad += r.status == "error"
         if args.json:
