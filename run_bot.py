@@ -89,13 +89,22 @@ FIRST_RUN_NOTE = ("Lần chạy đầu: đang lập chỉ mục cho các kế ho
                   "0,3 giây CPU mỗi đoạn). Từ lần sau trợ lý khởi động trong vài giây.")
 
 
+class DataDirError(Exception):
+    """The data directory cannot be created or used; the message is Vietnamese."""
+
+
 def _settings(args: argparse.Namespace):  # noqa: ANN202 - retrieval.Settings
     from retrieval import Settings
     from retrieval.settings import private_dir
 
     overrides = {"data_dir": Path(args.data_dir)} if getattr(args, "data_dir", None) else {}
     settings = Settings.from_env(**overrides)
-    private_dir(settings.data_dir)
+    try:
+        private_dir(settings.data_dir)
+    except OSError as exc:
+        raise DataDirError(f"không tạo hoặc dùng được thư mục dữ liệu «{settings.data_dir}» "
+                           f"({exc.strerror or exc}); đặt PLAN_DATA_DIR hoặc --data-dir tới "
+                           "một thư mục bạn có quyền ghi.") from exc
     return settings
 
 
@@ -192,7 +201,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not paths:
         return 2
     engine = _engine(args, sync=False)
-    for r in engine.ingest(plan_files(paths), skip_errors=True):  # each error printed once
+    # skip_errors: each error is printed once, here, not logged as well
+    for r in engine.ingest(plan_files(paths), skip_errors=True, force=args.force):
         row = _ingest_row(r, engine)
         bad += r.status == "error"
         if args.json:
@@ -283,6 +293,8 @@ def _add_ingest(sub: argparse._SubParsersAction) -> None:
                                    "đổi được giữ nguyên.")
     i.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp hoặc thư mục kế hoạch")
     i.add_argument("--json", action="store_true", help="in JSON (một dòng mỗi tệp)")
+    i.add_argument("--force", action="store_true",
+                   help="nạp cả tệp không giống một kế hoạch (biên bản họp, công văn…)")
     i.set_defaults(func=cmd_ingest)
 
 
@@ -363,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         func = cmd_bots if tokens else cmd_chat
     try:
         return func(args)
-    except (LoadError, StoreError, EmbedderError) as exc:
+    except (LoadError, StoreError, EmbedderError, DataDirError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):

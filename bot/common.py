@@ -156,15 +156,18 @@ def redact_also(*secrets: str | None) -> None:
 
 
 class EngineRunner:
-    """Runs blocking engine calls in a worker thread, one at a time (ingest mutates the index)."""
+    """Runs blocking engine calls in a worker thread, off the event loop.
+
+    No lock here: the engine is shared by every front end of the process and is safe from
+    many threads (retrieval.index: questions read one view of the index at once, an ingest
+    builds the next one beside it and swaps it in), so a question is answered while an
+    upload is being read, and no two bots hold two locks over one engine."""
 
     def __init__(self, engine) -> None:  # noqa: ANN001 - intents.AnswerEngine
         self.engine = engine
-        self._lock = threading.Lock()
 
     def call_sync(self, fn: Callable[..., T], *args, **kwargs) -> T:
-        with self._lock:
-            return fn(*args, **kwargs)
+        return fn(*args, **kwargs)
 
     async def call(self, fn: Callable[..., T], *args, **kwargs) -> T:
         return await asyncio.to_thread(self.call_sync, fn, *args, **kwargs)

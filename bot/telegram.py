@@ -52,6 +52,7 @@ from bot.telegram_start import (  # noqa: F401 - the front end's API, started he
     webhook_secret,
 )
 from corpus.loaders import supported_suffixes
+from corpus.sanitize import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +245,7 @@ class TelegramBot:
     # ---- questions -----------------------------------------------------------------------------
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text = question_of(update.effective_message, context.bot.id, context.bot.username)
-        if not text:  # only "@bot": say what it can do
+        if not text or commands.is_help_request(text):  # "@bot", "xin chào", "hướng dẫn"
             await self.cmd_help(update, context)
             return
         await self.answer(update, context, text)
@@ -261,6 +262,7 @@ class TelegramBot:
     async def answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
                      text: str) -> None:
         message = update.effective_message
+        text = clean_text(text)  # corpus.sanitize: surrogates, controls, floods
         if len(text) > commands.MAX_QUESTION:
             await message.reply_text(commands.TOO_LONG.format(n=len(text),
                                                               limit=commands.MAX_QUESTION))

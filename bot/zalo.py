@@ -6,7 +6,7 @@ long-polls and returns ONE update (ok:false, error_code 408 = nothing yet). A we
 carries the header `X-Bot-Api-Secret-Token` (8–256 characters, given to `setWebhook`) and
 its body is wrapped like an API reply: `{"ok": true, "result": {"event_name": …, "message":
 …}}`; the bare update is accepted too. No buttons, so commands are plain words: `help`
-(or "hướng dẫn"), `kehoach`, `han 30`, `chitieu 2030`, `tiep`.
+(or "hướng dẫn", "xin chào": commands.parse_command), `kehoach`, `han 30`, `chitieu 2030`, `tiep`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from bot import commands, format
 from bot.common import EngineRunner, RateLimiter, StartError, redact_also
 from bot.storage import BotStore
 from bot.webhook import WebhookServer, url_paths
-from corpus.normalize import fold
+from corpus.sanitize import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,6 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"
 MAX_BODY = 64 * 1024  # a text update is a few hundred bytes
 SECRET_MIN, SECRET_MAX = 8, 256  # what setWebhook accepts
 RETRY_CODES = {None, 408, 429}  # None: the request did not get an answer (network)
-HELP_WORDS = {"help", "start", "huongdan", "huong dan", "tro giup", "trogiup", "menu"}
 
 NOT_TEXT = ("Hiện tôi chỉ đọc được tin nhắn chữ (ảnh, nhãn dán, tin nhắn thoại thì chưa). "
             "Hãy gõ câu hỏi, hoặc «hướng dẫn» để xem cách hỏi.")
@@ -242,32 +241,33 @@ class ZaloBot:
         await self.send(msg.chat_id, await self.reply_for(msg))
 
     async def reply_for(self, msg: Incoming) -> list[str]:
-        text = msg.text.strip()
+        text = clean_text(msg.text)  # corpus.sanitize: surrogates, controls, floods
         if len(text) > commands.MAX_QUESTION:
             return [commands.TOO_LONG.format(n=len(text), limit=commands.MAX_QUESTION)]
-        folded = fold(text).strip(" .!?/")
-        if folded in HELP_WORDS:
+        command = commands.parse_command(text)  # one reader for the bots and the terminal
+        name, arg = (command.name, command.arg) if command else ("", "")
+        if name == "help":
             return format.reply_text(commands.help_reply("zalo"))
-        word, _, arg = folded.partition(" ")
-        if word == "kehoach" and not arg:
+        if name == "kehoach":
             return format.reply_text(await self.runner.call(commands.plans_reply, self.engine))
-        if word == "han" and (not arg or arg.strip().isdigit()):
+        if name == "han":
             days = commands.parse_days(arg)
             if days is None:
                 return [commands.BAD_DAYS]
             return format.reply_text(await self.runner.call(
                 commands.deadlines_reply, self.engine, days))
-        if word == "chitieu" and (not arg or arg.strip().isdigit()):
+        if name == "chitieu":
             year = commands.parse_year(arg)
             if year is None:
                 return [commands.BAD_YEAR]
             return format.reply_text(await self.runner.call(
                 commands.targets_reply, self.engine, year))
         chat = commands.chat_key("zalo", msg.chat_id)
-        if word in ("xa", "xã") and text.startswith("/"):  # "xã Phong Thổ …" is a question
+        place = re.match(r"/(?:xa|xã)\b\s*(.*)$", text, re.IGNORECASE)
+        if place:  # "/xa Phong Thổ"; "xã Phong Thổ …" without the slash is a question
             return format.reply_text(await self.runner.call(commands.place_reply, self.engine,
-                                                            chat, arg))
-        if word == "tiep" and not arg and msg.user_id in self.last_more:
+                                                            chat, place.group(1)))
+        if name == "tiep" and msg.user_id in self.last_more:
             # the next sources of the last answer; else the chat's memory (a list's next
             # lines, or "nothing asked yet") in the engine
             return format.citations_text(self.last_more.pop(msg.user_id))

@@ -18,6 +18,7 @@ per key (the most recent chats only).
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -129,16 +130,19 @@ class Conversations:
     def __init__(self, size: int = MAX_CHATS) -> None:
         self.size = size
         self._chats: OrderedDict[str, ChatState] = OrderedDict()
+        self._lock = threading.Lock()  # the bots ask from several threads at once
 
     def get(self, key: str) -> ChatState:
-        state = self._chats.pop(key, None) or ChatState()
-        self._chats[key] = state
-        while len(self._chats) > self.size:
-            self._chats.popitem(last=False)
-        return state
+        with self._lock:
+            state = self._chats.pop(key, None) or ChatState()
+            self._chats[key] = state
+            while len(self._chats) > self.size:
+                self._chats.popitem(last=False)
+            return state
 
     def clear(self, key: str) -> None:
-        self._chats.pop(key, None)
+        with self._lock:
+            self._chats.pop(key, None)
 
 
 def is_follow_up(query: Query, search: str) -> bool:

@@ -383,7 +383,8 @@ def test_edits_channel_posts_and_media(engine, data_dir, fake):
         fake.media(2903, "voice")
         fake.media(2904, "sticker")
         fake.media(2905, "photo", caption=QUESTION)
-        await wait_until(lambda: all(fake.texts(c) for c in (2902, 2903, 2904, 2905)))
+        fake.message(2906, "Xin chào bạn")
+        await wait_until(lambda: all(fake.texts(c) for c in (2902, 2903, 2904, 2905, 2906)))
         await asyncio.sleep(0.5)
 
     run(make_settings(data_dir, fake), engine, scenario)
@@ -392,6 +393,7 @@ def test_edits_channel_posts_and_media(engine, data_dir, fake):
     for chat in (2902, 2903, 2904):
         (line,) = fake.texts(chat)
         assert "chữ" in line and "ảnh" in line and "/help" in line
+    assert "/han" in fake.texts(2906)[0] and "Ví dụ" in fake.texts(2906)[0]  # a greeting: help
     # a photo's caption is asked like a text
     assert fake.texts(2905)[0].split("\n")[0] == fake.texts(2901)[0].split("\n")[0]
     assert fake.allowed_updates == ["message", "callback_query"]

@@ -389,3 +389,9 @@ def test_the_first_start_says_what_it_does(tmp_path) -> None:
     assert r.stderr.startswith("Lần chạy đầu: đang lập chỉ mục")
     again = run(tmp_path / "data", "ask", "Ai chủ trì số hóa hồ sơ?")
     assert "Lần chạy đầu" not in again.stderr
+
+
+def test_an_unusable_data_dir_gets_a_clear_message() -> None:
+    r = run(Path("/proc/khong-ghi-duoc"), "plans")
+    assert r.returncode == 2 and "Lỗi: không tạo hoặc dùng được thư mục dữ liệu" in r.stderr
+    assert "Traceback" not in r.stderr

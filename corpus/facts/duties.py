@@ -104,6 +104,8 @@ def _duty(doc: Document, seg: Segment, headings: dict[str, str]) -> Fact | None:
         # "4. Phòng Kinh tế, … căn cứ khả năng … tham mưu …" is a duty; "3. Ủy ban nhân dân
         # xã" alone is only the heading of the duties below it
         sf = search_form(_strip_number(seg.text))
+        if len(sf.split()) <= 12 and ":" not in sf:
+            return None  # a short title ("3. Công an Thành phố, Bộ Tư lệnh Thành phố")
         rest = sf
         for a in reversed(find_agencies(sf, _kind(doc))):
             rest = rest[:a.start] + rest[a.end:]
