@@ -20,6 +20,7 @@ import numpy as np
 
 from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, search_form, words
+from corpus.places import find_places
 from corpus.sanitize import clean_text
 from corpus.values import report_deadlines
 from intents import about, compose, due, facts_answer
@@ -196,8 +197,9 @@ class AnswerEngine:
         found = self.places().find(f"o {key}")
         ids = [d for m in found for d in m.doc_ids]
         if not ids:
-            return compose.message(name, f"Chưa có kế hoạch nào của «{name}» trong các kế "
-                                   "hoạch đã nạp; gõ /kehoach để xem danh sách.")
+            known = self._unloaded_place(f"xã {name}") or self._unloaded_place(name)
+            return compose.message(name, f"Chưa có kế hoạch nào của «{known or name}» trong "
+                                   "các kế hoạch đã nạp; gõ /kehoach để xem danh sách.")
         doc = self.index.documents[ids[0]]
         state.place, state.place_ids = compose.place(doc), ids
         return compose.message(name, f"Đã chọn {state.place}: câu hỏi không nêu địa phương sẽ "
@@ -238,6 +240,15 @@ class AnswerEngine:
         return Answer(question=question, intent=last.intent, found=True, headline=head[:300],
                       answer=compose.fit(f"{head}\n\n«{cit.quote}»"), citations=[cit])
 
+    def _unloaded_place(self, text: str) -> str:
+        """A commune or ward the text marks ("xã …", "phường …") that the official list of
+        units knows and no loaded plan is of, as "xã X (tỉnh Y)"; else ""."""
+        loaded = {fold(d.meta.locality) for d in self.index.documents.values()}
+        for p in find_places(text):
+            if p.marked and p.kind in ("xã", "phường") and fold(p.name) not in loaded:
+                return f"{p.kind} {p.name}" + (f" ({p.province})" if p.province else "")
+        return ""
+
     def understand(self, question: str) -> Query:
         known = self.index.bm25.vocab if self.index.bm25 else ()
         return understand(question, self.places(), known)
@@ -262,6 +273,11 @@ class AnswerEngine:
             return compose.message(query.text, "Bạn hỏi về việc nào, ở xã/phường nào? Ví dụ: "
                                    "«Ai phối hợp cấp chứng thư số ở phường Trần Liễu?»")
         named = _named(query)
+        elsewhere = "" if named else self._unloaded_place(query.text)
+        if elsewhere:
+            # "xã Bến Thành …" with no plan of it loaded: say so, not another commune's answer
+            return compose.message(query.text, f"Chưa có kế hoạch của {elsewhere} trong các kế "
+                                   "hoạch đã nạp; gõ /kehoach để xem danh sách.")
         if query.about:
             return about.answer(self, query, named)
         # answers from facts first: they need no embedding of the question

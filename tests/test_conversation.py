@@ -192,3 +192,10 @@ def test_conversations_keep_the_most_recent_chats():
     chats.get("b")
     chats.get("c")
     assert chats.get("a").place == ""  # forgotten, a fresh state
+
+
+def test_a_place_without_a_loaded_plan_is_named(engine):
+    a = engine.ask("phuong ben thanh ai chu tri cap chung thu so")
+    assert not a.found and "Bến Thành" in a.headline and "Chưa có kế hoạch" in a.headline
+    chosen = engine.remember_place("e2", "Bến Thành")
+    assert "Chưa có kế hoạch nào" in chosen.answer and "Bến Thành" in chosen.answer
