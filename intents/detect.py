@@ -486,6 +486,17 @@ def _topic(q: str, named: list) -> str:
 MAX_TERMS = 40  # distinct content words read from a question; the dev questions have ≤ 30
 
 
+def _without_place(agency: str) -> str:
+    """The agency without the place after it: "Văn phòng Đảng ủy xã Bình Tân" is the plan's
+    "Văn phòng Đảng ủy" (the place says which plan, already read as a locality)."""
+    m = re.match(r"(.+?)\s+(xã|phường|thị trấn)\s+\S.*$", agency)
+    if not m:
+        return agency
+    # a body of the commune itself keeps its kind: "UBND phường Trần Liễu" is "UBND phường"
+    whole = fold(m.group(1)) in ("ubnd", "hdnd", "dang uy", "uy ban nhan dan", "cong an")
+    return f"{m.group(1)} {m.group(2)}" if whole else m.group(1)
+
+
 def understand(question: str, docs: list[Document] | Places,
                known: Collection[str] = ()) -> Query:
     """The question's intent and slots; `known` holds the words of the loaded plans, which
@@ -531,7 +542,7 @@ def understand(question: str, docs: list[Document] | Places,
         localities=[d for m in named for d in m.doc_ids],
         doc_ids=plan_docs,
         years=[int(y) for y in _YEAR.findall(q)],
-        agency=agencies[0].name if agencies else "",
+        agency=_without_place(agencies[0].name) if agencies else "",
         terms=list(dict.fromkeys(terms))[:MAX_TERMS],  # bounds coverage's work (issue 14)
         alts=alternatives(q),
         phrases=quoted(q),
