@@ -140,7 +140,7 @@ def test_telegram_remembered_locality_and_deep_link(engine, data_dir):
     assert "%" in replies["q"] and "Không tìm thấy" not in replies["q"]
     assert "Đã bỏ chọn" in replies["clear"]
     assert "Chưa có kế hoạch nào" in replies["unknown"]
-    assert "Lộc Tân" in replies["start"] and "Ví dụ" in fake.texts(4202)[1]
+    assert "Đã chọn xã Lộc T" in replies["start"] and "Ví dụ" in fake.texts(4202)[1]
 
 
 # ---- zalo -------------------------------------------------------------------------------------

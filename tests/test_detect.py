@@ -84,7 +84,7 @@ def test_when_kind_date_question_mentioning_yearly_report() -> None:
 def test_understand_slots(documents) -> None:
     u = understand("Phòng Văn hóa - Xã hội chủ trì những việc gì ở xã Lộc Tân năm 2025?",
                    documents)
-    loc_tan = next(d.id for d in documents if d.meta.locality == "Lộc Tân")
+    loc_tan = next(d.id for d in documents if fold(d.meta.locality) == "loc tan")
     assert u.intent == "list"
     assert u.role == "chu_tri"
     assert u.agency == "Phòng Văn hóa - Xã hội"
@@ -105,8 +105,9 @@ def test_plan_numbers(documents) -> None:
 
 
 def _ids(documents, *names: str) -> list[str]:
-    by_name = {d.meta.locality: d.id for d in documents}
-    return [by_name[n] for n in names]
+    # folded: the gazetteer spells some communes officially ("Lộc Tấn", "Ân Hảo")
+    by_name = {fold(d.meta.locality): d.id for d in documents}
+    return [by_name[fold(n)] for n in names]
 
 
 @pytest.mark.parametrize(
