@@ -351,22 +351,11 @@ def words(text: str) -> list[str]:
 
 
 def readable(text: str) -> str:
-    """OCR text made readable for a one-line answer: marks the OCR garbled are dropped,
-    the same word repairs as the search form, original capitalisation kept."""
-    from corpus.lexicon import is_clean  # lazy: the word list is read on first use
+    """Text as a user reads it: OCR text becomes its reading copy (proper Vietnamese,
+    `corpus.reading`), typed text keeps every diacritic; one line, single spaces."""
+    from corpus.reading import restore_line  # lazy: the model is read on first use
 
-    if is_clean(text):
-        return " ".join(nfc(text).split())  # typed text: keep every diacritic
-    out = []
-    for tok in _TOKEN.findall(strip_marks(text)):
-        low = tok.lower()
-        fixed = search_form(tok)  # with its capital: "Pao" is "Đào", "pao" is not
-        if fixed != low and fixed:
-            fixed = fixed[0].upper() + fixed[1:] if tok[:1].isupper() else fixed
-            out.append(fixed)
-        else:
-            out.append(tok)
-    return _phrases_keep_case(" ".join(out))
+    return " ".join(restore_line(nfc(text)).split())
 
 
 _PHRASES_CI = [(re.compile(rx.pattern, re.IGNORECASE), rep) for rx, rep in _PHRASES]

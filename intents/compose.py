@@ -34,12 +34,12 @@ def _quote(text: str, limit: int) -> str:
 
 
 def citation(doc: Document, seg: Segment, quote_chars: int = 600) -> Citation:
-    section = " › ".join(seg.heading_path) or "Phần mở đầu"
+    section = " › ".join(readable(p) for p in seg.heading_path) or "Phần mở đầu"
     if seg.group:
         section += f" › {seg.group}"
     page = seg.page
     return Citation(document=doc.label(), section=_quote(section, 200), page=page,
-                    quote=_quote(seg.text, quote_chars))
+                    quote=_quote(seg.shown, quote_chars), nguyen_van=_quote(seg.text, quote_chars))
 
 
 def where(doc: Document, seg: Segment) -> str:
@@ -86,7 +86,7 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
         return Evidence(hit, cov, found[0], found[1]) if found else None
     if query.intent == "what" and query.asked:
         # "những chương trình nào": the names the clause lists after that noun
-        names = X.listed(readable(seg.text), query.asked)
+        names = X.listed(readable(seg.shown), query.asked)
         if names:
             return Evidence(hit, cov, "; ".join(f"“{n}”" for n in names))
     return Evidence(hit, cov)
@@ -398,7 +398,7 @@ def _header_years(seg: Segment, n_values: int) -> list[int]:
 
 # ---- replies ---------------------------------------------------------------------------------
 def _snippet(seg: Segment, query: Query, limit: int = 170) -> str:
-    parts = X.sentences(seg.text) or [seg.text]
+    parts = X.sentences(seg.shown) or [seg.shown]
     terms = set(query.terms)
     best = max(parts, key=lambda p: len(terms & set(words(fold(readable(p))))))
     return _quote(readable(best), limit)
@@ -443,7 +443,7 @@ def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
         head = _headline(each, ev.detail, ev.extra, snippet, ", ".join(places))
     elif also:
         head = _headline(ev.direct, ev.detail, ev.extra, snippet, ", ".join(places))
-    body = [head, "", f"📄 {where(doc, seg)}", f"«{_quote(seg.text, 700)}»"]
+    body = [head, "", f"📄 {where(doc, seg)}", f"«{_quote(seg.shown, 700)}»"]
     if also:
         body += ["", "Các kế hoạch khác:" if differ else "Các kế hoạch khác cũng nêu:"]
         body += [f"• {where(engine.index.documents[s.doc_id], s)}: «{_quote(s.text, 200)}»"
@@ -492,7 +492,7 @@ def multi_answer(engine: AnswerEngine, query: Query, parts: list) -> Answer:
         direct = ev.direct or _snippet(seg, query, 120)
         heads.append(f"{place(doc)}: {direct}" + (f" ({ev.detail})" if ev.detail else ""))
         body += [f"▪ {place(doc)}: {direct}", f"📄 {where(doc, seg)}",
-                 f"«{_quote(seg.text, 450)}»", ""]
+                 f"«{_quote(seg.shown, 450)}»", ""]
         cits.append(citation(doc, seg, 450))
     head = " | ".join(heads)[:HEADLINE_CHARS]
     return Answer(question=query.text, intent=query.intent, found=found_any, headline=head,
@@ -552,7 +552,7 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
     lines, cits = [], []
     for seg, due in items[:8]:
         doc = engine.index.documents[seg.doc_id]
-        what = _quote(readable(X.sentences(seg.text)[0] if X.sentences(seg.text) else seg.text),
+        what = _quote(readable(X.sentences(seg.shown)[0] if X.sentences(seg.shown) else seg.shown),
                       150)
         lines.append(f"• {what}" + (f" — hạn: {due}" if due else "") + f" (tr. {seg.page})")
         cits.append(citation(doc, seg, 300))

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus import reading
 from corpus.loaders import LoadError, sha256_bytes, supported_suffixes
 from corpus.models import Document, Fact, content_id
 from corpus.normalize import fold
@@ -87,12 +88,18 @@ def _id_list(segments: SegmentTable) -> list[str]:
     return [segments.id(i) for i in range(len(segments))]
 
 
+# What the dense index embeds: each segment's reading copy (proper Vietnamese), or its
+# text where that is clean; the folded search form stays for BM25.
+DENSE_TEXT = "coalesce(nullif(reading, ''), text)"
+
+
 def pipeline_version() -> str:
     """Fingerprint of the code that turns a file into segments and facts."""
     import corpus
 
     h = hashlib.sha256()
-    for f in sorted(Path(corpus.__file__).parent.glob("*.py")):
+    root = Path(corpus.__file__).parent
+    for f in sorted([*root.rglob("*.py"), *root.glob("data/*.tsv")]):  # reading copy too
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
@@ -104,6 +111,7 @@ class Index:
         self.embedder = embedder or make_embedder(settings.embedder)
         self.progress = progress or _no_progress
         self.store = Store(Path(settings.data_dir) / "plans.db")
+        reading.keep_counts_in(Path(settings.data_dir) / "reading_counts.tsv")
         self._ensure_embedding_table()
         self.documents: dict[str, Document] = {}
         self.segments: SegmentTable = SegmentTable.empty()
@@ -304,7 +312,7 @@ class Index:
         was embedded, not by segment id: a changed search form re-embeds). Returns the matrix
         and the new (key, vector)s to cache."""
         model = self.embedder.name
-        keys = [content_id(model, r[0]) for r in self.store.segment_rows("search", after)]
+        keys = [content_id(model, r[0]) for r in self.store.segment_rows(DENSE_TEXT, after)]
         first: dict[str, int] = {}
         for i, k in enumerate(keys):
             first.setdefault(k, i)
@@ -346,7 +354,7 @@ class Index:
     def _texts_at(self, positions: np.ndarray, after: int = 0) -> Iterator[str]:
         """Search forms of the segments at these (ascending) positions, streamed."""
         want = set(positions.tolist())
-        return (r[0] for i, r in enumerate(self.store.segment_rows("search", after))
+        return (r[0] for i, r in enumerate(self.store.segment_rows(DENSE_TEXT, after))
                 if i in want)
 
     def _cache_vectors(self, new: list[tuple[str, np.ndarray]]) -> None:
