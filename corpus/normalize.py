@@ -3,7 +3,9 @@
 The bundled plans are OCR output that lost diacritics and confused letters with digits
 ("Nghi quyét s6" = "Nghị quyết số", "x3" = "xã", "Pang uy" = "Đảng ủy"). Questions arrive
 with or without diacritics. Both sides are mapped to the same search form: lower case,
-no diacritics, `đ`→`d`, common OCR confusions repaired. Original text is kept for quoting.
+no diacritics, `đ`→`d`, common OCR confusions repaired. Original text is kept for quoting;
+what a user reads is the reading copy (`readable`, from the statistical corrector in
+`corpus.reading`), which no longer uses these repair lists.
 
 Repairs are grouped so that `bench/ocr_ablation.py` can measure what each one buys.
 """
@@ -356,21 +358,3 @@ def readable(text: str) -> str:
     from corpus.reading import restore_line  # lazy: the model is read on first use
 
     return " ".join(restore_line(nfc(text)).split())
-
-
-_PHRASES_CI = [(re.compile(rx.pattern, re.IGNORECASE), rep) for rx, rep in _PHRASES]
-
-
-def _phrases_keep_case(text: str) -> str:
-    """The multi-word repairs of the search form, each word keeping its capital letter."""
-    def fix(rep: str):
-        def sub(m: re.Match) -> str:
-            old, new = m.group(0).split(), rep.split()
-            if len(old) != len(new):
-                return rep
-            return " ".join(n[0].upper() + n[1:] if o[:1].isupper() else n
-                            for o, n in zip(old, new, strict=True))
-        return sub
-    for rx, rep in _PHRASES_CI:
-        text = rx.sub(fix(rep), text)
-    return text

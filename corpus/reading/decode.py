@@ -177,8 +177,10 @@ def decode_line(line: str, edits: bool = True, lm: SyllableLM | None = None,
             cands = _candidates(tok.text, edits, lm.version)
         cands_all.append(cands)
         if tok.brk:
-            best = max(range(len(prev_states)), key=lambda k: prev_states[k][0])
-            base_score = prev_states[best][0]
+            # the clause before the punctuation ends with the previous syllable
+            ends = [s + lm.logp_end(p) for s, p in prev_states]
+            best = max(range(len(prev_states)), key=lambda k: ends[k])
+            base_score = ends[best]
             states = [(base_score + lm.logp(None, i) - c, i) for i, c in cands]
             back.append([best] * len(cands))
         else:
@@ -193,7 +195,9 @@ def decode_line(line: str, edits: bool = True, lm: SyllableLM | None = None,
                 bp.append(k_best)
             back.append(bp)
         prev_states = states
-    k = max(range(len(prev_states)), key=lambda j: prev_states[j][0])
+    trailing = line[toks[-1].end:].strip()
+    final = [s + (lm.logp_end(p) if trailing else 0.0) for s, p in prev_states]
+    k = max(range(len(prev_states)), key=lambda j: final[j])
     picks = [0] * len(toks)
     for t in range(len(toks) - 1, -1, -1):
         picks[t] = k

@@ -24,6 +24,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent.parent / "data"
 NUM = "<num>"
 BIGRAM_SHARE = 0.8
+END_FLOOR = 0.01  # the least chance a syllable ends a clause
 DOMAIN_WEIGHT = 20  # one syllable pair of a clean plan counts as much as 20 of the news
 _SHIFT = 1 << 22
 _SYLLABLE = re.compile(r"[^\W\d_]+|\d+")
@@ -132,6 +133,14 @@ class SyllableLM:
             return math.log(pu)
         pb = self.big.get(prev * _SHIFT + word, 0.0) / self.left[prev]
         return math.log(BIGRAM_SHARE * pb + (1 - BIGRAM_SHARE) * pu)
+
+    def logp_end(self, prev: int | None) -> float:
+        """log P(a run of text ends after `prev`): the share of its occurrences that no
+        syllable follows before punctuation (the counts stop bigrams at punctuation), so
+        "sẽ", which a verb always follows, rarely ends a clause and "số" often does."""
+        if prev is None or not self.uni[prev]:
+            return 0.0
+        return math.log(max(1.0 - self.left[prev] / self.uni[prev], END_FLOOR))
 
     def fold_count(self, fold: str) -> float:
         """Count of every syllable written with these letters ('so': số, sở, so, …)."""
