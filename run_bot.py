@@ -320,9 +320,10 @@ def _add_facts(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_restore(sub: argparse._SubParsersAction) -> None:
-    r = sub.add_parser("restore", help="khôi phục dấu tiếng Việt cho từng dòng văn bản OCR",
-                       description="In bản đọc (tiếng Việt có dấu) của từng dòng một tệp OCR.")
-    r.add_argument("--file", required=True, metavar="TỆP")
+    r = sub.add_parser("restore", help="bản đọc tiếng Việt có dấu của từng dòng văn bản OCR",
+                       description="In bản đọc (tiếng Việt có dấu, đã sửa lỗi OCR) của từng "
+                                   "dòng một tệp văn bản, mỗi dòng vào một dòng ra.")
+    r.add_argument("--file", required=True, metavar="TỆP", help="tệp văn bản UTF-8")
     r.set_defaults(func=cmd_restore)
 
 
