@@ -182,6 +182,7 @@ def main() -> int:
             files = index_files(data)
             load = os.getloadavg()[0]
             seconds, cpu, answer = first_answer(data)
+            rebuilt = index_files(data) != files
             rerun = subprocess.run(ingest_cmd(data, plans), capture_output=True, text=True,
                                    env=_env(data), timeout=1800, check=False)
             statuses = [json.loads(line)["status"] for line in rerun.stdout.splitlines()
@@ -197,7 +198,7 @@ def main() -> int:
                 "segments_without_vector": missing,
                 "restart_to_first_answer_s": round(seconds, 2),
                 "restart_cpu_s": round(cpu, 2), "load_average": round(load, 1),
-                "restart_rebuilt_index_files": index_files(data) != files,
+                "restart_rebuilt_index_files": rebuilt,
                 "answer_found": answer.get("found"),
                 "rerun_statuses": statuses,
                 "final_plans_match_uninterrupted": final["plans"] == reference["plans"],
