@@ -1,4 +1,9 @@
-"""Rendering: Telegram HTML (escaped, ≤4096 chars a message) and Zalo plain text (≤2000)."""
+"""Rendering: Telegram HTML (escaped, ≤4096 chars a message) and Zalo plain text (≤2000).
+
+The one place replies become platform text: everything from the plans or the user is
+escaped here (`esc`), and lengths are counted as the platforms count them, in UTF-16 code
+units (an emoji outside the BMP is two), so no message is ever refused for its length.
+"""
 
 from __future__ import annotations
 
@@ -15,20 +20,33 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
+def size(text: str) -> int:
+    """Length as Telegram and Zalo count it: UTF-16 code units."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def _fitting(text: str, limit: int) -> int:
+    """How many leading characters of `text` fit in `limit` code units."""
+    n = min(len(text), limit)
+    while n > 0 and size(text[:n]) > limit:
+        n -= max(1, (size(text[:n]) - limit) // 2)
+    return n
+
+
 # ---- splitting ---------------------------------------------------------------------------
 def split_text(text: str, limit: int) -> list[str]:
     """Plain text into pieces ≤ limit, cutting at a paragraph, line, sentence or space."""
     text = text.strip()
     out: list[str] = []
-    while len(text) > limit:
-        window = text[:limit]
+    while size(text) > limit:
+        window = text[:_fitting(text, limit)]
         cut = max(window.rfind("\n\n"), -1)
         for sep in ("\n", ". ", " "):
-            if cut >= limit // 2:
+            if cut >= len(window) // 2:
                 break
             cut = max(cut, window.rfind(sep))
-        if cut < limit // 2:
-            cut = limit
+        if cut < len(window) // 2:
+            cut = max(1, len(window))
         piece, text = text[:cut].rstrip(), text[cut:].lstrip()
         if piece:
             out.append(piece)
@@ -44,7 +62,7 @@ def pack(blocks: list[str], limit: int, html_mode: bool) -> list[str]:
     current = ""
     for block in (b for b in blocks if b and b.strip()):
         pieces = [block]
-        if len(block) > limit:
+        if size(block) > limit:
             if html_mode:
                 plain = html.unescape(re.sub(r"<[^>]+>", "", block))
                 pieces = _escaped_pieces(plain, limit)
@@ -52,7 +70,7 @@ def pack(blocks: list[str], limit: int, html_mode: bool) -> list[str]:
                 pieces = split_text(block, limit)
         for piece in pieces:
             joined = f"{current}\n\n{piece}" if current else piece
-            if len(joined) <= limit:
+            if size(joined) <= limit:
                 current = joined
             else:
                 messages.append(current)
@@ -67,7 +85,7 @@ def _escaped_pieces(plain: str, limit: int) -> list[str]:
     out = []
     for piece in split_text(plain, limit // 2):
         escaped = esc(piece)
-        if len(escaped) <= limit:
+        if size(escaped) <= limit:
             out.append(escaped)
         else:
             out += [esc(p) for p in split_text(piece, limit // 5)]

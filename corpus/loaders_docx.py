@@ -14,11 +14,15 @@
   has none (written by another program), pages are counted from explicit page breaks and
   estimated from the amount of text (about 42 lines of 80 characters per A4 page), and the
   document says `page_estimated=True` so citations can say so.
-- Before python-docx opens the file, its zip directory is checked: a file that is not a
-  zip (an old .doc, a password-protected document, anything renamed) or that would expand
-  to far more than any plan (a zip bomb) is refused with a clear message. Python's zipfile
-  never inflates a member beyond the size its directory declares, so checking the declared
-  sizes is enough.
+- Before python-docx opens the file, the container is checked and rebuilt: a file that is
+  not a zip (an old .doc, a password-protected document, anything renamed) is refused with
+  a clear message. The sizes a zip's directory declares are not trusted (a zip bomb can
+  declare 1 KB and inflate to gigabytes, and Python's zipfile inflates a whole member in
+  one call before cutting it to the declared size): every XML part is inflated here in
+  small steps against a running byte budget (`MAX_XML_BYTES` for all parts together), and
+  python-docx gets a new zip of those parts. Pictures and other binary parts are never
+  inflated (their text is not read), and an XML part with a document type declaration
+  (entities: the "billion laughs") is refused: Word never writes one.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import io
 import math
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,10 +41,11 @@ from corpus.loaders import LoadError, register, sha256_bytes
 from corpus.models import Block, LoadedDocument
 from corpus.normalize import nfc
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # all members together, as declared in the zip
-MAX_RATIO = 100  # a member larger than RATIO_FROM may not expand more than this
+MAX_XML_BYTES = 64 * 1024 * 1024  # all XML parts together, counted as they inflate
+MAX_RATIO = 100  # a part larger than RATIO_FROM may not have inflated more than this
 RATIO_FROM = 5 * 1024 * 1024
 MAX_MEMBERS = 5000
+CHUNK = 64 * 1024
 LINES_PER_PAGE = 42  # 14 pt on A4; about 2,900 characters of prose a page, as the bundled plans
 CHARS_PER_LINE = 80
 
@@ -50,7 +56,7 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 # ---- the zip container -------------------------------------------------------------------
 def check_container(name: str, data: bytes) -> None:
-    """Refuse anything python-docx should not open: not a zip, not Word, a zip bomb."""
+    """Refuse what is not a Word file: an OLE file (.doc, encrypted), not a zip."""
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED in data:
             raise LoadError(f"Tệp «{name}» được đặt mật khẩu; hãy gỡ mật khẩu rồi gửi lại.")
@@ -58,22 +64,93 @@ def check_container(name: str, data: bytes) -> None:
                         "bằng Word và lưu lại dưới dạng .docx.")
     if not data.startswith(b"PK"):
         raise LoadError(f"Tệp «{name}» không phải tệp Word (.docx) hợp lệ.")
+
+
+def _bomb(name: str, detail: str) -> LoadError:
+    return LoadError(f"Tệp «{name}» bị từ chối: {detail} (dấu hiệu «bom zip»).")
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo, name: str, budget: int) -> bytes:
+    """One member, inflated `CHUNK` bytes at a time; refused once it passes `budget`,
+    whatever its declared size. The CRC is checked, so a damaged member is refused too."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or \
+            info.flag_bits & 0x1:
+        raise LoadError(f"Tệp «{name}» dùng kiểu nén hoặc mã hóa lạ; không phải tệp Word "
+                        "hợp lệ.")
+    start = info.header_offset
+    header = data[start:start + zipfile.sizeFileHeader]
+    if len(header) != zipfile.sizeFileHeader or header[:4] != zipfile.stringFileHeader:
+        raise LoadError(f"Tệp «{name}» bị hỏng (phần «{info.filename}»).")
+    fields = zipfile.struct.unpack(zipfile.structFileHeader, header)
+    pos = (start + zipfile.sizeFileHeader + fields[zipfile._FH_FILENAME_LENGTH]
+           + fields[zipfile._FH_EXTRA_FIELD_LENGTH])
+    end = min(len(data), pos + info.compress_size)
+    out = bytearray()
+    crc = 0
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    while pos < end or (inflater is not None and inflater.unconsumed_tail):
+        if inflater is not None and inflater.unconsumed_tail:
+            piece = inflater.decompress(inflater.unconsumed_tail, CHUNK)
+        else:
+            chunk = data[pos:min(end, pos + CHUNK)]
+            pos += len(chunk)
+            piece = inflater.decompress(chunk, CHUNK) if inflater is not None else chunk
+        out += piece
+        crc = zlib.crc32(piece, crc)
+        if len(out) > budget:
+            raise _bomb(name, f"phần «{info.filename}» giải nén vượt "
+                              f"{MAX_XML_BYTES // (1024 * 1024)} MB dù khai báo "
+                              f"{info.file_size} byte")
+        if len(out) > RATIO_FROM and len(out) > MAX_RATIO * max(1, pos - start):
+            raise _bomb(name, f"phần «{info.filename}» phình hơn {MAX_RATIO} lần khi giải nén")
+        if inflater is not None and inflater.eof:
+            break
+    if crc != info.CRC or len(out) != info.file_size:
+        raise LoadError(f"Tệp «{name}» bị hỏng: phần «{info.filename}» không khớp kích thước "
+                        "hoặc mã kiểm tra (CRC).")
+    return bytes(out)
+
+
+def _is_xml(member: str) -> bool:
+    return member.endswith((".xml", ".rels")) or member == "[Content_Types].xml"
+
+
+def read_container(name: str, data: bytes) -> bytes:
+    """A new zip holding the document's XML parts inflated under the budget, and its other
+    parts empty; what python-docx opens instead of the file as sent."""
+    check_container(name, data)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise LoadError(f"Tệp «{name}» bị hỏng, không mở được ({exc}).") from exc
     names = {i.filename for i in infos}
     if "word/document.xml" not in names:
         raise LoadError(f"Tệp «{name}» là tệp nén nhưng không phải văn bản Word (.docx).")
-    total = sum(i.file_size for i in infos)
-    bomb = len(infos) > MAX_MEMBERS or total > MAX_UNCOMPRESSED or any(
-        i.file_size > RATIO_FROM and i.file_size > MAX_RATIO * max(1, i.compress_size)
-        for i in infos)
-    if bomb:
-        raise LoadError(
-            f"Tệp «{name}» bị từ chối: khi giải nén sẽ phình tới {total // (1024 * 1024)} MB "
-            f"(tỉ lệ nén bất thường — dấu hiệu «bom zip»).")
+    if len(infos) > MAX_MEMBERS:
+        raise _bomb(name, f"{len(infos)} phần trong tệp nén")
+    declared = sum(i.file_size for i in infos if _is_xml(i.filename))
+    if declared > MAX_XML_BYTES:
+        raise _bomb(name, f"khai báo {declared // (1024 * 1024)} MB khi giải nén")
+    budget = MAX_XML_BYTES
+    out = io.BytesIO()
+    with zf, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as new:
+        for info in infos:
+            if info.is_dir() or info.filename in new.NameToInfo:
+                continue
+            if not _is_xml(info.filename):
+                new.writestr(info.filename, b"")  # a picture: its text is not read
+                continue
+            try:
+                part = _inflate(data, info, name, budget)
+            except (zlib.error, OSError, zipfile.struct.error) as exc:
+                raise LoadError(f"Tệp «{name}» bị hỏng (phần «{info.filename}»: {exc}).") from exc
+            budget -= len(part)
+            if b"<!DOCTYPE" in part[:4096] or b"<!ENTITY" in part:
+                raise LoadError(f"Tệp «{name}» bị từ chối: phần «{info.filename}» khai báo "
+                                "thực thể XML (DOCTYPE/ENTITY), điều tệp Word không bao giờ có.")
+            new.writestr(info.filename, part)
+    return out.getvalue()
 
 
 # ---- numbering -----------------------------------------------------------------------------
@@ -324,16 +401,16 @@ class _Reader:
                     self.body(content)
 
 
-@register(".docx")
+@register(".docx", isolated=True)
 def load_docx(path: Path, data: bytes) -> LoadedDocument:
-    check_container(path.name, data)
+    container = read_container(path.name, data)
     try:
         import docx
     except ImportError as exc:
         raise LoadError("Chưa cài python-docx: chạy `pip install python-docx` để đọc tệp "
                         f"«{path.name}».") from exc
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(container))
     except Exception as exc:  # a damaged part python-docx cannot parse
         raise LoadError(f"Tệp «{path.name}» là tệp Word bị hỏng, không mở được "
                         f"({type(exc).__name__}).") from exc

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.legacy import convert_blocks
-from corpus.loaders import LoadError, register, sha256_bytes
+from corpus.loaders import LoadError, progress, register, sha256_bytes
 from corpus.models import Block, LoadedDocument
 from corpus.normalize import fold, nfc
 
@@ -152,12 +152,16 @@ def _paragraph_breaks(items: list[_Item]) -> list[bool]:
 def _open(name: str, data: bytes) -> Any:
     if b"%PDF-" not in data[:1024]:
         raise LoadError(f"Tệp «{name}» không phải tệp PDF hợp lệ.")
+    precheck(name, data)
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+        _check_count(pdf, name)  # before the page tree is parsed: 20,000 pages take minutes
         _ = pdf.pages  # parses the page tree: a broken file fails here
+    except LoadError:
+        raise
     except Exception as exc:
         inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
         if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
@@ -171,19 +175,63 @@ def _open(name: str, data: bytes) -> Any:
     return pdf
 
 
+_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
+_BRACKET = re.compile(rb"<<|>>|\[|\]")
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+MAX_NESTING = 64  # arrays and dictionaries inside each other; real PDFs use fewer than 10
+
+
+def precheck(name: str, data: bytes) -> None:
+    """What the file's own bytes show before any parser runs: page objects beyond
+    `MAX_PAGES`, arrays or dictionaries nested deeper than `MAX_NESTING` (pdfminer spends
+    seconds on each such object). Stream contents are left out; objects packed inside
+    compressed streams are not seen here, and the worker's time budget covers them."""
+    outside = _STREAM.sub(b" ", data)
+    pages = len(_PAGE_OBJECT.findall(outside))
+    if pages > MAX_PAGES:
+        raise LoadError(f"Tệp «{name}» có {pages} trang; tối đa {MAX_PAGES} trang.")
+    depth = 0
+    for m in _BRACKET.finditer(outside):
+        depth += 1 if m.group() in (b"[", b"<<") else -1
+        if depth > MAX_NESTING:
+            raise LoadError(f"Tệp «{name}» bị từ chối: cấu trúc lồng nhau quá sâu (hơn "
+                            f"{MAX_NESTING} tầng).")
+        depth = max(depth, 0)
+
+
+def _check_count(pdf: Any, name: str) -> None:
+    """The page count the document declares, checked before any page is read."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(pdf.doc.catalog.get("Pages")).get("Count"))
+    except Exception:  # no usable count: the page tree itself is read under the time budget
+        return
+    if isinstance(count, int) and count > MAX_PAGES:
+        pdf.close()
+        raise LoadError(f"Tệp «{name}» có {count} trang; tối đa {MAX_PAGES} trang.")
+
+
 def _is_scanned(page: Any) -> bool:
     chars = sum(1 for c in page.chars if c.get("text", "").strip())
     return chars < MIN_TEXT_CHARS and bool(page.images)
 
 
-@register(".pdf")
+@register(".pdf", isolated=True)
 def load_pdf(path: Path, data: bytes) -> LoadedDocument:
     pdf = _open(path.name, data)
     warnings: list[str] = []
     with pdf:
-        scanned = [i for i, p in enumerate(pdf.pages) if _is_scanned(p)]
-        pages: list[list[_Item]] = [[] if i in scanned else _page_items(p)
-                                    for i, p in enumerate(pdf.pages)]
+        scanned: list[int] = []
+        pages: list[list[_Item]] = []
+        for i, p in enumerate(pdf.pages):
+            progress()  # one page at a time: the worker's time budget is per page
+            if _is_scanned(p):
+                scanned.append(i)
+                pages.append([])
+            else:
+                pages.append(_page_items(p))
+            p.close()  # pdfplumber caches every object of a page until the file is closed
         n_pages = len(pdf.pages)
         if scanned:
             warnings += _ocr_pages(pdf, scanned, pages, path.name, n_pages)
@@ -204,12 +252,27 @@ def _ocr_pages(pdf: Any, scanned: list[int], pages: list[list[_Item]], name: str
             ocr.require_ocr(name)
         return [f"Trang {', '.join(str(i + 1) for i in scanned)} là ảnh quét, bỏ qua vì "
                 f"{reason}."]
-    images = [pdf.pages[i].to_image(resolution=ocr.DPI).original for i in scanned]
+    images = (_render(pdf.pages[i], name) for i in scanned)  # rendered as OCR reaches them
     for i, text in zip(scanned, ocr.ocr_images(images), strict=True):
         pages[i] = [_Item(float(n), 0.0, float(n), line.strip())
                     for n, line in enumerate(text.splitlines())]
     listed = ", ".join(str(i + 1) for i in scanned)
     return [f"Trang {listed} được nhận dạng chữ từ ảnh quét (OCR); có thể sai chính tả."]
+
+
+def _render(page: Any, name: str) -> Any:
+    """A page image for OCR at `ocr.DPI`, or coarser when the page is so large that the
+    image would pass `ocr.MAX_PIXELS` (a crafted 200-inch page is not rendered at 300 dpi)."""
+    from corpus import ocr
+
+    inches = max(1e-3, float(page.width) / 72) * max(1e-3, float(page.height) / 72)
+    dpi = min(ocr.DPI, int(math.sqrt(ocr.MAX_PIXELS / inches)))
+    if dpi < 50:
+        raise LoadError(f"Tệp «{name}» bị từ chối: trang {page.page_number} quá lớn để nhận "
+                        f"dạng chữ ({page.width / 72:.0f} × {page.height / 72:.0f} inch).")
+    image = page.to_image(resolution=dpi).original
+    page.close()
+    return image
 
 
 def _blocks(pages: list[list[_Item]], ocr_pages: set[int]) -> list[Block]:

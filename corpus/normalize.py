@@ -185,6 +185,7 @@ def _repair_token(tok: str, table: dict[str, str], groups: frozenset[str]) -> st
 
 _VOWEL = re.compile(r"[aeiouy]")
 _MERGED_MIN = 8  # no Vietnamese syllable is this long ("nghieng" has 7 letters)
+_MERGED_MAX = 48  # about eight syllables run together; longer is no OCR merge (and costly)
 
 
 def _is_syllable(piece: str, known: frozenset[str]) -> bool:
@@ -201,7 +202,7 @@ def _split_merged(word: str) -> str | None:
     pieces. One short unknown piece is allowed only if one changed letter makes it a
     word with its neighbour ("sic khoe" -> "suc khoe"); otherwise the token is kept.
     """
-    if len(word) < _MERGED_MIN or not word.isalpha():
+    if not _MERGED_MIN <= len(word) <= _MERGED_MAX or not word.isalpha():
         return None
     from corpus.lexicon import syllable_pairs, syllables  # lazy: read on first use
 

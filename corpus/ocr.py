@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from corpus.loaders import LoadError, register, sha256_bytes
+from corpus.loaders import LoadError, progress, register, sha256_bytes
 from corpus.models import Block, LoadedDocument
 from corpus.normalize import nfc
 
@@ -31,6 +32,7 @@ PAGE_TIMEOUT_S = 180
 WORKERS = 2
 MIN_WIDTH = 1600  # smaller images (photos, low-resolution scans) are enlarged first
 MAX_PAGES = 300
+MAX_PIXELS = 25_000_000  # a page image: A4 at 500 dpi is 23 million; larger is refused
 
 
 class OcrUnavailable(LoadError):
@@ -95,9 +97,23 @@ def ocr_image(image: Any) -> str:
 
 
 def ocr_images(images: Iterable[Any]) -> list[str]:
-    """Pages in order, read two at a time."""
+    """Pages in order, read two at a time; images are taken from `images` as they are
+    needed (a generator renders or decodes one page at a time)."""
+    from corpus.sandbox import ocr_next
+
+    out: list[str] = []
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return list(pool.map(ocr_image, images))
+        pending = []
+        for image in images:
+            ocr_next()
+            pending.append(pool.submit(ocr_image, image))
+            if len(pending) >= WORKERS:
+                out.append(pending.pop(0).result())
+                progress()
+        for fut in pending:
+            out.append(fut.result())
+            progress()
+    return out
 
 
 def text_blocks(pages: list[str], first_line: int = 1) -> list[Block]:
@@ -110,28 +126,62 @@ def text_blocks(pages: list[str], first_line: int = 1) -> list[Block]:
     return blocks
 
 
-def _frames(data: bytes, name: str) -> list[Any]:
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+def _open_image(data: bytes, name: str) -> Any:
+    """The image, its size checked before any pixel is decoded (a small file can declare
+    a 100,000 × 100,000 image: a decompression bomb)."""
+    from PIL import Image, UnidentifiedImageError
 
     try:
         img = Image.open(io.BytesIO(data))
-        frames = [f.copy() for f in ImageSequence.Iterator(img)][:MAX_PAGES]
     except Image.DecompressionBombError as exc:
         raise LoadError(f"Ảnh «{name}» quá lớn (số điểm ảnh vượt giới hạn an toàn).") from exc
     except (UnidentifiedImageError, OSError) as exc:
         raise LoadError(f"Tệp «{name}» không phải ảnh đọc được ({exc}).") from exc
-    return frames
+    w, h = img.size
+    if w * h > MAX_PIXELS and img.format == "JPEG":
+        # a 50-megapixel phone photo: JPEG decodes at 1/2, 1/4 or 1/8 scale for free
+        scale = math.ceil(math.sqrt(w * h / MAX_PIXELS))
+        img.draft("L", (w // scale, h // scale))
+    _check_size(img, name)
+    return img
 
 
-@register(".png", ".jpg", ".jpeg", ".tif", ".tiff")
+def _check_size(img: Any, name: str) -> None:
+    w, h = img.size
+    if w * h > MAX_PIXELS or w <= 0 or h <= 0:
+        raise LoadError(f"Ảnh «{name}» bị từ chối: {w} × {h} điểm ảnh, vượt giới hạn an toàn "
+                        f"{MAX_PIXELS // 1_000_000} triệu điểm ảnh một trang (dấu hiệu «bom "
+                        "giải nén»).")
+
+
+def _frames(img: Any, name: str) -> Iterator[Any]:
+    """Pages one at a time, each decoded only when OCR reaches it."""
+    from PIL import ImageSequence
+
+    for n, frame in enumerate(ImageSequence.Iterator(img)):
+        if n >= MAX_PAGES:
+            return
+        _check_size(frame, name)
+        try:
+            yield frame.copy()
+        except OSError as exc:
+            raise LoadError(f"Ảnh «{name}» bị hỏng ở trang {n + 1} ({exc}).") from exc
+
+
+@register(".png", ".jpg", ".jpeg", ".tif", ".tiff", isolated=True)
 def load_image(path: Path, data: bytes) -> LoadedDocument:
     """A photographed or scanned page (a multi-page TIFF is several pages)."""
-    frames = _frames(data, path.name)
+    img = _open_image(data, path.name)
+    try:
+        img.load()  # the first frame decodes: a truncated file fails here, with a message
+    except OSError as exc:
+        raise LoadError(f"Ảnh «{path.name}» bị hỏng, không đọc được ({exc}).") from exc
     require_ocr(path.name)
     from corpus.loaders_pdf import drop_running_lines
 
-    pages = drop_running_lines([t.splitlines() for t in ocr_images(frames)])
+    texts = ocr_images(_frames(img, path.name))
+    pages = drop_running_lines([t.splitlines() for t in texts])
     blocks = text_blocks(["\n".join(p) for p in pages])
     return LoadedDocument(path=str(path), sha256=sha256_bytes(data), format="image-ocr",
-                          blocks=blocks, pages=len(frames),
+                          blocks=blocks, pages=len(texts),
                           warnings=["Văn bản được nhận dạng từ ảnh (OCR); có thể sai chính tả."])

@@ -23,7 +23,7 @@ class ParsedPlan(BaseModel):
 def read_plan(path: str | Path) -> ParsedPlan:
     """Read one plan file of any supported format. Raises `LoadError` with a clear message."""
     p = Path(path).resolve()
-    loaded = load_document(p)
+    loaded = load_document(path)  # as given: a link is checked against its own folder
     meta = extract_metadata(loaded)
     doc = Document(
         id=content_id("doc", loaded.sha256),
@@ -39,4 +39,4 @@ def read_plan(path: str | Path) -> ParsedPlan:
 
     facts = extract_facts(doc, segments)
     return ParsedPlan(document=doc, segments=segments, facts=facts, format=loaded.format,
-                      warnings=loaded.warnings)
+                      warnings=[*loaded.warnings, *([meta.warning] if meta.warning else [])])

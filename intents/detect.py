@@ -430,6 +430,9 @@ def _topic(q: str, named: list) -> str:
     return " ".join(t for i, t in enumerate(toks) if i not in drop)
 
 
+MAX_TERMS = 40  # distinct content words read from a question; the dev questions have ≤ 30
+
+
 def understand(question: str, docs: list[Document] | Places,
                known: Collection[str] = ()) -> Query:
     """The question's intent and slots; `known` holds the words of the loaded plans, which
@@ -468,7 +471,7 @@ def understand(question: str, docs: list[Document] | Places,
         doc_ids=plan_docs,
         years=[int(y) for y in _YEAR.findall(q)],
         agency=agencies[0].name if agencies else "",
-        terms=terms,
+        terms=list(dict.fromkeys(terms))[:MAX_TERMS],  # bounds coverage's work (issue 14)
         alts=alternatives(q),
         phrases=quoted(q),
         asked=[n for n in nouns if n not in QUESTION_WORDS or " " in n],

@@ -21,13 +21,15 @@ import numpy as np
 
 from corpus.lexicon import syllables
 from corpus.models import Document, Fact, Segment
-from corpus.normalize import fold, nfc, search_form, words
+from corpus.normalize import fold, search_form, words
+from corpus.sanitize import clean_text
 from corpus.values import report_deadlines
 from intents import about, compose, due
 from intents.detect import Places, understand
 from intents.models import Answer, Citation, Query
 from retrieval.embed import Embedder
 from retrieval.index import Index, IngestReport, Progress
+from retrieval.plan_ref import find_plan
 from retrieval.search import Boost, Hit, hybrid_search
 from retrieval.segments import KINDS, year_bits
 from retrieval.settings import Settings
@@ -69,18 +71,16 @@ class AnswerEngine:
         self.index.refresh()  # plans another process added are listed too
         return sorted(self.index.documents.values(), key=lambda d: d.meta.number)
 
-    def ingest(self, paths: list[Path]) -> list[IngestReport]:
-        return self.index.ingest(paths)
+    def ingest(self, paths: list[Path], skip_errors: bool = False,
+               force: bool = False) -> list[IngestReport]:
+        """`skip_errors`: the caller reports the failed files itself (nothing is logged).
+        `force`: ingest a file that does not read as a plan."""
+        return self.index.ingest(paths, skip_errors=skip_errors, force=force)
 
     def find_document(self, ref: str) -> Document | None:
-        """A plan by id, number ('79', '79/KH-UBND') or locality ('Trần Liễu')."""
-        ref_f = fold(ref)
-        for d in self.index.documents.values():
-            number = fold(d.meta.number)
-            if ref_f in (d.id, number, fold(d.meta.locality)) or (
-                    ref_f.isdigit() and number.split("/")[0].split("-")[0] == ref_f):
-                return d
-        return None
+        """The one plan `ref` names: id, number ('79', '79/KH-UBND') or locality ('Trần
+        Liễu', 'phường Trần Liễu'); None when none or several fit (retrieval.plan_ref)."""
+        return find_plan(self.index.documents.values(), ref)
 
     def remove(self, ref: str) -> Document | None:
         doc = self.find_document(ref)
@@ -147,21 +147,21 @@ class AnswerEngine:
         """Safe from many threads at once: each question reads one view of the index, which
         an ingest running meanwhile replaces only between questions."""
         t0 = time.perf_counter()
-        question = nfc(question or "").strip()
+        question = clean_text(question)  # surrogates, mark floods, controls: corpus.sanitize
         with self.index.reading():
             answer = self._validate(question) or self._answer(question, today or date.today())
         answer.elapsed_ms = (time.perf_counter() - t0) * 1000
         return answer
 
     def _validate(self, question: str) -> Answer | None:
-        if not words(search_form(question)):
-            return compose.message(question, "Bạn chưa nhập câu hỏi. Ví dụ: «Ai chủ trì việc số "
-                                   "hóa hồ sơ ở phường Trần Liễu?»")
         if len(question) > MAX_QUESTION_CHARS:
             return compose.message(
                 question[:200] + "…",
                 f"Câu hỏi quá dài ({len(question)} ký tự). Hãy hỏi ngắn gọn trong "
                 f"{MAX_QUESTION_CHARS} ký tự, mỗi lần một ý.")
+        if not words(search_form(question)):
+            return compose.message(question, "Bạn chưa nhập câu hỏi. Ví dụ: «Ai chủ trì việc số "
+                                   "hóa hồ sơ ở phường Trần Liễu?»")
         if not self.index.documents:
             return compose.message(question, "Chưa có kế hoạch nào trong chỉ mục. Hãy nạp "
                                    "kế hoạch bằng lệnh `python run_bot.py ingest <tệp>`.")

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.loaders import LoadError, sha256_bytes, supported_suffixes
+from corpus.loaders import LoadError, read_bounded, sha256_bytes, supported_suffixes
 from corpus.models import Document, Fact, Segment, content_id
 from corpus.normalize import fold
 from corpus.pipeline import ParsedPlan, read_plan
@@ -85,7 +85,7 @@ def plan_files(paths: Iterable[Path]) -> list[Path]:
         if p.is_dir():
             out += sorted(f for f in p.iterdir() if f.suffix.lower() in suffixes
                           and not f.name.endswith(".meta.json"))
-        elif p.exists():
+        elif p.exists() or p.is_symlink():  # a broken link gets its message from the loader
             out.append(p)
     return out
 
@@ -331,7 +331,7 @@ class Index:
 
     # ---- ingest --------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path], skip_errors: bool = False,
-               sync: bool = False) -> list[IngestReport]:
+               sync: bool = False, force: bool = False) -> list[IngestReport]:
         """Add or replace plans; unchanged files are skipped. Then the new plans are loaded
         in one swap; questions are answered from the loaded view meanwhile.
 
@@ -342,9 +342,10 @@ class Index:
         brings it back. A new version of the reading code re-reads every plan.
         """
         with self._writer:
-            return self._ingest(list(paths), skip_errors, sync)
+            return self._ingest(list(paths), skip_errors, sync, force)
 
-    def _ingest(self, paths: list[Path], skip_errors: bool, sync: bool) -> list[IngestReport]:
+    def _ingest(self, paths: list[Path], skip_errors: bool, sync: bool,
+                force: bool = False) -> list[IngestReport]:
         reports: list[IngestReport] = []
         # the loaded plans by number and locality, read once for the whole batch: reading
         # every document again for each file would make a bulk ingest quadratic
@@ -355,23 +356,23 @@ class Index:
         version = pipeline_version()
         self._force = self.store.get_state("pipeline") != version
         for p in self.progress(paths, len(paths), "Đọc kế hoạch"):
-            reports.append(self._ingest_one(Path(p), sync))
+            reports.append(self._ingest_one(Path(p), sync, force))
             if reports[-1].status == "error" and not skip_errors:
                 log.warning("ingest failed: %s", reports[-1].message)
         self.store.set_state("pipeline", version)
-        force, self._force = self._force, False
+        reread, self._force = self._force, False
         added = any(r.status == "added" for r in reports)
-        if force or not added or any(r.status == "updated" for r in reports) or \
+        if reread or not added or any(r.status == "updated" for r in reports) or \
                 not self._append():
             self.reload()
         return reports
 
-    def _ingest_one(self, path: Path, sync: bool = False) -> IngestReport:
+    def _ingest_one(self, path: Path, sync: bool = False, force: bool = False) -> IngestReport:
         resolved = str(path.resolve())
-        try:
-            data_hash = sha256_bytes(path.read_bytes())
-        except OSError as exc:
-            return IngestReport(str(path), "error", message=f"Không đọc được «{path.name}»: {exc}")
+        try:  # bounded: a link to /dev/zero or a 1 GB file is refused before it is read
+            data_hash = sha256_bytes(read_bounded(path))
+        except LoadError as exc:
+            return IngestReport(str(path), "error", message=str(exc))
         replaced = self.store.superseded(resolved) if sync else None
         if replaced is not None and replaced["sha256"] == data_hash:
             live = self.store.document(replaced["by_doc"])
@@ -391,6 +392,10 @@ class Index:
             log.exception("reading %s failed", path)
             return IngestReport(str(path), "error", message=(
                 f"Không phân tích được tệp «{path.name}»: {type(exc).__name__}: {exc}"))
+        if plan.document.meta.warning and not force:  # a meeting note, not a plan
+            return IngestReport(str(path), "error", message=(
+                f"«{path.name}»: {plan.document.meta.warning} Không nạp; dùng --force để vẫn "
+                "nạp tệp này."))
         key = _plan_key(plan.document)
         same = self._by_plan.get(key, []) if key is not None else []
         twins = [d for d in same if d.path != plan.document.path]
@@ -414,9 +419,15 @@ class Index:
                             warnings=plan.warnings, seconds=time.perf_counter() - started)
 
     def remove(self, doc_id: str) -> None:
-        """Drop a plan; files it had replaced come back at the next sync."""
+        """Drop a plan; files it had replaced come back at the next sync, its own file does
+        not (recorded as superseded by nothing; naming it to `ingest` brings it back)."""
         with self._writer:
+            doc = self.store.document(doc_id)
             self.store.delete_document(doc_id)
+            if doc is not None:
+                with self.store.transaction():
+                    self.store.db["superseded"].upsert(
+                        {"path": doc.path, "sha256": doc.sha256, "by_doc": ""}, pk="path")
             self.reload()
 
     # ---- loading the search structures ------------------------------------------------

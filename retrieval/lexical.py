@@ -83,6 +83,7 @@ class BM25Index:
         # chunk's (term, document) counts are placed by term into flat arrays: the postings
         # of 1.33M segments built in a fraction of the memory of one sort over all of them,
         # and identical to per-term lists built document by document.
+        self.__dict__.pop("_corrections", None)  # new words: corrections are asked again
         add = self.vocab.setdefault
         lengths = array("i")
         flat = array("i")
@@ -180,7 +181,14 @@ class BM25Index:
         return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
 
     def correct(self, word: str) -> list[str]:
-        """Vocabulary words one edit away from an unknown query word (longest first)."""
+        """Vocabulary words one edit away from an unknown query word (longest first).
+        Memoised: coverage asks again for every clause (a foreign word cost 0.6 s a question)."""
+        memo = self.__dict__.setdefault("_corrections", {})
+        if word not in memo:
+            memo[word] = self._correct(word) if len(memo) < 100_000 else None
+        return list(memo[word] or self._correct(word))
+
+    def _correct(self, word: str) -> list[str]:
         if word in self.vocab or len(word) < 4 or not word.isalpha():
             return [word]
         # syllables only: an edit never makes a "_" pair term

@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 import os
 import signal
+import struct
 import subprocess
 import sys
+import time
+import tracemalloc
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
 
 import plan_fixtures as F
@@ -24,7 +28,7 @@ from corpus.normalize import fold
 from corpus.pipeline import read_plan
 from intents import AnswerEngine
 from retrieval import Settings
-from retrieval.index import Index
+from retrieval.index import Index, plan_files
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "corpus" / "plans"
@@ -197,9 +201,9 @@ def test_zip_bomb_by_total_size(tmp_path, monkeypatch) -> None:
     import corpus.loaders_docx as ld
 
     path = F.write_docx(tmp_path / "lon.docx")
-    monkeypatch.setattr(ld, "MAX_UNCOMPRESSED", 10_000)
+    monkeypatch.setattr(ld, "MAX_XML_BYTES", 10_000)  # in this process: the container step
     with pytest.raises(LoadError, match="bom zip"):
-        load_document(path)
+        ld.read_container(path.name, path.read_bytes())
 
 
 def test_file_over_the_size_limit(tmp_path, monkeypatch) -> None:
@@ -399,7 +403,7 @@ import os, signal, sys
 sys.path.insert(0, {root!r})
 import sqlite_utils
 from retrieval import Settings
-from retrieval.index import Index
+from retrieval.index import Index, plan_files
 real = sqlite_utils.db.Table.insert_all
 def dying(self, *a, **kw):
     if self.name == "facts":
@@ -459,3 +463,184 @@ def test_cli_ingest_json_reports_each_file(files, tmp_path) -> None:
         pdf_row = rows["plan.pdf"]
         assert pdf_row["format"] == "pdf" and pdf_row["pages"] == 2
         assert not pdf_row["page_estimated"] and pdf_row["facts"] >= len(TASKS)
+
+
+# ---- bounded reading (issue 14) -----------------------------------------------------------
+def _hostile(folder: Path) -> list[tuple[Path, str]]:
+    """Files a plans folder must refuse before reading them, and the reason each names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    outside = folder.parent / "ngoai-thu-muc"
+    outside.mkdir(exist_ok=True)
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    (folder / "ngoai.txt").symlink_to(F.write_text(outside / "ke-hoach.txt"))
+    (folder / "hong.txt").symlink_to(folder / "khong-co.txt")
+    os.mkfifo(folder / "ong.txt")
+    (folder / "thu-muc.txt").mkdir()
+    with open(folder / "thua.txt", "wb") as f:
+        f.truncate(1024 * 1024 * 1024)  # sparse: 1 GB that occupies nothing
+    return [(folder / "zero.txt", "ra ngoài thư mục"), (folder / "passwd.txt", "ra ngoài thư mục"),
+            (folder / "ngoai.txt", "ra ngoài thư mục"), (folder / "hong.txt", "liên kết hỏng"),
+            (folder / "ong.txt", "FIFO"), (folder / "thu-muc.txt", "thư mục"),
+            (folder / "thua.txt", "quá lớn")]
+
+
+def test_links_devices_and_huge_files_are_refused_before_reading(tmp_path) -> None:
+    for path, words in _hostile(tmp_path / "plans"):
+        with pytest.raises(LoadError) as err:
+            loaders.read_bounded(path)
+        assert f"«{path.name}»" in str(err.value) and words in str(err.value), str(err.value)
+
+
+def test_a_link_inside_its_folder_is_read(tmp_path) -> None:
+    real = F.write_text(tmp_path / "ke-hoach-that.txt")
+    (tmp_path / "ban-sao.txt").symlink_to(real.name)
+    assert loaders.read_bounded(tmp_path / "ban-sao.txt") == real.read_bytes()
+    assert load_document(tmp_path / "ban-sao.txt").blocks
+
+
+def test_the_read_stops_at_the_limit_whatever_the_file_grows_to(tmp_path, monkeypatch) -> None:
+    """stat says small, the file is larger when read (it grew, or it was swapped)."""
+    path = tmp_path / "lon.txt"
+    path.write_bytes(b"x" * 5000)
+    real_fstat = os.fstat
+    monkeypatch.setattr(loaders.os, "fstat", lambda fd: os.stat_result(
+        (*real_fstat(fd)[:6], 10, *real_fstat(fd)[7:])))
+    monkeypatch.setattr(loaders.os, "lstat", lambda p: os.stat_result(
+        (*os.stat(p)[:6], 10, *os.stat(p)[7:])))
+    with pytest.raises(LoadError, match="quá lớn"):
+        loaders.read_bounded(path, limit=1000)
+
+
+def test_a_plans_folder_of_hostile_entries_is_ingested_with_a_message_each(tmp_path) -> None:
+    idx = _index(tmp_path / "data", [])
+    folder = tmp_path / "plans"
+    expected = dict((p.name, w) for p, w in _hostile(folder))
+    F.write_text(folder / "tot.txt")
+    started = time.perf_counter()
+    reports = idx.ingest(plan_files([folder]))
+    assert time.perf_counter() - started < 60  # nothing is read whole (1 GB, /dev/zero)
+    by_name = {Path(r.path).name: r for r in reports}
+    assert by_name["tot.txt"].status == "added"
+    for name, words in expected.items():
+        assert by_name[name].status == "error" and words in by_name[name].message, name
+    assert [d.path for d in idx.documents.values()] == [str((folder / "tot.txt").resolve())]
+
+
+def _lying_zip(path: Path, inflated: int, declared: int = 1000) -> Path:
+    """A .docx whose document.xml inflates to `inflated` bytes while both zip directories
+    declare `declared` (what Python's zipfile would trust)."""
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    chunk = b"0" * (1 << 20)
+    deflated = b"".join(comp.compress(chunk) for _ in range(inflated >> 20)) + comp.flush()
+    name = b"word/document.xml"
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0, 0, len(deflated),
+                        declared, len(name), 0) + name
+    central = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, 0, len(deflated),
+                          declared, len(name), 0, 0, 0, 0, 0, 0) + name
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, len(central),
+                      len(local) + len(deflated), 0)
+    path.write_bytes(local + deflated + central + end)
+    return path
+
+
+def test_zip_members_inflate_against_a_budget_whatever_the_headers_say(tmp_path) -> None:
+    import corpus.loaders_docx as ld
+
+    path = _lying_zip(tmp_path / "bom.docx", 256 * 1024 * 1024)
+    data = path.read_bytes()
+    started = time.perf_counter()
+    tracemalloc.start()
+    try:
+        with pytest.raises(LoadError, match="bom.docx.*bom zip"):
+            ld.read_container(path.name, data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - started < 10
+    assert peak < 3 * ld.MAX_XML_BYTES  # inflated no further than the budget, not 256 MB
+
+
+def _docx_part(xml: str) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", xml)
+    return buf.getvalue()
+
+
+def test_xml_entities_in_a_docx_are_refused() -> None:
+    import corpus.loaders_docx as ld
+
+    laughs = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;">]>'
+              "<d>&b;</d>")
+    with pytest.raises(LoadError, match="cuoi.docx.*DOCTYPE/ENTITY"):
+        ld.read_container("cuoi.docx", _docx_part(laughs))
+
+
+def test_deeply_nested_docx_is_refused_with_a_message(tmp_path) -> None:
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    depth = 50_000
+    xml = (f"<w:document {w}><w:body>" + "<w:sdt><w:sdtContent>" * depth
+           + "</w:sdtContent></w:sdt>" * depth + "</w:body></w:document>")
+    path = tmp_path / "long-nhau.docx"
+    path.write_bytes(_docx_part(xml))
+    with pytest.raises(LoadError, match="long-nhau.docx"):
+        load_document(path)
+
+
+def test_the_worker_enforces_its_time_budget(tmp_path, monkeypatch) -> None:
+    from corpus import sandbox
+
+    path = F.write_docx(tmp_path / "cham.docx")
+    monkeypatch.setattr(sandbox, "PAGE_BUDGET_S", 0.001)
+    with pytest.raises(LoadError, match="cham.docx.*quá 0.001 giây"):
+        load_document(path)
+
+
+def test_the_worker_enforces_its_memory_limit(tmp_path, monkeypatch) -> None:
+    """A PDF whose content stream inflates to 512 MB: the worker (here limited to 160 MB)
+    runs out, and the parent says so; the parent's own memory stays where it was."""
+    comp = zlib.compressobj(9)
+    data = b"".join(comp.compress(b" " * (1 << 20)) for _ in range(512)) + comp.flush()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+               f"<< /Length {len(data)} /Filter /FlateDecode >>\nstream\n".encode() + data
+               + b"\nendstream"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n"
+            "%%EOF\n").encode()
+    path = tmp_path / "luong.pdf"
+    path.write_bytes(bytes(out))
+    monkeypatch.setenv("PLAN_WORKER_MEMORY_MB", "160")
+    tracemalloc.start()
+    try:
+        with pytest.raises(LoadError, match="luong.pdf.*bộ nhớ"):
+            load_document(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * len(out) + 10 * 1024 * 1024  # the file and a reply, nothing inflated
+
+
+def test_text_that_is_not_a_plan_is_refused(tmp_path) -> None:
+    cases = {
+        "rac.txt": (bytes(range(256)) * 400, "nhị phân"),
+        "dong.txt": (b"a\n" * (loaders.MAX_LINES + 5), "dòng"),
+        "mot-dong.txt": (b"x" * (loaders.MAX_LINE_CHARS + 5), "dài"),
+        "passwd.txt": ("".join(f"user{i}:x:{1000 + i}:100:User:/home/user{i}:/bin/bash\n"
+                               for i in range(50)).encode(), "tiếng Việt"),
+    }
+    for name, (data, words) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(LoadError) as err:
+            load_document(tmp_path / name)
+        assert f"«{name}»" in str(err.value) and words in str(err.value), str(err.value)

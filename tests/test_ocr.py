@@ -71,6 +71,7 @@ def test_scanned_plan_facts_and_answers(scans, tmp_path) -> None:
 
 def test_missing_tesseract_names_the_packages(scans, monkeypatch) -> None:
     monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("PATH", "")  # the loader worker (corpus.sandbox) looks it up itself
     for path in scans.values():
         with pytest.raises(LoadError) as err:
             load_document(path)

@@ -1,8 +1,14 @@
 """Robustness: property tests of the question path, the normaliser and the loaders
 (hypothesis), and the SQLite store under concurrent readers while an ingest writes.
 
-Fast enough for the normal suite: the fake embedder, modest example counts, no deadline
-(ROBUSTNESS_EXAMPLES=2000 searches harder).
+Fast enough for the normal suite: the fake embedder, modest example counts, no deadline.
+`ROBUSTNESS_EXAMPLES=N` searches harder. The tests marked `robustness` are the hostile-input
+tier `.ci/run` runs with 10,000 examples (`-m robustness`): generated questions
+(tests/hostile_inputs.py: surrogates, combining floods, bidi marks, controls, emoji,
+FTS/SQL metacharacters, HTML/Markdown, 0-20,000 characters) through the engine, the JSON
+contract, the bot store and both renderers. Their timing is measured by
+bench/robustness.py, not here. The loader properties start a worker process per PDF or
+DOCX, so they take at most `LOADER_EXAMPLES` examples.
 """
 
 from __future__ import annotations
@@ -26,20 +32,27 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from bot import format as fmt
 from corpus.loaders import LoadError, load_document
 from corpus.models import LoadedDocument
 from corpus.normalize import fold, nfc, search_form
 from corpus.pipeline import read_plan
+from corpus.sanitize import clean_text
 from intents import AnswerEngine
-from intents.models import MAX_REPLY_CHARS, Answer
+from intents.models import MAX_REPLY_CHARS, Answer, Citation
 from retrieval import Settings
 from retrieval.store import Store
+from tests.hostile_inputs import hostile_question
+from tests.test_format import check_telegram, check_zalo
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "corpus" / "plans"
 # ROBUSTNESS_EXAMPLES=2000 for a deep run; the normal suite stays fast
-FAST = settings(max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "40")), deadline=None,
+EXAMPLES = int(os.environ.get("ROBUSTNESS_EXAMPLES", "40"))
+FAST = settings(max_examples=EXAMPLES, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+LOADERS = settings(FAST, max_examples=min(EXAMPLES, 300))
+TIER = settings(FAST, max_examples=max(EXAMPLES, 100), database=None)
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +106,80 @@ def _check_reply(a: object) -> None:
 @example(q="\x00" * 50 + "Kế hoạch 79/KH-UBND")
 def test_any_question_gets_a_reply(engine, q) -> None:
     _check_reply(engine.ask(q))
+
+
+# ---- the hostile-input tier (`-m robustness`) -------------------------------------------
+@pytest.fixture(scope="module")
+def bot_store(tmp_path_factory):
+    from bot.storage import BotStore
+
+    return BotStore(tmp_path_factory.mktemp("botstore") / "bot.db")
+
+
+def _check_everywhere(engine, bot_store, q: str) -> None:
+    """One question through everything that handles its text: the engine, the JSON contract
+    as `ask --json` prints it, the bot store, and both renderers within their limits."""
+    a = engine.ask(q)
+    _check_reply(a)
+    printed = json.dumps(a.contract(), ensure_ascii=False)
+    printed.encode("utf-8")  # what print() writes to a UTF-8 stdout
+    assert json.loads(printed)["question"] == a.question
+    key = bot_store.save_answer({"question": a.question, "headline": a.headline})
+    bot_store.add_feedback(key, a.question, 1, "u")
+    assert bot_store.answer(key)["question"] == a.question
+    check_telegram(fmt.answer_html(a))
+    check_zalo(fmt.answer_text(a, has_more=bool(a.more)))
+    if a.more:
+        check_telegram(fmt.citations_html(a.more))
+        check_zalo(fmt.citations_text(a.more))
+
+
+@pytest.mark.robustness
+@TIER
+@given(seed=st.integers(0, 2**64 - 1))
+@example(seed=0)
+def test_hostile_questions_get_a_reply_everywhere(engine, bot_store, seed) -> None:
+    # a seed, not st.randoms(): hypothesis records every draw of st.randoms, and 10,000
+    # examples of up to 20,000 characters made its record grow by gigabytes
+    _check_everywhere(engine, bot_store, hostile_question(random.Random(seed)))
+
+
+@pytest.mark.robustness
+@pytest.mark.parametrize("q", [
+    "\ud800\udfff\udc00 Ai chủ trì?", "a" + "\u0301" * 5000, "Ai" + "\u0336\u0337" * 9000,
+    "<b>" * 5000, "**_`[x](y)`_**" * 1000, "\u202e" * 20_000, "\x00" * 20_000, "🙂" * 10_000,
+    "'; DROP TABLE segments; --" * 700, "a" * 20_000, "ai chu tri " * 1800, ""])
+def test_named_hostile_questions(engine, bot_store, q) -> None:
+    _check_everywhere(engine, bot_store, q)
+
+
+@pytest.mark.robustness
+@TIER
+@given(headline=st.text(max_size=300), quote=st.text(max_size=5000),
+       extra=st.sampled_from(["", "<b>", "&", "🙂" * 3000, "\ud800", "</blockquote>"]))
+def test_renderers_on_any_text(headline, quote, extra) -> None:
+    """The renderers alone, on any text the engine could pass them (cleaned at the
+    boundary, as the engine cleans its input)."""
+    h, q = clean_text(headline + extra), clean_text(quote + extra, lines=True)
+    a = Answer(question="q", intent="what", found=bool(q), headline=h or "x", answer=h + q,
+               citations=[Citation(document=h or "d", section=q[:50], page=1, quote=q)])
+    check_telegram(fmt.answer_html(a))
+    check_zalo(fmt.answer_text(a))
+    check_telegram(fmt.full_text_html(a.citations[0], q or "x"))
+    check_telegram(fmt.plain_html(h or "x"))
+
+
+def test_ask_json_prints_undecodable_arguments(engine) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates; `ask --json` still prints
+    one JSON object, the question cleaned."""
+    out = subprocess.run([sys.executable, str(ROOT / "run_bot.py"), "--data-dir",
+                          str(engine.settings.data_dir), "ask", "--json",
+                          b"Ai ch\xe1\xbb\xa7 tr\xc3\xac \xed\xa0\x80 \xff?"],
+                         capture_output=True, env={**os.environ, "PLAN_EMBEDDER": "fake",
+                                                   "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert out.returncode == 0, out.stderr.decode("utf-8", "replace")[-2000:]
+    reply = json.loads(out.stdout.decode("utf-8"))
+    assert reply["question"].startswith("Ai chủ trì") and "\ufffd" in reply["question"]
 
 
 # ---- the normaliser --------------------------------------------------------------------------
@@ -193,7 +280,7 @@ def _load_only_load_errors(data: bytes, suffix: str) -> None:
             assert isinstance(doc, LoadedDocument)
 
 
-@FAST
+@LOADERS
 @given(data=st.binary(max_size=4096), suffix=st.sampled_from(SUFFIXES))
 @example(data=b"", suffix=".txt")
 @example(data=b"\xff\xfe\x00", suffix=".txt")
@@ -203,7 +290,7 @@ def test_loaders_on_random_bytes_raise_load_error_only(data, suffix) -> None:
     _load_only_load_errors(data, suffix)
 
 
-@FAST
+@LOADERS
 @given(kind=st.sampled_from(sorted(SAMPLES)), cut=st.floats(0, 1), flips=st.integers(0, 8),
        seed=st.integers(0, 2**16))
 def test_loaders_on_truncated_and_damaged_files(kind, cut, flips, seed) -> None:
@@ -224,7 +311,7 @@ plan_line = st.one_of(
 )
 
 
-@FAST
+@LOADERS
 @given(lines=st.lists(plan_line, max_size=80))
 def test_pipeline_reads_any_text_or_raises_load_error(lines) -> None:
     """What ingest runs on an uploaded text plan: never an exception other than LoadError."""
