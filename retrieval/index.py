@@ -153,6 +153,8 @@ class QueriesFirst:
         return self.inner.embed_passages(texts)
 
     def __getattr__(self, name: str):  # noqa: ANN204 - whatever else the embedder offers
+        if name == "inner":  # not set yet (a copy being made): no recursion
+            raise AttributeError(name)
         return getattr(self.inner, name)
 
 
