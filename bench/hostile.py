@@ -1,13 +1,13 @@
-"""Hostile files through `run_bot.py ingest`: verdict, peak memory, time, message, and the
+"""Hostile files through ingest: verdict, peak memory, time, message, and the
 index answering the same known questions afterwards. Writes bench/HOSTILE.md.
 
     python bench/hostile.py [--only zip-bomb-lying,fifo] [--keep DIR]
 
-Each file is put in a plans folder of its own and ingested by a child process
-(`run_bot.py --data-dir D ingest --json FILE`, fake embedder: refusing a file never
-embeds). Peak RSS is the child's high-water mark as `wait4` reports it, which includes
-the loader worker it starts (corpus.sandbox); time is the child's wall time, Python start
-and index open included. After each file a fresh engine over the same data directory asks
+Each file is put in a plans folder of its own, and a child process opens the index as
+`run_bot.py ingest` does and ingests that folder (fake embedder: refusing a file never
+embeds). Peak RSS is the child's high-water mark, the loader worker it starts
+(corpus.sandbox) included, read by a wrapper from RUSAGE_CHILDREN; times are the ingest
+call alone, the whole child, and its CPU time. After each file a fresh engine over the same data directory asks
 the known questions and its answers are compared with those before any hostile file.
 """
 
@@ -317,9 +317,21 @@ KINDS: list[tuple[str, str, Callable[[Path], None]]] = [
 # ---- running ---------------------------------------------------------------------------------
 _WRAPPER = ("import resource, subprocess, sys\n"
             "r = subprocess.run(sys.argv[2:])\n"
-            "open(sys.argv[1], 'w').write(str(resource.getrusage("
-            "resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+            "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+            "open(sys.argv[1], 'w').write(f'{u.ru_maxrss} {u.ru_utime + u.ru_stime}')\n"
             "sys.exit(r.returncode)\n")
+# the ingest process: opens the index as `run_bot.py ingest` does, then times the ingest alone
+_INGEST = ("import json, sys, time\n"
+           "from pathlib import Path\n"
+           "from intents import AnswerEngine\n"
+           "from retrieval import Settings\n"
+           "from retrieval.index import plan_files\n"
+           "engine = AnswerEngine.open(Settings(data_dir=Path(sys.argv[1]), embedder='fake'),"
+           " sync=False)\n"
+           "t = time.perf_counter()\n"
+           "[r] = engine.ingest(plan_files([Path(sys.argv[2])]))\n"
+           "print(json.dumps({'status': r.status, 'message': r.message,"
+           " 'ingest_s': time.perf_counter() - t}, ensure_ascii=False))\n")
 
 
 def ingest_child(data: Path, path: Path) -> dict:
@@ -330,20 +342,21 @@ def ingest_child(data: Path, path: Path) -> dict:
     t = time.perf_counter()
     try:
         done = subprocess.run([sys.executable, "-c", _WRAPPER, str(peak_file), sys.executable,
-                               str(ROOT / "run_bot.py"), "--data-dir", str(data), "ingest",
-                               "--json", str(path)], capture_output=True, env=env, cwd=ROOT,
-                              timeout=120)
+                               "-c", _INGEST, str(data), str(path)], capture_output=True,
+                              env=env, cwd=ROOT, timeout=300)
         out, err, code = done.stdout, done.stderr, done.returncode
     except subprocess.TimeoutExpired as exc:
         out, err, code = exc.stdout or b"", exc.stderr or b"", "timeout"
     seconds = time.perf_counter() - t
-    peak_kb = int(peak_file.read_text()) if peak_file.exists() else 0
+    peak_kb, cpu = (peak_file.read_text().split() if peak_file.exists() else (0, 0))
     lines = [json.loads(x) for x in out.decode("utf-8", "replace").splitlines()
              if x.strip().startswith("{")]
     tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
     report = lines[0] if lines else {"status": "no report", "message": tail[0]}
     return {"status": report.get("status"), "message": report.get("message") or "",
-            "peak_mb": round(peak_kb / 1024, 1), "seconds": round(seconds, 2), "exit": code}
+            "peak_mb": round(int(peak_kb) / 1024, 1), "seconds": round(seconds, 2),
+            "ingest_s": round(report.get("ingest_s", seconds), 2),
+            "cpu_s": round(float(cpu), 2), "exit": code}
 
 
 def answers(data: Path) -> list[tuple]:
@@ -382,7 +395,7 @@ def main() -> int:
                                      sync=False).documents())
         r.update(kind=kind, file=name, index_same=same and docs == docs_before,
                  ok=r["status"] == "error" and r["peak_mb"] < LIMIT_MB
-                 and r["seconds"] < LIMIT_S and same and docs == docs_before)
+                 and r["ingest_s"] < LIMIT_S and same and docs == docs_before)
         rows.append(r)
         print(json.dumps(r, ensure_ascii=False), flush=True)
         shutil.rmtree(folder.parent, ignore_errors=True)
@@ -399,9 +412,13 @@ def write_table(rows: list[dict]) -> None:
         "# Hostile files",
         "",
         "`python bench/hostile.py` — each file alone in a plans folder, ingested by a child "
-        "`run_bot.py ingest --json` (fake embedder). Peak RSS: the child's high-water mark "
-        "from `wait4`, its loader worker (corpus.sandbox) included; time: the child's wall "
-        "time, Python start and index open included. *Index same*: a fresh engine gives the "
+        "process that opens the index as `run_bot.py ingest` does and ingests the folder "
+        "(fake embedder: a refused file is never embedded). Peak RSS: the child's "
+        "high-water mark (RUSAGE_CHILDREN of a wrapper), its loader worker (corpus.sandbox) "
+        "included. *Ingest s*: wall time of `ingest()` alone (reading, the worker, the "
+        "refusal); *process s*: the whole child, Python start and index open included; "
+        "*CPU s*: user+system time of the child and its worker, which the load of the "
+        "machine does not inflate. *Index same*: a fresh engine gives the "
         "same answers (found, headline, citations) to "
         f"{len(KNOWN)} known questions as before any hostile file, with the same number "
         f"of plans. Limits: {LIMIT_MB} MB and {LIMIT_S:g} s.",
@@ -410,16 +427,18 @@ def write_table(rows: list[dict]) -> None:
         f"{platform.python_version()}; run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
         " while other jobs shared the CPU.",
         "",
-        "| # | kind | file | verdict | peak RSS MB | time s | index same | message |",
-        "| ---: | --- | --- | --- | ---: | ---: | --- | --- |",
+        "| # | kind | file | verdict | peak RSS MB | ingest s | process s | CPU s | index same "
+        "| message |",
+        "| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for i, r in enumerate(rows, 1):
         verdict = "refused" if r["status"] == "error" else r["status"]
         msg = str(r["message"]).replace("|", "\\|").replace("\n", " ")
         lines.append(f"| {i} | {r['kind']} | `{r['file']}` | {verdict} | {r['peak_mb']} | "
-                     f"{r['seconds']} | {'yes' if r['index_same'] else 'NO'} | {msg} |")
+                     f"{r['ingest_s']} | {r['seconds']} | {r['cpu_s']} | "
+                     f"{'yes' if r['index_same'] else 'NO'} | {msg} |")
     worst_mb = max((r["peak_mb"] for r in rows), default=0)
-    worst_s = max((r["seconds"] for r in rows), default=0)
+    worst_s = max((r["ingest_s"] for r in rows), default=0)
     lines += ["", f"{sum(r['ok'] for r in rows)}/{len(rows)} refused within the limits; "
                   f"largest peak {worst_mb} MB, longest {worst_s} s.", ""]
     (ROOT / "bench" / "HOSTILE.md").write_text("\n".join(lines), encoding="utf-8")

@@ -6,8 +6,8 @@ The engine is the real one over the bundled plans with the deterministic fake em
 (what the property tier uses); the hostile questions come from tests/hostile_inputs.py;
 the normal questions are the dev questions (both forms), asked before and after the
 hostile ones. Reports exceptions, the median normal question, the median and slowest
-hostile inputs and their ratio to the normal median, and writes a section of
-bench/HOSTILE.md's companion bench/out/robustness.json.
+hostile inputs and their ratio to the normal median; writes bench/out/robustness.json and
+bench/ROBUSTNESS.md.
 """
 
 from __future__ import annotations
@@ -85,7 +85,36 @@ def main() -> int:
     (OUT / "robustness.json").write_text(json.dumps(result, indent=1),
                                          encoding="utf-8")
     print(json.dumps(result, ensure_ascii=True, indent=1))
+    _write_md(result)
     return 0 if not errors else 1
+
+
+def _write_md(r: dict) -> None:
+    import os
+    import platform
+
+    lines = [
+        "# Generated hostile questions", "",
+        f"`python bench/robustness.py --n {r['n']} --seed {r['seed']}` — the engine over the "
+        "bundled plans (fake embedder, in process); each question also rendered for Telegram "
+        "and Zalo and its JSON contract encoded. Normal questions: the dev questions in both "
+        "forms, asked before and after the hostile ones on the same engine.", "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, run "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} while other jobs shared the "
+        f"CPU ({r['seconds']} s).", "",
+        "| figure | value |", "| --- | ---: |",
+        f"| hostile questions | {r['n']} |",
+        f"| exceptions | {r['exceptions']} |",
+        f"| normal questions (median / p95 ms) | {r['normal_median_ms']} / {r['normal_p95_ms']} |",
+        f"| hostile (median / p95 / max ms) | {r['hostile_median_ms']} / {r['hostile_p95_ms']} / "
+        f"{r['hostile_max_ms']} |",
+        f"| slowest hostile ÷ normal median | {r['max_over_normal_median']}× (limit 10×) |", "",
+        "Slowest inputs (length, start):", "",
+    ]
+    lines += [f"- {s['ms']} ms, {s['chars']} characters: `{ascii(s['head'])[1:-1][:80]}`"
+              for s in r["slowest"]]
+    (Path(__file__).resolve().parent / "ROBUSTNESS.md").write_text("\n".join(lines) + "\n",
+                                                                    encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -152,6 +152,7 @@ def _paragraph_breaks(items: list[_Item]) -> list[bool]:
 def _open(name: str, data: bytes) -> Any:
     if b"%PDF-" not in data[:1024]:
         raise LoadError(f"Tệp «{name}» không phải tệp PDF hợp lệ.")
+    precheck(name, data)
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
@@ -172,6 +173,30 @@ def _open(name: str, data: bytes) -> Any:
         pdf.close()
         raise LoadError(f"Tệp «{name}» có {len(pdf.pages)} trang; tối đa {MAX_PAGES} trang.")
     return pdf
+
+
+_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
+_BRACKET = re.compile(rb"<<|>>|\[|\]")
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+MAX_NESTING = 64  # arrays and dictionaries inside each other; real PDFs use fewer than 10
+
+
+def precheck(name: str, data: bytes) -> None:
+    """What the file's own bytes show before any parser runs: page objects beyond
+    `MAX_PAGES`, arrays or dictionaries nested deeper than `MAX_NESTING` (pdfminer spends
+    seconds on each such object). Stream contents are left out; objects packed inside
+    compressed streams are not seen here, and the worker's time budget covers them."""
+    outside = _STREAM.sub(b" ", data)
+    pages = len(_PAGE_OBJECT.findall(outside))
+    if pages > MAX_PAGES:
+        raise LoadError(f"Tệp «{name}» có {pages} trang; tối đa {MAX_PAGES} trang.")
+    depth = 0
+    for m in _BRACKET.finditer(outside):
+        depth += 1 if m.group() in (b"[", b"<<") else -1
+        if depth > MAX_NESTING:
+            raise LoadError(f"Tệp «{name}» bị từ chối: cấu trúc lồng nhau quá sâu (hơn "
+                            f"{MAX_NESTING} tầng).")
+        depth = max(depth, 0)
 
 
 def _check_count(pdf: Any, name: str) -> None:
