@@ -82,10 +82,10 @@ def _progress(it: Iterable, total: int, desc: str) -> Iterable:
     return tqdm(it, total=total, desc=desc, file=sys.stderr, leave=False)
 
 
-# What the first start costs, measured on a fresh clone (README, "Lần chạy đầu"): 5.8 s of
-# CPU, 17 s wall on a busy 2-core machine; 199 s of CPU before the bundled vectors shipped
+# What the first start costs, measured on a fresh clone (README, "Lần chạy đầu"): 8 s of
+# CPU, 17-56 s wall on a busy 2-core machine; 199 s of CPU before the bundled vectors shipped
 FIRST_RUN_NOTE = ("Lần chạy đầu: đang lập chỉ mục cho các kế hoạch trong {plans} "
-                  "(khoảng 10–20 giây trên máy 2 nhân; một kế hoạch tự nạp mất thêm khoảng "
+                  "(khoảng 10–60 giây trên máy 2 nhân; một kế hoạch tự nạp mất thêm khoảng "
                   "0,3 giây CPU mỗi đoạn). Từ lần sau trợ lý khởi động trong vài giây.")
 
 
@@ -320,9 +320,10 @@ def _add_facts(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_restore(sub: argparse._SubParsersAction) -> None:
-    r = sub.add_parser("restore", help="khôi phục dấu tiếng Việt cho từng dòng văn bản OCR",
-                       description="In bản đọc (tiếng Việt có dấu) của từng dòng một tệp OCR.")
-    r.add_argument("--file", required=True, metavar="TỆP")
+    r = sub.add_parser("restore", help="bản đọc tiếng Việt có dấu của từng dòng văn bản OCR",
+                       description="In bản đọc (tiếng Việt có dấu, đã sửa lỗi OCR) của từng "
+                                   "dòng một tệp văn bản, mỗi dòng vào một dòng ra.")
+    r.add_argument("--file", required=True, metavar="TỆP", help="tệp văn bản UTF-8")
     r.set_defaults(func=cmd_restore)
 
 

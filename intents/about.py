@@ -35,7 +35,7 @@ def answer(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer:
         if d.meta.title:
             body.append(f"   V/v: {compose.quote(d.meta.title, 220)}")
         if seg is not None:
-            body.append(f"   «{compose.quote(seg.text, 250)}»")
+            body.append(f"   «{compose.quote(seg.shown, 250)}»")
             cits.append(compose.citation(d, seg, 300))
     return Answer(question=query.text, intent=query.intent, found=True,
                   headline=compose.quote(head, 300), answer=compose.fit("\n".join(body)),

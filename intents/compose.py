@@ -35,12 +35,12 @@ def quote(text: str, limit: int) -> str:
 
 
 def citation(doc: Document, seg: Segment, quote_chars: int = 600) -> Citation:
-    section = " › ".join(seg.heading_path) or "Phần mở đầu"
+    section = " › ".join(readable(p) for p in seg.heading_path) or "Phần mở đầu"
     if seg.group:
         section += f" › {seg.group}"
     page = seg.page
     return Citation(document=doc.label(), section=quote(section, 200), page=page,
-                    quote=quote(seg.text, quote_chars))
+                    quote=quote(seg.shown, quote_chars), nguyen_van=quote(seg.text, quote_chars))
 
 
 def where(doc: Document, seg: Segment) -> str:
@@ -87,7 +87,7 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
         return Evidence(hit, cov, found[0], found[1]) if found else None
     if query.intent == "what" and query.asked:
         # "những chương trình nào": the names the clause lists after that noun
-        names = X.listed(readable(seg.text), query.asked)
+        names = X.listed(readable(seg.shown), query.asked)
         if names:
             return Evidence(hit, cov, "; ".join(f"“{n}”" for n in names))
     return Evidence(hit, cov)
@@ -429,7 +429,7 @@ def _header_years(seg: Segment, n_values: int) -> list[int]:
 
 # ---- replies ---------------------------------------------------------------------------------
 def _snippet(seg: Segment, query: Query, limit: int = 170) -> str:
-    parts = X.sentences(seg.text) or [seg.text]
+    parts = X.sentences(seg.shown) or [seg.shown]
     terms = set(query.terms)
     best = max(parts, key=lambda p: len(terms & set(words(fold(readable(p))))))
     return quote(readable(best), limit)
@@ -474,15 +474,15 @@ def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
         head = _headline(each, ev.detail, ev.extra, snippet, ", ".join(places))
     elif also:
         head = _headline(ev.direct, ev.detail, ev.extra, snippet, ", ".join(places))
-    body = [head, "", f"📄 {where(doc, seg)}", f"«{quote(seg.text, 700)}»"]
+    body = [head, "", f"📄 {where(doc, seg)}", f"«{quote(seg.shown, 700)}»"]
     if also:
         body += ["", "Các kế hoạch khác:" if differ else "Các kế hoạch khác cũng nêu:"]
-        body += [f"• {where(engine.index.documents[s.doc_id], s)}: «{quote(s.text, 200)}»"
+        body += [f"• {where(engine.index.documents[s.doc_id], s)}: «{quote(s.shown, 200)}»"
                  for s in also]
     elif more_segs:
         s = more_segs[0]
         body += ["", "Xem thêm:", f"• {where(engine.index.documents[s.doc_id], s)}: "
-                 f"«{quote(s.text, 250)}»"]
+                 f"«{quote(s.shown, 250)}»"]
     return Answer(question=query.text, intent=query.intent, found=True, headline=head,
                   answer=fit("\n".join(body)), citations=cits,
                   more=[citation(engine.index.documents[s.doc_id], s) for s in more_segs],
@@ -523,7 +523,7 @@ def multi_answer(engine: AnswerEngine, query: Query, parts: list) -> Answer:
         direct = ev.direct or _snippet(seg, query, 120)
         heads.append(f"{place(doc)}: {direct}" + (f" ({ev.detail})" if ev.detail else ""))
         body += [f"▪ {place(doc)}: {direct}", f"📄 {where(doc, seg)}",
-                 f"«{quote(seg.text, 450)}»", ""]
+                 f"«{quote(seg.shown, 450)}»", ""]
         cits.append(citation(doc, seg, 450))
     head = " | ".join(heads)[:HEADLINE_CHARS]
     return Answer(question=query.text, intent=query.intent, found=found_any, headline=head,
@@ -541,7 +541,7 @@ def not_found(engine: AnswerEngine, query: Query, doc_ids: list[str],
         body += ["", "Các điều khoản gần nhất (không trả lời trực tiếp câu hỏi):"]
         for s in related[:3]:
             d = engine.index.documents[s.doc_id]
-            body.append(f"• {where(d, s)}: «{quote(s.text, 200)}»")
+            body.append(f"• {where(d, s)}: «{quote(s.shown, 200)}»")
     body += ["", "Bạn có thể hỏi về: ai chủ trì, thời hạn, chỉ tiêu theo năm của từng "
              "xã/phường; gõ /kehoach để xem danh sách kế hoạch."]
     return Answer(question=query.text, intent=query.intent, found=False, headline=head,
@@ -557,7 +557,7 @@ def not_given(engine: AnswerEngine, query: Query, nearest: Evidence) -> Answer:
     given = f"{nearest.direct}" + (f" ({nearest.detail})" if nearest.detail else "")
     head = (f"Không tìm thấy: {doc.label()} không nêu chỉ tiêu năm {asked}; điều khoản gần "
             f"nhất nêu: {given}.")
-    body = [quote(head, HEADLINE_CHARS), "", f"📄 {where(doc, seg)}", f"«{quote(seg.text, 600)}»"]
+    body = [quote(head, HEADLINE_CHARS), "", f"📄 {where(doc, seg)}", f"«{quote(seg.shown, 600)}»"]
     return Answer(question=query.text, intent=query.intent, found=False,
                   headline=quote(head, HEADLINE_CHARS), answer=fit("\n".join(body)),
                   citations=[citation(doc, seg)])
@@ -602,7 +602,7 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
     lines, cits = [], []
     for seg, due in items[:8]:
         doc = engine.index.documents[seg.doc_id]
-        what = quote(readable(X.sentences(seg.text)[0] if X.sentences(seg.text) else seg.text),
+        what = quote(readable(X.sentences(seg.shown)[0] if X.sentences(seg.shown) else seg.shown),
                       150)
         lines.append(f"• {what}" + (f" — hạn: {due}" if due else "") + f" (tr. {seg.page})")
         cits.append(citation(doc, seg, 300))
@@ -649,6 +649,6 @@ def _facts_list(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answe
 
 
 def _item_line(engine: AnswerEngine, seg: Segment, due: str) -> str:
-    sents = X.sentences(seg.text)
-    what = quote(readable(sents[0] if sents else seg.text), 150)
+    sents = X.sentences(seg.shown)
+    what = quote(readable(sents[0] if sents else seg.shown), 150)
     return f"• {what}" + (f" — hạn: {due}" if due else "") + f" (tr. {seg.page})"

@@ -14,7 +14,8 @@ class Citation(BaseModel):
     document: str  # "Kế hoạch 79/KH-UBND – UBND phường Trần Liễu"
     section: str
     page: int
-    quote: str
+    quote: str  # the reading copy of the clause (proper Vietnamese)
+    nguyen_van: str = ""  # the clause as the plan's file has it (the OCR text itself)
 
 
 class Answer(BaseModel):

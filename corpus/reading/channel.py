@@ -45,6 +45,11 @@ def fold_token(text: str) -> str:
     return "".join(base(c) for c in text)
 
 
+# the true characters each plain letter stands for ("d": d, đ; "o": o, ò, …, ợ)
+_VARIANTS: dict[str, tuple[str, ...]] = {c: tuple(t for t in "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợ"
+                      "uùúủũụưừứửữựyỳýỷỹỵdđ" if base(t) == c) for c in "aeiouyd"}
+
+
 def _prior(t: str, o: str) -> float:
     """Prior P(o | t) before any counts: what any OCR of Latin script tends to do."""
     if t == o:
@@ -66,10 +71,17 @@ class Channel:
     def __init__(self, counts: dict[tuple[str, str], float] | None = None) -> None:
         self.counts = counts or {}
         totals: dict[str, float] = defaultdict(float)
-        for (t, _), n in self.counts.items():
-            totals[t] += n
-        self.totals = dict(totals)
-        self._deletes: dict[str, set[str]] | None = None
+        upper: dict[str, float] = defaultdict(float)
+        for (t, o), n in self.counts.items():
+            if o != o.lower():
+                upper[t] += n  # counted apart: capitals have their own distribution
+            else:
+                totals[t] += n
+        # an insertion can happen at any character: its chance is per character read
+        totals[EMPTY] = sum(n for (_, o), n in self.counts.items() if o == o.lower())
+        upper[EMPTY] = sum(n for (_, o), n in self.counts.items() if o != o.lower())
+        self.totals, self.upper_totals = dict(totals), dict(upper)
+        self._folds: list[str] | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -85,10 +97,26 @@ class Channel:
 
     @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one channel lives for the process
     def cost(self, t: str, o: str) -> float:
-        """−log P(o | t); t or o may be EMPTY (an OCR insertion / a dropped letter)."""
+        """−log P(o | t); t or o may be EMPTY (an OCR insertion / a dropped letter).
+
+        The OCR side keeps its case, since the OCR errs differently on capitals (a capital
+        Đ comes out as "P", a small đ never does): a capital's distribution is estimated
+        from the pairs with capitals, backed off to the small letter's."""
+        return -math.log(self._p(t, o))
+
+    @functools.lru_cache(maxsize=50_000)  # noqa: B019 - one channel lives for the process
+    def plain_cost(self, letter: str, o: str) -> float:
+        """The cost of `o` for the likeliest true character written with this letter
+        ('d' stands for d and đ): ranks folded candidates before their marks are known."""
+        return min(self.cost(t, o) for t in _VARIANTS.get(letter, (letter,)))
+
+    def _p(self, t: str, o: str) -> float:
         n = self.counts.get((t, o), 0.0)
+        if o != o.lower():
+            upper = self.upper_totals.get(t, 0.0)
+            return (n + SMOOTH * self._p(t, o.lower())) / (upper + SMOOTH)
         total = self.totals.get(t, 0.0)
-        return -math.log((n + SMOOTH * _prior(t, o)) / (total + SMOOTH))
+        return (n + SMOOTH * _prior(t, o)) / (total + SMOOTH)
 
     # ---- weighted edit distance ----------------------------------------------------
     def distance(self, true: str, ocr: str) -> float:
@@ -125,59 +153,66 @@ class Channel:
         return d[n][m], pairs[::-1]
 
     # ---- candidates ----------------------------------------------------------------
-    def _delete_index(self, lm: SyllableLM) -> dict[str, set[str]]:
+    def _fold_list(self, lm: SyllableLM) -> list[str]:
         with self._lock:
-            if self._deletes is None or self._indexed != len(lm.by_fold):
-                index: dict[str, set[str]] = defaultdict(set)
-                for f in list(lm.by_fold):
-                    if f.isalpha():
-                        for d in _deletes(f, MAX_EDITS):
-                            index[d].add(f)
-                self._deletes, self._indexed = dict(index), len(lm.by_fold)
-            return self._deletes
-
-    def near_folds(self, lm: SyllableLM, key: str) -> set[str]:
-        """Folded syllables within MAX_EDITS plain edits of `key` (a folded OCR token)."""
-        index = self._delete_index(lm)
-        out: set[str] = set()
-        for d in _deletes(key, MAX_EDITS):
-            out |= index.get(d, set())
-        return {f for f in out if _levenshtein(f, key) <= MAX_EDITS}
+            if self._folds is None or len(self._folds) != len(lm.by_fold):
+                self._folds = [f for f in lm.by_fold if f.isalpha()]
+            return self._folds
 
     def candidates(self, lm: SyllableLM, ocr: str, limit: int) -> list[tuple[int, float]]:
-        """(syllable id, channel cost) of the likeliest readings of a lower-case OCR token."""
-        key = fold_token(ocr)
-        folds = self.near_folds(lm, key)
-        # cheap pass on folded forms, then the accented forms of the best folds
-        ranked = sorted(folds, key=lambda f: self.distance(f, key) - 0.3 * _log1(lm, f))
+        """(syllable id, channel cost) of the likeliest readings of an OCR token (its case
+        kept):
+        the syllables whose folded form is within MAX_EDITS plain edits of the token's
+        (one edit for tokens of one or two characters), each costed along that alignment."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        key = fold_token(ocr.lower())
+        reach = 1 if len(key) <= 2 else MAX_EDITS
+        near = process.extract(key, self._fold_list(lm), scorer=Levenshtein.distance,
+                               score_cutoff=reach, limit=None)
+        cost = self.cost
+        # the folds ranked on their plain letters first; the accented forms of the best
+        ranked = []
+        for f, _, _ in near:
+            pairs = _pairs(Levenshtein.editops(f, key), len(f), len(key))
+            plain = sum(self.plain_cost(f[a] if a is not None else EMPTY,
+                                        ocr[b] if b is not None else EMPTY)
+                        for a, b in pairs)
+            ranked.append((plain - 0.3 * math.log(1 + lm.fold_count(f)), f, pairs))
+        ranked.sort(key=lambda r: r[0])
         scored: list[tuple[int, float]] = []
-        for f in ranked[:KEEP_FOLDS]:
-            for i in lm.by_fold.get(f, ()):
-                scored.append((i, self.distance(lm.words[i], ocr)))
+        for _, f, pairs in ranked[:KEEP_FOLDS]:
+            for i in lm.by_fold[f]:
+                word = lm.words[i]
+                scored.append((i, sum(cost(word[a] if a is not None else EMPTY,
+                                           ocr[b] if b is not None else EMPTY)
+                                      for a, b in pairs)))
         scored.sort(key=lambda c: c[1] - 0.3 * math.log(lm.uni[c[0]] + 1))
         return scored[:limit]
 
 
-def _log1(lm: SyllableLM, fold: str) -> float:
-    return math.log(1 + sum(lm.uni[i] for i in lm.by_fold.get(fold, ())))
-
-
-def _deletes(word: str, k: int) -> set[str]:
-    out, frontier = {word}, {word}
-    for _ in range(k):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-        out |= frontier
+def _pairs(ops, n: int, m: int) -> list[tuple[int | None, int | None]]:
+    """An edit script as aligned positions (true index, OCR index), None where missing."""
+    out: list[tuple[int | None, int | None]] = []
+    i = j = 0
+    for op in ops:
+        while i < op.src_pos and j < op.dest_pos:
+            out.append((i, j))
+            i, j = i + 1, j + 1
+        if op.tag == "replace":
+            out.append((i, j))
+            i, j = i + 1, j + 1
+        elif op.tag == "delete":
+            out.append((i, None))
+            i += 1
+        else:
+            out.append((None, j))
+            j += 1
+    while i < n and j < m:
+        out.append((i, j))
+        i, j = i + 1, j + 1
     return out
-
-
-def _levenshtein(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 _CHANNEL: Channel | None = None
