@@ -45,66 +45,91 @@ def run_bots(which: str = "auto", data_dir: str | Path | None = None) -> int:
     if not (want_tg or want_zl):
         print("Lỗi: chưa đặt TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN.")
         return 2
-    if want_tg and settings.webhook_url:
-        try:
-            import tornado  # noqa: F401 - python-telegram-bot's webhook server
-        except ImportError:
-            print('Lỗi: chế độ webhook cần: pip install "python-telegram-bot[webhooks]"')
-            return 2
-
     from intents import AnswerEngine
 
     log.info("opening the answer engine (data dir %s)", settings.data_dir)
     try:
         engine = AnswerEngine.open(settings)
-        asyncio.run(_serve(settings, engine, want_tg, want_zl))
+        return asyncio.run(_serve(settings, engine, want_tg, want_zl))
     except KeyboardInterrupt:
         return 0
     except Exception as exc:  # noqa: BLE001 - one clear message, the traceback goes to the log
         log.error("bots stopped", exc_info=True)
         print(f"Lỗi: bot dừng ({type(exc).__name__}: {redact.redact(str(exc))})")
         return 1
-    return 0
 
 
-async def _serve(settings, engine, want_tg: bool, want_zl: bool) -> None:  # noqa: ANN001
+async def _serve(settings, engine, want_tg: bool, want_zl: bool) -> int:  # noqa: ANN001
+    """Start each wanted front end; one that cannot start (bad token, unreachable service,
+    bad webhook secret) prints one line and the other runs on. Returns the exit code: 1 when
+    none could start, 0 after a clean stop."""
+    from bot.common import StartError
     from bot.storage import BotStore
+    from bot.webhook import WebhookServer
 
-    store = BotStore(Path(settings.data_dir) / "bot.db")
+    store = BotStore.for_settings(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
 
+    def failed(name: str, exc: BaseException) -> None:
+        print(f"Lỗi ({name}): {exc}", flush=True)
+
     app = None
     zalo_task = None
+    server = None
     try:
+        if settings.webhook_url:
+            # one port for both bots, one path each (<URL>/telegram, <URL>/zalo)
+            server = WebhookServer()
+            try:
+                await server.start("0.0.0.0", settings.webhook_port)
+            except OSError as exc:
+                print(f"Lỗi: không mở được cổng {settings.webhook_port} cho webhook "
+                      f"({exc.strerror}); đặt BOT_WEBHOOK_PORT khác.", flush=True)
+                return 1
         if want_tg:
             from bot.telegram import TelegramBot, start_telegram
 
-            app = TelegramBot(settings, engine, store).build()
-            await start_telegram(app, settings)
+            candidate = TelegramBot(settings, engine, store).build()
+            try:
+                await start_telegram(candidate, settings, server=server)
+                app = candidate
+            except StartError as exc:
+                failed("Telegram", exc)
         if want_zl:
-            from bot.zalo import ZaloBot, run_zalo
+            from bot.zalo import ZaloBot, serve_zalo, start_zalo
 
-            # both bots on webhooks: Zalo listens on the next port
-            port = settings.webhook_port + 1 if (want_tg and settings.webhook_url) else None
-            zalo_task = asyncio.create_task(run_zalo(ZaloBot(settings, engine, store=store),
-                                                     settings, stop, port))
+            zbot = ZaloBot(settings, engine, store=store)
+            try:
+                await start_zalo(zbot, settings, server=server)
+                zalo_task = asyncio.create_task(serve_zalo(zbot, settings, stop))
+            except StartError as exc:
+                await zbot.client.aclose()
+                failed("Zalo", exc)
+        if app is None and zalo_task is None:
+            return 1
         log.info("bots running; press Ctrl+C to stop")
-        if zalo_task is not None:
-            waiter = asyncio.create_task(stop.wait())
-            await asyncio.wait({zalo_task, waiter}, return_when=asyncio.FIRST_COMPLETED)
-            stop.set()
-            waiter.cancel()
-            await zalo_task  # re-raises a crash of the Zalo loop
-        else:
+        waiter = asyncio.create_task(stop.wait())
+        pending = {waiter} | ({zalo_task} if zalo_task is not None else set())
+        done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+        if zalo_task in done and zalo_task.exception() is not None and app is not None:
+            # the Zalo loop crashed: Telegram goes on
+            log.error("zalo: stopped", exc_info=zalo_task.exception())
             await stop.wait()
+        stop.set()
+        waiter.cancel()
+        if zalo_task is not None:
+            await zalo_task  # re-raises a crash of the Zalo loop when it was the only bot
+        return 0
     finally:
         stop.set()
         if app is not None:
             from bot.telegram import stop_telegram
 
             await stop_telegram(app)
+        if server is not None:
+            await server.close()
         store.close()

@@ -6,6 +6,7 @@ bot.format renders it as Telegram HTML or Zalo plain text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,7 +31,11 @@ EXAMPLES = [
 ]
 
 
+PLATFORMS = ("telegram", "zalo", "terminal")
+
+
 def help_reply(platform: str = "telegram") -> Reply:
+    """The help of one front end: only the commands that front end has."""
     cmd = "/" if platform == "telegram" else ""
     items = [
         f"{cmd}kehoach — các kế hoạch đã nạp (số hiệu, địa phương, ngày ban hành)",
@@ -42,6 +47,8 @@ def help_reply(platform: str = "telegram") -> Reply:
     else:
         items += ["tiep — xem thêm nguồn cho câu trả lời vừa rồi"]
     items += [f"{cmd}help — xem lại hướng dẫn này"]
+    if platform == "terminal":
+        items += ["thoat — kết thúc (hoặc Ctrl+D)"]
     examples = "\n".join(f"• {e}" for e in EXAMPLES)
     return Reply(
         title="Trợ lý tra cứu kế hoạch thực hiện Nghị quyết 57-NQ/TW",
@@ -49,6 +56,70 @@ def help_reply(platform: str = "telegram") -> Reply:
               "làm gì. Tôi trả lời một dòng, kèm trích dẫn điều khoản và nguồn.\n\n"
               f"Ví dụ:\n{examples}\n\nCác lệnh:"),
         items=items)
+
+
+# What opens the help besides the command itself: greetings and "what can you do", as
+# whole phrases (folded). A message made only of these and of polite words is a request
+# for help; a question about a plan always has words outside them.
+HELP_PHRASES = {
+    "help", "start", "huong dan", "huongdan", "tro giup", "giup do", "menu",
+    "xin chao", "chao", "hello", "hi", "alo", "chao buoi sang", "chao buoi chieu",
+    "lam duoc gi", "co the lam gi", "lam gi duoc", "giup duoc gi", "la ai",
+    "dung the nao", "su dung the nao", "cach dung", "cach su dung", "hoi gi",
+    "hoi duoc gi", "co the hoi gi",
+}
+_POLITE = {"ban", "oi", "a", "nhe", "nha", "voi", "bot", "tro", "ly", "em", "anh", "chi",
+           "toi", "minh", "cho", "hoi", "xin", "vay", "the", "duoc", "khong", "ko"}
+_LONGEST = max(len(p.split()) for p in HELP_PHRASES)
+
+
+def is_help_request(text: str) -> bool:
+    """"Xin chào", "bạn làm được gì?", "hướng dẫn", "/help": the words are covered by
+    help phrases and polite words, and at least one help phrase is there."""
+    from corpus.normalize import fold
+
+    tokens = re.findall(r"[a-z0-9]+", fold(text))
+    if not tokens or len(tokens) > 12:
+        return False
+    i, found = 0, False
+    while i < len(tokens):
+        for n in range(min(_LONGEST, len(tokens) - i), 0, -1):
+            if " ".join(tokens[i:i + n]) in HELP_PHRASES:
+                i, found = i + n, True
+                break
+        else:
+            if tokens[i] not in _POLITE:
+                return False
+            i += 1
+    return found
+
+
+@dataclass
+class Command:
+    name: str  # "help" | "kehoach" | "han" | "chitieu" | "tiep"
+    arg: str = ""
+
+
+_COMMANDS = {"kehoach": "kehoach", "han": "han", "chitieu": "chitieu", "tiep": "tiep",
+             "help": "help", "start": "help", "huongdan": "help"}
+
+
+def parse_command(text: str) -> Command | None:
+    """A plain-word command ("kehoach", "han 30", "chitieu 2030", "tiep", "help"), with or
+    without a leading "/", or a request for help; None for a question. A command word that
+    starts a longer question ("han nop bao cao la khi nao?") is a question."""
+    from corpus.normalize import fold
+
+    word, _, arg = text.strip().partition(" ")
+    name = _COMMANDS.get(fold(word).lstrip("/").split("@")[0])
+    arg = arg.strip()
+    if name in ("kehoach", "tiep", "help") and not arg:
+        return Command(name)
+    if name in ("han", "chitieu") and (not arg or re.fullmatch(r"[+-]?\d+", arg)):
+        return Command(name, arg)
+    if is_help_request(text):
+        return Command("help")
+    return None
 
 
 def plans_reply(engine) -> Reply:  # noqa: ANN001 - intents.AnswerEngine
@@ -126,13 +197,23 @@ def digest_reply(engine, today: date | None = None) -> Reply:  # noqa: ANN001
 
 
 def remove_reply(engine, ref: str) -> Reply:  # noqa: ANN001
+    from retrieval.plan_ref import PlanRefError, resolve_plan
+
     ref = ref.strip()
     if not ref:
         return Reply(text="Hãy ghi số hiệu hoặc địa phương của kế hoạch cần xóa, ví dụ: /xoa 79")
-    doc = engine.remove(ref)
-    if doc is None:
-        return Reply(text=f"Không tìm thấy kế hoạch «{ref}».")
+    try:
+        doc = resolve_plan(engine.documents(), ref)
+    except PlanRefError as exc:
+        text = str(exc)
+        return Reply(text=text[:1].upper() + text[1:])
+    engine.remove(doc.id)
     return Reply(text=f"Đã xóa {doc.label()} khỏi chỉ mục.")
+
+
+# what ingest did to a file, in the words the CLI and the bots show
+STATUS_WORDS = {"added": "Đã nạp", "updated": "Đã cập nhật", "unchanged": "Không đổi",
+                "superseded": "Đã thay thế", "error": "Lỗi"}
 
 
 def ingest_reply(reports) -> Reply:  # noqa: ANN001 - list[IngestReport]
@@ -143,8 +224,7 @@ def ingest_reply(reports) -> Reply:  # noqa: ANN001 - list[IngestReport]
             continue
         m = r.document.meta
         where = " ".join(x for x in (m.locality_kind, m.locality) if x) or "?"
-        verb = {"added": "Đã nạp", "updated": "Đã cập nhật",
-                "unchanged": "Không đổi"}.get(r.status, r.status)
+        verb = STATUS_WORDS.get(r.status, r.status)
         items.append(f"✅ {verb}: kế hoạch {m.number or '?'} — {where}; "
                      f"{r.segments} đoạn, {r.facts} nhiệm vụ/chỉ tiêu"
                      + (f". {r.message}" if r.message else ""))

@@ -1,9 +1,17 @@
-"""The bot's own state in `<data_dir>/bot.db`: feedback, digest subscriptions, button keys."""
+"""The bot's own state in `<data_dir>/bot.db`: feedback, digest subscriptions, button keys.
+
+User ids are stored only as keyed hashes (HMAC-SHA256). The key never enters the database:
+it comes from the environment (Settings.user_hash_key: BOT_HASH_KEY, else derived from the
+bot token), so a copy of bot.db alone does not let anyone test guessed user ids against the
+hashes. Without a key (no bot configured) a random key for the life of the process is used.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
 import secrets
 import sqlite3
 import threading
@@ -36,6 +44,8 @@ CREATE TABLE IF NOT EXISTS answers (
 );
 """
 
+log = logging.getLogger(__name__)
+
 MAX_ANSWERS = 5000  # button keys kept; older buttons answer "expired"
 
 
@@ -44,20 +54,23 @@ def _now() -> str:
 
 
 class BotStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: bytes | None = None) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
-        row = self._db.execute("SELECT value FROM meta WHERE key='salt'").fetchone()
-        if row is None:
-            salt = secrets.token_hex(16)
-            self._db.execute("INSERT INTO meta(key, value) VALUES ('salt', ?)", (salt,))
-        else:
-            salt = row[0]
-        self._salt = salt
+        # an older version kept a salt here, beside the hashes it protected
+        self._db.execute("DELETE FROM meta WHERE key='salt'")
+        if key is None:
+            log.info("no BOT_HASH_KEY or bot token: user hashes hold for this process only")
+        self._key = key or secrets.token_bytes(32)
+
+    @classmethod
+    def for_settings(cls, settings) -> BotStore:  # noqa: ANN001 - retrieval.Settings
+        """`<data_dir>/bot.db` with the user-hash key of the settings."""
+        return cls(Path(settings.data_dir) / "bot.db", key=settings.user_hash_key)
 
     def close(self) -> None:
         with self._lock:
@@ -69,8 +82,10 @@ class BotStore:
 
     # ---- users ------------------------------------------------------------------------
     def user_hash(self, platform: str, user_id: object) -> str:
-        """User ids are never stored in clear."""
-        return hashlib.sha256(f"{self._salt}:{platform}:{user_id}".encode()).hexdigest()[:24]
+        """User ids are never stored in clear, nor in a form a copy of the database can test
+        guesses against (the key is not in it)."""
+        return hmac.new(self._key, f"{platform}:{user_id}".encode(),
+                        hashlib.sha256).hexdigest()[:24]
 
     # ---- answers behind buttons ---------------------------------------------------------
     def save_answer(self, data: dict[str, Any]) -> str:

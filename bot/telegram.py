@@ -8,11 +8,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dtm
-import hashlib
 import logging
 import re
-import secrets
 import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,9 +22,14 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
-from telegram.constants import ChatAction, ParseMode
-from telegram.error import Forbidden
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import (
+    Forbidden,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -40,6 +44,13 @@ from telegram.ext import (
 from bot import commands, format
 from bot.common import EngineRunner, RateLimiter
 from bot.storage import BotStore
+from bot.telegram_start import (  # noqa: F401 - the front end's API, started here
+    ALLOWED_UPDATES,
+    SECRET_HEADER,
+    start_telegram,
+    stop_telegram,
+    webhook_secret,
+)
 from corpus.loaders import supported_suffixes
 from corpus.sanitize import clean_text
 
@@ -48,6 +59,14 @@ log = logging.getLogger(__name__)
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DIGEST_TIME = dtm.time(7, 0, tzinfo=TZ)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # what the Bot API lets a bot download
+GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
+DIGEST_PASSES = 3  # a subscriber the digest could not reach is tried again, twice
+
+NOT_TEXT = ("Tôi chỉ đọc câu hỏi bằng chữ (và tệp kế hoạch .txt, .docx, .pdf do quản trị "
+            "viên gửi); ảnh, tin nhắn thoại, nhãn dán thì tôi chưa đọc được. Hãy gõ câu hỏi, "
+            "hoặc /help để xem cách hỏi.")
+MEDIA = (filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
+         | filters.Sticker.ALL | filters.ANIMATION | filters.LOCATION | filters.CONTACT)
 
 COMMANDS = [
     ("start", "Giới thiệu và ví dụ câu hỏi"),
@@ -69,18 +88,46 @@ def file_url_for(base_url: str) -> str:
     return base + "/file/bot"
 
 
-def webhook_secret(secret: str | None) -> str | None:
-    """Telegram accepts 1–256 chars of [A-Za-z0-9_-]; derive one from any other secret."""
-    if not secret:
-        return None
-    if re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
-        return secret
-    return hashlib.sha256(secret.encode()).hexdigest()
+def mention_pattern(username: str) -> re.Pattern:
+    return re.compile(rf"@{re.escape(username)}(?![A-Za-z0-9_])", re.IGNORECASE)
+
+
+def addressed(message, bot_id: int, username: str) -> bool:  # noqa: ANN001 - telegram.Message
+    """In a group or supergroup the bot answers only commands meant for it, messages that
+    mention it, and replies to it; in a private chat, everything."""
+    if message.chat.type not in GROUPS:
+        return True
+    reply = message.reply_to_message
+    if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
+        return True
+    entities = (message.parse_entities() if message.text is not None
+                else message.parse_caption_entities())
+    for entity, text in entities.items():
+        if entity.type == "bot_command" and entity.offset == 0:
+            target = text.partition("@")[2]
+            return not target or target.lower() == username.lower()
+        if entity.type == "text_mention" and entity.user is not None \
+                and entity.user.id == bot_id:
+            return True
+    return bool(mention_pattern(username).search(message.text or message.caption or ""))
+
+
+def question_of(message, bot_id: int, username: str) -> str:  # noqa: ANN001
+    """The text (or a photo's caption) without the bot's mention, so "@bot Ai chủ trì …"
+    reaches the engine as "Ai chủ trì …"."""
+    text = message.text if message.text is not None else (message.caption or "")
+    entities = (message.parse_entities(["text_mention"]) if message.text is not None
+                else message.parse_caption_entities(["text_mention"]))
+    for entity, name in entities.items():
+        if entity.user is not None and entity.user.id == bot_id:
+            text = text.replace(name, " ", 1)
+    text = mention_pattern(username).sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip(" ,:;-–—")
 
 
 class TelegramBot:
     def __init__(self, settings, engine, store: BotStore | None = None,  # noqa: ANN001
-                 base_file_url: str | None = None) -> None:
+                 base_file_url: str | None = None, flood_limits: bool = True) -> None:
         self.settings = settings
         self.engine = engine
         self.runner = EngineRunner(engine)
@@ -89,18 +136,23 @@ class TelegramBot:
         self.base_file_url = base_file_url or file_url_for(settings.telegram_base_url)
         self.admins = {str(a) for a in settings.admin_ids}
         self.allowed = {str(c) for c in settings.allowed_chats}
+        self.flood_limits = flood_limits
 
     # ---- building ------------------------------------------------------------------------
     def build(self) -> Application:
         if not self.settings.telegram_token:
             raise ValueError("thiếu TELEGRAM_BOT_TOKEN")
-        app = (ApplicationBuilder()
-               .token(self.settings.telegram_token)
-               .base_url(self.settings.telegram_base_url)
-               .base_file_url(self.base_file_url)
-               .concurrent_updates(True)
-               .post_init(self.post_init)
-               .build())
+        builder = (ApplicationBuilder()
+                   .token(self.settings.telegram_token)
+                   .base_url(self.settings.telegram_base_url)
+                   .base_file_url(self.base_file_url)
+                   .concurrent_updates(True)
+                   .post_init(self.post_init))
+        if self.flood_limits:
+            # Telegram's flood limits (30 messages/s overall, 20/min per group); a 429 with
+            # retry_after is waited out and the request sent again
+            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        app = builder.build()
         app.add_handler(TypeHandler(Update, self.guard), group=-1)
         for name, fn in (("start", self.cmd_help), ("help", self.cmd_help),
                          ("kehoach", self.cmd_plans), ("han", self.cmd_deadlines),
@@ -109,6 +161,7 @@ class TelegramBot:
             app.add_handler(CommandHandler(name, fn))
         app.add_handler(CallbackQueryHandler(self.on_button))
         app.add_handler(MessageHandler(filters.Document.ALL, self.on_document))
+        app.add_handler(MessageHandler(MEDIA, self.on_media))
         app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
         app.add_handler(MessageHandler(filters.COMMAND, self.cmd_unknown))
         app.add_error_handler(self.on_error)
@@ -117,26 +170,30 @@ class TelegramBot:
 
     async def post_init(self, app: Application) -> None:
         await app.bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS])
-        for chat_id in self.store.subscribers("telegram"):
-            self.schedule_digest(app, int(chat_id))
-        log.info("telegram: %d digest subscriptions scheduled",
-                 len(self.store.subscribers("telegram")))
+        self.schedule_digest(app)
+        log.info("telegram: %d digest subscriptions", len(self.store.subscribers("telegram")))
 
-    def schedule_digest(self, app: Application, chat_id: int) -> None:
+    def schedule_digest(self, app: Application) -> None:
+        """One daily job sends the digest to every subscriber in turn (see send_digest)."""
         if app.job_queue is None:
             log.warning("telegram: no job queue (install python-telegram-bot[job-queue])")
             return
-        name = f"digest:{chat_id}"
-        for job in app.job_queue.get_jobs_by_name(name):
-            job.schedule_removal()
-        app.job_queue.run_daily(self.digest_job, DIGEST_TIME, chat_id=chat_id, name=name)
+        if not app.job_queue.get_jobs_by_name("digest"):
+            app.job_queue.run_daily(self.digest_job, DIGEST_TIME, name="digest")
 
     def is_admin(self, update: Update) -> bool:
         user = update.effective_user
         return user is not None and str(user.id) in self.admins
 
-    # ---- guard: allow-list and rate limit ----------------------------------------------------
+    # ---- guard: what the bot answers, allow-list and rate limit ------------------------------
     async def guard(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.message is None and update.callback_query is None:
+            # an edited message (answered already), a channel post: not for the bot
+            log.debug("telegram: ignoring an update that is not a new message")
+            raise ApplicationHandlerStop
+        if update.message is not None and not addressed(update.message, context.bot.id,
+                                                        context.bot.username):
+            raise ApplicationHandlerStop  # group talk not meant for the bot
         chat, user = update.effective_chat, update.effective_user
         if self.allowed and chat is not None and str(chat.id) not in self.allowed \
                 and not self.is_admin(update):
@@ -185,8 +242,25 @@ class TelegramBot:
 
     # ---- questions -----------------------------------------------------------------------------
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        text = question_of(update.effective_message, context.bot.id, context.bot.username)
+        if not text or commands.is_help_request(text):  # "@bot", "xin chào", "hướng dẫn"
+            await self.cmd_help(update, context)
+            return
+        await self.answer(update, context, text)
+
+    async def on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A photo with a caption is asked as its caption; other media get one line on what
+        the bot reads."""
+        text = question_of(update.effective_message, context.bot.id, context.bot.username)
+        if text:
+            await self.answer(update, context, text)
+        else:
+            await update.effective_message.reply_text(NOT_TEXT)
+
+    async def answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
+                     text: str) -> None:
         message = update.effective_message
-        text = clean_text(message.text)  # corpus.sanitize: surrogates, controls, floods
+        text = clean_text(text)  # corpus.sanitize: surrogates, controls, floods
         if len(text) > commands.MAX_QUESTION:
             await message.reply_text(commands.TOO_LONG.format(n=len(text),
                                                               limit=commands.MAX_QUESTION))
@@ -242,7 +316,11 @@ class TelegramBot:
         await self.send_reply(update, commands.help_reply("telegram"))
 
     async def cmd_unknown(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await update.effective_message.reply_text("Lệnh không có. Gõ /help để xem các lệnh.")
+        message = update.effective_message
+        if message.chat.type in GROUPS and not mention_pattern(context.bot.username).search(
+                (message.text or "").split()[0]):
+            return  # "/lenh" in a group may be another bot's command
+        await message.reply_text("Lệnh không có. Gõ /help để xem các lệnh.")
 
     async def cmd_plans(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.send_reply(update, await self.runner.call(commands.plans_reply, self.engine))
@@ -267,17 +345,13 @@ class TelegramBot:
     async def cmd_subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat_id = update.effective_chat.id
         new = self.store.subscribe("telegram", chat_id)
-        self.schedule_digest(context.application, chat_id)
+        self.schedule_digest(context.application)
         await update.effective_message.reply_text(
             ("Đã đăng ký" if new else "Bạn đã đăng ký từ trước") +
             ": mỗi sáng 7:00 tôi sẽ gửi các việc đến hạn trong 7 ngày tới. Gõ /huy để thôi.")
 
     async def cmd_unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        chat_id = update.effective_chat.id
-        removed = self.store.unsubscribe("telegram", chat_id)
-        if context.job_queue is not None:
-            for job in context.job_queue.get_jobs_by_name(f"digest:{chat_id}"):
-                job.schedule_removal()
+        removed = self.store.unsubscribe("telegram", update.effective_chat.id)
         await update.effective_message.reply_text(
             "Đã hủy nhận bản tin hằng ngày." if removed else "Bạn chưa đăng ký bản tin.")
 
@@ -320,15 +394,47 @@ class TelegramBot:
 
     # ---- daily digest ----------------------------------------------------------------------
     async def digest_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        chat_id = context.job.chat_id
+        await self.send_digest(context.bot)
+
+    async def send_digest(self, bot, retry_delay: float = 5.0) -> dict[str, int]:  # noqa: ANN001
+        """The digest is made once and sent to the subscribers one after another (the rate
+        limiter spaces them within Telegram's limits). A subscriber that could not be reached
+        (flood limit, network) is tried again on a later pass from the part it missed; one
+        that blocked the bot is unsubscribed; whoever is still missed is logged."""
+        chats = [int(c) for c in self.store.subscribers("telegram")]
+        if not chats:
+            return {"subscribers": 0, "sent": 0, "missed": 0}
         reply = await self.runner.call(commands.digest_reply, self.engine)
-        try:
-            for chunk in format.reply_html(reply):
-                await context.bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML)
-        except Forbidden:
-            log.info("telegram: a subscriber blocked the bot; unsubscribing")
-            self.store.unsubscribe("telegram", chat_id)
-            context.job.schedule_removal()
+        chunks = format.reply_html(reply)
+        next_part = dict.fromkeys(chats, 0)
+        for attempt in range(DIGEST_PASSES):
+            for chat_id in [c for c, i in next_part.items() if i < len(chunks)]:
+                try:
+                    while next_part[chat_id] < len(chunks):
+                        await bot.send_message(chat_id, chunks[next_part[chat_id]],
+                                               parse_mode=ParseMode.HTML,
+                                               disable_web_page_preview=True)
+                        next_part[chat_id] += 1
+                except Forbidden:
+                    log.info("telegram: a subscriber blocked the bot; unsubscribing")
+                    self.store.unsubscribe("telegram", chat_id)
+                    next_part.pop(chat_id)
+                except RetryAfter as exc:
+                    await asyncio.sleep(seconds(exc.retry_after))
+                except TelegramError as exc:
+                    log.warning("telegram: digest to a subscriber failed (%s)",
+                                type(exc).__name__)
+            if all(i >= len(chunks) for i in next_part.values()):
+                break
+            if attempt < DIGEST_PASSES - 1:
+                await asyncio.sleep(retry_delay * 2 ** attempt)
+        missed = sum(i < len(chunks) for i in next_part.values())
+        sent = len(next_part) - missed
+        if missed:
+            log.warning("telegram: the digest missed %d of %d subscribers after %d tries",
+                        missed, len(chats), DIGEST_PASSES)
+        log.info("telegram: digest sent to %d of %d subscribers", sent, len(chats))
+        return {"subscribers": len(chats), "sent": sent, "missed": missed}
 
     # ---- errors ----------------------------------------------------------------------------
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -346,32 +452,7 @@ def safe_filename(name: str) -> str:
     return name[:120]
 
 
-# ---- running ---------------------------------------------------------------------------------
-async def start_telegram(app: Application, settings, poll_timeout: float = 30,  # noqa: ANN001
-                         listen: str = "0.0.0.0") -> None:
-    """Initialize and start `app`: a webhook (path /telegram, secret header checked by
-    python-telegram-bot) when settings.webhook_url is set, long polling otherwise."""
-    await app.initialize()
-    if app.post_init is not None:  # Application.run_* would call it; we drive the app ourselves
-        await app.post_init(app)
-    await app.start()
-    if settings.webhook_url:
-        base = settings.webhook_url.rstrip("/")
-        await app.updater.start_webhook(
-            listen=listen, port=settings.webhook_port, url_path="telegram",
-            webhook_url=f"{base}/telegram", allowed_updates=Update.ALL_TYPES,
-            secret_token=webhook_secret(settings.webhook_secret) or secrets.token_hex(16))
-        log.info("telegram: webhook on port %d, path /telegram", settings.webhook_port)
-    else:
-        await app.updater.start_polling(timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
-        log.info("telegram: long polling")
+def seconds(value) -> float:  # noqa: ANN001 - int or timedelta, by PTB version and setting
+    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
 
 
-async def stop_telegram(app: Application) -> None:
-    if app.updater is not None and app.updater.running:
-        await app.updater.stop()
-    if app.running:
-        await app.stop()
-    await app.shutdown()
-    if app.post_shutdown is not None:
-        await app.post_shutdown(app)

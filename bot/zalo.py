@@ -1,18 +1,20 @@
 """Zalo Bot Platform front end (not the Official Account API).
 
 API: `POST {base}/bot<token>/<method>` with a JSON body; every reply is
-`{ok, result, error_code?, description?}`. `getUpdates` long-polls and returns ONE update
-(ok:false, error_code 408 = nothing yet). No buttons, so commands are plain words:
-`help`, `kehoach`, `han 30`, `chitieu 2030`, `tiep`.
+`{ok, result, error_code?, description?}` (401 a wrong token, 429 over quota). `getUpdates`
+long-polls and returns ONE update (ok:false, error_code 408 = nothing yet). A webhook POST
+carries the header `X-Bot-Api-Secret-Token` (8–256 characters, given to `setWebhook`) and
+its body is wrapped like an API reply: `{"ok": true, "result": {"event_name": …, "message":
+…}}`; the bare update is accepted too. No buttons, so commands are plain words: `help`
+(or "hướng dẫn", "xin chào": commands.parse_command), `kehoach`, `han 30`, `chitieu 2030`, `tiep`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
-import json
 import logging
+import re
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -22,15 +24,20 @@ from typing import Any
 import httpx
 
 from bot import commands, format
-from bot.common import EngineRunner, RateLimiter
+from bot.common import EngineRunner, RateLimiter, StartError, redact_also
 from bot.storage import BotStore
+from bot.webhook import WebhookServer, url_paths
 from corpus.sanitize import clean_text
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 MAX_BODY = 64 * 1024  # a text update is a few hundred bytes
-MAX_HEADER = 16 * 1024
+SECRET_MIN, SECRET_MAX = 8, 256  # what setWebhook accepts
+RETRY_CODES = {None, 408, 429}  # None: the request did not get an answer (network)
+
+NOT_TEXT = ("Hiện tôi chỉ đọc được tin nhắn chữ (ảnh, nhãn dán, tin nhắn thoại thì chưa). "
+            "Hãy gõ câu hỏi, hoặc «hướng dẫn» để xem cách hỏi.")
 
 
 class ZaloError(Exception):
@@ -38,14 +45,21 @@ class ZaloError(Exception):
         super().__init__(f"{method}: {code} {description}")
         self.method, self.code, self.description = method, code, description
 
+    @property
+    def retryable(self) -> bool:
+        return self.code in RETRY_CODES or (self.code is not None and self.code >= 500)
+
 
 class ZaloClient:
     """A small typed client over httpx. The token is part of the URL: never log URLs."""
 
     def __init__(self, token: str, base_url: str = "https://bot-api.zaloplatforms.com",
-                 poll_timeout: float = 30, client: httpx.AsyncClient | None = None) -> None:
+                 poll_timeout: float = 30, client: httpx.AsyncClient | None = None,
+                 retry_delay: float = 1.0, attempts: int = 4) -> None:
         self._prefix = f"{base_url.rstrip('/')}/bot{token}/"
         self.poll_timeout = poll_timeout
+        self.retry_delay = retry_delay
+        self.attempts = attempts
         self._client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(15, read=poll_timeout + 15))
 
@@ -55,20 +69,37 @@ class ZaloClient:
     async def call(self, method: str, **params: Any) -> Any:
         try:
             resp = await self._client.post(self._prefix + method, json=params)
-            data = resp.json()
         except httpx.HTTPError as exc:
             # httpx messages may carry the URL (and so the token): keep only the kind
             raise ZaloError(method, None, type(exc).__name__) from None
+        try:
+            data = resp.json()
         except ValueError:
             raise ZaloError(method, resp.status_code, "phản hồi không phải JSON") from None
-        if not isinstance(data, dict) or not data.get("ok"):
+        if not isinstance(data, dict) or not data.get("ok") or resp.status_code >= 400:
             data = data if isinstance(data, dict) else {}
-            raise ZaloError(method, data.get("error_code", resp.status_code),
+            raise ZaloError(method, data.get("error_code") or resp.status_code,
                             str(data.get("description", "")))
         return data.get("result")
 
+    async def call_retrying(self, method: str, attempts: int | None = None,
+                            **params: Any) -> Any:
+        """`call`, retried with exponential back-off on network errors, 429 and 5xx."""
+        attempts = attempts or self.attempts
+        for attempt in range(attempts):
+            try:
+                return await self.call(method, **params)
+            except ZaloError as exc:
+                if not exc.retryable or attempt == attempts - 1:
+                    raise
+                delay = self.retry_delay * 2 ** attempt
+                log.warning("zalo: %s failed (%s %s); retrying in %.1fs", method, exc.code,
+                            exc.description, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
     async def get_me(self) -> dict:
-        return await self.call("getMe")
+        return await self.call_retrying("getMe")
 
     async def get_updates(self, timeout: float | None = None) -> dict | None:
         """One update, or None when the long poll ended without one (error 408)."""
@@ -83,37 +114,86 @@ class ZaloClient:
         return result or None
 
     async def send_message(self, chat_id: str, text: str) -> Any:
-        return await self.call("sendMessage", chat_id=chat_id, text=text)
+        return await self.call_retrying("sendMessage", chat_id=chat_id, text=text)
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> Any:
         return await self.call("sendChatAction", chat_id=chat_id, action=action)
 
     async def set_webhook(self, url: str, secret_token: str) -> Any:
-        return await self.call("setWebhook", url=url, secret_token=secret_token)
+        return await self.call_retrying("setWebhook", url=url, secret_token=secret_token)
 
     async def delete_webhook(self) -> Any:
-        return await self.call("deleteWebhook")
+        return await self.call_retrying("deleteWebhook")
+
+
+def unwrap(body: Any) -> dict | None:
+    """The update in a webhook body: `{"ok": true, "result": {...}}` or the update itself."""
+    if isinstance(body, dict) and "message" not in body and isinstance(body.get("result"),
+                                                                       dict):
+        body = body["result"]
+    return body if isinstance(body, dict) else None
+
+
+def kind_of(event: str, message: dict) -> str:
+    """text | image | sticker | voice | other. From `event_name` when the update has one
+    (message.<kind>.received); by content otherwise, as the official SDK's filters route."""
+    m = re.fullmatch(r"message\.(\w+)\.received", event)
+    if m:
+        return m.group(1) if m.group(1) in ("text", "image", "sticker", "voice") else "other"
+    if event:
+        return "event"  # user.follow and the like: not a message
+    if message.get("text"):
+        return "text"
+    if message.get("photo_url") or message.get("photo"):
+        return "image"
+    if message.get("sticker"):
+        return "sticker"
+    if message.get("voice_url") or message.get("voice"):
+        return "voice"
+    return "other"
 
 
 @dataclass
 class Incoming:
-    event: str
+    kind: str
     chat_id: str
     user_id: str
     text: str
 
     @classmethod
-    def parse(cls, update: dict) -> Incoming | None:
-        if not isinstance(update, dict):
+    def parse(cls, body: Any) -> Incoming | None:
+        update = unwrap(body)
+        if update is None:
             return None
-        message = update.get("message") or {}
-        chat = message.get("chat") or {}
-        sender = message.get("from") or {}
+        message = update.get("message")
+        if not isinstance(message, dict):
+            return None
+        chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
+        sender = message.get("from") if isinstance(message.get("from"), dict) else {}
         chat_id = chat.get("id") or sender.get("id")
         if not chat_id:
             return None
-        return cls(event=str(update.get("event_name", "")), chat_id=str(chat_id),
-                   user_id=str(sender.get("id") or chat_id), text=str(message.get("text") or ""))
+        kind = kind_of(str(update.get("event_name") or ""), message)
+        text = message.get("text") or (message.get("caption") if kind == "image" else "")
+        return cls(kind=kind, chat_id=str(chat_id), user_id=str(sender.get("id") or chat_id),
+                   text=str(text or ""))
+
+
+def describe(body: Any) -> str:
+    """What a dropped update looked like, without its content (it may be a user's text)."""
+    if isinstance(body, dict):
+        inner = unwrap(body)
+        keys = sorted(inner) if isinstance(inner, dict) else []
+        return f"keys {sorted(body)}" + (f", update keys {keys}" if inner is not body else "")
+    return type(body).__name__
+
+
+def check_secret(secret: str) -> None:
+    if not SECRET_MIN <= len(secret) <= SECRET_MAX:
+        raise StartError(
+            f"BOT_WEBHOOK_SECRET dài {len(secret)} ký tự, nhưng Zalo chỉ nhận khóa bí mật "
+            f"webhook dài từ {SECRET_MIN} đến {SECRET_MAX} ký tự. Hãy đặt một chuỗi ngẫu nhiên "
+            f"dài hơn (hoặc bỏ trống để bot tự tạo).")
 
 
 class ZaloBot:
@@ -132,7 +212,7 @@ class ZaloBot:
         self._tasks: set[asyncio.Task] = set()
 
     # ---- one update ------------------------------------------------------------------------
-    async def handle(self, update: dict) -> None:
+    async def handle(self, update: Any) -> None:
         try:
             await self._handle(update)
         except Exception:  # noqa: BLE001 - one bad update must not stop the bot
@@ -142,9 +222,10 @@ class ZaloBot:
                 with contextlib.suppress(Exception):
                     await self.client.send_message(msg.chat_id, commands.ERROR)
 
-    async def _handle(self, update: dict) -> None:
+    async def _handle(self, update: Any) -> None:
         msg = Incoming.parse(update)
-        if msg is None or not msg.event.startswith("message."):
+        if msg is None or msg.kind == "event":
+            log.info("zalo: dropped an update that is not a message (%s)", describe(update))
             return
         if self.allowed and msg.chat_id not in self.allowed:
             log.info("zalo: ignoring a chat not on the allow-list")
@@ -154,9 +235,8 @@ class ZaloBot:
                 await self.send(msg.chat_id, [commands.RATE_LIMITED.format(
                     secs=self.limiter.retry_after(msg.user_id))])
             return
-        if msg.event != "message.text.received":
-            await self.send(msg.chat_id, ["Hiện tôi chỉ đọc được tin nhắn chữ. Hãy gõ câu hỏi "
-                                          "hoặc «help» để xem hướng dẫn."])
+        if not msg.text.strip():  # a sticker, a voice message, an image without caption
+            await self.send(msg.chat_id, [NOT_TEXT])
             return
         await self.send(msg.chat_id, await self.reply_for(msg))
 
@@ -164,25 +244,25 @@ class ZaloBot:
         text = clean_text(msg.text)  # corpus.sanitize: surrogates, controls, floods
         if len(text) > commands.MAX_QUESTION:
             return [commands.TOO_LONG.format(n=len(text), limit=commands.MAX_QUESTION)]
-        word, _, arg = text.partition(" ")
-        word = word.lower().lstrip("/")
-        if word in ("help", "start", "huongdan", "hướng dẫn") and not arg:
+        command = commands.parse_command(text)  # one reader for the bots and the terminal
+        name, arg = (command.name, command.arg) if command else ("", "")
+        if name == "help":
             return format.reply_text(commands.help_reply("zalo"))
-        if word == "kehoach" and not arg:
+        if name == "kehoach":
             return format.reply_text(await self.runner.call(commands.plans_reply, self.engine))
-        if word == "han" and (not arg or arg.strip().isdigit()):
+        if name == "han":
             days = commands.parse_days(arg)
             if days is None:
                 return [commands.BAD_DAYS]
             return format.reply_text(await self.runner.call(
                 commands.deadlines_reply, self.engine, days))
-        if word == "chitieu" and (not arg or arg.strip().isdigit()):
+        if name == "chitieu":
             year = commands.parse_year(arg)
             if year is None:
                 return [commands.BAD_YEAR]
             return format.reply_text(await self.runner.call(
                 commands.targets_reply, self.engine, year))
-        if word in ("tiep", "tiếp") and not arg:
+        if name == "tiep":
             more = self.last_more.pop(msg.user_id, None)
             if more is None:
                 return ["Chưa có câu trả lời nào để xem thêm nguồn. Hãy đặt câu hỏi trước."]
@@ -200,11 +280,21 @@ class ZaloBot:
         return format.answer_text(answer, has_more=bool(answer.more))
 
     async def send(self, chat_id: str, chunks: list[str]) -> None:
+        """Every piece is sent (with retries in the client); one that still fails is logged
+        and the rest of the answer goes on."""
+        failed = 0
         for chunk in chunks:
             for piece in format.split_text(chunk, format.ZALO_LIMIT):
-                await self.client.send_message(chat_id, piece)
+                try:
+                    await self.client.send_message(chat_id, piece)
+                except ZaloError as exc:
+                    failed += 1
+                    log.warning("zalo: a part of a reply was not delivered (%s %s)",
+                                exc.code, exc.description)
+        if failed:
+            log.warning("zalo: %d part(s) of a reply lost after retries", failed)
 
-    def dispatch(self, update: dict) -> asyncio.Task:
+    def dispatch(self, update: Any) -> asyncio.Task:
         task = asyncio.create_task(self.handle(update))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -213,6 +303,24 @@ class ZaloBot:
     async def drain(self, timeout: float = 10) -> None:
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=timeout)
+
+    # ---- start -----------------------------------------------------------------------------
+    async def check_token(self) -> dict:
+        """getMe: a wrong token (401) or an unreachable service stops the Zalo bot with one
+        Vietnamese line."""
+        try:
+            return await self.client.get_me()
+        except ZaloError as exc:
+            if exc.code in (401, 403, 404):
+                raise StartError(
+                    f"Zalo từ chối ZALO_BOT_TOKEN ({exc.code}: token sai hoặc đã bị đặt lại). "
+                    "Hãy lấy lại token trong Zalo Bot Manager.") from None
+            if exc.code is None:
+                raise StartError(
+                    f"Không kết nối được tới Zalo Bot API ({exc.description}). Hãy kiểm tra "
+                    "mạng, tường lửa hoặc ZALO_BASE_URL.") from None
+            raise StartError(f"Zalo Bot API trả lỗi khi kiểm tra token "
+                             f"({exc.code}: {exc.description}).") from None
 
     # ---- long polling ----------------------------------------------------------------------
     async def poll(self, stop: asyncio.Event | None = None, max_updates: int | None = None,
@@ -247,84 +355,84 @@ class ZaloBot:
         return handled
 
     # ---- webhook ---------------------------------------------------------------------------
+    def add_route(self, server: WebhookServer, secret: str, paths: list[str],
+                  max_body: int = MAX_BODY) -> None:
+        def on_update(body: Any) -> None:
+            self.dispatch(body)  # answered 200 at once; the reply goes out by sendMessage
+
+        server.add(paths, SECRET_HEADER, secret, on_update, max_body, name="zalo")
+
     async def serve_webhook(self, secret: str, host: str = "0.0.0.0", port: int = 8443,
                             path: str = "/zalo", max_body: int = MAX_BODY) -> asyncio.Server:
-        """A minimal HTTP/1.1 endpoint: the secret header is checked before the body is read."""
-        expected = secret.encode()
+        """A webhook endpoint of its own: the secret header is checked before the body is
+        read, bodies over `max_body` are refused."""
+        server = WebhookServer()
+        self.add_route(server, secret, [path], max_body)
+        return await server.start(host, port)
 
-        async def respond(writer: asyncio.StreamWriter, status: int, reason: str) -> None:
-            body = json.dumps({"ok": 200 <= status < 300}).encode()
-            writer.write(f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
-                         f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
-                         + body)
-            with contextlib.suppress(Exception):
-                await writer.drain()
 
-        async def on_connection(reader: asyncio.StreamReader,
-                                writer: asyncio.StreamWriter) -> None:
-            try:
-                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
-                if len(head) > MAX_HEADER:
-                    await respond(writer, 431, "Request Header Fields Too Large")
-                    return
-                lines = head.decode("latin-1").split("\r\n")
-                method, target, *_ = (lines[0].split(" ") + ["", ""])[:3]
-                headers = {}
-                for line in lines[1:]:
-                    name, sep, value = line.partition(":")
-                    if sep:
-                        headers[name.strip().lower()] = value.strip()
-                if method != "POST" or target.split("?")[0] != path:
-                    await respond(writer, 404, "Not Found")
-                    return
-                given = headers.get(SECRET_HEADER.lower(), "").encode()
-                if not hmac.compare_digest(given, expected):
-                    await respond(writer, 403, "Forbidden")
-                    return
-                try:
-                    length = int(headers.get("content-length", ""))
-                except ValueError:
-                    await respond(writer, 411, "Length Required")
-                    return
-                if length < 0 or length > max_body:
-                    await respond(writer, 413, "Payload Too Large")
-                    return
-                body = await asyncio.wait_for(reader.readexactly(length), 10)
-                try:
-                    update = json.loads(body)
-                except ValueError:
-                    await respond(writer, 400, "Bad Request")
-                    return
-                await respond(writer, 200, "OK")
-                self.dispatch(update)
-            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError,
-                    ConnectionError):
-                pass
-            finally:
-                writer.close()
-                with contextlib.suppress(Exception):
-                    await writer.wait_closed()
+async def start_zalo(bot: ZaloBot, settings, server: WebhookServer | None = None,  # noqa: ANN001
+                     host: str = "0.0.0.0", port: int | None = None) -> WebhookServer | None:
+    """Check the webhook secret and the token (getMe); in webhook mode register the route on
+    `server` (or on a server of our own, returned, on `port`) and call setWebhook (retried on
+    network errors); in polling mode remove any webhook. Raises StartError (one Vietnamese
+    line) when the bot cannot start."""
+    secret = None
+    if settings.webhook_url:
+        secret = settings.webhook_secret or secrets.token_urlsafe(24)
+        redact_also(secret)
+        check_secret(secret)
+    await bot.check_token()
+    if not settings.webhook_url:
+        with contextlib.suppress(ZaloError):
+            await bot.client.delete_webhook()  # polling needs no webhook set
+        log.info("zalo: long polling")
+        return None
+    url = settings.webhook_url.rstrip("/") + "/zalo"
+    own = None
+    if server is None:
+        server = own = WebhookServer()
+        try:
+            await server.start(host, port or settings.webhook_port)
+        except OSError as exc:
+            raise StartError(f"Không mở được cổng {port or settings.webhook_port} cho webhook "
+                             f"Zalo ({exc.strerror}).") from None
+    paths = url_paths(url, "zalo")
+    bot.add_route(server, secret, paths)
+    try:
+        await bot.client.set_webhook(url, secret)
+    except ZaloError as exc:
+        if own is not None:
+            await own.close()
+        raise StartError(f"Zalo không nhận webhook {url} ({exc.code or 'mạng'}: "
+                         f"{exc.description or 'không kết nối được'}).") from None
+    log.info("zalo: webhook on port %d, path %s", server.port, " and ".join(paths))
+    return own
 
-        return await asyncio.start_server(on_connection, host, port, limit=MAX_HEADER)
+
+async def serve_zalo(bot: ZaloBot, settings, stop: asyncio.Event) -> None:  # noqa: ANN001
+    """Answer until `stop` is set: long polling, or the webhook route already registered."""
+    try:
+        if settings.webhook_url:
+            await stop.wait()
+            await bot.drain()
+        else:
+            await bot.poll(stop)
+    finally:
+        await bot.client.aclose()
 
 
 async def run_zalo(bot: ZaloBot, settings, stop: asyncio.Event,  # noqa: ANN001
                    port: int | None = None, host: str = "0.0.0.0") -> None:
-    """Polling, or a webhook (setWebhook + local server) when BOT_WEBHOOK_URL is set."""
+    """start_zalo then serve_zalo, on a webhook server of its own in webhook mode."""
+    own = None
     try:
-        if settings.webhook_url:
-            secret = settings.webhook_secret or secrets.token_urlsafe(24)
-            port = port or settings.webhook_port
-            server = await bot.serve_webhook(secret, host=host, port=port)
-            await bot.client.set_webhook(settings.webhook_url.rstrip("/") + "/zalo", secret)
-            log.info("zalo: webhook on port %d, path /zalo", port)
-            async with server:
-                await stop.wait()
-            await bot.drain()
-        else:
-            with contextlib.suppress(ZaloError):
-                await bot.client.delete_webhook()  # polling needs no webhook set
-            log.info("zalo: long polling")
-            await bot.poll(stop)
-    finally:
+        own = await start_zalo(bot, settings, host=host, port=port)
+    except BaseException:
         await bot.client.aclose()
+        raise
+    try:
+        await serve_zalo(bot, settings, stop)
+    finally:
+        if own is not None:
+            await own.close()

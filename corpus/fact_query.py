@@ -1,8 +1,7 @@
 """Facts selected the way an officer asks for them: one plan, one agency, what falls due soon,
-the targets of a year; and the same selection as calendar events.
+the targets of a year (exported as CSV and calendar events by bot.exports).
 
     rows = select_facts(facts, documents, agency="vhxh", due_within=30, today=date(2025, 11, 20))
-    ics = to_ics(rows)
 
 A task's deadline is one date; a duty's report deadlines ("báo cáo 6 tháng: trước ngày 15/6;
 hằng năm: trước ngày 10/12") come back every year, so each gives the next date it falls on.
@@ -178,55 +177,3 @@ def select_facts(facts: Iterable[Fact], documents: Iterable[Document], *,
     elif due_within is not None:
         out.sort(key=lambda r: (not r.overdue, r.due or date.max, r.plan))
     return out
-
-
-# ---- calendar ------------------------------------------------------------------------------
-
-_UID_DOMAIN = "ke-hoach-nq57"
-
-
-def to_ics(rows: Iterable[FactRow], today: date | None = None) -> bytes:
-    """An iCalendar file with one all-day event per dated deadline: "Hạn: <task> (<lead>)",
-    described by the plan, section, page and the quoted clause. Report deadlines repeat every
-    year. UIDs come from the fact id, so a re-export updates the same events."""
-    from icalendar import Calendar, Event
-
-    cal = Calendar()
-    cal.add("prodid", "-//Tro ly ke hoach NQ57//facts//VI")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Hạn nhiệm vụ – kế hoạch NQ 57")
-    stamp = today or date.today()
-    seen: set[str] = set()
-    for r in rows:
-        if r.due is None:
-            continue
-        f = r.fact
-        suffix = f"-{r.due.month:02d}{r.due.day:02d}" if r.report else ""
-        uid = f"{f.id}{suffix}@{_UID_DOMAIN}"
-        if uid in seen:
-            continue
-        seen.add(uid)
-        lead = f" ({', '.join(f.lead)})" if f.lead else ""
-        what = _shorten(f.text, 120)
-        ev = Event()
-        ev.add("uid", uid)
-        ev.add("dtstamp", stamp)
-        ev.add("dtstart", r.due)
-        ev.add("dtend", r.due + timedelta(days=1))
-        ev.add("summary", f"Hạn: {what}{lead}")
-        if r.yearly:
-            ev.add("rrule", {"freq": "yearly"})
-        lines = [f"Kế hoạch {r.plan} – {r.locality}",
-                 f"Mục: {f.section}" if f.section else "", f"Trang: {f.page}",
-                 f"Thời hạn: {r.report or f.deadline_text}",
-                 f"Phối hợp: {', '.join(f.support)}" if f.support else "",
-                 f"Trích: «{_shorten(r.quote, 600)}»" if r.quote else ""]
-        ev.add("description", "\n".join(x for x in lines if x))
-        ev.add("categories", [KIND_LABEL.get(f.kind, f.kind)])
-        cal.add_component(ev)
-    return cal.to_ical()
-
-
-def _shorten(text: str, n: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -41,12 +42,17 @@ class LoadedDocument(BaseModel):
 
 
 class PlanMeta(BaseModel):
-    number: str = ""  # "79/KH-UBND", "27-KH/ĐU"
-    issuer: str = ""  # "UBND phường Trần Liễu", "Đảng ủy xã Bình Tân"
-    locality: str = ""  # "Trần Liễu"
-    locality_kind: str = ""  # "xã" | "phường"
+    number: str = ""  # "79/KH-UBND", "27-KH/ĐU", "2820/QĐ-UBND"
+    issuer: str = ""  # "UBND phường Trần Liễu", "Đảng ủy xã Bình Tân", "Chính phủ"
+    locality: str = ""  # "Trần Liễu", "Bắc Ninh" (official spelling); "" for a national body
+    locality_kind: str = ""  # "xã" | "phường" | "đặc khu" | "tỉnh" | "thành phố"
+    province: str = ""  # "Hải Phòng": the province of the locality (itself for a province)
     date: str = ""  # "02/10/2025" (as far as the text allows)
     title: str = ""
+    kind: str = ""  # "Kế hoạch", "Quyết định", "Nghị quyết", "Chương trình", "Đề án"
+    issues: str = ""  # what a Quyết định issues ("Kế hoạch"), when it issues a plan
+    signer: str = ""  # the name under the signature block, when legible
+    warning: str = ""  # why the file does not look like a plan (a meeting note, …)
 
 
 class Document(BaseModel):
@@ -65,10 +71,12 @@ class Document(BaseModel):
         return fold(self.meta.locality)
 
     def label(self) -> str:
-        """'Kế hoạch 79/KH-UBND – UBND phường Trần Liễu' for citations."""
-        number = f"Kế hoạch {self.meta.number}" if self.meta.number else "Kế hoạch"
+        """'Kế hoạch 79/KH-UBND – UBND phường Trần Liễu' for citations ('Quyết định
+        2820/QĐ-UBND – UBND thành phố Hồ Chí Minh' for a decision that issues a plan)."""
+        kind = self.meta.kind or "Kế hoạch"
+        number = f"{kind} {self.meta.number}" if self.meta.number else kind
         who = self.meta.issuer or (
-            f"{self.meta.locality_kind} {self.meta.locality}".strip() or self.path
+            f"{self.meta.locality_kind} {self.meta.locality}".strip() or Path(self.path).name
         )
         return f"{number} – {who}"
 

@@ -39,4 +39,4 @@ def read_plan(path: str | Path) -> ParsedPlan:
 
     facts = extract_facts(doc, segments)
     return ParsedPlan(document=doc, segments=segments, facts=facts, format=loaded.format,
-                      warnings=loaded.warnings)
+                      warnings=[*loaded.warnings, *([meta.warning] if meta.warning else [])])

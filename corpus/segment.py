@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from corpus.models import Block, Document, LoadedDocument, Segment, content_id
 from corpus.normalize import fold, search_form, strip_marks
+from corpus.tables import group_label, is_header, split_cells
 
 MAX_SEGMENT_CHARS = 900
 
@@ -248,7 +249,9 @@ class _Segmenter:
         regions = _split_regions(blocks)
         for title, region in regions:
             name = f"Phụ lục: {short_heading(title, 70)}"
-            if _is_tabular(region):
+            if _is_pipe_table(region):
+                self._pipe_table(region, name)
+            elif _is_tabular(region):
                 self._table(region, name)
             else:
                 self.stack = [(0, name)]
@@ -275,6 +278,34 @@ class _Segmenter:
             self._emit("row", rblocks, [name], short_heading(" ".join(header_lines), 300) or None,
                        group)
 
+    def _pipe_table(self, region: list[Block], name: str) -> None:
+        """A table typed as `cell | cell` lines: one line is one row. The header is found by
+        its column roles (`corpus.tables.is_header`), group rows by their numbering; lines
+        before the header are the table's title."""
+        header: str | None = None
+        group: str | None = None
+        title: list[Block] = []
+        for b in region:
+            text = b.text.strip()
+            if not text:
+                continue
+            cells = split_cells(text) if "|" in text else [text]
+            if is_header(cells):
+                if title:
+                    self._emit("heading", title, [name])
+                    title = []
+                header, group = " | ".join(cells), None
+                continue
+            if header is None:
+                title.append(b)
+                continue
+            label = group_label(cells, len(split_cells(header)))
+            if label is not None:
+                group = short_heading(label, 160)
+            self._emit("row", [b], [name], header, group)
+        if title:
+            self._emit("heading", title, [name])
+
     # ---- structured (DOCX/PDF tables with known columns) -----------------------------
     def run_structured(self, blocks: list[Block]) -> list[Segment]:
         header: str | None = None
@@ -290,9 +321,10 @@ class _Segmenter:
                 continue
             self._close()
             cells = [c.strip() for c in (b.cells or [b.text])]
-            joined = " | ".join(c for c in cells if c)
+            # empty cells keep their place: the row is read against the header's columns
+            joined = " | ".join(cells)
             f = fold(joined)
-            if header is None or f.startswith("stt"):
+            if header is None or f.startswith("stt") or is_header(cells):
                 header = joined  # the first row of a table, or a repeated header row
                 continue
             nonempty = [c for c in cells if c]
@@ -374,6 +406,14 @@ def _split_regions(blocks: list[Block]) -> list[tuple[str, list[Block]]]:
     if cur:
         regions.append((title, cur))
     return regions
+
+
+def _is_pipe_table(region: list[Block]) -> bool:
+    """Typed `cell | cell` rows under a header found by its column roles."""
+    lines = [b.text for b in region if b.text.strip()]
+    piped = [t for t in lines if t.count("|") >= 1]
+    return (len(piped) >= 2 and len(piped) >= 0.6 * len(lines)
+            and any(is_header(split_cells(t)) for t in piped[:5]))
 
 
 def _is_tabular(region: list[Block]) -> bool:

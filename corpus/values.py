@@ -198,7 +198,7 @@ _THANG = r"th\w{1,2}ng"  # tháng, and the OCR's "theng", "thong"
 # pattern pieces, shared with the table reader's deadline-cell detector (corpus.facts)
 DMY = r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})"
 MONTH = rf"(?:{_THANG}|t) ?(\d{{1,2}}) ?(?:nam |/ ?)(20\d\d)"
-QUARTER = r"quy (iv|iii|ii|i|[1-4])\b ?(?:nam |/ ?)?(20\d\d)"
+QUARTER = r"qu[yi] (iv|iii|ii|i|[1-4])\b ?(?:nam |[/-] ?)?(20\d\d)"
 RANGE = r"(20\d\d) ?- ?(20\d\d)"
 ONGOING = r"thuong xuyen|lien tuc"
 
@@ -335,7 +335,7 @@ def _deadline(t: Timex) -> tuple[str, str | None] | None:
     if t.kind == "half":
         return "month", _month_end(nums[-1], 6)
     if t.kind == "quarter":
-        q = re.search(r"quy (iv|iii|ii|i|[1-4])\b", t.text).group(1)  # type: ignore[union-attr]
+        q = re.search(r"qu[yi] (iv|iii|ii|i|[1-4])\b", t.text).group(1)  # type: ignore[union-attr]
         return "quarter", _month_end(nums[-1], (_ROMAN_Q.get(q) or int(q)) * 3)
     if t.kind == "range":
         return "range", date(nums[-1], 12, 31).isoformat()

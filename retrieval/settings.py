@@ -1,17 +1,66 @@
-"""Settings, read once at the entry point and passed down. Secrets come from the environment."""
+"""Settings, read once at the entry point and passed down. Secrets come from the environment.
+
+The data directory is found the same way from any working directory:
+
+1. `PLAN_DATA_DIR` (or `--data-dir`), when set;
+2. `data/` in the source checkout, when the package runs from one (the README's
+   `pip install -e .`: the checkout holds its own index, beside the plans it ships);
+3. otherwise a per-user directory: `$XDG_DATA_HOME/plan-assistant`, by default
+   `~/.local/share/plan-assistant` (an installed package never writes beside itself).
+
+It holds questions, chat ids and the plans, so it is private to its owner: created 0700,
+its files 0600 (`private_dir`).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
+import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-BUNDLED_PLANS = Path(__file__).resolve().parent.parent / "corpus" / "plans"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_PLANS = PROJECT_ROOT / "corpus" / "plans"
+APP_DIR_NAME = "plan-assistant"
+
+
+def default_data_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """The data directory when neither PLAN_DATA_DIR nor --data-dir names one."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "run_bot.py").is_file():
+        return PROJECT_ROOT / "data"
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base).expanduser().resolve() / APP_DIR_NAME
 
 
 def _default_data_dir() -> Path:
-    return Path(os.environ.get("PLAN_DATA_DIR", Path.cwd() / "data"))
+    if os.environ.get("PLAN_DATA_DIR"):
+        return Path(os.environ["PLAN_DATA_DIR"]).expanduser().resolve()
+    return default_data_dir()
+
+
+def private_dir(path: Path) -> Path:
+    """Create the data directory 0700 and take group and other access away from what is in
+    it (a directory made by an older version, or under a loose umask). The process umask
+    (077, set by run_bot.py) keeps the files made later private too."""
+    path = Path(path)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for p in (path, *path.rglob("*")):
+        if p.is_symlink():
+            continue
+        mode = stat.S_IMODE(p.stat().st_mode)
+        if mode & 0o077:
+            p.chmod(mode & 0o700)
+    return path
+
+
+def derive_key(secret: str, purpose: str) -> bytes:
+    """A key for one purpose from a secret, so no stored value reveals the secret."""
+    return hmac.new(secret.encode(), f"plan-assistant:{purpose}".encode(),
+                    hashlib.sha256).digest()
 
 
 class Settings(BaseModel):
@@ -39,13 +88,16 @@ class Settings(BaseModel):
     webhook_url: str | None = None
     webhook_secret: str | None = None
     webhook_port: int = 8443
+    # the key of the user hashes in bot.db (never stored there): BOT_HASH_KEY, else derived
+    # from the bot token; None (no bot) → a key for this process only
+    user_hash_key: bytes | None = Field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         env = os.environ
         values: dict[str, object] = {}
         if env.get("PLAN_DATA_DIR"):
-            values["data_dir"] = Path(env["PLAN_DATA_DIR"])
+            values["data_dir"] = Path(env["PLAN_DATA_DIR"]).expanduser().resolve()
         if env.get("PLAN_EMBEDDER"):
             values["embedder"] = env["PLAN_EMBEDDER"]
         if env.get("PLAN_FAISS_INDEX"):
@@ -69,5 +121,11 @@ class Settings(BaseModel):
                 values[key] = env[name]
         if env.get("BOT_WEBHOOK_PORT"):
             values["webhook_port"] = int(env["BOT_WEBHOOK_PORT"])
+        secret = env.get("BOT_HASH_KEY") or env.get("TELEGRAM_BOT_TOKEN") or env.get(
+            "ZALO_BOT_TOKEN")
+        if secret:
+            values["user_hash_key"] = derive_key(secret, "user-hash")
         values.update(overrides)
+        if isinstance(values.get("data_dir"), Path):
+            values["data_dir"] = values["data_dir"].expanduser().resolve()  # type: ignore[union-attr]
         return cls(**values)

@@ -1,8 +1,15 @@
-"""Documents, segments and facts in SQLite (through sqlite-utils).
+"""Documents, segments, facts and their embeddings in SQLite (through sqlite-utils).
 
 Re-ingesting a plan replaces its rows in one transaction: a document is keyed by its
 source path, so a changed file swaps its old segments and facts for the new ones and an
-unchanged file (same content hash) is left alone.
+unchanged file (same content hash) is left alone. The plan's vectors are written in the
+same transaction, so a plan is never stored without them (a crash mid-ingest leaves
+nothing to embed at the next start), and every such commit raises a generation counter
+that other processes read to notice new plans cheaply.
+
+Threads: writes go through one connection, one transaction at a time (a lock); reads go
+through a connection of the reading thread, so a question never reads inside the writer's
+open transaction and many threads read at once (WAL).
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -22,15 +30,24 @@ class StoreError(Exception):
     """The store cannot be opened or read; the message is Vietnamese."""
 
 
+TABLES = {"documents", "segments", "facts", "state", "superseded", "embeddings"}
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")  # readers keep going while ingest writes
+    conn.execute("PRAGMA busy_timeout=30000")
+    return conn
+
+
 class Store:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self._write_lock = threading.RLock()  # one transaction at a time on `db`
+        self._local = threading.local()  # each thread's read connection
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")  # readers keep going while ingest writes
-            conn.execute("PRAGMA busy_timeout=30000")
-            self.db = sqlite_utils.Database(conn)
+            self.db = sqlite_utils.Database(_connect(self.path))
             self._ensure_schema()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
@@ -38,9 +55,18 @@ class Store:
                 "và chạy lại để lập chỉ mục mới."
             ) from exc
 
+    @property
+    def reader(self) -> sqlite_utils.Database:
+        """This thread's read connection (opened on first use): reads never share the
+        writer's connection, whose open transaction they would see half of, and whose
+        statements a commit from another thread would cut off."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = sqlite_utils.Database(_connect(self.path))
+        return db
+
     def _ensure_schema(self) -> None:
-        if {"documents", "segments", "facts", "state", "superseded"} <= set(
-                self.db.table_names()):
+        if set(self.db.table_names()) >= TABLES:
             return
         # two processes opening a new data directory at once: one creates, the other waits
         # for the write lock and then finds the tables there
@@ -74,12 +100,19 @@ class Store:
             # files of a plan that another file of the same plan replaced (a DOCX in place
             # of the OCR text): the sync of a plans folder must not bring them back
             db["superseded"].create({"path": str, "sha256": str, "by_doc": str}, pk="path")
+        if "embeddings" not in db.table_names():
+            # keyed by what was embedded and the model, not by segment: a changed text
+            # is embedded again, the same text in another plan is not
+            db["embeddings"].create({"segment_id": str, "model": str, "vec": bytes},
+                                    pk=("segment_id", "model"))
 
     # ---- writes -------------------------------------------------------------------
     def replace_document(self, doc: Document, segments: list[Segment],
-                         facts: Iterable[Fact] = (), supersede: Iterable[Document] = ()) -> None:
+                         facts: Iterable[Fact] = (), supersede: Iterable[Document] = (),
+                         vectors: Iterable[tuple[str, str, bytes]] = ()) -> None:
         """Put one plan in place of any earlier version of the same file, and of the
-        `supersede` documents (other files of the same plan), atomically."""
+        `supersede` documents (other files of the same plan), atomically, with the
+        (key, model, vector) rows of its segments not cached yet."""
         with self.transaction():
             old = [r["id"] for r in self.db.query(
                 "select id from documents where path = ? or id = ?", [doc.path, doc.id])]
@@ -108,6 +141,38 @@ class Store:
                   "data": f.model_dump_json()} for f in facts),
                 replace=True,
             )
+            self._put_vectors(vectors)
+            self._bump_generation()
+
+    def put_vectors(self, rows: Iterable[tuple[str, str, bytes]]) -> None:
+        """Cache (key, model, vector) rows, in one transaction."""
+        with self.transaction():
+            self._put_vectors(rows)
+
+    def _put_vectors(self, rows: Iterable[tuple[str, str, bytes]]) -> None:
+        self.db.conn.executemany(
+            "insert or replace into embeddings (segment_id, model, vec) values (?, ?, ?)", rows)
+
+    def vectors(self, model: str, keys: list[str] | None = None
+                ) -> Iterator[tuple[str, bytes]]:
+        """Cached (key, vector) rows of the model: all of them, or those of these keys."""
+        sql = "select segment_id, vec from embeddings where model = ?"
+        if keys is None:
+            yield from self.reader.conn.execute(sql, [model])
+            return
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            yield from self.reader.conn.execute(
+                sql + f" and segment_id in ({','.join('?' * len(chunk))})", [model, *chunk])
+
+    def _bump_generation(self) -> None:
+        # read before every answer by every process holding the index (Index.refresh)
+        self.db.execute("insert into state (key, value) values ('generation', '1') on "
+                        "conflict (key) do update set value = cast(value as integer) + 1")
+
+    def generation(self) -> str:
+        """A value that changes with every committed change of the plans: one indexed read."""
+        return self.get_state("generation") or "0"
 
     def _delete_rows(self, doc_id: str) -> None:
         for table in ("segments", "facts"):
@@ -120,7 +185,7 @@ class Store:
 
     def superseded(self, path: str) -> dict | None:
         """The record of a file another file of the same plan replaced, if any."""
-        rows = list(self.db.query("select * from superseded where path = ?", [path]))
+        rows = list(self.reader.query("select * from superseded where path = ?", [path]))
         return rows[0] if rows else None
 
     @contextlib.contextmanager
@@ -134,30 +199,32 @@ class Store:
         another writer. A deferred BEGIN reads first and must then upgrade to a writer, which
         SQLite refuses at once with "database is locked" when another process committed in
         between (tests/test_robustness.py drives exactly that)."""
-        conn = self.db.conn
-        if conn.in_transaction:
-            with self.db.atomic():
+        with self._write_lock:
+            conn = self.db.conn
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            if conn.in_transaction:
-                conn.rollback()
-            raise
-        try:
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.rollback()
-            raise
+            except BaseException:
+                if conn.in_transaction:
+                    conn.rollback()
+                raise
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.rollback()
+                raise
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
         """Several reads that see one state of the database, even while another process
-        replaces a plan: documents, segments and facts read inside agree with each other."""
-        conn = self.db.conn
+        replaces a plan: documents, segments and facts read inside agree with each other.
+        It holds for this thread's reads (each thread reads through its own connection)."""
+        conn = self.reader.conn
         if conn.in_transaction:
             yield
             return
@@ -173,25 +240,26 @@ class Store:
             self._delete_rows(doc_id)
             # the files it replaced may come back (the next sync reads them again)
             self.db.execute("delete from superseded where by_doc = ?", [doc_id])
+            self._bump_generation()
 
     def set_state(self, key: str, value: str) -> None:
         with self.transaction():
             self.db["state"].upsert({"key": key, "value": value}, pk="key")
 
     def get_state(self, key: str) -> str | None:
-        rows = list(self.db.query("select value from state where key = ?", [key]))
+        rows = list(self.reader.query("select value from state where key = ?", [key]))
         return rows[0]["value"] if rows else None
 
     # ---- reads --------------------------------------------------------------------
     def documents(self) -> list[Document]:
-        return [self._doc(r) for r in self.db.query("select * from documents order by path")]
+        return [self._doc(r) for r in self.reader.query("select * from documents order by path")]
 
     def document(self, doc_id: str) -> Document | None:
-        rows = list(self.db.query("select * from documents where id = ?", [doc_id]))
+        rows = list(self.reader.query("select * from documents where id = ?", [doc_id]))
         return self._doc(rows[0]) if rows else None
 
     def document_by_path(self, path: str) -> Document | None:
-        rows = list(self.db.query("select * from documents where path = ?", [path]))
+        rows = list(self.reader.query("select * from documents where path = ?", [path]))
         return self._doc(rows[0]) if rows else None
 
     @staticmethod
@@ -207,13 +275,13 @@ class Store:
             sql += " where doc_id = ?"
             args.append(doc_id)
         sql += " order by doc_id, ord"
-        return [self._seg(r) for r in self.db.query(sql, args)]
+        return [self._seg(r) for r in self.reader.query(sql, args)]
 
     def segment_rows(self, columns: str, after: int = 0) -> Iterator[tuple]:
         """Rows of the segments as tuples, streamed in the order plans were added (a plan's
         segments are written together, so each plan is one run of rows and a new plan comes
         last), without building a `Segment` each; `after` a rowid, only those added since."""
-        yield from self.db.conn.execute(
+        yield from self.reader.conn.execute(
             f"select {columns} from segments where rowid > ? order by rowid", [after])
 
     def segments_by_id(self, ids: list[str]) -> list[Segment]:
@@ -222,7 +290,7 @@ class Store:
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
-            out += [self._seg(r) for r in self.db.query(
+            out += [self._seg(r) for r in self.reader.query(
                 f"select * from segments where id in ({marks})", chunk)]
         return out
 
@@ -242,7 +310,11 @@ class Store:
         if kind:
             sql += " and kind = ?"
             args.append(kind)
-        return [Fact.model_validate_json(r["data"]) for r in self.db.query(sql, args)]
+        return [Fact.model_validate_json(r["data"]) for r in self.reader.query(sql, args)]
 
     def counts(self) -> dict[str, int]:
-        return {t: self.db[t].count for t in ("documents", "segments", "facts")}
+        return {t: self.reader[t].count for t in ("documents", "segments", "facts")}
+
+    def integrity(self) -> str:
+        """SQLite's integrity_check: "ok" for an undamaged database."""
+        return str(self.reader.conn.execute("pragma integrity_check").fetchone()[0])

@@ -9,6 +9,11 @@ nothing leaves the loopback interface.
         fake.message(2001, "/start")            # inject an update (long polling picks it up)
         fake.texts(2001)                        # what the bot sent to that chat
         fake.listeners.append(fn)               # fn(method, params, monotonic_time) per call
+        fake.fail("sendMessage", 429, retry_after=1)   # flood limit on the next call
+
+As the Bot API documents: `getUpdates` hands out only the update types named in the last
+`allowed_updates` given (getUpdates or setWebhook); an unknown token gets HTTP 401; a flood
+limit is HTTP 429 with `parameters.retry_after`.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ class FakeTelegram(LocalServer):
         self.listeners: list[Listener] = []
         self._update_id = 0
         self._message_id = 500
+        self.allowed_updates: list[str] | None = None  # None: every type
+        self.failures: dict[str, list[tuple[int, int | None]]] = {}
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -85,6 +92,17 @@ class FakeTelegram(LocalServer):
                     params = json.loads(raw or b"{}")
                 else:
                     params = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+                failure = fake.next_failure(method)
+                if failure is not None:
+                    code, retry_after = failure
+                    fake.record(f"{method}!{code}", params)
+                    error = {"ok": False, "error_code": code, "description":
+                             f"Too Many Requests: retry after {retry_after}" if code == 429
+                             else "Internal Server Error"}
+                    if retry_after is not None:
+                        error["parameters"] = {"retry_after": retry_after}
+                    self._send(code, json.dumps(error).encode())
+                    return
                 result = fake.handle(method, params)
                 self._send(200, json.dumps({"ok": True, "result": result}).encode())
 
@@ -102,7 +120,26 @@ class FakeTelegram(LocalServer):
         for fn in listeners:
             fn(method, params, now)
 
+    def fail(self, method: str, code: int = 429, times: int = 1,
+             retry_after: int | None = 1) -> None:
+        """The next `times` calls of `method` fail with `code` (429: a flood limit)."""
+        with self.lock:
+            self.failures.setdefault(method, []).extend([(code, retry_after)] * times)
+
+    def next_failure(self, method: str) -> tuple[int, int | None] | None:
+        with self.lock:
+            queue = self.failures.get(method)
+            return queue.pop(0) if queue else None
+
+    def _allowed(self, update: dict) -> bool:
+        kinds = self.allowed_updates
+        return not kinds or any(k in update for k in kinds)
+
     def handle(self, method: str, params: dict):
+        for key in ("allowed_updates",):
+            if method in ("getUpdates", "setWebhook") and params.get(key) is not None:
+                value = params[key]
+                self.allowed_updates = json.loads(value) if isinstance(value, str) else value
         if method == "getMe":
             self.record(method, params)
             return BOT_USER
@@ -116,15 +153,17 @@ class FakeTelegram(LocalServer):
                 while True:
                     self.pending = [u for u in self.pending if u["update_id"] >= offset]
                     left = deadline - time.monotonic()
-                    if self.pending or left <= 0:
-                        return list(self.pending[:limit])
+                    ready = [u for u in self.pending if self._allowed(u)]
+                    if ready or left <= 0:
+                        return ready[:limit]
                     self.new_update.wait(left)
         if method == "sendMessage":
             with self.lock:
                 self._message_id += 1
                 mid = self._message_id
+            chat_id = int(params["chat_id"])
             result = {"message_id": mid, "date": int(time.time()), "from": BOT_USER,
-                      "chat": {"id": int(params["chat_id"]), "type": "private"},
+                      "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
                       "text": params.get("text", "")}
             self.record(method, params)
             return result
@@ -159,6 +198,58 @@ class FakeTelegram(LocalServer):
                 msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(cmd)}]
         self.put({"update_id": uid, "message": msg})
         return uid
+
+    def group_message(self, chat: int, user: int, text: str, mention: bool = False,
+                      reply_to_bot: bool = False, chat_type: str = "supergroup") -> int:
+        """A message in a group: `mention` puts "@<bot> " in front (with its entity, as
+        Telegram does); `reply_to_bot` makes it a reply to one of the bot's messages."""
+        uid = self._next_id()
+        entities = []
+        if mention:
+            handle = "@" + BOT_USER["username"]
+            text = f"{handle} {text}"
+            entities.append({"type": "mention", "offset": 0, "length": len(handle)})
+        elif text.startswith("/"):
+            cmd = text.split()[0]
+            entities.append({"type": "bot_command", "offset": 0, "length": len(cmd)})
+        msg = {"message_id": uid, "date": int(time.time()), "text": text,
+               "chat": {"id": chat, "type": chat_type, "title": "Tổ công tác"},
+               "from": {"id": user, "is_bot": False, "first_name": f"U{user}"}}
+        if entities:
+            msg["entities"] = entities
+        if reply_to_bot:
+            msg["reply_to_message"] = {"message_id": 400, "date": int(time.time()),
+                                       "from": BOT_USER, "chat": msg["chat"],
+                                       "text": "Câu trả lời trước"}
+        self.put({"update_id": uid, "message": msg})
+        return uid
+
+    def edited(self, user: int, message_id: int, text: str) -> None:
+        """The user edited message `message_id` (an edited_message update)."""
+        uid = self._next_id()
+        self.put({"update_id": uid, "edited_message": {
+            "message_id": message_id, "date": int(time.time()) - 5,
+            "edit_date": int(time.time()), "text": text,
+            "chat": {"id": user, "type": "private"},
+            "from": {"id": user, "is_bot": False, "first_name": f"U{user}"}}})
+
+    def channel_post(self, chat: int, text: str) -> None:
+        uid = self._next_id()
+        self.put({"update_id": uid, "channel_post": {
+            "message_id": uid, "date": int(time.time()), "text": text,
+            "chat": {"id": chat, "type": "channel", "title": "Kênh"}}})
+
+    def media(self, user: int, kind: str, caption: str | None = None) -> int:
+        """A photo, voice message or sticker from `user`."""
+        fid = {"file_id": f"{kind}{user}", "file_unique_id": f"u{kind}{user}"}
+        content = {"photo": {"photo": [{**fid, "width": 90, "height": 90}]},
+                   "voice": {"voice": {**fid, "duration": 3}},
+                   "sticker": {"sticker": {**fid, "width": 512, "height": 512,
+                                           "is_animated": False, "is_video": False,
+                                           "type": "regular"}}}[kind]
+        if caption is not None:
+            content["caption"] = caption
+        return self.message(user, None, **content)
 
     def callback(self, user: int, data: str, message_id: int = 1) -> None:
         uid = self._next_id()

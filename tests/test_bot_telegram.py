@@ -202,40 +202,45 @@ def test_admin_upload_and_refusals(engine, data_dir, fake, tmp_path):
 def test_subscribe_digest_and_reschedule(engine, data_dir, fake):
     async def scenario(tg, app):
         fake.message(2501, "/dangky")
+        fake.message(2504, "/dangky")
         fake.message(2502, "/han 30")
         fake.message(2503, "/chitieu 2030")
         fake.message(2503, "/chitieu abc")
-        await wait_until(lambda: fake.texts(2501) and fake.texts(2502)
+        await wait_until(lambda: fake.texts(2501) and fake.texts(2504) and fake.texts(2502)
                          and len(fake.texts(2503)) >= 2)
-        jobs = app.job_queue.get_jobs_by_name("digest:2501")
-        assert len(jobs) == 1
+        jobs = app.job_queue.get_jobs_by_name("digest")
+        assert len(jobs) == 1  # one daily job for every subscriber
         assert str(jobs[0].trigger.timezone) == "Asia/Ho_Chi_Minh"
-        app.job_queue.run_once(tg.digest_job, 0.1, chat_id=2501)
-        await wait_until(lambda: len(fake.texts(2501)) >= 2)
+        # a flood limit on the first digest message is waited out (rate limiter); a server
+        # error is tried again on a later pass: nobody misses the digest
+        fake.fail("sendMessage", 429, retry_after=1)
+        fake.fail("sendMessage", 500, retry_after=None, times=2)
+        return await tg.send_digest(app.bot, retry_delay=0.1)
 
-    run(make_settings(data_dir, fake), engine, scenario)
+    result = run(make_settings(data_dir, fake), engine, scenario)
+    assert result == {"subscribers": 2, "sent": 2, "missed": 0}
+    failures = [m for m, _ in fake.calls if "!" in m]
+    assert failures == ["sendMessage!429", "sendMessage!500", "sendMessage!500"]
     assert "Đã đăng ký" in fake.texts(2501)[0]
-    digest = fake.texts(2501)[1]
-    assert "Bản tin" in digest and "7 ngày" in digest and html_safe(digest)
+    for chat in (2501, 2504):
+        digest = fake.texts(chat)[1]
+        assert "Bản tin" in digest and "7 ngày" in digest and html_safe(digest)
     han = fake.texts(2502)[0]
     # the same list as asking "việc nào sắp đến hạn trong 30 ngày tới?" (dates vary by day)
     assert "đến hạn trong 30 ngày tới" in han and html_safe(han)
     assert "2030" in fake.texts(2503)[0] or "2030" in fake.texts(2503)[1]
     assert any("chitieu 2030" in t for t in fake.texts(2503))
 
-    # a restart re-schedules the persisted subscription; /huy removes it
+    # a restart schedules the digest again; /huy takes the chat off the list
     async def restart(tg, app):
-        assert len(app.job_queue.get_jobs_by_name("digest:2501")) == 1
+        assert len(app.job_queue.get_jobs_by_name("digest")) == 1
         n0 = len(fake.texts(2501))
         fake.message(2501, "/huy")
         await wait_until(lambda: len(fake.texts(2501)) > n0)
-        await asyncio.sleep(0.1)
-        assert not [j for j in app.job_queue.jobs() if j.name == "digest:2501" and j.enabled
-                    and not j.removed]
 
     run(make_settings(data_dir, fake), engine, restart)
     assert "hủy" in fake.texts(2501)[-1]
-    assert BotStore(data_dir / "bot.db").subscribers("telegram") == []
+    assert BotStore(data_dir / "bot.db").subscribers("telegram") == ["2504"]
 
 
 def test_allow_list_and_error_apology(engine, data_dir, fake):
@@ -316,3 +321,158 @@ def test_webhook_mode(engine, data_dir, fake):
     assert hook["url"] == "https://bot.example.invalid/hooks/telegram"
     assert hook["secret_token"] == "hook-secret_1"
     assert "79/KH-UBND" in fake.texts(2701)[0]
+
+
+# ---- groups, other updates, flood limits, start failures -----------------------------------
+class Recorder:
+    """The real engine, with the questions it was asked written down."""
+
+    def __init__(self, engine: AnswerEngine) -> None:
+        self._engine, self.questions = engine, []
+
+    def ask(self, question: str, *args, **kwargs):
+        self.questions.append(question)
+        return self._engine.ask(question, *args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self._engine, name)
+
+
+QUESTION = "Ai chủ trì triển khai cấp chứng thư số cho cán bộ phường Trần Liễu?"
+GROUP = -1001234567
+
+
+def test_group_answers_only_mentions_replies_and_own_commands(engine, data_dir, fake):
+    recorder = Recorder(engine)
+
+    async def scenario(tg, app):
+        tg.engine = recorder
+        fake.group_message(GROUP, 2801, QUESTION)                      # talk among members
+        fake.group_message(GROUP, 2801, "/kehoach@other_bot")          # another bot's command
+        fake.group_message(GROUP, 2801, "/lenhla")                     # maybe another bot's
+        fake.group_message(GROUP, 2802, QUESTION, mention=True)
+        await wait_until(lambda: len(fake.texts(GROUP)) >= 1)
+        fake.group_message(GROUP, 2803, QUESTION, reply_to_bot=True)
+        await wait_until(lambda: len(fake.texts(GROUP)) >= 2)
+        fake.group_message(GROUP, 2804, "/kehoach@plan_bot")
+        await wait_until(lambda: len(fake.texts(GROUP)) >= 3)
+        fake.message(2805, QUESTION)                                   # the same, in private
+        await wait_until(lambda: fake.texts(2805))
+        await asyncio.sleep(0.5)  # nothing more may come
+
+    run(make_settings(data_dir, fake, rate_limit_per_minute=10), engine, scenario)
+    group = fake.texts(GROUP)
+    assert len(group) == 3
+    # the mention never reaches the engine: both group questions are the private one
+    assert recorder.questions == [QUESTION, QUESTION, QUESTION]
+    private_headline = fake.texts(2805)[0].split("\n")[0]
+    assert [t.split("\n")[0] for t in group[:2]] == [private_headline] * 2
+    assert "Không tìm thấy" not in private_headline
+    assert "79/KH-UBND" in group[2]
+    # answers in a group quote the question they answer
+    assert all("reply_parameters" in p or "reply_to_message_id" in p for p in fake.sent(GROUP))
+
+
+def test_edits_channel_posts_and_media(engine, data_dir, fake):
+    async def scenario(tg, app):
+        mid = fake.message(2901, QUESTION)
+        await wait_until(lambda: fake.texts(2901))
+        fake.edited(2901, mid, QUESTION + " (sửa)")
+        fake.channel_post(-1009876, QUESTION)
+        fake.media(2902, "photo")
+        fake.media(2903, "voice")
+        fake.media(2904, "sticker")
+        fake.media(2905, "photo", caption=QUESTION)
+        fake.message(2906, "Xin chào bạn")
+        await wait_until(lambda: all(fake.texts(c) for c in (2902, 2903, 2904, 2905, 2906)))
+        await asyncio.sleep(0.5)
+
+    run(make_settings(data_dir, fake), engine, scenario)
+    assert len(fake.texts(2901)) == 1  # the edit is not answered again
+    assert fake.texts(-1009876) == []
+    for chat in (2902, 2903, 2904):
+        (line,) = fake.texts(chat)
+        assert "chữ" in line and "ảnh" in line and "/help" in line
+    assert "/han" in fake.texts(2906)[0] and "Ví dụ" in fake.texts(2906)[0]  # a greeting: help
+    # a photo's caption is asked like a text
+    assert fake.texts(2905)[0].split("\n")[0] == fake.texts(2901)[0].split("\n")[0]
+    assert fake.allowed_updates == ["message", "callback_query"]
+
+
+def test_flood_limit_is_waited_out(engine, data_dir, fake):
+    async def scenario(tg, app):
+        fake.fail("sendMessage", 429, retry_after=1)
+        t0 = time.monotonic()
+        fake.message(3001, "/kehoach")
+        await wait_until(lambda: fake.texts(3001))
+        return time.monotonic() - t0
+
+    waited = run(make_settings(data_dir, fake), engine, scenario)
+    assert [m for m, _ in fake.calls if m.startswith("sendMessage")][:2] == [
+        "sendMessage!429", "sendMessage"]
+    assert "79/KH-UBND" in fake.texts(3001)[0]
+    assert waited >= 1.0  # retry_after was respected
+
+
+def _run_bots(env_extra: dict, data_dir: Path, until=None, timeout: float = 90):
+    """`run_bots` in its own process, as run_bot.py calls it; returns (code, output)."""
+    import os
+    import signal
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "ZALO_", "BOT_"))}
+    env.update(PLAN_DATA_DIR=str(data_dir), PLAN_EMBEDDER="fake",
+               NO_PROXY="127.0.0.1,localhost", **env_extra)
+    which = env.pop("WHICH", "auto")
+    code = f"import sys; from bot import run_bots; sys.exit(run_bots({which!r}))"
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        if until is not None:
+            deadline = time.monotonic() + timeout
+            while not until() and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return proc.returncode, out
+
+
+def test_bad_token_one_clear_line_and_nonzero_exit(data_dir, engine, fake):
+    code, out = _run_bots({"WHICH": "telegram", "TELEGRAM_BOT_TOKEN": "999:wrong-token_x",
+                           "TELEGRAM_BASE_URL": fake.base_url}, data_dir)
+    assert code == 1
+    errors = [line for line in out.splitlines() if "Lỗi" in line]
+    assert len(errors) == 1 and "TELEGRAM_BOT_TOKEN" in errors[0] and "từ chối" in errors[0]
+    assert "Traceback" not in out and "wrong-token" not in out
+
+
+def test_unreachable_api_one_clear_line(data_dir, engine):
+    port = free_port()  # nothing listens there
+    code, out = _run_bots({"WHICH": "telegram", "TELEGRAM_BOT_TOKEN": TOKEN,
+                           "TELEGRAM_BASE_URL": f"http://127.0.0.1:{port}/bot"}, data_dir)
+    assert code == 1
+    errors = [line for line in out.splitlines() if "Lỗi" in line]
+    assert len(errors) == 1 and "Không kết nối được tới Telegram" in errors[0]
+    assert "Traceback" not in out and TOKEN not in out
+
+
+def test_one_front_end_failing_leaves_the_other_running(data_dir, engine, fake):
+    from tests.fake_zalo import TOKEN as ZALO_TOKEN
+    from tests.fake_zalo import FakeZalo
+
+    with FakeZalo() as zalo:
+        zalo.message("z9", "kehoach")
+        code, out = _run_bots({"TELEGRAM_BOT_TOKEN": "999:wrong-token_x",
+                               "TELEGRAM_BASE_URL": fake.base_url,
+                               "ZALO_BOT_TOKEN": ZALO_TOKEN, "ZALO_BASE_URL": zalo.base_url},
+                              data_dir, until=lambda: zalo.texts("z9"))
+    assert "79/KH-UBND" in zalo.texts("z9")[0]
+    assert code == 0
+    errors = [line for line in out.splitlines() if "Lỗi" in line]
+    assert len(errors) == 1 and "Telegram" in errors[0]
+    assert "Traceback" not in out

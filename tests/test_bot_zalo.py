@@ -266,3 +266,188 @@ def test_run_zalo_webhook_mode(engine, data_dir, fake):
     hook = next(p for m, p in fake.calls if m == "setWebhook")
     assert hook == {"url": "https://bot.example.invalid/zalo", "secret_token": SECRET}
     assert "kehoach" in fake.texts("h1")[0]
+
+
+# ---- the platform as documented: wrapped bodies, routing by content, start checks, retries --
+QUESTION = "Ai chủ trì triển khai cấp chứng thư số cho cán bộ phường Trần Liễu?"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def webhook_settings(data_dir: Path, fake: FakeZalo, url: str, secret: str = SECRET,
+                     **kw) -> Settings:
+    return Settings(data_dir=data_dir, embedder="fake", zalo_token=TOKEN,
+                    zalo_base_url=fake.base_url, webhook_url=url, webhook_secret=secret,
+                    webhook_port=free_port(), **kw)
+
+
+def test_webhook_wrapped_bodies_and_the_urls_own_path(engine, data_dir, fake, caplog):
+    """Zalo posts {"ok": true, "result": update}; the URL's path is served as it is (no proxy
+    that strips it), and /zalo still works behind one that does."""
+    from bot.zalo import run_zalo
+
+    settings = webhook_settings(data_dir, fake, "https://bot.example.invalid/hooks/")
+    bot = ZaloBot(settings, engine, client=ZaloClient(TOKEN, fake.base_url, poll_timeout=1))
+    base = f"http://127.0.0.1:{settings.webhook_port}"
+
+    async def main():
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_zalo(bot, settings, stop, host="127.0.0.1"))
+        await wait_until(lambda: fake.webhook is not None)
+        statuses = [
+            await asyncio.to_thread(fake.deliver, base + "/hooks/zalo",
+                                    fake.update("w1", "kehoach")),
+            await asyncio.to_thread(fake.deliver, base + "/zalo", fake.update("w2", QUESTION)),
+            # the bare update (as some proxies forward it) is read too
+            await asyncio.to_thread(lambda: httpx.post(
+                base + "/hooks/zalo", json=fake.update("w3", "kehoach"),
+                headers={SECRET_HEADER: SECRET}).status_code),
+            # a follow event is not a message: dropped, and the log says so
+            await asyncio.to_thread(fake.deliver, base + "/hooks/zalo",
+                                    {"event_name": "user.follow", "follower": {"id": "w4"}}),
+            await asyncio.to_thread(fake.deliver, base + "/hooks/zalo", {"x": 1}, "wrong"),
+        ]
+        await wait_until(lambda: fake.texts("w1") and fake.texts("w2") and fake.texts("w3"))
+        await bot.drain()
+        stop.set()
+        await asyncio.wait_for(task, 5)
+        return statuses
+
+    with caplog.at_level("INFO", logger="bot.zalo"):
+        statuses = asyncio.run(asyncio.wait_for(main(), 30))
+    assert statuses == [200, 200, 200, 200, 403]
+    assert fake.webhook == {"url": "https://bot.example.invalid/hooks/zalo",
+                            "secret_token": SECRET}
+    assert "79/KH-UBND" in fake.texts("w1")[0] and "79/KH-UBND" in fake.texts("w3")[0]
+    assert fake.texts("w2")[0].startswith("Phòng Văn hóa - Xã hội")
+    assert "dropped" in caplog.text and "follower" in caplog.text
+
+
+def test_updates_without_event_name_are_routed_by_content(engine, data_dir, fake):
+    bot = make_bot(engine, data_dir, fake)
+
+    async def scenario():
+        fake.message("e1", QUESTION, event=None)
+        fake.message("e2", None, event=None, photo_url="https://f.zdn.vn/a.jpg",
+                     caption=QUESTION)
+        fake.message("e3", None, event="message.image.received", photo="https://f.zdn.vn/b.jpg",
+                     caption="hướng dẫn")
+        fake.message("e4", None, event=None, sticker="d063f44dc80821567819")
+        fake.message("e5", None, event="message.voice.received", voice_url="https://v/a.aac")
+        fake.message("e6", "Hướng dẫn")
+        fake.message("e7", "huong dan")
+        await wait_until(lambda: all(fake.texts(f"e{i}") for i in range(1, 8)))
+
+    polling(bot, scenario)
+    assert fake.texts("e1")[0].startswith("Phòng Văn hóa - Xã hội")
+    assert fake.texts("e2")[0].split("\n")[0] == fake.texts("e1")[0].split("\n")[0]
+    for chat in ("e3", "e6", "e7"):
+        assert "kehoach" in fake.texts(chat)[0] and "Ví dụ" in fake.texts(chat)[0]
+    for chat in ("e4", "e5"):
+        assert "tin nhắn chữ" in fake.texts(chat)[0]
+
+
+def test_a_short_secret_is_refused_at_start(engine, data_dir, fake):
+    from bot.common import StartError
+    from bot.zalo import run_zalo
+
+    settings = webhook_settings(data_dir, fake, "https://bot.example.invalid/", secret="1234567")
+    bot = ZaloBot(settings, engine, client=ZaloClient(TOKEN, fake.base_url, poll_timeout=1))
+    with pytest.raises(StartError) as err:
+        asyncio.run(run_zalo(bot, settings, asyncio.Event(), host="127.0.0.1"))
+    message = str(err.value)
+    assert "BOT_WEBHOOK_SECRET" in message and "7 ký tự" in message and "8 đến 256" in message
+    assert "setWebhook" not in fake.methods()  # refused before anything was registered
+
+
+def test_wrong_token_is_fatal_with_one_line(engine, data_dir, fake, monkeypatch, capsys):
+    from bot import run_bots
+
+    for key in ("TELEGRAM_BOT_TOKEN", "BOT_WEBHOOK_URL", "BOT_WEBHOOK_SECRET"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("ZALO_BOT_TOKEN", "wrong-zalo-token-1")
+    monkeypatch.setenv("ZALO_BASE_URL", fake.base_url)
+    monkeypatch.setenv("PLAN_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("PLAN_EMBEDDER", "fake")
+    assert run_bots("zalo") == 1
+    out = capsys.readouterr()
+    lines = [line for line in (out.out + out.err).splitlines() if "Lỗi" in line]
+    assert len(lines) == 1 and "401" in lines[0] and "ZALO_BOT_TOKEN" in lines[0]
+    assert "Traceback" not in out.out + out.err and "wrong-zalo-token-1" not in out.out
+
+
+def test_sending_retries_and_a_lost_part_does_not_lose_the_rest(engine, data_dir, fake):
+    bot = make_bot(engine, data_dir, fake)
+    bot.client.retry_delay = 0.01
+    long = [f"Phần {i}: " + "nội dung " * 300 for i in range(3)]  # 3 parts of ~2,700 chars
+
+    async def main():
+        fake.fail("sendMessage", 429, times=2)  # quota: waited out
+        await bot.send("s1", ["Xin chào"])
+        fake.fail("sendMessage", 503, times=bot.client.attempts)  # the first part is lost
+        await bot.send("s2", long)
+        await bot.client.aclose()
+
+    asyncio.run(asyncio.wait_for(main(), 20))
+    assert fake.texts("s1") == ["Xin chào"]
+    got = fake.texts("s2")
+    expected = [p for c in long for p in format.split_text(c, format.ZALO_LIMIT)]
+    assert got == expected[1:] and len(expected) >= 4
+    assert fake.methods().count("sendMessage!503") == bot.client.attempts
+
+
+class FlakyNetwork(httpx.AsyncHTTPTransport):
+    """The first `drops` requests never reach the server (connection refused)."""
+
+    def __init__(self, drops: int) -> None:
+        super().__init__()
+        self.drops = drops
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.drops > 0:
+            self.drops -= 1
+            raise httpx.ConnectError("connection refused", request=request)
+        return await super().handle_async_request(request)
+
+
+def test_set_webhook_is_retried_on_network_errors(engine, data_dir, fake):
+    from bot.zalo import run_zalo
+
+    settings = webhook_settings(data_dir, fake, "https://bot.example.invalid/")
+    transport = FlakyNetwork(0)
+    client = ZaloClient(TOKEN, fake.base_url, poll_timeout=1, retry_delay=0.01,
+                        client=httpx.AsyncClient(transport=transport))
+    bot = ZaloBot(settings, engine, client=client)
+
+    async def main():
+        stop = asyncio.Event()
+        await bot.check_token()
+        transport.drops = 2  # setWebhook: refused twice, then a 502
+        fake.fail("setWebhook", 502)
+        task = asyncio.create_task(run_zalo(bot, settings, stop, host="127.0.0.1"))
+        await wait_until(lambda: fake.webhook is not None)
+        stop.set()
+        await asyncio.wait_for(task, 5)
+
+    asyncio.run(asyncio.wait_for(main(), 20))
+    assert fake.methods() == ["getMe", "getMe", "setWebhook!502", "setWebhook"]
+    assert fake.webhook == {"url": "https://bot.example.invalid/zalo", "secret_token": SECRET}
+
+
+def test_unreachable_api_is_one_line(engine, data_dir):
+    from bot.common import StartError
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    settings = Settings(data_dir=data_dir, embedder="fake", zalo_token=TOKEN,
+                        zalo_base_url=f"http://127.0.0.1:{port}")
+    bot = ZaloBot(settings, engine, client=ZaloClient(TOKEN, settings.zalo_base_url,
+                                                      retry_delay=0.01))
+    with pytest.raises(StartError) as err:
+        asyncio.run(bot.check_token())
+    assert "Không kết nối được tới Zalo" in str(err.value) and TOKEN not in str(err.value)

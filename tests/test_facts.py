@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.exports import to_ics
 from corpus.agencies import canonical_agency, find_agencies, same_agency
-from corpus.fact_query import FactQueryError, find_plan, report_dates, select_facts, to_ics
+from corpus.fact_query import FactQueryError, find_plan, report_dates, select_facts
 from corpus.facts import vi_deadline
 from corpus.models import Document, Fact, PlanMeta
 from corpus.normalize import search_form
@@ -419,7 +420,8 @@ def test_agency_kind_comes_from_the_text_or_the_plan() -> None:
     assert canonical_agency("Các cơ quan chuyên môn", "phường") == \
         "Các cơ quan chuyên môn, đơn vị thuộc phường"
     # "Ban Chỉ đạo Trung ương" is not the commune's steering committee
-    assert not find_agencies(search_form("Ban Chi dao Trung wong"))
+    assert [a.name for a in find_agencies(search_form("Ban Chi dao Trung wong"))] == \
+        ["Ban Chỉ đạo Trung ương"]
 
 
 def test_same_agency_with_or_without_diacritics() -> None:
@@ -505,7 +507,7 @@ def test_ics_events_are_all_day_with_stable_uids() -> None:
     from icalendar import Calendar
 
     rows = select_facts(FACTS, DOCS, due_within=400, today=TODAY)
-    one_cal, two_cal = (Calendar.from_ical(to_ics(rows, TODAY)) for _ in range(2))
+    one_cal, two_cal = (Calendar.from_ical(to_ics(rows)) for _ in range(2))
     events = [e for e in one_cal.walk("VEVENT")]
     assert [str(e["uid"]) for e in events] == [str(e["uid"]) for e in two_cal.walk("VEVENT")]
     by_uid = {str(e["uid"]): e for e in events}
@@ -567,7 +569,7 @@ def test_cli_agency_filter_and_csv(data_dir) -> None:
     assert r.returncode == 0, r.stderr
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert len(rows) >= 10
-    assert all("Phòng Văn hóa - Xã hội" in row["lead"] + row["support"] for row in rows)
+    assert all("Phòng Văn hóa - Xã hội" in row["Chủ trì"] + row["Phối hợp"] for row in rows)
     r = _run(data_dir, "--year", "2030", "--kind", "target", "--plan", "loc tan")
     assert r.returncode == 0 and "> 90%" in r.stdout and "Chỉ tiêu" in r.stdout
 

@@ -5,47 +5,46 @@
     python run_bot.py facts --year 2030 --kind target --json
     python run_bot.py facts --due-within 60 --ics han.ics
 
-One library call (`select_facts`) over the engine's facts; narrow errors become a Vietnamese
-message and exit code 2.
+One library call (`select_facts`) over the engine's facts, the plan named the way the bots
+and `remove` name it (retrieval.plan_ref); narrow errors become a Vietnamese message and exit
+code 2. The CSV and the calendar are written by bot.exports.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 import textwrap
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from corpus.fact_query import KIND_LABEL, KINDS, FactQueryError, FactRow, select_facts, to_ics
+from bot.exports import to_csv, to_ics
+from corpus.fact_query import KIND_LABEL, KINDS, FactQueryError, FactRow, select_facts
+from retrieval.plan_ref import PlanRefError, resolve_plan
 
 _NO_DATE = {"ongoing": "thường xuyên", "condition": "có điều kiện", "recurring": "định kỳ"}
-_CSV_FIELDS = ["kind", "plan", "locality", "text", "lead", "support", "deadline_text",
-               "deadline_kind", "due", "overdue", "report", "values", "unit", "comparison",
-               "section", "page", "id"]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "facts", help="liệt kê nhiệm vụ, trách nhiệm, chỉ tiêu (lọc theo kế hoạch, cơ quan, hạn)",
         description="Nhiệm vụ, trách nhiệm và chỉ tiêu trong các kế hoạch đã nạp.")
-    p.add_argument("--plan", help="số kế hoạch hoặc địa phương, ví dụ 79 hoặc «Trần Liễu»")
-    p.add_argument("--agency", help="cơ quan (chủ trì hoặc phối hợp), có dấu hoặc không dấu, "
+    p.add_argument("--plan", metavar="KẾ_HOẠCH", help="số kế hoạch hoặc địa phương, ví dụ 79 hoặc «Trần Liễu»")
+    p.add_argument("--agency", metavar="CƠ_QUAN", help="cơ quan (chủ trì hoặc phối hợp), có dấu hoặc không dấu, "
                                     "viết tắt được: «Phòng VHXH», «cong an xa»")
     p.add_argument("--kind", choices=KINDS, help="task (nhiệm vụ), duty (trách nhiệm), "
                                                  "target (chỉ tiêu)")
     p.add_argument("--due-within", type=int, metavar="N",
                    help="đến hạn trong N ngày tới (kể cả việc đã quá hạn)")
-    p.add_argument("--today", help="tính hạn từ ngày này (YYYY-MM-DD) thay vì hôm nay")
-    p.add_argument("--year", type=int, help="chỉ tiêu của năm này (và việc có hạn trong năm)")
+    p.add_argument("--today", metavar="NGÀY", help="tính hạn từ ngày này (YYYY-MM-DD) thay vì hôm nay")
+    p.add_argument("--year", type=int, metavar="NĂM", help="chỉ tiêu của năm này (và việc có hạn trong năm)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="in JSON")
-    out.add_argument("--csv", action="store_true", help="in CSV")
-    p.add_argument("--ics", metavar="FILE", help="ghi các hạn có ngày cụ thể ra tệp lịch .ics")
-    p.set_defaults(func=run)
+    out.add_argument("--csv", action="store_true",
+                     help="in CSV cho Excel (UTF-8 có BOM, tên cột tiếng Việt)")
+    p.add_argument("--ics", metavar="TỆP", help="ghi các hạn có ngày cụ thể ra tệp lịch .ics")
     return p
 
 
@@ -64,50 +63,34 @@ def _today(text: str | None) -> date:
                              "ví dụ --today 2025-11-20.") from exc
 
 
-def _engine(args: argparse.Namespace):  # noqa: ANN202
-    from intents import AnswerEngine
-    from retrieval import Settings
-
-    overrides = {"data_dir": Path(args.data_dir)} if getattr(args, "data_dir", None) else {}
-    return AnswerEngine.open(Settings.from_env(**overrides))
-
-
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, open_engine: Callable[[], object]) -> int:
+    """`open_engine()` gives the intents.AnswerEngine (opened only once the filters parse)."""
     try:
         today = _today(args.today)
-        engine = _engine(args)
-        rows = select_facts(engine.index.facts, engine.documents(), plan=args.plan,
+        engine = open_engine()
+        docs = engine.documents()
+        plan = resolve_plan(docs, args.plan).id if args.plan else None
+        rows = select_facts(engine.index.facts, docs, plan=plan,
                             agency=args.agency, kind=args.kind, due_within=args.due_within,
                             today=today, year=args.year, segment=engine.segment)
-    except FactQueryError as exc:
+    except (FactQueryError, PlanRefError) as exc:
         return _fail(str(exc))
     if args.ics:
         try:
-            Path(args.ics).write_bytes(to_ics(rows, today))
+            Path(args.ics).write_bytes(to_ics(rows))
         except OSError as exc:
-            return _fail(f"không ghi được tệp lịch «{args.ics}»: {exc}")
+            return _fail(f"không ghi được tệp lịch «{args.ics}»: {exc.strerror or exc}")
         dated = sum(1 for r in rows if r.due)
         print(f"Đã ghi {dated} hạn vào {args.ics}.", file=sys.stderr)
     if args.json:
         print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=1))
     elif args.csv:
-        sys.stdout.write(_csv(rows))
+        sys.stdout.flush()
+        sys.stdout.buffer.write(to_csv(rows))
+        sys.stdout.buffer.flush()
     elif not args.ics:
         print(_table(rows, args, today))
     return 0
-
-
-def _csv(rows: list[FactRow]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=_CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        d = r.as_dict()
-        d["lead"] = "; ".join(d["lead"])
-        d["support"] = "; ".join(d["support"])
-        d["values"] = "; ".join(f"{y}: {v}" for y, v in d["values"].items())
-        w.writerow(d)
-    return buf.getvalue()
 
 
 def _cell(text: str, width: int) -> str:

