@@ -82,10 +82,10 @@ def _progress(it: Iterable, total: int, desc: str) -> Iterable:
     return tqdm(it, total=total, desc=desc, file=sys.stderr, leave=False)
 
 
-# What the first start costs, measured on a fresh clone (README, "Lần chạy đầu"): 5.8 s of
-# CPU, 17 s wall on a busy 2-core machine; 199 s of CPU before the bundled vectors shipped
+# What the first start costs, measured on a fresh clone (README, "Lần chạy đầu"): 8 s of
+# CPU, 17-56 s wall on a busy 2-core machine; 199 s of CPU before the bundled vectors shipped
 FIRST_RUN_NOTE = ("Lần chạy đầu: đang lập chỉ mục cho các kế hoạch trong {plans} "
-                  "(khoảng 10–20 giây trên máy 2 nhân; một kế hoạch tự nạp mất thêm khoảng "
+                  "(khoảng 10–60 giây trên máy 2 nhân; một kế hoạch tự nạp mất thêm khoảng "
                   "0,3 giây CPU mỗi đoạn). Từ lần sau trợ lý khởi động trong vài giây.")
 
 
@@ -145,6 +145,19 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(json.dumps(ans.contract(), ensure_ascii=False), flush=True)
         else:
             print(ans.answer + "\n", flush=True)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """One reading copy (proper Vietnamese) printed for each line of an OCR text file."""
+    try:
+        lines = Path(args.file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(f"không đọc được tệp «{args.file}»: {exc}")
+    from corpus.reading import restore_lines
+
+    for line in restore_lines(lines):
+        print(line, flush=True)
     return 0
 
 
@@ -306,6 +319,14 @@ def _add_facts(sub: argparse._SubParsersAction) -> None:
     add_parser(sub).set_defaults(func=cmd_facts)
 
 
+def _add_restore(sub: argparse._SubParsersAction) -> None:
+    r = sub.add_parser("restore", help="bản đọc tiếng Việt có dấu của từng dòng văn bản OCR",
+                       description="In bản đọc (tiếng Việt có dấu, đã sửa lỗi OCR) của từng "
+                                   "dòng một tệp văn bản, mỗi dòng vào một dòng ra.")
+    r.add_argument("--file", required=True, metavar="TỆP", help="tệp văn bản UTF-8")
+    r.set_defaults(func=cmd_restore)
+
+
 def _add_front_ends(sub: argparse._SubParsersAction) -> None:
     sub.add_parser("chat", help="trò chuyện trong terminal").set_defaults(func=cmd_chat)
     sub.add_parser("telegram", help="chạy bot Telegram (cần TELEGRAM_BOT_TOKEN)").set_defaults(
@@ -314,7 +335,8 @@ def _add_front_ends(sub: argparse._SubParsersAction) -> None:
         func=cmd_bots)
 
 
-COMMANDS = [_add_ask, _add_ingest, _add_plans, _add_remove, _add_facts, _add_front_ends]
+COMMANDS = [_add_ask, _add_ingest, _add_plans, _add_remove, _add_facts, _add_restore,
+            _add_front_ends]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -48,6 +48,10 @@ def run_bots(which: str = "auto", data_dir: str | Path | None = None) -> int:
     from intents import AnswerEngine
 
     log.info("opening the answer engine (data dir %s)", settings.data_dir)
+    previous = None
+    with contextlib.suppress(ValueError):  # not in the main thread: leave signals alone
+        # SIGTERM while the engine opens stops as cleanly as Ctrl+C (_serve takes over later)
+        previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         engine = AnswerEngine.open(settings)
         return asyncio.run(_serve(settings, engine, want_tg, want_zl))
@@ -57,6 +61,13 @@ def run_bots(which: str = "auto", data_dir: str | Path | None = None) -> int:
         log.error("bots stopped", exc_info=True)
         print(f"Lỗi: bot dừng ({type(exc).__name__}: {redact.redact(str(exc))})")
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum, frame) -> None:  # noqa: ANN001
+    raise KeyboardInterrupt
 
 
 async def _serve(settings, engine, want_tg: bool, want_zl: bool) -> int:  # noqa: ANN001

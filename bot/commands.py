@@ -46,7 +46,8 @@ def help_reply(platform: str = "telegram") -> Reply:
         items += ["/dangky, /huy — nhận / thôi nhận bản tin hạn công việc lúc 7:00 mỗi sáng"]
     else:
         items += ["tiep — xem thêm nguồn cho câu trả lời vừa rồi"]
-    items += [f"{cmd}help — xem lại hướng dẫn này"]
+    items += ["/xa <tên xã/phường> — chọn địa phương của bạn (/xa bỏ để bỏ chọn)",
+              f"{cmd}help — xem lại hướng dẫn này"]
     if platform == "terminal":
         items += ["thoat — kết thúc (hoặc Ctrl+D)"]
     examples = "\n".join(f"• {e}" for e in EXAMPLES)
@@ -56,6 +57,21 @@ def help_reply(platform: str = "telegram") -> Reply:
               "làm gì. Tôi trả lời một dòng, kèm trích dẫn điều khoản và nguồn.\n\n"
               f"Ví dụ:\n{examples}\n\nCác lệnh:"),
         items=items)
+
+
+def chat_key(platform: str, chat_id: object) -> str:
+    """The key the engine keeps a chat's memory under (follow-ups, chosen locality)."""
+    return f"{platform}:{chat_id}"
+
+
+def place_reply(engine, chat: str, arg: str | None) -> Reply:  # noqa: ANN001
+    """/xa <tên>: remember the chat's locality; /xa bỏ clears it; /xa alone shows it."""
+    return Reply(text=engine.remember_place(chat, (arg or "").strip()).answer)
+
+
+def start_payload_place(payload: str | None) -> str:
+    """A /start deep-link payload ("xa_phong_tho", "phuong-tran-lieu") as a place name."""
+    return " ".join((payload or "").replace("_", " ").replace("-", " ").split())
 
 
 # What opens the help besides the command itself: greetings and "what can you do", as

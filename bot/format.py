@@ -131,7 +131,7 @@ def answer_html(answer) -> list[str]:  # noqa: ANN001 - intents.models.Answer
     """Headline in bold, then the quoted clause and its source."""
     headline = answer.headline.strip() or "Không có câu trả lời."
     blocks = [f"<b>{esc(headline)}</b>"]
-    if answer.citations:
+    if answer.citations and answer.intent != "list":  # a list's lines are its answer
         c = answer.citations[0]
         if c.quote:
             blocks.append(f"<blockquote>{esc(c.quote)}</blockquote>")

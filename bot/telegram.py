@@ -74,6 +74,7 @@ COMMANDS = [
     ("kehoach", "Các kế hoạch đã nạp"),
     ("han", "Nhiệm vụ đến hạn trong N ngày tới, ví dụ /han 30"),
     ("chitieu", "Chỉ tiêu của một năm, ví dụ /chitieu 2030"),
+    ("xa", "Chọn xã/phường của bạn, ví dụ /xa Phong Thổ (/xa bỏ để bỏ chọn)"),
     ("dangky", "Nhận bản tin hạn công việc lúc 7:00 hằng ngày"),
     ("huy", "Thôi nhận bản tin hằng ngày"),
     ("xoa", "Xóa một kế hoạch (quản trị viên)"),
@@ -154,7 +155,8 @@ class TelegramBot:
             builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
         app = builder.build()
         app.add_handler(TypeHandler(Update, self.guard), group=-1)
-        for name, fn in (("start", self.cmd_help), ("help", self.cmd_help),
+        for name, fn in (("start", self.cmd_start), ("help", self.cmd_help),
+                         ("xa", self.cmd_place),
                          ("kehoach", self.cmd_plans), ("han", self.cmd_deadlines),
                          ("chitieu", self.cmd_targets), ("dangky", self.cmd_subscribe),
                          ("huy", self.cmd_unsubscribe), ("xoa", self.cmd_remove)):
@@ -266,7 +268,8 @@ class TelegramBot:
                                                               limit=commands.MAX_QUESTION))
             return
         await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
-        answer = await self.runner.call(self.engine.ask, text)
+        answer = await self.runner.call(self.engine.ask, text,
+                                        chat=commands.chat_key("telegram", message.chat_id))
         data = {"question": answer.question, "found": answer.found,
                 "more": [c.model_dump() for c in answer.more],
                 "segment_ids": list(answer.segment_ids)}
@@ -314,6 +317,20 @@ class TelegramBot:
     # ---- commands ----------------------------------------------------------------------------
     async def cmd_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.send_reply(update, commands.help_reply("telegram"))
+
+    async def cmd_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # a deep link t.me/<bot>?start=xa_phong_tho also chooses the chat's locality
+        place = commands.start_payload_place(" ".join(context.args or []))
+        if place:
+            await self.cmd_place(update, context, place)
+        await self.cmd_help(update, context)
+
+    async def cmd_place(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
+                        place: str | None = None) -> None:
+        arg = place if place is not None else " ".join(context.args or [])
+        chat = commands.chat_key("telegram", update.effective_chat.id)
+        await self.send_reply(update, await self.runner.call(commands.place_reply, self.engine,
+                                                             chat, arg))
 
     async def cmd_unknown(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message

@@ -23,6 +23,9 @@ def _text(chunks: list[str]) -> str:
     return "\n\n".join(c.strip() for c in chunks if c.strip())
 
 
+CHAT = "terminal"  # the engine's memory of this chat (follow-ups, chosen locality)
+
+
 class TerminalChat:
     def __init__(self, engine) -> None:  # noqa: ANN001 - intents.AnswerEngine
         self.engine = engine
@@ -47,7 +50,7 @@ class TerminalChat:
         cmd = commands.parse_command(text)
         if cmd is not None:
             return self._command(cmd)
-        answer = self.engine.ask(text)
+        answer = self.engine.ask(text, chat=CHAT)
         self._more = list(answer.more or [])
         return _text(format.answer_text(answer, has_more=bool(self._more)))
 
@@ -66,10 +69,11 @@ class TerminalChat:
             if year is None:
                 return commands.BAD_YEAR
             return _text(format.reply_text(commands.targets_reply(self.engine, year)))
-        # tiep
+        # tiep: the next sources; else the chat's memory (a list's next lines) in the engine
         more, self._more = self._more, []
         if not more:
-            return "Chưa có câu trả lời nào để xem thêm nguồn. Hãy đặt câu hỏi trước."
+            answer = self.engine.ask("tiếp", chat=CHAT)
+            return _text(format.answer_text(answer))
         return _text(format.citations_text(more))
 
     def run(self, read: Callable[[str], str] = input,

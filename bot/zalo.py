@@ -262,14 +262,18 @@ class ZaloBot:
                 return [commands.BAD_YEAR]
             return format.reply_text(await self.runner.call(
                 commands.targets_reply, self.engine, year))
-        if name == "tiep":
-            more = self.last_more.pop(msg.user_id, None)
-            if more is None:
-                return ["Chưa có câu trả lời nào để xem thêm nguồn. Hãy đặt câu hỏi trước."]
-            return format.citations_text(more)
+        chat = commands.chat_key("zalo", msg.chat_id)
+        place = re.match(r"/(?:xa|xã)\b\s*(.*)$", text, re.IGNORECASE)
+        if place:  # "/xa Phong Thổ"; "xã Phong Thổ …" without the slash is a question
+            return format.reply_text(await self.runner.call(commands.place_reply, self.engine,
+                                                            chat, place.group(1)))
+        if name == "tiep" and msg.user_id in self.last_more:
+            # the next sources of the last answer; else the chat's memory (a list's next
+            # lines, or "nothing asked yet") in the engine
+            return format.citations_text(self.last_more.pop(msg.user_id))
         with contextlib.suppress(ZaloError):
             await self.client.send_chat_action(msg.chat_id, "typing")
-        answer = await self.runner.call(self.engine.ask, text)
+        answer = await self.runner.call(self.engine.ask, text, chat=chat)
         if answer.more:
             self.last_more[msg.user_id] = list(answer.more)
             self.last_more.move_to_end(msg.user_id)

@@ -992,11 +992,22 @@ def same_agency(query: str, name: str) -> bool:
     if canon is not None:
         if canon == name or fold(canon) == fold(name):
             return True
+        # "Văn phòng Đảng ủy xã Bình Tân" in a question is the plan's "Văn phòng Đảng ủy"
+        if _placeless(canon) == name or canon == _placeless(name):
+            return True
         # "Công an" in a question has no kind: "Công an xã" matches "Công an phường" too
         return _kindless(canon) == _kindless(name) and not re.search(r"\b(xa|phuong)\b",
                                                                       fold(query))
     key = fold(query)
     return bool(key) and key in fold(name)
+
+
+_COMMUNE_PLACE = re.compile(r"\s(?:xã|phường|đặc khu)(?:\s[A-ZÀ-ỸĐ][^\s,]*)+$")
+
+
+def _placeless(name: str) -> str:
+    """A name without the commune it names at its end ("… xã Bình Tân")."""
+    return _COMMUNE_PLACE.sub("", name)
 
 
 def _kindless(name: str) -> str:

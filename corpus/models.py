@@ -88,14 +88,20 @@ class Segment(BaseModel):
     doc_id: str
     order: int
     kind: Literal["text", "heading", "row", "header"] = "text"
-    text: str  # original text, for quoting
+    text: str  # original text (the OCR line as read): the "nguyên văn"
     search: str  # search form of heading context + text
+    reading: str = ""  # the reading copy (proper Vietnamese) when it differs from `text`
     heading_path: list[str] = Field(default_factory=list)
     page: int = 1
     line_start: int = 0
     line_end: int = 0
     table_header: str | None = None  # for table rows: the table's header text
     group: str | None = None  # for table rows: the group row above ("II | Đến năm 2045")
+
+    @property
+    def shown(self) -> str:
+        """What a user reads: the reading copy, or the text itself when that is clean."""
+        return self.reading or self.text
 
     @property
     def section(self) -> str:

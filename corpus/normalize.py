@@ -3,7 +3,9 @@
 The bundled plans are OCR output that lost diacritics and confused letters with digits
 ("Nghi quyét s6" = "Nghị quyết số", "x3" = "xã", "Pang uy" = "Đảng ủy"). Questions arrive
 with or without diacritics. Both sides are mapped to the same search form: lower case,
-no diacritics, `đ`→`d`, common OCR confusions repaired. Original text is kept for quoting.
+no diacritics, `đ`→`d`, common OCR confusions repaired. Original text is kept for quoting;
+what a user reads is the reading copy (`readable`, from the statistical corrector in
+`corpus.reading`), which no longer uses these repair lists.
 
 Repairs are grouped so that `bench/ocr_ablation.py` can measure what each one buys.
 """
@@ -352,37 +354,8 @@ def words(text: str) -> list[str]:
 
 
 def readable(text: str) -> str:
-    """OCR text made readable for a one-line answer: marks the OCR garbled are dropped,
-    the same word repairs as the search form, original capitalisation kept."""
-    from corpus.lexicon import is_clean  # lazy: the word list is read on first use
+    """Text as a user reads it: OCR text becomes its reading copy (proper Vietnamese,
+    `corpus.reading`), typed text keeps every diacritic; one line, single spaces."""
+    from corpus.reading import restore_line  # lazy: the model is read on first use
 
-    if is_clean(text):
-        return " ".join(nfc(text).split())  # typed text: keep every diacritic
-    out = []
-    for tok in _TOKEN.findall(strip_marks(text)):
-        low = tok.lower()
-        fixed = search_form(tok)  # with its capital: "Pao" is "Đào", "pao" is not
-        if fixed != low and fixed:
-            fixed = fixed[0].upper() + fixed[1:] if tok[:1].isupper() else fixed
-            out.append(fixed)
-        else:
-            out.append(tok)
-    return _phrases_keep_case(" ".join(out))
-
-
-_PHRASES_CI = [(re.compile(rx.pattern, re.IGNORECASE), rep) for rx, rep in _PHRASES]
-
-
-def _phrases_keep_case(text: str) -> str:
-    """The multi-word repairs of the search form, each word keeping its capital letter."""
-    def fix(rep: str):
-        def sub(m: re.Match) -> str:
-            old, new = m.group(0).split(), rep.split()
-            if len(old) != len(new):
-                return rep
-            return " ".join(n[0].upper() + n[1:] if o[:1].isupper() else n
-                            for o, n in zip(old, new, strict=True))
-        return sub
-    for rx, rep in _PHRASES_CI:
-        text = rx.sub(fix(rep), text)
-    return text
+    return " ".join(restore_line(nfc(text)).split())

@@ -33,12 +33,12 @@ def answer(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer:
         body.append(f"   Số {d.meta.number or '(không đọc được)'}; {d.meta.issuer or '?'}; "
                     f"ngày {d.meta.date or '(không đọc được)'}")
         if d.meta.title:
-            body.append(f"   V/v: {compose._quote(d.meta.title, 220)}")
+            body.append(f"   V/v: {compose.quote(d.meta.title, 220)}")
         if seg is not None:
-            body.append(f"   «{compose._quote(seg.text, 250)}»")
+            body.append(f"   «{compose.quote(seg.shown, 250)}»")
             cits.append(compose.citation(d, seg, 300))
     return Answer(question=query.text, intent=query.intent, found=True,
-                  headline=compose._quote(head, 300), answer=compose._fit("\n".join(body)),
+                  headline=compose.quote(head, 300), answer=compose.fit("\n".join(body)),
                   citations=cits)
 
 
@@ -63,4 +63,4 @@ def _value(doc: Document, kind: str) -> str:
         return f"{m.issuer or 'không đọc được cơ quan ban hành'} — Kế hoạch {m.number}"
     if kind == "number":
         return f"Kế hoạch số {m.number}" if m.number else "không đọc được số kế hoạch"
-    return f"Kế hoạch {m.number}: {compose._quote(m.title, 200)}" if m.title else doc.label()
+    return f"Kế hoạch {m.number}: {compose.quote(m.title, 200)}" if m.title else doc.label()

@@ -19,7 +19,8 @@ from intents.models import MAX_REPLY_CHARS, Answer, Citation, Query
 if TYPE_CHECKING:
     import numpy as np
 
-    from intents.engine import AnswerEngine, Evidence
+    from intents.engine import AnswerEngine
+    from intents.evidence import Evidence
     from retrieval.search import Hit
 
 HEADLINE_CHARS = 300
@@ -28,24 +29,24 @@ ROLE_LABEL = {"chu_tri": "chủ trì", "phoi_hop": "phối hợp", "theo_doi": "
 
 
 # ---- citations -------------------------------------------------------------------------------
-def _quote(text: str, limit: int) -> str:
+def quote(text: str, limit: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 def citation(doc: Document, seg: Segment, quote_chars: int = 600) -> Citation:
-    section = " › ".join(seg.heading_path) or "Phần mở đầu"
+    section = " › ".join(readable(p) for p in seg.heading_path) or "Phần mở đầu"
     if seg.group:
         section += f" › {seg.group}"
     page = seg.page
-    return Citation(document=doc.label(), section=_quote(section, 200), page=page,
-                    quote=_quote(seg.text, quote_chars))
+    return Citation(document=doc.label(), section=quote(section, 200), page=page,
+                    quote=quote(seg.shown, quote_chars), nguyen_van=quote(seg.text, quote_chars))
 
 
 def where(doc: Document, seg: Segment) -> str:
     page = f"trang {seg.page}" + (" (ước tính)" if doc.page_estimated else "")
     section = " › ".join(readable(p) for p in seg.heading_path) or "phần mở đầu"
-    return f"{doc.label()} · {_quote(section, 140)} · {page}"
+    return f"{doc.label()} · {quote(section, 140)} · {page}"
 
 
 def place(doc: Document) -> str:
@@ -55,7 +56,7 @@ def place(doc: Document) -> str:
 # ---- evidence -------------------------------------------------------------------------------
 def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidence | None:
     """The direct answer in this clause for this kind of question, or None."""
-    from intents.engine import Evidence
+    from intents.evidence import Evidence
 
     seg = hit.segment
     body = seg.body
@@ -86,7 +87,7 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
         return Evidence(hit, cov, found[0], found[1]) if found else None
     if query.intent == "what" and query.asked:
         # "những chương trình nào": the names the clause lists after that noun
-        names = X.listed(readable(seg.text), query.asked)
+        names = X.listed(readable(seg.shown), query.asked)
         if names:
             return Evidence(hit, cov, "; ".join(f"“{n}”" for n in names))
     return Evidence(hit, cov)
@@ -129,10 +130,10 @@ def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, st
         asked = _agencies_after_cue(body, r"\bde nghi\b")
         return (", ".join(asked), "được đề nghị") if asked else None
     if query.role == "phoi_hop":
-        sup = X.agencies_after(body, X._SUPPORT_FIELD)
+        sup = X.agencies_after(body, X.SUPPORT_FIELD)
         if sup:
             return ", ".join(dict.fromkeys(a.name for a in sup)), "phối hợp"
-    lead = X.agencies_after(body, X._LEAD_FIELD) or X.inline_lead(body)
+    lead = X.agencies_after(body, X.LEAD_FIELD) or X.inline_lead(body)
     if lead:
         return ", ".join(dict.fromkeys(a.name for a in lead)), "chủ trì"
     found = find_agencies(body)
@@ -216,20 +217,29 @@ def targets_table(engine: AnswerEngine, query: Query, doc_ids: list[str],
     for f in facts:
         doc = docs.get(f.doc_id)
         who = f" ({place(doc)})" if doc and len(doc_ids) != 1 else ""
-        line = f"• {_quote(readable(f.text), 90)}: {f.values[str(year)]}{who} — tr. {f.page}"
+        line = f"• {quote(readable(f.text), 90)}: {f.values[str(year)]}{who} — tr. {f.page}"
         if len("\n".join([head, "", *lines, line])) > 1850:
             break
         lines.append(line)
         shown += 1
-    more = len(facts) - shown
-    text = "\n".join([head, "", *lines] + ([f"… và {more} chỉ tiêu nữa."] if more > 0 else []))
+    rest = [f"• {quote(readable(f.text), 90)}: {f.values[str(year)]} — tr. {f.page}"
+            for f in facts[shown:]]
+    more = len(rest)
+    text = "\n".join([head, "", *lines] + ([f"… và {more} chỉ tiêu nữa (gõ «tiếp»)."]
+                                          if more > 0 else []))
     cits = []
     for f in facts[:5]:
         seg, doc = engine.segment(f.segment_id), docs.get(f.doc_id)
         if seg and doc:
             cits.append(citation(doc, seg, 200))
     return Answer(question=query.text, intent="target", found=True, headline=head[:300],
-                  answer=_fit(text), citations=cits)
+                  answer=fit(text), citations=cits, rest=rest)
+
+
+def years_set(engine: AnswerEngine, doc_ids: list[str]) -> list[int]:
+    """The years the plans set targets for (from the extracted facts)."""
+    return sorted({int(y) for f in engine.facts("target") if not doc_ids or f.doc_id in doc_ids
+                   for y in f.values if y.isdigit()})
 
 
 def _signer(seg: Segment) -> str | None:
@@ -352,6 +362,8 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
         asked = [y for y in query.years if y in years]
         if years and asked:
             return "; ".join(f"{vals[years.index(y)].display} ({y})" for y in asked), ""
+        if years and query.years and not any(str(y) in body for y in query.years):
+            return None  # the row sets no value for the year asked
         if years and len(vals) == len(years):
             shown = "; ".join(f"{y}: {v.display}" for y, v in zip(years, vals, strict=True))
             return shown, ""
@@ -360,7 +372,26 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
             return vals[0].display, f"năm {ctx[-1]}"
         return " / ".join(v.display for v in vals[:5]), ""
     best = X.best_value(vals, body, query.terms, query.search)
-    return best.display, f"năm {year}" if (year := _year_of(best.start, seg, body)) else ""
+    head = query.indicator_head
+    if head:
+        part = words(body[X.part_start(body, best.start):X.part_end(body, best.start)])
+        if not any(_near_pair(part, head, i) for i in range(len(part) - 1)):
+            # the value is another goal's ("bố trí 3% ngân sách" next to "doanh nghiệp …")
+            return None
+    year = _year_of(best.start, seg, body)
+    if query.years and year and int(year) not in query.years \
+            and not any(str(y) in body for y in query.years):
+        return None  # the value is for 2030 (clause or heading); the year asked is another
+    return best.display, f"năm {year}" if year else ""
+
+
+def _near_pair(part: list[str], head: tuple[str, str], i: int) -> bool:
+    a, b = part[i], part[i + 1]
+    return (a == head[0] or _one_letter(a, head[0])) and (b == head[1] or _one_letter(b, head[1]))
+
+
+def _one_letter(a: str, b: str) -> bool:
+    return len(a) == len(b) >= 3 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
 _BY_YEAR = re.compile(r"\b(?:den|toi|nam|vao)\s+(?:nam\s+)?(20[2-5]\d)\b")
@@ -398,10 +429,10 @@ def _header_years(seg: Segment, n_values: int) -> list[int]:
 
 # ---- replies ---------------------------------------------------------------------------------
 def _snippet(seg: Segment, query: Query, limit: int = 170) -> str:
-    parts = X.sentences(seg.text) or [seg.text]
+    parts = X.sentences(seg.shown) or [seg.shown]
     terms = set(query.terms)
     best = max(parts, key=lambda p: len(terms & set(words(fold(readable(p))))))
-    return _quote(readable(best), limit)
+    return quote(readable(best), limit)
 
 
 def _headline(direct: str, detail: str, extra: list[str], snippet: str, where_: str) -> str:
@@ -413,18 +444,18 @@ def _headline(direct: str, detail: str, extra: list[str], snippet: str, where_: 
     head = f"{lead} — {snippet} [{where_}]" if snippet else f"{lead} [{where_}]"
     if len(head) > HEADLINE_CHARS:
         room = HEADLINE_CHARS - len(lead) - len(where_) - 8
-        head = f"{lead} — {_quote(snippet, max(room, 20))} [{where_}]"
+        head = f"{lead} — {quote(snippet, max(room, 20))} [{where_}]"
     return head[:HEADLINE_CHARS]
 
 
-def _fit(text: str) -> str:
+def fit(text: str) -> str:
     return text if len(text) <= MAX_REPLY_CHARS else text[: MAX_REPLY_CHARS - 1] + "…"
 
 
 def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
     seg = ev.hit.segment
     doc = engine.index.documents[seg.doc_id]
-    snippet = _quote(readable(ev.about), 170) if ev.about else _snippet(seg, query)
+    snippet = quote(readable(ev.about), 170) if ev.about else _snippet(seg, query)
     if ev.direct:
         head = _headline(ev.direct, ev.detail, ev.extra, snippet, place(doc))
     else:
@@ -443,17 +474,17 @@ def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
         head = _headline(each, ev.detail, ev.extra, snippet, ", ".join(places))
     elif also:
         head = _headline(ev.direct, ev.detail, ev.extra, snippet, ", ".join(places))
-    body = [head, "", f"📄 {where(doc, seg)}", f"«{_quote(seg.text, 700)}»"]
+    body = [head, "", f"📄 {where(doc, seg)}", f"«{quote(seg.shown, 700)}»"]
     if also:
         body += ["", "Các kế hoạch khác:" if differ else "Các kế hoạch khác cũng nêu:"]
-        body += [f"• {where(engine.index.documents[s.doc_id], s)}: «{_quote(s.text, 200)}»"
+        body += [f"• {where(engine.index.documents[s.doc_id], s)}: «{quote(s.shown, 200)}»"
                  for s in also]
     elif more_segs:
         s = more_segs[0]
         body += ["", "Xem thêm:", f"• {where(engine.index.documents[s.doc_id], s)}: "
-                 f"«{_quote(s.text, 250)}»"]
+                 f"«{quote(s.shown, 250)}»"]
     return Answer(question=query.text, intent=query.intent, found=True, headline=head,
-                  answer=_fit("\n".join(body)), citations=cits,
+                  answer=fit("\n".join(body)), citations=cits,
                   more=[citation(engine.index.documents[s.doc_id], s) for s in more_segs],
                   segment_ids=[seg.id] + [s.id for s in more_segs])
 
@@ -492,11 +523,11 @@ def multi_answer(engine: AnswerEngine, query: Query, parts: list) -> Answer:
         direct = ev.direct or _snippet(seg, query, 120)
         heads.append(f"{place(doc)}: {direct}" + (f" ({ev.detail})" if ev.detail else ""))
         body += [f"▪ {place(doc)}: {direct}", f"📄 {where(doc, seg)}",
-                 f"«{_quote(seg.text, 450)}»", ""]
+                 f"«{quote(seg.shown, 450)}»", ""]
         cits.append(citation(doc, seg, 450))
     head = " | ".join(heads)[:HEADLINE_CHARS]
     return Answer(question=query.text, intent=query.intent, found=found_any, headline=head,
-                  answer=_fit("\n".join([head, "", *body]).strip()), citations=cits)
+                  answer=fit("\n".join([head, "", *body]).strip()), citations=cits)
 
 
 def not_found(engine: AnswerEngine, query: Query, doc_ids: list[str],
@@ -510,11 +541,26 @@ def not_found(engine: AnswerEngine, query: Query, doc_ids: list[str],
         body += ["", "Các điều khoản gần nhất (không trả lời trực tiếp câu hỏi):"]
         for s in related[:3]:
             d = engine.index.documents[s.doc_id]
-            body.append(f"• {where(d, s)}: «{_quote(s.text, 200)}»")
+            body.append(f"• {where(d, s)}: «{quote(s.shown, 200)}»")
     body += ["", "Bạn có thể hỏi về: ai chủ trì, thời hạn, chỉ tiêu theo năm của từng "
              "xã/phường; gõ /kehoach để xem danh sách kế hoạch."]
     return Answer(question=query.text, intent=query.intent, found=False, headline=head,
-                  answer=_fit("\n".join(body)), citations=[])
+                  answer=fit("\n".join(body)), citations=[])
+
+
+def not_given(engine: AnswerEngine, query: Query, nearest: Evidence) -> Answer:
+    """A value asked for a year the plan does not set: said so, with the nearest value the
+    plan does give, labelled as such (found=false: the year asked is not answered)."""
+    seg = nearest.hit.segment
+    doc = engine.index.documents[seg.doc_id]
+    asked = ", ".join(map(str, query.years))
+    given = f"{nearest.direct}" + (f" ({nearest.detail})" if nearest.detail else "")
+    head = (f"Không tìm thấy: {doc.label()} không nêu chỉ tiêu năm {asked}; điều khoản gần "
+            f"nhất nêu: {given}.")
+    body = [quote(head, HEADLINE_CHARS), "", f"📄 {where(doc, seg)}", f"«{quote(seg.shown, 600)}»"]
+    return Answer(question=query.text, intent=query.intent, found=False,
+                  headline=quote(head, HEADLINE_CHARS), answer=fit("\n".join(body)),
+                  citations=[citation(doc, seg)])
 
 
 def message(question: str, text: str) -> Answer:
@@ -525,13 +571,17 @@ def message(question: str, text: str) -> Answer:
 def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
                 qvec: np.ndarray | None, today: date) -> Answer:
     """'Phòng X chủ trì những việc gì?', 'việc nào hạn năm 2026?' — items with their source."""
+    if query.agency:
+        listed = _facts_list(engine, query, doc_ids)
+        if listed is not None:
+            return listed
     hits = engine.search(query, doc_ids or None, qvec, k=40)
     items: list[tuple[Segment, str]] = []
     for h in hits:
         seg = h.segment
         body = seg.body
         if query.agency:
-            lead = X.agencies_after(body, X._LEAD_FIELD) or X.inline_lead(body)
+            lead = X.agencies_after(body, X.LEAD_FIELD) or X.inline_lead(body)
             if seg.kind == "row" and not lead:
                 found = find_agencies(body)
                 lead = found[:1]
@@ -552,14 +602,53 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
     lines, cits = [], []
     for seg, due in items[:8]:
         doc = engine.index.documents[seg.doc_id]
-        what = _quote(readable(X.sentences(seg.text)[0] if X.sentences(seg.text) else seg.text),
+        what = quote(readable(X.sentences(seg.shown)[0] if X.sentences(seg.shown) else seg.shown),
                       150)
         lines.append(f"• {what}" + (f" — hạn: {due}" if due else "") + f" (tr. {seg.page})")
         cits.append(citation(doc, seg, 300))
     subject = query.agency or "Các kế hoạch"
     head = f"{subject}: {len(items)} việc" + (f" ({place(engine.index.documents[doc_ids[0]])})"
                                              if doc_ids else "")
-    more = len(items) - 8
-    text = "\n".join([head, "", *lines] + ([f"… và {more} việc nữa."] if more > 0 else []))
+    rest = [_item_line(engine, seg, due) for seg, due in items[8:]]
+    more = len(rest)
+    text = "\n".join([head, "", *lines] + ([f"… và {more} việc nữa (gõ «tiếp» để xem)."]
+                                          if more > 0 else []))
     return Answer(question=query.text, intent="list", found=True, headline=head[:300],
-                  answer=_fit(text), citations=cits[:5])
+                  answer=fit(text), citations=cits[:5], rest=rest)
+
+
+def _facts_list(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer | None:
+    """The tasks and duties the plans give the agency named (lead, or coordinating when
+    asked "phối hợp"), from the extracted facts: whole task texts, with their deadlines."""
+    role = "support" if query.role == "phoi_hop" else "lead"
+    facts = [f for f in engine.index.facts if f.kind in ("task", "duty")
+             and (not doc_ids or f.doc_id in doc_ids)
+             and any(same_agency(query.agency, a) for a in getattr(f, role))]
+    if query.years:
+        facts = [f for f in facts if any(str(y) in f.deadline_text for y in query.years)]
+    if not facts:
+        return None
+    docs = engine.index.documents
+    lines = []
+    for f in facts:
+        due = f" — hạn: {f.deadline_text}" if f.deadline_text else ""
+        where_ = f" ({place(docs[f.doc_id])})" if len({x.doc_id for x in facts}) > 1 else ""
+        lines.append(f"• {quote(readable(f.text), 160)}{due}{where_} (tr. {f.page})")
+    label = "phối hợp" if role == "support" else "chủ trì"
+    scope = f" ({place(docs[doc_ids[0]])})" if len(doc_ids) == 1 else ""
+    head = f"{query.agency} {label} {len(facts)} việc{scope}"
+    shown, rest = lines[:8], lines[8:]
+    tail = [f"… và {len(rest)} việc nữa (gõ «tiếp» để xem)."] if rest else []
+    cits = []
+    for f in facts[:5]:
+        seg = engine.segment(f.segment_id)
+        if seg is not None:
+            cits.append(citation(docs[f.doc_id], seg, 300))
+    return Answer(question=query.text, intent="list", found=True, headline=head[:HEADLINE_CHARS],
+                  answer=fit("\n".join([head, "", *shown, *tail])), citations=cits, rest=rest)
+
+
+def _item_line(engine: AnswerEngine, seg: Segment, due: str) -> str:
+    sents = X.sentences(seg.shown)
+    what = quote(readable(sents[0] if sents else seg.shown), 150)
+    return f"• {what}" + (f" — hạn: {due}" if due else "") + f" (tr. {seg.page})"

@@ -14,25 +14,30 @@ from dataclasses import dataclass
 from corpus.agencies import find_agencies
 from corpus.lexicon import syllable_pairs, syllables
 from corpus.models import Document
-from corpus.normalize import fold, search_form, words
+from corpus.normalize import fold, words
 from corpus.values import find_timex, period_key
 from intents.models import Query
-from intents.spelling import correct
+from intents.normalize import normalize
 from retrieval.lexical import STOP
 
 _LIST = re.compile(
     r"\b(nhung|cac) (viec|nhiem vu|cong viec)\b|\b(viec|nhiem vu|cong viec) (nao|gi)\b|"
     r"liet ke|sap (den )?han|qua han|\blo nhung\b|\bco nhung viec\b"
 )
+# who: a question word that asks for a body ("ai", "cơ quan nào", "bên nào", "gửi về đâu")
 _WHO = re.compile(
-    r"\bai\b|co quan nao|don vi nao|phong nao|\bban nao|to chuc nao|\bcap nao|nguoi nao|"
-    r"\bchu tri\b|\bphoi hop\b|phu trach|giao cho|theo doi|tham muu|\bky ke hoach|\bai ky|"
-    r"\bve dau\b|\bbao ve dau|\bo dau\b|\bnoi nao"
+    r"\bai\b|co quan nao|don vi nao|phong nao|\bban nao|\bben nao|to chuc nao|\bcap nao|"
+    r"nguoi nao|\bai ky|\bve dau\b|\b(?:gui|nop|phan anh|bao cao) (?:cho|toi|len) dau\b"
 )
+# verbs of a role: a who-question only when nothing else asks ("phối hợp triển khai X khi
+# nào" asks when; "tỷ lệ … theo dõi sức khỏe" asks a value)
+_WHO_VERB = re.compile(r"\bchu tri\b|\bphoi hop\b|phu trach|giao cho|\btham muu\b|dau moi|"
+                       r"\bky ke hoach")
 _WHEN = re.compile(
     r"khi nao|bao gio|thoi han|\bhan (chot|nop|cuoi|hoan thanh)|\bhan khi|truoc ngay|ngay nao|"
     r"thang nao|nam nao|thoi gian nao|thoi diem nao|bao lau|dinh ky|may thang|ky nao|"
-    r"\bra ngay\b|\bngay bao nhieu|\bhan\b.*\bnao\b|\bxong\b|thoi gian (hoan thanh|thuc hien)"
+    r"\bra ngay\b|\bngay bao nhieu|\bhan\b.*\bnao\b|\bxong\b|thoi gian (hoan thanh|thuc hien)|"
+    r"^(?:.* )?thoi gian(?: [a-z0-9]+){0,12}$"
 )
 _TARGET = re.compile(
     r"chi tieu|muc tieu|bao nhieu|\bty le\b|phan tram|%|\bdat muc\b|toi thieu|\bso sanh\b"
@@ -49,6 +54,22 @@ _ROLE = [
                            r"xay dung)")),
 ]
 
+_WHO_WORD = r"(?:ai|co quan nao|don vi nao|ben nao|phong nao|to chuc nao|cap nao|nguoi nao)"
+_ROLE_VERB = {"chu_tri": r"(?:chu tri|phu trach|lo|lam|thuc hien|trien khai)",
+              "phoi_hop": r"phoi hop", "theo_doi": r"(?:theo doi|danh gia|tong hop)"}
+
+
+def asked_role(q: str) -> str:
+    """The role a who-question asks about: the verb next to its question word ("ai phối hợp",
+    "đơn vị chủ trì là gì", "phối hợp với ai") before any verb in the task's own name
+    ("phối hợp triển khai văn hóa số … ai chủ trì" asks who leads)."""
+    for name, verb in _ROLE_VERB.items():
+        if re.search(rf"\b{_WHO_WORD} {verb}\b|\b{verb} (?:voi |la |boi )?{_WHO_WORD}\b|"
+                     rf"\b(?:don vi|co quan|ben) {verb}\b", q):
+            return name
+    return next((name for name, rx in _ROLE if rx.search(q)), "")
+
+
 _YEAR = re.compile(r"\b(20[2-5]\d)\b")
 _PLAN_NO = re.compile(
     r"\b(?:ke hoach|kh|kế hoạch)\s*(?:so\s*)?(\d{1,4})\b|\b(\d{1,4})\s*[/-]\s*kh\b")
@@ -61,26 +82,58 @@ QUESTION_WORDS = frozenset(
 )
 
 
-def detect_intent(q: str) -> str:
+# "AI" the technology, not the question word: "ứng dụng AI", "công nghệ AI", "trí tuệ nhân
+# tạo (AI)"
+_TECH_AI = re.compile(r"\b(dung|nghe|tao|hinh|cu|phap|tang) ai\b")
+
+
+def cue_form(q: str, typed: str = "") -> str:
+    """The search form with words that look like question words but are not masked: "AI"
+    written in capitals or after "ứng dụng"/"công nghệ"."""
+    out = _TECH_AI.sub(r"\1 a_i", q)
+    if re.search(r"\bAI\b", typed) and not re.search(r"\b(?:ai|Ai)\b", typed):
+        out = re.sub(r"\bai\b", "a_i", out)
+    return out
+
+
+def detect_intents(q: str) -> list[str]:
+    """The kinds of answer a question asks for, first the main one; two when it asks two
+    things ("ai chủ trì và hạn khi nào": who, when)."""
     if not q.strip():
-        return "unknown"
+        return ["unknown"]
     if _LIST.search(q):
-        return "list"
-    if _WHEN.search(q) and not re.search(r"\bai\b|co quan nao|don vi nao", q):
-        return "when"
-    if _WHO.search(q) and not re.search(r"\bso sanh\b", q):
-        return "who"
+        return ["list"]
+    who, when = bool(_WHO.search(q)), bool(_WHEN.search(q))
+    if who and when:
+        # the part that comes first leads; "ai … và khi nào" asks both
+        w_at, t_at = _WHO.search(q).start(), _WHEN.search(q).start()
+        both = re.search(r"\b(?:va|con|voi lai|, )\b", q[min(w_at, t_at):max(w_at, t_at)])
+        if both:
+            return ["who", "when"] if w_at < t_at else ["when", "who"]
+        return ["who"]
+    if when:
+        return ["when"]
+    if who and not re.search(r"\bso sanh\b", q):
+        return ["who"]
     if _TARGET.search(q):
-        return "target"
+        return ["target"]
+    if _WHO_VERB.search(q) and not re.search(r"\bso sanh\b", q):
+        return ["who"]
     if _WHAT.search(q):
-        return "what"
-    return "what" if len(words(q)) >= 3 else "unknown"
+        return ["what"]
+    return ["what"] if len(words(q)) >= 3 else ["unknown"]
+
+
+def detect_intent(q: str) -> str:
+    return detect_intents(q)[0]
 
 
 def when_kind(q: str) -> str:
     if re.search(r"ngay nao|truoc ngay|\bra ngay\b|ngay bao nhieu|ngay thang", q):
         return "date"
-    if re.search(r"bao lau|dinh ky|may thang|ky nao|\blan\b|hang (nam|thang|quy)", q):
+    # how often: asked with "bao lâu", "mấy tháng (một lần)", "định kỳ"; "hằng năm" in the
+    # name of a task ("kế hoạch … hằng năm xây dựng lúc nào") asks when, not how often
+    if re.search(r"bao lau|dinh ky|may thang|ky nao|(?:may|mot|1|bao nhieu) lan\b", q):
         return "frequency"
     if re.search(r"nam nao", q):
         return "year"
@@ -433,14 +486,28 @@ def _topic(q: str, named: list) -> str:
 MAX_TERMS = 40  # distinct content words read from a question; the dev questions have ≤ 30
 
 
+def _without_place(agency: str) -> str:
+    """The agency without the place after it: "Văn phòng Đảng ủy xã Bình Tân" is the plan's
+    "Văn phòng Đảng ủy" (the place says which plan, already read as a locality)."""
+    m = re.match(r"(.+?)\s+(xã|phường|thị trấn)\s+\S.*$", agency)
+    if not m:
+        return agency
+    # a body of the commune itself keeps its kind: "UBND phường Trần Liễu" is "UBND phường"
+    whole = fold(m.group(1)) in ("ubnd", "hdnd", "dang uy", "uy ban nhan dan", "cong an")
+    return f"{m.group(1)} {m.group(2)}" if whole else m.group(1)
+
+
 def understand(question: str, docs: list[Document] | Places,
                known: Collection[str] = ()) -> Query:
     """The question's intent and slots; `known` holds the words of the loaded plans, which
     are never taken for typos."""
     places = docs if isinstance(docs, Places) else Places(docs)
-    q = expand(correct(search_form(question), known))
-    intent = detect_intent(q)
-    role = next((name for name, rx in _ROLE if rx.search(q)), "")
+    norm = normalize(question, known)
+    q = expand(norm.search)
+    cues = cue_form(q, norm.typed)
+    intents = detect_intents(cues)
+    intent = intents[0]
+    role = asked_role(cues)
     named = places.find(q)
     plan_docs = find_plan_numbers(q, places)
     agencies = find_agencies(q)
@@ -460,17 +527,22 @@ def understand(question: str, docs: list[Document] | Places,
              and not _YEAR.fullmatch(w) and w not in plan_nums]
     if len([w for w in terms if w not in asked]) >= 2:
         terms = [w for w in terms if w not in asked]
+    tail = words(topic)[-1:]
+    if tail in (["khong"], ["chua"]) and terms[-1:] == tail:
+        terms = terms[:-1]  # "có chỉ tiêu … không?", "đã … chưa?": the question's particle
     query = Query(
         text=question,
         search=q,
+        typed=norm.typed_search,
         intent=intent,  # type: ignore[arg-type]
-        when_kind=("date" if report else when_kind(q)) if intent == "when" else "",
+        also=intents[1:],
+        when_kind=("date" if report else when_kind(cues)) if "when" in intents else "",
         report_period=report,
         role=role,
         localities=[d for m in named for d in m.doc_ids],
         doc_ids=plan_docs,
         years=[int(y) for y in _YEAR.findall(q)],
-        agency=agencies[0].name if agencies else "",
+        agency=_without_place(agencies[0].name) if agencies else "",
         terms=list(dict.fromkeys(terms))[:MAX_TERMS],  # bounds coverage's work (issue 14)
         alts=alternatives(q),
         phrases=quoted(q),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from corpus.agencies import same_agency
 from corpus.fact_query import FactRow, select_facts
 from corpus.normalize import readable
-from intents.compose import _fit, _quote, citation, place
+from intents.compose import citation, fit, place, quote
 from intents.models import Answer, Query
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def due_answer(engine: AnswerEngine, query: Query, doc_ids: list[str], today: da
             cits.append(citation(r.document, seg, 300))
     text = "\n".join([head, *([""] + lines if lines else []), *rest])
     return Answer(question=query.text, intent="list", found=bool(rows), headline=head[:300],
-                  answer=_fit(text), citations=cits)
+                  answer=fit(text), citations=cits)
 
 
 def _subject(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> str:
@@ -170,8 +170,8 @@ def _line(query: Query, row: FactRow, today: date) -> str:
     where = f"({place(row.document)}, tr. {f.page})"
     when = f"{row.due:%d/%m/%Y}" if row.due else ""
     if row.report:
-        return f"• {when} · báo cáo {row.report} — {who} — «{_quote(readable(f.text), 80)}» {where}"
+        return f"• {when} · báo cáo {row.report} — {who} — «{quote(readable(f.text), 80)}» {where}"
     late = _late(row, today)
     mark = f" ⚠️ quá hạn {late} ngày" if late > 0 else ""
-    what = _quote(readable(f.text), 110)
+    what = quote(readable(f.text), 110)
     return f"• {when} · {what} — {who} — hạn: {f.deadline_text}{mark} {where}"

@@ -13,44 +13,29 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
-from corpus.lexicon import syllables
 from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, search_form, words
+from corpus.places import find_places
 from corpus.sanitize import clean_text
 from corpus.values import report_deadlines
-from intents import about, compose, due
+from intents import about, compose, due, facts_answer
+from intents import conversation as talk
+from intents import evidence as gate
 from intents.detect import Places, understand
+from intents.evidence import Evidence
 from intents.models import Answer, Citation, Query
 from retrieval.embed import Embedder
 from retrieval.index import Index, IngestReport, Progress
 from retrieval.plan_ref import find_plan
-from retrieval.search import Boost, Hit, hybrid_search
-from retrieval.segments import KINDS, year_bits
+from retrieval.search import Hit
 from retrieval.settings import Settings
 
 MAX_QUESTION_CHARS = 1000
-COVERAGE_MIN = 0.6
-
-
-@dataclass
-class Evidence:
-    hit: Hit
-    coverage: float
-    direct: str = ""  # the direct answer ("Phòng Văn hóa - Xã hội", "tháng 9/2025", "85%")
-    detail: str = ""  # a qualifier ("chủ trì", "năm 2030")
-    extra: list[str] = field(default_factory=list)
-    about: str = ""  # what the answer is about, when the clause holds more (a row's task)
-
-
-_LISTING_TRIES = 4  # clauses read past the closest one for a list of names
-
-
 class AnswerEngine:
     def __init__(self, index: Index, settings: Settings) -> None:
         self.index = index
@@ -59,6 +44,7 @@ class AnswerEngine:
         # never pairs an index with the list or documents of another view
         self._facts_at: tuple[list[Fact] | None, dict[str, list[Fact]]] = (None, {})
         self._places: tuple[dict[str, Document] | None, Places | None] = (None, None)
+        self.chats = talk.Conversations()  # each chat's short memory
 
     @classmethod
     def open(cls, settings: Settings | None = None, embedder: Embedder | None = None,
@@ -143,15 +129,129 @@ class AnswerEngine:
         return places
 
     # ---- asking --------------------------------------------------------------------------
-    def ask(self, question: str, today: date | None = None) -> Answer:
-        """Safe from many threads at once: each question reads one view of the index, which
-        an ingest running meanwhile replaces only between questions."""
+    def ask(self, question: str, today: date | None = None, chat: str | None = None) -> Answer:
+        """The answer to one message. With a chat key, the chat's memory applies: follow-ups,
+        "tiếp", a remembered locality (intents.conversation). Safe from many threads at once:
+        each question reads one view of the index, which an ingest running meanwhile
+        replaces only between questions."""
         t0 = time.perf_counter()
         question = clean_text(question)  # surrogates, mark floods, controls: corpus.sanitize
         with self.index.reading():
-            answer = self._validate(question) or self._answer(question, today or date.today())
+            answer = self._validate(question) or self._converse(
+                question, today or date.today(), chat)
         answer.elapsed_ms = (time.perf_counter() - t0) * 1000
         return answer
+
+    # ---- conversation --------------------------------------------------------------------
+    def _converse(self, question: str, today: date, chat: str | None) -> Answer:
+        search = search_form(question)
+        kind = talk.small_talk(search)
+        if kind:
+            return talk.help_answer(question, kind)
+        state = self.chats.get(chat) if chat else None
+        if state is not None:
+            command = re.match(r"/xa\b\s*(.*)$", search)
+            place = command.group(1) if command else talk.place_statement(search)
+            if command or place:
+                return self.remember_place(chat, place)
+            if talk.asks_more(search):
+                return self._more(question, state)
+            if talk.asks_detail(search):
+                return self._detail(question, state)
+        query = self.understand(question)
+        applied = ""
+        if state is not None:
+            prev = state.recent()
+            if prev is not None and talk.is_follow_up(query, query.search):
+                words_of = {d: fold(doc.meta.locality) for d, doc in self.index.documents.items()}
+                merged = self.understand(talk.carry_over(query, prev, words_of))
+                query = merged.model_copy(update={"text": question})
+            elif state.place_ids and not (query.localities or query.doc_ids) \
+                    and not _ALL_PLACES.search(query.search):
+                scoped = self.understand(f"{question} o {fold(state.place)}")
+                if scoped.localities:
+                    query, applied = scoped.model_copy(update={"text": question}), state.place
+        answer = self._respond(query, today)
+        if applied:
+            note = f"(Theo địa phương bạn đã chọn: {applied}) "
+            answer.headline = compose.quote(note + answer.headline, compose.HEADLINE_CHARS)
+            answer.answer = compose.fit(f"{note}\n{answer.answer}\n\nGõ /xa bỏ để bỏ chọn "
+                                        "địa phương.")
+        if state is not None:
+            state.remember(query, answer, list(answer.rest))
+        return answer
+
+    def remember_place(self, chat: str | None, name: str) -> Answer:
+        """Set (or, with "bỏ"/"xóa", clear) the chat's locality: later questions that name
+        none are asked of its plans."""
+        state = self.chats.get(chat or "")
+        key = search_form(name)
+        if not key:
+            now = f"Địa phương đang chọn: {state.place}." if state.place else \
+                "Bạn chưa chọn địa phương."
+            return compose.message(name, f"{now} Gõ /xa <tên xã/phường> để chọn, /xa bỏ để bỏ.")
+        if key in _CLEAR_WORDS:
+            state.place, state.place_ids = "", []
+            return compose.message(name, "Đã bỏ chọn địa phương: câu hỏi sẽ tìm trong mọi kế "
+                                   "hoạch đã nạp.")
+        found = self.places().find(f"o {key}")
+        ids = [d for m in found for d in m.doc_ids]
+        if not ids:
+            known = self._unloaded_place(f"xã {name}") or self._unloaded_place(name)
+            return compose.message(name, f"Chưa có kế hoạch nào của «{known or name}» trong "
+                                   "các kế hoạch đã nạp; gõ /kehoach để xem danh sách.")
+        doc = self.index.documents[ids[0]]
+        state.place, state.place_ids = compose.place(doc), ids
+        return compose.message(name, f"Đã chọn {state.place}: câu hỏi không nêu địa phương sẽ "
+                               f"được trả lời theo {doc.label()}. Gõ /xa bỏ để bỏ chọn.")
+
+    def _more(self, question: str, state: talk.ChatState) -> Answer:
+        if state.pending:
+            shown, state.pending = state.pending[:talk.PAGE], state.pending[talk.PAGE:]
+            tail = [f"… còn {len(state.pending)} mục nữa, gõ «tiếp»."] if state.pending else []
+            head = "Tiếp theo:"
+            return Answer(question=question, intent="list", found=True, headline=head,
+                          answer=compose.fit("\n".join([head, "", *shown, *tail])))
+        if state.sources:
+            shown, state.sources = state.sources[:2], state.sources[2:]
+            lines = [f"📄 {c.document} · {c.section} · trang {c.page}\n«{c.quote}»"
+                     for c in shown]
+            return Answer(question=question, intent="what", found=True, headline="Nguồn khác:",
+                          answer=compose.fit("\n\n".join(["Nguồn khác:", *lines])),
+                          citations=shown)
+        if state.answer is None:
+            return compose.message(question, "Chưa có câu trả lời nào để xem thêm. Hãy đặt câu "
+                                   "hỏi trước.")
+        return compose.message(question, "Không còn gì thêm cho câu trả lời vừa rồi. Hãy đặt "
+                               "câu hỏi mới.")
+
+    def _detail(self, question: str, state: talk.ChatState) -> Answer:
+        last = state.answer
+        if last is not None and not last.segment_ids and (state.pending or state.sources):
+            return self._more(question, state)  # a list: its next lines
+        if last is None or not last.segment_ids:
+            return compose.message(question, "Chưa có câu trả lời nào để xem chi tiết. Hãy "
+                                   "đặt câu hỏi trước.")
+        seg = self.segment(last.segment_ids[0])
+        if seg is None:
+            return compose.message(question, "Điều khoản này không còn trong chỉ mục.")
+        cit = self.citation(seg, quote_chars=1800)
+        head = f"Toàn văn điều khoản: {cit.document} · {cit.section} · trang {cit.page}"
+        return Answer(question=question, intent=last.intent, found=True, headline=head[:300],
+                      answer=compose.fit(f"{head}\n\n«{cit.quote}»"), citations=[cit])
+
+    def _unloaded_place(self, text: str) -> str:
+        """A commune or ward the text marks ("xã …", "phường …") that the official list of
+        units knows and no loaded plan is of, as "xã X (tỉnh Y)"; else ""."""
+        loaded = {fold(d.meta.locality) for d in self.index.documents.values()}
+        for p in find_places(text):
+            if p.marked and p.kind in ("xã", "phường") and fold(p.name) not in loaded:
+                return f"{p.kind} {p.name}" + (f" ({p.province})" if p.province else "")
+        return ""
+
+    def understand(self, question: str) -> Query:
+        known = self.index.bm25.vocab if self.index.bm25 else ()
+        return understand(question, self.places(), known)
 
     def _validate(self, question: str) -> Answer | None:
         if len(question) > MAX_QUESTION_CHARS:
@@ -167,10 +267,17 @@ class AnswerEngine:
                                    "kế hoạch bằng lệnh `python run_bot.py ingest <tệp>`.")
         return None
 
-    def _answer(self, question: str, today: date) -> Answer:
-        known = self.index.bm25.vocab if self.index.bm25 else ()
-        query = understand(question, self.places(), known)
+    def _respond(self, query: Query, today: date) -> Answer:
+        if _says_nothing(query):
+            # "ai phối hợp?" with nothing before it: ask what about rather than guess
+            return compose.message(query.text, "Bạn hỏi về việc nào, ở xã/phường nào? Ví dụ: "
+                                   "«Ai phối hợp cấp chứng thư số ở phường Trần Liễu?»")
         named = _named(query)
+        elsewhere = "" if named else self._unloaded_place(query.text)
+        if elsewhere:
+            # "xã Bến Thành …" with no plan of it loaded: say so, not another commune's answer
+            return compose.message(query.text, f"Chưa có kế hoạch của {elsewhere} trong các kế "
+                                   "hoạch đã nạp; gõ /kehoach để xem danh sách.")
         if query.about:
             return about.answer(self, query, named)
         # answers from facts first: they need no embedding of the question
@@ -184,6 +291,14 @@ class AnswerEngine:
             table = compose.targets_table(self, query, named, query.years[0])
             if table is not None:
                 return table
+            years = compose.years_set(self, named)
+            if named and years:
+                # "chỉ tiêu đến năm 2045" of a plan whose targets stop at 2030: not given
+                ans = compose.not_found(self, query, named, None)
+                note = ("Kế hoạch có chỉ tiêu cho các năm: " + ", ".join(map(str, years))
+                        + f"; không có chỉ tiêu năm {query.years[0]}.")
+                ans.answer = compose.fit(f"{ans.headline}\n{note}\n{ans.answer[len(ans.headline):]}")
+                return ans
         qvec = self.index.embedder.embed_query(query.search)
         if query.intent == "list":
             listed = compose.list_answer(self, query, named, qvec, today)
@@ -196,177 +311,61 @@ class AnswerEngine:
         if len(query.localities) >= 2 or (every and len(self.index.documents) >= 2):
             # "… ở các xã": the same question put to each plan, one line each
             docs = query.localities if len(query.localities) >= 2 else list(self.index.documents)
-            parts = [(d, self._best(query, [d], qvec)) for d in docs]
+            parts = [(d, gate.best(self, query, [d], qvec)) for d in docs]
             if every and len(query.localities) < 2:
                 # asked of all plans: only clear answers count, the rest "không nêu"
                 parts = [(d, ev if _clear(query, ev) else None) for d, ev in parts]
                 if not any(ev for _, ev in parts):
                     return compose.not_found(self, query, [], qvec)
             return compose.multi_answer(self, query, parts)
-        evidence = self._best(query, named or None, qvec)
+        evidence = gate.best(self, query, named or None, qvec)
+        if query.intent == "target" and (evidence is None or not re.search(r"\d", evidence.direct)):
+            # the indicator read off the plan's target table or list at ingest
+            fm = facts_answer.match_target(self, query, named)
+            seg = self.segment(fm.fact.segment_id) if fm is not None else None
+            if fm is not None and seg is not None:
+                ev = Evidence(Hit(seg, 1.0, 0.0, 0.0), fm.score, fm.value or "; ".join(
+                    f"{y}: {fm.fact.values[y]}" for y in fm.given),
+                    f"năm {fm.year}" if fm.year and fm.value else "",
+                    about=fm.fact.text)
+                if fm.value:
+                    return compose.single_answer(self, query, ev)
+                if evidence is None:
+                    return compose.not_given(self, query, ev)
+        if evidence is None and query.intent == "target" and query.years:
+            # "chỉ tiêu năm 2026" where the plan sets one for 2030 only: not given, the
+            # nearest value offered with its own year
+            nearest = gate.best(self, query.model_copy(update={"years": []}), named or None, qvec)
+            if nearest is not None and nearest.direct and nearest.detail:
+                return compose.not_given(self, query, nearest)
         if evidence is None:
             return compose.not_found(self, query, named, qvec)
         return compose.single_answer(self, query, evidence)
 
-    # ---- retrieval and the evidence gate ---------------------------------------------------
+    # ---- retrieval and the evidence gate (intents.evidence) --------------------------------
     def search(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray | None,
                k: int = 10) -> list[Hit]:
-        qterms = self.index.bm25.query_terms(" ".join(
-            [*query.terms, *map(str, query.years), *_role_words(query)])) if self.index.bm25 \
-            else None
-        boost = self._boost(query)
-        return hybrid_search(self.index, query.search, qvec, doc_ids, k=k,
-                             weight=self.settings.lexical_weight, fusion=self.settings.fusion,
-                             qterms=qterms, boost=boost)
-
-    def _boost(self, query: Query) -> Boost | None:
-        """Clauses under the year asked about rank above the same clause for another year."""
-        if not query.years:
-            return None
-        table = self.index.segments
-        asked = year_bits(query.years)
-        row = KINDS.index("row")
-
-        def boost(pos: np.ndarray) -> np.ndarray:
-            years = table.years[pos]
-            other = (years != 0) & (table.kinds[pos] != row)
-            return np.where(years & asked, 0.15, np.where(other, -0.1, 0.0)).astype(np.float32)
-
-        return boost
+        return gate.search(self, query, doc_ids, qvec, k)
 
     def coverage(self, query: Query, seg: Segment) -> float:
-        """Share of the question's key words (IDF-weighted) and word pairs the clause has.
+        return gate.coverage(self, query, seg)
 
-        Pairs matter: "thanh toán trực tuyến" is not covered by a clause that has "thanh"
-        and "trực tuyến" in other places. OCR-garbled words one letter off count as present.
-        """
-        bm = self.index.bm25
-        if not query.terms or bm is None:
-            return 1.0
-        seg_words = words(seg.search)
-        present = set(seg_words)
-        pairs = set(zip(seg_words, seg_words[1:], strict=False))
-
-        def forms(t: str) -> set[str]:
-            return {t, *query.alts.get(t, []), *bm.correct(t)}
-
-        def has(t: str) -> bool:
-            fs = forms(t)
-            return bool(fs & present) or any(_ocr_close(t, w) for w in present)
-
-        total = got = 0.0
-        for t in dict.fromkeys(query.terms):
-            w = max(bm.idf(c) for c in forms(t))
-            total += w
-            got += w * has(t)
-        uni = got / total if total else 1.0
-        qwords = words(query.search)
-        qpairs = list(dict.fromkeys((a, b) for a, b in zip(qwords, qwords[1:], strict=False)
-                                    if a in query.terms and b in query.terms))
-        hit = sum(1 for a, b in qpairs if any((x, y) in pairs for x in forms(a) for y in forms(b))
-                  or (has(a) and has(b) and _near(seg_words, forms(a), forms(b))))
-        cov = 0.6 * uni + 0.4 * hit / len(qpairs) if qpairs else uni
-        head = query.indicator_head
-        if head and not any(_like(head[0], x, forms) and _like(head[1], y, forms)
-                            for x, y in pairs):
-            # "tỷ lệ thanh toán trực tuyến": a clause without the indicator's head noun
-            # ("thanh toán") is about another indicator, however many other words it shares
-            cov = min(cov, COVERAGE_MIN - 0.1)
-        # a name the user quoted, found word for word, is strong evidence on its own
-        joined = " ".join(seg_words)
-        if any(f" {p} " in f" {joined} " for p in query.phrases):
-            cov = min(1.0, cov + 0.15)
-        return cov
-
-    def _best(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray) -> Evidence | None:
-        if query.role == "ky":
-            return self._signature(query, doc_ids)
-        if query.role == "can_cu" and query.intent in ("who", "what"):
-            basis = self._basis(query, doc_ids)
-            if basis is not None:
-                return basis
-        hits = self.search(query, doc_ids, qvec)
-        if query.report_period:
-            # "khi nào phải báo cáo 6 tháng?": the clauses that date that report first, those
-            # the search ranked in its order
-            dated = self.report_clauses(query.report_period, doc_ids)
-            ids = {h.segment.id for h in dated}
-            ranked = [h for h in hits if h.segment.id in ids]
-            seen = {h.segment.id for h in ranked}
-            hits = ranked + [h for h in dated if h.segment.id not in seen] + hits
-        if query.years:
-            # a question about one year is answered from a clause about that year first
-            asked = tuple(str(y) for y in query.years)
-            dated = [h for h in hits if any(y in _context(h.segment) for y in asked)]
-            hits = dated + [h for h in hits if h not in dated]
-        weak: Evidence | None = None
-        listing = query.intent == "what" and bool(query.asked)
-        tried = 0
-        for hit in hits:
-            cov = self.coverage(query, hit.segment)
-            if cov < COVERAGE_MIN:
-                continue
-            ev = compose.extract(self, query, hit, cov)
-            if ev is None:
-                continue
-            if listing and not ev.direct and tried < _LISTING_TRIES:
-                # "những chương trình nào": a close clause that names them beats the closest
-                weak, tried = weak or ev, tried + 1
-                continue
-            if query.when_kind == "frequency" and not re.search(r"\d", ev.direct):
-                # "định kỳ" alone: a clause that says how often ("3 tháng, 6 tháng") is better
-                weak = weak or ev
-                continue
-            return ev
-        return weak
-
-    def _signature(self, query: Query, doc_ids: list[str] | None) -> Evidence | None:
-        """'Ai ký kế hoạch?': the signature block, found by structure, not by words."""
-        for seg in self._having("noi_nhan", doc_ids):
-            if seg.heading_path[:1] == ["Nơi nhận, người ký"]:
-                ev = compose.extract(self, query, Hit(seg, 1.0, 0.0, 0.0), 1.0)
-                if ev is not None:
-                    return ev
-        return None
-
-    def _basis(self, query: Query, doc_ids: list[str] | None) -> Evidence | None:
-        """'Căn cứ vào kế hoạch của ai?': the plan's "Căn cứ …" clauses, found by how they
-        begin; the kind of document asked for (kế hoạch, nghị quyết) first."""
-        clauses = [s for s in self._having("can_cu", doc_ids) if _BASIS.search(s.body)]
-        kind = re.search(r"\b(ke hoach|nghi quyet|chi thi|van ban)\b",
-                         query.search.split("can cu", 1)[-1])
-        if kind:
-            clauses.sort(key=lambda s: not re.search(rf"can cu (?:vao )?{kind.group(1)}",
-                                                     s.body))
-        for seg in clauses:
-            ev = compose.extract(self, query, Hit(seg, 1.0, 0.0, 0.0), 1.0)
-            if ev is not None:
-                return ev
-        return None
-
-    def _having(self, pair: str, doc_ids: list[str] | None) -> list[Segment]:
-        """Segments (of the given plans) whose search form has this word pair, in index
-        order: BM25's posting list of the pair instead of a pass over every segment."""
-        if self.index.bm25 is None:
-            return []
-        table = self.index.segments
-        ids, _ = self.index.bm25.postings(pair)
-        if doc_ids:
-            keep = np.zeros(len(ids), dtype=bool)
-            for a, b in table.spans(doc_ids):
-                keep |= (ids >= a) & (ids < b)
-            ids = ids[keep]
-        return table.many(ids)
-
-    def related(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray,
+    def related(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray | None,
                 k: int = 3) -> list[Segment]:
-        return [h.segment for h in self.search(query, doc_ids, qvec, k=k)]
+        return gate.related(self, query, doc_ids, qvec, k)
 
 
+_CLEAR_WORDS = frozenset(["bo", "xoa", "huy", "bo chon", "xoa chon", "clear", "reset"])
 _ALL_PLACES = re.compile(r"\b(?:cac|moi|tung|nhung) (?:xa|phuong|dia phuong|ke hoach)\b|"
                          r"\bgiua cac\b")
-_BASIS = re.compile(r"\bcan cu (?:vao )?(?:ke hoach|nghi quyet|chi thi|quyet dinh|luat|van ban|"
-                    r"cong van|thong bao)\b")
+
+
+def _says_nothing(query: Query) -> bool:
+    """A question with no topic, place, plan or period of its own (a follow-up out of
+    context)."""
+    return not (query.terms or query.localities or query.doc_ids or query.years or query.about
+                or query.role in ("ky", "can_cu") or query.report_period or query.agency
+                or query.due_days is not None or query.due_span or query.phrases)
 
 
 def _asks_due(query: Query) -> bool:
@@ -392,34 +391,3 @@ def _clear(query: Query, ev: Evidence | None) -> bool:
     if ev is None or ev.coverage < 0.8:
         return False
     return query.intent != "target" or bool(re.search(r"\d", ev.direct))
-
-
-def _context(seg: Segment) -> str:
-    return " ".join([*seg.heading_path, seg.group or "", seg.table_header or "", seg.text[:300]])
-
-
-def _like(term: str, word: str, forms) -> bool:
-    return word in forms(term) or _one_off(term, word)
-
-
-def _one_off(a: str, b: str) -> bool:
-    """Equal, or one letter substituted (OCR: "den so" for "dan so")."""
-    return a == b or (len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1)
-
-
-def _ocr_close(term: str, word: str) -> bool:
-    """An OCR-garbled word (not a Vietnamese syllable) one substitution from the term."""
-    if len(term) < 3 or term == word or term[0] != word[:1] or word in syllables():
-        return False
-    return _one_off(term, word)
-
-
-def _near(seq: list[str], a: set[str], b: set[str], gap: int = 2) -> bool:
-    pos_a = [i for i, w in enumerate(seq) if w in a]
-    pos_b = [i for i, w in enumerate(seq) if w in b]
-    return any(0 < j - i <= gap for i in pos_a for j in pos_b)
-
-
-def _role_words(query: Query) -> list[str]:
-    return {"chu_tri": ["chu", "tri"], "phoi_hop": ["phoi", "hop"],
-            "theo_doi": ["theo", "doi"], "de_nghi": ["de", "nghi"]}.get(query.role, [])

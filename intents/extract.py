@@ -14,8 +14,8 @@ from corpus.agencies import AgencyMatch, find_agencies
 from corpus.normalize import fold, words
 
 # ---- agencies by role --------------------------------------------------------------------
-_LEAD_FIELD = re.compile(r"(co quan |don vi )?chu tri\s*:\s*")
-_SUPPORT_FIELD = re.compile(r"(co quan |don vi )?phoi hop\s*:\s*")
+LEAD_FIELD = re.compile(r"(co quan |don vi )?chu tri\s*:\s*")
+SUPPORT_FIELD = re.compile(r"(co quan |don vi )?phoi hop\s*:\s*")
 
 
 def agencies_after(search_text: str, cue: re.Pattern[str]) -> list[AgencyMatch]:

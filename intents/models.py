@@ -14,7 +14,8 @@ class Citation(BaseModel):
     document: str  # "Kế hoạch 79/KH-UBND – UBND phường Trần Liễu"
     section: str
     page: int
-    quote: str
+    quote: str  # the reading copy of the clause (proper Vietnamese)
+    nguyen_van: str = ""  # the clause as the plan's file has it (the OCR text itself)
 
 
 class Answer(BaseModel):
@@ -28,6 +29,7 @@ class Answer(BaseModel):
     # Not part of the JSON contract: the next clauses, for "more sources" buttons.
     more: list[Citation] = Field(default_factory=list, exclude=True)
     segment_ids: list[str] = Field(default_factory=list, exclude=True)
+    rest: list[str] = Field(default_factory=list, exclude=True)  # list lines not shown ("tiếp")
 
     def contract(self) -> dict:
         """Exactly the keys of the evaluation contract, in order."""
@@ -46,8 +48,10 @@ class Query(BaseModel):
     """A question understood: intent and slots."""
 
     text: str
-    search: str  # search form of the question
+    search: str  # search form of the question, normalised (intents.normalize)
+    typed: str = ""  # search form of the question as typed (abbreviations kept)
     intent: Intent = "unknown"
+    also: list[str] = Field(default_factory=list)  # a second thing asked ("… và hạn khi nào")
     when_kind: str = ""  # date | deadline | frequency | year
     report_period: str = ""  # "khi nào phải báo cáo 6 tháng?" -> "6 thang" (detect.period_key)
     role: str = ""  # chu_tri | phoi_hop | theo_doi | ky | ""

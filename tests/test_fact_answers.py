@@ -238,3 +238,33 @@ def test_a_plan_without_a_dated_report_says_so(engine) -> None:
     assert a.found is False and a.headline.startswith("Không tìm thấy")
     a = engine.ask("phường Trần Liễu báo cáo hằng năm trước ngày nào?")
     assert a.headline.startswith("trước ngày 30/11 (báo cáo hằng năm)")
+
+
+# ---- target facts, years the plan does not give, agencies' task lists -----------------------
+@pytest.mark.parametrize("q, value", [
+    ("phong tho cac diem du lich cong dong so hoa 3d bn %", "50%"),
+    ("xa phong tho ktế số chiếm bn % grdp", "9-10%"),
+])
+def test_an_indicator_found_in_the_target_facts(engine, q, value) -> None:
+    a = engine.ask(q, today=TODAY)
+    assert a.found and value in a.headline and "Phong Thổ" in a.headline
+
+
+def test_a_year_the_plan_sets_no_targets_for_is_not_given(engine) -> None:
+    a = engine.ask("Xã Phong Thổ có những chỉ tiêu nào đến năm 2045?", today=TODAY)
+    assert not a.found
+    assert "2030" in a.answer and "không có chỉ tiêu năm 2045" in a.answer
+
+
+def test_a_value_for_another_year_is_offered_labelled_not_as_the_answer(engine) -> None:
+    a = engine.ask("Tỷ lệ dân số trưởng thành có chữ ký số ở Phong Thổ năm 2027 là bao nhiêu?",
+                   today=TODAY)
+    assert not a.found and "2027" in a.headline
+
+
+def test_an_agencys_tasks_come_from_the_facts_with_more_on_tiep(engine) -> None:
+    a = engine.ask("Phòng Văn hóa - Xã hội chủ trì những việc gì?", today=TODAY, chat="t")
+    lines = _items(a.answer)
+    assert a.found and a.intent == "list" and len(lines) == 8 and a.rest
+    more = engine.ask("tiếp", today=TODAY, chat="t")
+    assert more.found and _items(more.answer)[0] == a.rest[0]

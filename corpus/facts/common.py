@@ -10,11 +10,10 @@ from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from corpus import normalize as _normalize
 from corpus.agencies import AgencyMatch, find_agencies
 from corpus.lexicon import syllables
 from corpus.models import Document, Fact, Segment, content_id
-from corpus.normalize import nfc, search_form, strip_marks
+from corpus.normalize import nfc, search_form
 from corpus.segment import short_heading
 
 # Deadlines shown with their marks
@@ -74,22 +73,13 @@ _CLEAN: ContextVar[bool] = ContextVar("clean_text", default=False)
 
 def _readable(text: str) -> str:
     """Text for display. A typed plan (DOCX, clean OCR) keeps its diacritics; an OCR plan
-    gets the search form's word repairs with the original capitalisation, decided once per
-    plan rather than per snippet (a short OCR snippet can pass for typed Vietnamese)."""
+    gets its reading copy (`corpus.reading`), decided once per plan rather than per snippet
+    (a short OCR snippet can pass for typed Vietnamese)."""
     if _CLEAN.get():
         return " ".join(nfc(text).split())
-    out = []
-    for tok in strip_marks(text).split():
-        fixed = search_form(tok.lower())
-        if fixed and fixed != tok.lower():
-            out.append(fixed[0].upper() + fixed[1:] if tok[:1].isupper() else fixed)
-        else:
-            out.append(tok)
-    return _PHRASE_REPAIRS(" ".join(out))
+    from corpus.reading import restore_line  # the reading copy (proper Vietnamese)
 
-
-# the search form's multi-word repairs ("T Giup viec" -> "To Giup viec"), case kept
-_PHRASE_REPAIRS = getattr(_normalize, "_phrases_keep_case", lambda text: text)
+    return " ".join(restore_line(text, assume_ocr=True).split())
 
 
 def _wordset(text: str) -> frozenset[str]:

@@ -1,0 +1,110 @@
+"""The reading copy: OCR text and unaccented text restored to proper Vietnamese.
+
+A noisy-channel corrector. Each word token of a line gets candidate syllables (the same
+letters with diacritics restored, plus readings one or two OCR edits away, each with a
+cost from the OCR channel, `channel.py`); a syllable bigram language model (`lm.py`)
+scores the sequences and Viterbi picks the best (`decode.py`). Numbers, codes,
+punctuation, spacing and capitalisation stay as they were; clean text passes untouched.
+
+Nothing is read at import: the counts load on the first call (about a second).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+__all__ = ["restore_line", "restore_diacritics", "restore_lines", "learn", "is_clean_text",
+           "document_is_clean", "keep_counts_in"]
+
+CLEAN_SHARE = 0.6  # a document whose lines are mostly clean is typed text, not OCR
+CLEAN_KNOWN = 0.85  # share of a clean line's words that are known syllables as written
+CLEAN_MARKED = 0.4  # share of a clean line's words that carry a diacritic
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def is_clean_text(text: str) -> bool:
+    """Properly typed Vietnamese: nearly every word a syllable of the language model as
+    written, and many with marks (in typed text three words in four carry one; OCR that
+    lost its marks keeps well under half). One or two words: all known, one marked."""
+    from corpus.reading.channel import fold_token
+    from corpus.reading.lm import model
+
+    words = [w for w in _LETTERS.findall(unicodedata.normalize("NFC", text).lower())
+             if len(w) > 1]
+    if not words:
+        return False
+    ids = model().ids
+    known = sum(w in ids for w in words)
+    marked = sum(w != fold_token(w) for w in words)
+    if len(words) < 3:
+        return known == len(words) and marked > 0
+    return known >= CLEAN_KNOWN * len(words) and marked >= CLEAN_MARKED * len(words)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _restore(text: str, edits: bool, version: int) -> str:
+    from corpus.reading.decode import decode_line
+
+    return "\n".join(decode_line(line, edits=edits) for line in text.split("\n"))
+
+
+def _version() -> int:
+    from corpus.reading.lm import model
+
+    return model().version
+
+
+def restore_line(text: str, assume_ocr: bool = False) -> str:
+    """An OCR line as proper Vietnamese (its reading copy); clean text comes back as is
+    (unless `assume_ocr`: a snippet of a plan known to be OCR, where a few words that
+    happen to be syllables do not make the text clean)."""
+    text = unicodedata.normalize("NFC", text or "")
+    if not text.strip() or (not assume_ocr and is_clean_text(text)):
+        return text
+    return _restore(text, True, _version())
+
+
+def restore_diacritics(text: str) -> str:
+    """Plain unaccented Vietnamese with its marks restored; no OCR letter edits. Marks the
+    writer typed stay, and clean text comes back as is."""
+    text = unicodedata.normalize("NFC", text or "")
+    if not text.strip() or is_clean_text(text):
+        return text
+    return _restore(text, False, _version())
+
+
+def document_is_clean(lines: list[str]) -> bool:
+    """True when most lines of three words or more are clean text (a DOCX, a typed PDF):
+    such a document is its own reading copy, and teaches the language model its words."""
+    texts = [ln for ln in lines if len(ln.split()) >= 3]
+    return bool(texts) and sum(map(is_clean_text, texts)) >= CLEAN_SHARE * len(texts)
+
+
+def restore_lines(lines: list[str]) -> list[str]:
+    """The reading copy of a document's lines: untouched when the document is mostly
+    clean text, else each line restored."""
+    if document_is_clean(lines):
+        return list(lines)
+    return [restore_line(ln) for ln in lines]
+
+
+def learn(lines: Iterable[str], key: str | None = None) -> int:
+    """Add the syllable counts of clean plan text to the language model; returns how many
+    syllables were counted. With a `key` (the plan's content hash) a plan counts once, and
+    its counts go to the `keep_counts_in` file too, for later processes."""
+    from corpus.reading.lm import learn_plan, model
+
+    if key is not None:
+        return learn_plan(list(lines), key)
+    return model().learn(lines)
+
+
+def keep_counts_in(path: Path | None) -> None:
+    """Where the counts of the clean plans read are kept (a file beside the index)."""
+    from corpus.reading.lm import keep_counts_in as keep
+
+    keep(path)

@@ -1,0 +1,183 @@
+"""Normalising a question as typed on a phone: the first stage of answering.
+
+    n = normalize("phong tho chir tieeu dvctt 2030 bn %")
+    n.text    -> "phong tho chỉ tiêu dịch vụ công trực tuyến 2030 bao nhiêu %"
+    n.search  -> its folded search form, what the later stages read
+    n.typed_search -> the search form of the question as typed, kept for OCR text
+
+In order, word by word:
+1. NFC.
+2. Telex/VNI left over when the keyboard's input mode was off ("thowif" -> "thời"), decoded
+   with `bogo`; only a word that is no syllable as typed, is no abbreviation or English word
+   (`data/keep_words.txt`: bogo turns "tax" into "tã"), and decodes to a real syllable with
+   a clear Telex mark or a neighbour it forms a word with.
+3. Abbreviations and teencode from the table `data/abbreviations.tsv`; an ambiguous one is
+   expanded by the word next to it ("kh cn" is khoa học, "kh 79" kế hoạch).
+4. Phone typos (`intents.spelling`): a non-syllable one edit from a syllable that fits.
+5. Optionally, the diacritics of the plain words restored with the syllable bigram model
+   of the reading copy (`corpus.reading.restore_diacritics`). Later stages work on the
+   folded form, so answering does not need it and skips it for speed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Collection
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from corpus.lexicon import accented_syllables, syllable_pairs, syllables
+from corpus.normalize import fold, nfc, search_form
+from intents.spelling import correct_word
+
+_DATA = Path(__file__).with_name("data")
+_TOKEN = re.compile(r"[^\W_]+(?:&[^\W_]+)*")
+# a clear Telex mark: a doubled vowel or đ, a horn or breve (w), a tone key closing a word
+# of three letters or more
+_TELEX_MARK = re.compile(r"aa|ee|oo|dd|w|[a-z]{3,}[sfrxj]$")
+
+
+class Normalized(BaseModel):
+    typed: str  # the question as typed, NFC
+    text: str  # normalised: Telex decoded, abbreviations spelt out, typos put right
+    search: str  # search form of `text`
+    typed_search: str  # search form of `typed` (OCR text may hold the typed abbreviation)
+    changes: list[tuple[str, str]] = Field(default_factory=list)  # (typed word, written as)
+
+
+@functools.cache
+def _abbreviations() -> dict[str, list[tuple[str, str, re.Pattern | None]]]:
+    table: dict[str, list[tuple[str, str, re.Pattern | None]]] = {}
+    for line in (_DATA / "abbreviations.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        abbr, expansion, *ctx = line.split("\t")
+        side, rx = ("", None)
+        if ctx and ctx[0]:
+            side, rx = ctx[0][0], re.compile(ctx[0][1:])
+        table.setdefault(nfc(abbr), []).append((expansion, side, rx))
+    return table
+
+
+@functools.cache
+def keep_words() -> frozenset[str]:
+    """English and brand words typed as they are (`data/keep_words.txt`)."""
+    text = (_DATA / "keep_words.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and w[0] != "#")
+
+
+@functools.cache
+def abbreviation_index() -> dict[tuple[str, ...], frozenset[str]]:
+    """Folded words of an expansion -> the abbreviations that stand for them ("dich vu cong
+    truc tuyen" -> {"dvctt"}): a clause that writes "DVCTT" has those words."""
+    out: dict[tuple[str, ...], set[str]] = {}
+    for abbr, rows in _abbreviations().items():
+        for expansion, _, _ in rows:
+            words_ = tuple(fold(expansion).replace("-", " ").split())
+            if len(words_) >= 2 and len(abbr) >= 3:
+                out.setdefault(words_, set()).add(fold(abbr).replace("&", ""))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def is_abbreviation(word: str) -> bool:
+    return nfc(word.lower()) in _abbreviations() or fold(word) in _abbreviations()
+
+
+def expand_abbreviation(word: str, prev: str, nxt: str) -> str | None:
+    """What an abbreviation stands for next to these (folded) words, or None."""
+    rows = _abbreviations().get(nfc(word.lower())) or _abbreviations().get(fold(word))
+    for expansion, side, rx in rows or ():
+        if rx is None or (side == ">" and rx.fullmatch(nxt)) or (side == "<" and rx.fullmatch(prev)):
+            return expansion
+    return None
+
+
+def _decode_telex(word: str) -> str | None:
+    import bogo  # imported on the first Telex word only
+
+    out = bogo.process_sequence(word)
+    if out == word or out.lower() not in accented_syllables():
+        return None
+    return out
+
+
+def telex(word: str, prev: str, nxt: str, marked_only: bool = False) -> str | None:
+    """The syllable a Telex-typed word stands for, or None (see the module docstring);
+    `marked_only`: only words with a clear Telex mark (the first pass)."""
+    low = word.lower()
+    if (not low.isascii() or not low.isalpha() or len(low) < 2 or low in syllables()
+            or low in keep_words() or is_abbreviation(low)):
+        return None
+    out = _decode_telex(low)
+    if out is None:
+        return None
+    if not _TELEX_MARK.search(low):
+        if marked_only:
+            return None
+        pairs = syllable_pairs()
+        f = fold(out)
+        if (prev, f) not in pairs and (f, nxt) not in pairs:
+            return None  # "tax" alone is no "tã"
+    return out[0].upper() + out[1:] if word[0].isupper() else out
+
+
+def normalize(question: str, known: Collection[str] = (), restore: bool = False) -> Normalized:
+    """The question normalised (see the module docstring); `known` holds the words of the
+    loaded plans (folded), never taken for typos."""
+    typed = nfc(question or "").strip()
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(typed)]
+    toks = [typed[a:b] for a, b in spans]
+    # a part of a code ("16/KH-UBND", "57-NQ/TW", "R&D") is written as it is
+    code = [typed[a - 1:a] in "/-" and a > 0 or typed[b:b + 1] in ("/", "-") for a, b in spans]
+    folded = [fold(t) for t in toks]
+    changes: list[tuple[str, str]] = []
+    out = list(toks)
+    # Telex first: its words are neighbours the abbreviations and typos are judged by
+    for marked_only in (True, False):  # clear marks first: they are the weak ones' context
+        for i, t in enumerate(toks):
+            if out[i] != t or code[i]:
+                continue
+            nxt = folded[i + 1] if i + 1 < len(toks) else ""
+            dec = telex(t, folded[i - 1] if i else "", nxt, marked_only)
+            if dec:
+                out[i], folded[i] = dec, fold(dec)
+    for i, t in enumerate(out):
+        if code[i]:
+            continue
+        prev = folded[i - 1] if i else ""
+        nxt = folded[i + 1] if i + 1 < len(out) else ""
+        exp = expand_abbreviation(t, prev, nxt) if t == toks[i] else None
+        if exp is not None:
+            out[i] = exp
+            continue
+        if t == toks[i] and t.isascii() and t.isalpha():
+            fixed = correct_word(t.lower(), prev or None, nxt or None, known)
+            if fixed:
+                out[i] = fixed
+    for t, o in zip(toks, out, strict=True):
+        if t != o:
+            changes.append((t, o))
+    text = _rebuild(typed, spans, out)
+    if restore:
+        text = restore_marks(text)
+    return Normalized(typed=typed, text=text, search=search_form(text),
+                      typed_search=search_form(typed), changes=changes)
+
+
+def restore_marks(text: str) -> str:
+    """Plain words given their diacritics by the reading copy's syllable model."""
+    from corpus.reading import restore_diacritics
+
+    return restore_diacritics(text)
+
+
+def _rebuild(typed: str, spans: list[tuple[int, int]], words: list[str]) -> str:
+    parts, last = [], 0
+    for (a, b), w in zip(spans, words, strict=True):
+        parts.append(typed[last:a])
+        parts.append(w)
+        last = b
+    parts.append(typed[last:])
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
