@@ -7,7 +7,9 @@ registered loader and prints the `LoadedDocument` as JSON. Loaders call
 `corpus.loaders.progress()` once per page; the worker passes each call on as a line, and
 the parent kills the worker when a page (or opening the file) takes longer than
 `PAGE_BUDGET_S`, when the whole file takes longer than `FILE_BUDGET_S`, or when the limits
-end it. Whatever happens to the worker, the parent gets a `LoadError` naming the file and
+end it. The page budget is a backstop, generous for a machine under load (a plan's DOCX
+took over 4 s to open at a load average of 25 on 2 cores): the hostile files of
+bench/HOSTILE.md are refused by their own checks or the memory limit well before it. Whatever happens to the worker, the parent gets a `LoadError` naming the file and
 the reason, and its own memory never holds more than the file and the result.
 
     python -m corpus.sandbox NAME < file   (what the parent runs)
@@ -28,7 +30,7 @@ from corpus.loaders import LoadError
 from corpus.models import LoadedDocument
 
 MEMORY_MB = int(os.environ.get("PLAN_WORKER_MEMORY_MB", "256"))
-PAGE_BUDGET_S = float(os.environ.get("PLAN_WORKER_PAGE_S", "4"))  # OCR pages: OCR_PAGE_S
+PAGE_BUDGET_S = float(os.environ.get("PLAN_WORKER_PAGE_S", "10"))  # OCR: OCR_PAGE_BUDGET_S
 OCR_PAGE_BUDGET_S = 120.0  # Tesseract on one 300-dpi page on a slow machine
 FILE_BUDGET_S = 1800.0
 CPU_S = 1800
