@@ -10,6 +10,7 @@ help of the terminal itself, so a reply never names a command the terminal does 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from bot import commands, format
@@ -47,6 +48,10 @@ class TerminalChat:
             return None
         if len(text) > commands.MAX_QUESTION:
             return commands.TOO_LONG.format(n=len(text), limit=commands.MAX_QUESTION)
+        place = re.match(r"/(?:xa|xã)\b\s*(.*)$", text, re.IGNORECASE)
+        if place:  # "/xa Phong Thổ", as the help says; "xã Phong Thổ …" is a question
+            return _text(format.reply_text(commands.place_reply(self.engine, CHAT,
+                                                                place.group(1))))
         cmd = commands.parse_command(text)
         if cmd is not None:
             return self._command(cmd)

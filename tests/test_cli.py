@@ -77,8 +77,9 @@ def test_terminal_chat_understands_the_bots_commands(data_dir) -> None:
 
 
 def test_help_words_and_greetings_open_the_help(data_dir) -> None:
-    out = _chat(data_dir, "hướng dẫn", "Bạn làm được gì?", "help", "/help")
+    out = _chat(data_dir, "hướng dẫn", "Bạn làm được gì?", "help", "/help", "/xa Phong Thổ")
     assert out.count("Các lệnh:") == 4
+    assert "Phong Thổ" in out.split("❓ ")[5]  # the help names /xa: the terminal has it
 
 
 def test_tiep_shows_more_sources_and_replies_name_only_terminal_commands(data_dir) -> None:
