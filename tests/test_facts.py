@@ -21,7 +21,7 @@ from corpus.agencies import canonical_agency, find_agencies, same_agency
 from corpus.fact_query import FactQueryError, find_plan, report_dates, select_facts
 from corpus.facts import vi_deadline
 from corpus.models import Document, Fact, PlanMeta
-from corpus.normalize import search_form
+from corpus.normalize import fold, search_form
 from corpus.pipeline import read_plan
 from corpus.values import (
     find_amounts,
@@ -194,7 +194,7 @@ def test_tran_lieu_targets_from_both_appendices(parsed) -> None:
     f = one(parsed, "tran_lieu", "target", "phu song 5G tren dia ban")
     assert f.values == {"2025": "> 60%", "2030": "100%", "2035": "100%", "2040": "100%",
                         "2045": "100%"}
-    f = one(parsed, "tran_lieu", "target", "doanh nghiep vira va nho dia phuong")
+    f = one(parsed, "tran_lieu", "target", "doanh nghiep vua va nho dia phuong")
     assert f.values == {"2025": "> 30%", "2030": "60%", "2035": "> 85%", "2040": "> 95%",
                         "2045": "100%"}
 
@@ -227,7 +227,9 @@ def test_loc_tan_prose_targets_by_2030_and_2045(parsed) -> None:
     assert f.values == {"2030": "> 90%"} and f.comparison == "trên"
     f = one(parsed, "loc_tan", "target", "nang suat nhan to tong hop")
     assert f.values == {"2030": "≥ 30%"} and f.comparison == "từ … trở lên"
-    f = next(t for t in facts_of(parsed, "loc_tan", "target") if t.text == "Quy mo kinh te so")
+    # one letter of slack per word: the reading copy still writes this "Quý mẹ kinh tế sẽ"
+    f = next(t for t in facts_of(parsed, "loc_tan", "target")
+             if _holds(t.text, "quy mo kinh te so") and "2030" in t.values)
     assert f.values == {"2030": "≥ 30% GDP"} and f.comparison == "tối thiểu"
     f = [t for t in facts_of(parsed, "loc_tan", "target") if "2045" in t.values]
     assert [t.values for t in f] == [{"2045": "≥ 40% GRDP"}]
@@ -557,8 +559,9 @@ def test_cli_ics_parses_back(data_dir, tmp_path) -> None:
     assert r.returncode == 0, r.stderr
     events = list(Calendar.from_ical(path.read_bytes()).walk("VEVENT"))
     got = {(e.decoded("dtstart"), str(e["summary"])) for e in events}
-    assert (date(2025, 11, 30), "Hạn: Thanh lap To Giup viec Ban Chi dao (Văn phòng Đảng ủy)") \
-        in got
+    # summaries show the reading copy: compared folded
+    assert (date(2025, 11, 30), "han: thanh lap to giup viec ban chi dao (van phong dang uy)") \
+        in {(d, fold(s)) for d, s in got}
     assert all(str(s).startswith("Hạn: ") for _, s in got)
     assert {d for d, _ in got} <= {date(2025, 9, 30), date(2025, 11, 30), date(2025, 12, 31)}
     assert all("27-KH/ĐU" in str(e["description"]) for e in events)

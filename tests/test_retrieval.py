@@ -13,7 +13,7 @@ from conftest import PLANS_DIR, plan_path
 
 from corpus.normalize import fold, search_form, words
 from retrieval.embed import FakeEmbedder
-from retrieval.index import Index
+from retrieval.index import Index, embedding_text
 from retrieval.lexical import terms
 from retrieval.search import hybrid_search
 from retrieval.settings import Settings
@@ -36,7 +36,8 @@ def index(data_dir) -> Index:
 def reference(index):
     """Independent per-segment data: term counts, lengths, FakeEmbedder vectors."""
     docs = [Counter(terms(s.search)) for s in index.segments]
-    vecs = FakeEmbedder().embed_passages([s.search for s in index.segments])
+    # the dense side embeds what a reader sees (the reading copy), the lexical side the search form
+    vecs = FakeEmbedder().embed_passages([embedding_text(s) for s in index.segments])
     return docs, vecs
 
 
