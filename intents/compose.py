@@ -95,14 +95,18 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
 
 def _row_task(engine: AnswerEngine, query: Query,
               seg: Segment) -> tuple[str, str, list[str], str] | tuple[()] | None:
-    """Who leads a task-table row, from the task fact read off it: the checked lead (a row's
-    first agency may sit in the coordinating column), the coordinating ones beside it.
+    """Who does a task or duty, from the fact read off its segment at ingest: a table row's
+    checked lead (a row's first agency may sit in the coordinating column), or the body a
+    duty under "Tổ chức thực hiện" belongs to (its heading; the agencies the clause names
+    are often those it works with or for: "tham mưu giúp UBND xã", "chỉ đạo Ban Chỉ đạo").
     A segment can hold the lines of two rows: the task whose text has most of the
-    question's words. () when the row's tasks are about something else; None when there is
-    no task fact to go by."""
-    if seg.kind != "row" or query.role in ("ky", "can_cu", "de_nghi", "theo_doi"):
+    question's words. () when a row's tasks are about something else; None when there is
+    no fact to go by."""
+    if query.role in ("ky", "can_cu", "de_nghi", "theo_doi"):
         return None
-    tasks = [f for f in engine.facts_at(seg.id) if f.kind == "task" and f.lead]
+    row = seg.kind == "row"
+    tasks = [f for f in engine.facts_at(seg.id) if f.kind in ("task", "duty") and f.lead
+             and (row or f.kind == "duty")]
     terms = set(query.terms)
     if not tasks or not terms:
         return None
@@ -110,13 +114,17 @@ def _row_task(engine: AnswerEngine, query: Query,
                     key=lambda sf: -sf[0])
     share, f = scored[0]
     if share < ROW_TASK_MIN / 2:
-        return ()
-    if share < ROW_TASK_MIN or (len(scored) > 1 and scored[1][0] == share):
+        return () if row else None
+    if (row and share < ROW_TASK_MIN) or (len(scored) > 1 and scored[1][0] == share):
         return None
     lead, support = ", ".join(f.lead), ", ".join(f.support)
     if query.role == "phoi_hop":
         return (support, "phối hợp", [f"chủ trì: {lead}"], f.text) if support else None
-    return lead, "chủ trì", [f"phối hợp: {support}"] if support else [], f.text
+    if row:
+        return lead, "chủ trì", [f"phối hợp: {support}"] if support else [], f.text
+    # a duty's body is the one responsible; "chủ trì" only where the clause says so
+    role = "chủ trì" if re.search(r"\bchu tri\b", seg.body) else ""
+    return lead, role, [f"phối hợp: {support}"] if support else [], ""
 
 
 def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
