@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from corpus import values as V
 from corpus.agencies import find_agencies, same_agency
-from corpus.models import Document, Segment
+from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, readable, search_form, words
 from intents import extract as X
 from intents.models import MAX_REPLY_CHARS, Answer, Citation, Query
@@ -62,6 +62,9 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     body = seg.body
     pos = X.term_positions(body, query.terms)
     if query.intent == "who":
+        held = holders(body, query.titles)
+        if held:
+            return Evidence(hit, cov, "; ".join(held))
         task = _row_task(engine, query, seg)
         if task == ():
             return None  # a row of other tasks
@@ -80,6 +83,11 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
                 ev.extra.append(q)
         return ev
     if query.intent == "when":
+        if seg.kind == "row" and query.when_kind == "deadline" and not query.report_period:
+            # a task table's deadline column, as read off the row at ingest
+            f = _task_fact(engine, query, seg, "deadline_text")
+            if f:
+                return Evidence(hit, cov, f.deadline_text, "thời hạn", about=f.text)
         found = _when(query, seg, body, pos)
         return Evidence(hit, cov, found[0], found[1]) if found else None
     if query.intent == "target":
@@ -93,20 +101,37 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     return Evidence(hit, cov)
 
 
-def _row_task(engine: AnswerEngine, query: Query,
-              seg: Segment) -> tuple[str, str, list[str], str] | tuple[()] | None:
-    """Who does a task or duty, from the fact read off its segment at ingest: a table row's
-    checked lead (a row's first agency may sit in the coordinating column), or the body a
-    duty under "Tổ chức thực hiện" belongs to (its heading; the agencies the clause names
-    are often those it works with or for: "tham mưu giúp UBND xã", "chỉ đạo Ban Chỉ đạo").
-    A segment can hold the lines of two rows: the task whose text has most of the
-    question's words. () when a row's tasks are about something else; None when there is
-    no fact to go by."""
-    if query.role in ("ky", "can_cu", "de_nghi", "theo_doi"):
-        return None
+_HOLDER_START = re.compile(r".*(?:[;:.()\n]|\b(?:do|gom|voi|va|trong do|theo do)\b)\s*")
+
+
+def holders(body: str, titles: list[str]) -> list[str]:
+    """Who holds each post the question asks about, where the clause says "<X> làm <post>"
+    or "<X> là <post>" ("đồng chí Bí thư Đảng ủy làm Trưởng ban; Văn phòng Đảng ủy là Cơ
+    quan Thường trực"): "<post>: <X>" for each post found."""
+    out = []
+    for title in titles:
+        ws = title.split()
+        for n in range(len(ws), 1, -1):  # the whole post, then shorter down to two words
+            m = re.search(rf"([^;:.\n]{{3,80}}?)\s(?:lam|la)\s{' '.join(ws[:n])}\b", body)
+            if m:
+                holder = _HOLDER_START.sub("", m.group(1))
+                holder = re.sub(r"^(?:dong chi|ong|ba|-)\s+", "", holder.strip())
+                if 1 <= len(holder.split()) <= 8:
+                    out.append(f"{_capitalise(readable(title))}: {_capitalise(readable(holder))}")
+                break
+    return out
+
+
+def _task_fact(engine: AnswerEngine, query: Query, seg: Segment,
+               need: str) -> Fact | tuple[()] | None:
+    """The task or duty fact read off this segment at ingest that the question is about:
+    a table row's task (a segment can hold the lines of two rows: the task whose text has
+    most of the question's words) or a duty under "Tổ chức thực hiện". `need` is the field
+    the answer comes from ("lead", "deadline_text"). () when a row's tasks are about
+    something else; None when there is no fact to go by."""
     row = seg.kind == "row"
-    tasks = [f for f in engine.facts_at(seg.id) if f.kind in ("task", "duty") and f.lead
-             and (row or f.kind == "duty")]
+    tasks = [f for f in engine.facts_at(seg.id) if f.kind in ("task", "duty")
+             and getattr(f, need) and (row or f.kind == "duty")]
     terms = set(query.terms)
     if not tasks or not terms:
         return None
@@ -117,10 +142,24 @@ def _row_task(engine: AnswerEngine, query: Query,
         return () if row else None
     if (row and share < ROW_TASK_MIN) or (len(scored) > 1 and scored[1][0] == share):
         return None
+    return f
+
+
+def _row_task(engine: AnswerEngine, query: Query,
+              seg: Segment) -> tuple[str, str, list[str], str] | tuple[()] | None:
+    """Who does a task or duty, from its fact: a table row's checked lead (a row's first
+    agency may sit in the coordinating column), or the body a duty under "Tổ chức thực
+    hiện" belongs to (its heading; the agencies the clause names are often those it works
+    with or for: "tham mưu giúp UBND xã", "chỉ đạo Ban Chỉ đạo")."""
+    if query.role in ("ky", "can_cu", "de_nghi", "theo_doi"):
+        return None
+    f = _task_fact(engine, query, seg, "lead")
+    if not f:
+        return f
     lead, support = ", ".join(f.lead), ", ".join(f.support)
     if query.role == "phoi_hop":
         return (support, "phối hợp", [f"chủ trì: {lead}"], f.text) if support else None
-    if row:
+    if seg.kind == "row":
         return lead, "chủ trì", [f"phối hợp: {support}"] if support else [], f.text
     # a duty's body is the one responsible; "chủ trì" only where the clause says so
     role = "chủ trì" if re.search(r"\bchu tri\b", seg.body) else ""
@@ -141,12 +180,22 @@ def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, st
         sup = X.agencies_after(body, X.SUPPORT_FIELD)
         if sup:
             return ", ".join(dict.fromkeys(a.name for a in sup)), "phối hợp"
+    both = "phoi_hop" in query.roles and len(query.roles) > 1  # "ai chủ trì, ai phối hợp"
     lead = X.agencies_after(body, X.LEAD_FIELD) or X.inline_lead(body)
     if lead:
-        return ", ".join(dict.fromkeys(a.name for a in lead)), "chủ trì"
+        names = ", ".join(dict.fromkeys(a.name for a in lead))
+        sup = X.agencies_after(body, X.SUPPORT_FIELD) if both else []
+        if sup:
+            return f"{names} (chủ trì); phối hợp: " + ", ".join(
+                dict.fromkeys(a.name for a in sup)), ""
+        return names, "chủ trì"
     found = find_agencies(body)
     if seg.kind == "row" and found:
-        # task and target tables: the first agency after the task text is the lead column
+        # task and target tables: the first agency after the task text is the lead column,
+        # the others the coordinating one
+        rest = [a.name for a in found[1:] if a.name != found[0].name]
+        if both and rest:
+            return f"{found[0].name} (chủ trì); phối hợp: " + ", ".join(dict.fromkeys(rest)), ""
         return found[0].name, "chủ trì" if query.role != "theo_doi" else "theo dõi"
     if found:
         best = X.nearest(found, pos)
@@ -448,7 +497,7 @@ def _headline(direct: str, detail: str, extra: list[str], snippet: str, where_: 
     if detail:
         lead += f" ({detail})"
     if extra:
-        lead += "; " + ", ".join(extra)
+        lead += "; " + "; ".join(extra)
     head = f"{lead} — {snippet} [{where_}]" if snippet else f"{lead} [{where_}]"
     if len(head) > HEADLINE_CHARS:
         room = HEADLINE_CHARS - len(lead) - len(where_) - 8

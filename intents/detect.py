@@ -37,7 +37,7 @@ _WHEN = re.compile(
     r"khi nao|bao gio|thoi han|\bhan (chot|nop|cuoi|hoan thanh)|\bhan khi|truoc ngay|ngay nao|"
     r"thang nao|nam nao|thoi gian nao|thoi diem nao|bao lau|dinh ky|may thang|ky nao|"
     r"\bra ngay\b|\bngay bao nhieu|\bhan\b.*\bnao\b|\bxong\b|thoi gian (hoan thanh|thuc hien)|"
-    r"^(?:.* )?thoi gian(?: [a-z0-9]+){0,12}$"
+    r"^(?:.* )?thoi gian(?: [a-z0-9]+){0,12}$|^han\b"
 )
 _TARGET = re.compile(
     r"chi tieu|muc tieu|bao nhieu|\bty le\b|phan tram|%|\bdat muc\b|toi thieu|\bso sanh\b"
@@ -68,6 +68,34 @@ def asked_role(q: str) -> str:
                      rf"\b(?:don vi|co quan|ben) {verb}\b", q):
             return name
     return next((name for name, rx in _ROLE if rx.search(q)), "")
+
+
+def asked_roles(q: str) -> list[str]:
+    """Every role a who-question asks about by a question word next to its verb: "ai chủ
+    trì, ai phối hợp" asks both (the first is `asked_role`)."""
+    return [name for name, verb in _ROLE_VERB.items()
+            if re.search(rf"\b{_WHO_WORD} {verb}\b|\b{verb} (?:voi |la |boi )?{_WHO_WORD}\b|"
+                         rf"\b(?:don vi|co quan|ben) {verb}\b", q)]
+
+
+# a post or standing role asked for: "ai làm Trưởng ban …", "cơ quan nào là cơ quan thường
+# trực …", "… trưởng ban là ai"; the title ends at a word that starts a qualifier
+_TITLE_AFTER = re.compile(rf"\b{_WHO_WORD} (?:lam|la) ((?:[a-z]+ ?){{2,5}})")
+_TITLE_BEFORE = re.compile(rf"\b((?:[a-z]+ ){{2,4}})(?:la|lam) {_WHO_WORD}\b")
+_TITLE_STOP = re.compile(r"\b(?:cua|ve|cap|tai|o|trong|thuoc|va|cho|la|lam)\b.*$")
+_TITLE_LEAD = re.compile(r"^.*\b(?:con|va|thi|ma|voi)\s+")
+
+
+def asked_titles(q: str) -> list[str]:
+    """The posts a question asks who holds ("trưởng ban", "cơ quan thường trực"), search
+    form, two words or more."""
+    out = []
+    for part in re.split(r"[,;?]", q):
+        for m in _TITLE_AFTER.finditer(part):
+            out.append(_TITLE_STOP.sub("", m.group(1)).strip())
+        for m in _TITLE_BEFORE.finditer(part):
+            out.append(_TITLE_LEAD.sub("", m.group(1)).strip())
+    return list(dict.fromkeys(t for t in out if len(t.split()) >= 2))
 
 
 _YEAR = re.compile(r"\b(20[2-5]\d)\b")
@@ -539,6 +567,8 @@ def understand(question: str, docs: list[Document] | Places,
         when_kind=("date" if report else when_kind(cues)) if "when" in intents else "",
         report_period=report,
         role=role,
+        roles=asked_roles(cues),
+        titles=asked_titles(cues) if "who" in intents else [],
         localities=[d for m in named for d in m.doc_ids],
         doc_ids=plan_docs,
         years=[int(y) for y in _YEAR.findall(q)],

@@ -340,7 +340,20 @@ class AnswerEngine:
                 return compose.not_given(self, query, nearest)
         if evidence is None:
             return compose.not_found(self, query, named, qvec)
+        if query.also:
+            self._second_part(query, evidence, qvec)
         return compose.single_answer(self, query, evidence)
+
+    def _second_part(self, query: Query, ev: Evidence, qvec: np.ndarray) -> None:
+        """"Ai chủ trì và hạn khi nào": the second thing asked, from the same clause, else
+        from the clause of the same plan that answers it, added to the answer's extras."""
+        for intent in query.also:
+            second = query.model_copy(update={"intent": intent})
+            got = compose.extract(self, second, ev.hit, ev.coverage)
+            if got is None or not got.direct:
+                got = gate.best(self, second, [ev.hit.segment.doc_id], qvec)
+            if got is not None and got.direct and fold(got.direct) not in fold(ev.direct):
+                ev.extra.append(f"{_PART_LABEL.get(intent, intent)}: {got.direct}")
 
     # ---- retrieval and the evidence gate (intents.evidence) --------------------------------
     def search(self, query: Query, doc_ids: list[str] | None, qvec: np.ndarray | None,
@@ -355,6 +368,7 @@ class AnswerEngine:
         return gate.related(self, query, doc_ids, qvec, k)
 
 
+_PART_LABEL = {"who": "cơ quan", "when": "thời hạn", "target": "chỉ tiêu"}
 _CLEAR_WORDS = frozenset(["bo", "xoa", "huy", "bo chon", "xoa chon", "clear", "reset"])
 _ALL_PLACES = re.compile(r"\b(?:cac|moi|tung|nhung) (?:xa|phuong|dia phuong|ke hoach)\b|"
                          r"\bgiua cac\b")

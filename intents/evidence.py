@@ -167,6 +167,12 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
             # "những chương trình nào": a close clause that names them beats the closest
             weak, tried = weak or ev, tried + 1
             continue
+        if query.titles and tried < _LISTING_TRIES and not compose.holders(
+                hit.segment.body, query.titles):
+            # "ai làm trưởng ban": a close clause that says who holds the post beats the
+            # closest one
+            weak, tried = weak or ev, tried + 1
+            continue
         if query.when_kind == "frequency" and not re.search(r"\d", ev.direct):
             # "định kỳ" alone: a clause that says how often ("3 tháng, 6 tháng") is better
             weak = weak or ev

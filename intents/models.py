@@ -55,6 +55,8 @@ class Query(BaseModel):
     when_kind: str = ""  # date | deadline | frequency | year
     report_period: str = ""  # "khi nào phải báo cáo 6 tháng?" -> "6 thang" (detect.period_key)
     role: str = ""  # chu_tri | phoi_hop | theo_doi | ky | ""
+    roles: list[str] = Field(default_factory=list)  # every role asked ("ai chủ trì, ai phối hợp")
+    titles: list[str] = Field(default_factory=list)  # posts asked of ("ai làm trưởng ban")
     localities: list[str] = Field(default_factory=list)  # document ids named by locality
     doc_ids: list[str] = Field(default_factory=list)  # documents named by plan number
     years: list[int] = Field(default_factory=list)
