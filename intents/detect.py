@@ -348,6 +348,16 @@ def expand(q: str) -> str:
     return out
 
 
+_MONTH_TYPED = re.compile(r"\b(?:thang|t)\s?(\d{1,2})(?:\s|\s?-\s?|\.)(?:nam )?(20[2-5]\d)\b")
+
+
+def month_form(q: str) -> str:
+    """A month typed without its slash ("tháng 12 2025", "t12 2025", "thang 9 nam 2025")
+    as the plans write it: "thang 12/2025"."""
+    return _MONTH_TYPED.sub(lambda m: f"thang {m.group(1)}/{m.group(2)}"
+                            if 1 <= int(m.group(1)) <= 12 else m.group(0), q)
+
+
 _QUOTED = re.compile(r"[\"'“”‘’«»]([^\"'“”‘’«»]{3,80})[\"'“”‘’«»]")
 
 
@@ -437,16 +447,21 @@ def _indicator_head(query: Query) -> tuple[str, str] | None:
 _DUE_CUE = re.compile(
     r"\b(?:den|toi|qua|tre|het|co) han\b|\bhan (?:chot|hoan thanh|nop|cuoi)\b|"
     r"\bhan (?=thang|quy|nam|ngay|trong|truoc|\d)|\bphai (?:xong|hoan thanh)\b|"
-    r"\b(?:xong|hoan thanh) (?:trong|truoc)\b|\btu nay den\b")
+    r"\b(?:xong|hoan thanh) (?:trong|truoc)\b|\btu nay den\b|\b(?:can|phai|se) xong\b")
 _DUE_DAYS = re.compile(r"\b(\d{1,3}) ngay\b")
 _DUE_RELATIVE = {"tuan": 7, "thang": 30, "quy": 90}
 _SPAN_KINDS = ("date", "month", "half", "quarter", "year", "range")
 
 
-def due_window(q: str) -> tuple[int | None, tuple[str, str] | None]:
+def due_window(q: str, listing: bool = False) -> tuple[int | None, tuple[str, str] | None]:
     """(next N days, or (first day, last day) ISO) a deadline question asks about, or
-    (None, None) when it asks about no deadline window."""
+    (None, None) when it asks about no deadline window. A list of tasks asked for a month,
+    quarter or half-year ("việc nào tháng 9/2025") asks what falls due then."""
     if not _DUE_CUE.search(q):
+        if listing:
+            for t in find_timex(q):
+                if t.kind in ("month", "quarter", "half") and t.span is not None:
+                    return None, (t.span[0].isoformat(), t.span[1].isoformat())
         return None, None
     m = _DUE_DAYS.search(q)
     if m:
@@ -531,7 +546,7 @@ def understand(question: str, docs: list[Document] | Places,
     are never taken for typos."""
     places = docs if isinstance(docs, Places) else Places(docs)
     norm = normalize(question, known)
-    q = expand(norm.search)
+    q = month_form(expand(norm.search))
     cues = cue_form(q, norm.typed)
     intents = detect_intents(cues)
     intent = intents[0]
@@ -581,7 +596,7 @@ def understand(question: str, docs: list[Document] | Places,
     )
     query.indicator_head = _indicator_head(query)
     query.all_targets = _all_targets(query)
-    query.due_days, query.due_span = due_window(q)
+    query.due_days, query.due_span = due_window(q, intent == "list")
     query.due_from_today = bool(re.search(r"\btu (?:nay|bay gio|hom nay)\b", q))
     query.overdue = bool(re.search(r"\b(?:da )?(?:qua|tre) han\b", q)) and \
         not re.search(r"\bsap\b|\bngay toi\b", q)
