@@ -40,7 +40,8 @@ _WHEN = re.compile(
     r"^(?:.* )?thoi gian(?: [a-z0-9]+){0,12}$|^han\b"
 )
 _TARGET = re.compile(
-    r"chi tieu|muc tieu|bao nhieu|\bty le\b|phan tram|%|\bdat muc\b|toi thieu|\bso sanh\b"
+    r"chi tieu|muc tieu|bao nhieu|\bty (?:le|trong)\b|phan tram|%|\bdat muc\b|toi thieu|"
+    r"\bso sanh\b"
 )
 _WHAT = re.compile(r"\bgi\b|\bnao\b|the nao|ra sao|nhu the|noi dung")
 
@@ -99,6 +100,8 @@ def asked_titles(q: str) -> list[str]:
 
 
 _YEAR = re.compile(r"\b(20[2-5]\d)\b")
+_PLAN_DATE = re.compile(r"\b(?:ke hoach|kh|quyet dinh|nghi quyet)\b[^,;?]{0,30}?\bngay "
+                        r"(\d{1,2}/\d{1,2}/20\d\d)\b")
 _PLAN_NO = re.compile(
     r"\b(?:ke hoach|kh|kế hoạch)\s*(?:so\s*)?(\d{1,4})\b|\b(\d{1,4})\s*[/-]\s*kh\b")
 
@@ -406,7 +409,13 @@ _QUESTION_PAIRS = frozenset(tuple(p.split()) for p in (
     "dat ra", "de ra", "so sanh", "khac nhau", "nhu the", "giao cho", "vui long", "cam on",
     "xin hoi", "cho biet", "duoc giao", "can phai", "la gi", "ngay thang", "phai lam",
     "xa phuong", "hay cho", "muc nao", "lam gi", "nhung gi", "o dau", "dat duoc", "mot lan",
-    "may lan", "ky nao", "lan nao", "so may"))
+    "may lan", "ky nao", "lan nao", "so may", "lan luot"))
+# question pairs with a word that is content elsewhere ("lần lượt", not "lượt truy cập")
+_ASKING_PHRASES = re.compile(r"\b(?:" + "|".join(
+    " ".join(p) for p in sorted(_QUESTION_PAIRS) if not set(p) <= QUESTION_WORDS) + r")\b")
+# nouns of a measure a target question names: content, though made of question and stop
+# words ("tỷ trọng kinh tế số")
+_MEASURE_PAIRS = frozenset([("ty", "trong"), ("ty", "le"), ("chi", "so")])
 
 
 _TIME_WORDS = frozenset(["nam", "thang", "ngay", "quy", "ai", "nao", "gi", "dau", "khi"])
@@ -421,6 +430,9 @@ def _content_words(q: str) -> set[str]:
             asking.update((i, i + 1))
     out: set[str] = set()
     for i, (a, b) in enumerate(zip(ws, ws[1:], strict=False)):
+        if (a, b) in _MEASURE_PAIRS and (a, b) != ("ty", "le"):
+            out.update((a, b))
+            continue
         if (i in asking or i + 1 in asking or a in _TIME_WORDS or b in _TIME_WORDS
                 or a in STOP or b in STOP):
             continue
@@ -434,7 +446,7 @@ def _indicator_head(query: Query) -> tuple[str, str] | None:
     "tỷ lệ"/"số lượng" ("tỷ lệ thanh toán trực tuyến" -> thanh toán), if it is a word."""
     if query.intent != "target":
         return None
-    m = re.search(r"\b(?:ty le|so luong) ([a-z]+) ([a-z]+)", query.search)
+    m = re.search(r"\b(?:ty le|ty trong|so luong) ([a-z]+) ([a-z]+)", query.search)
     if not m:
         return None
     a, b = m.groups()
@@ -564,9 +576,13 @@ def understand(question: str, docs: list[Document] | Places,
     topic = _topic(q, named)
     if report:  # "sáu tháng" is "6 tháng" in the plans
         topic = _REPORT_WORDS.sub(" ", _REPORT_PERIOD.sub(f" {report} ", topic, count=1))
+    topic = _ASKING_PHRASES.sub(" ", topic)
     content = _content_words(topic)
-    terms = [w for w in words(topic) if w not in STOP
-             and (w not in QUESTION_WORDS or w in content)
+    # the date of the plan named ("Kế hoạch số 79/KH-UBND ngày 02/10/2025") says which
+    # plan, not what the clause is about
+    plan_dates = set(_PLAN_DATE.findall(q))
+    terms = [w for w in words(topic) if (w in content or w not in STOP)
+             and (w not in QUESTION_WORDS or w in content) and w not in plan_dates
              and not _YEAR.fullmatch(w) and w not in plan_nums]
     if len([w for w in terms if w not in asked]) >= 2:
         terms = [w for w in terms if w not in asked]
