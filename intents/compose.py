@@ -83,8 +83,8 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
                 ev.extra.append(q)
         return ev
     if query.intent == "when":
-        if seg.kind == "row" and query.when_kind == "deadline" and not query.report_period:
-            # a task table's deadline column, as read off the row at ingest
+        if query.when_kind in ("deadline", "year") and not query.report_period:
+            # a task's deadline (a table's column, a "Thời gian:" field), read at ingest
             f = _task_fact(engine, query, seg, "deadline_text")
             if f:
                 return Evidence(hit, cov, f.deadline_text, "thời hạn", about=f.text)
@@ -130,8 +130,10 @@ def _task_fact(engine: AnswerEngine, query: Query, seg: Segment,
     the answer comes from ("lead", "deadline_text"). () when a row's tasks are about
     something else; None when there is no fact to go by."""
     row = seg.kind == "row"
-    tasks = [f for f in engine.facts_at(seg.id) if f.kind in ("task", "duty")
-             and getattr(f, need) and (row or f.kind == "duty")]
+    # a clause's own task fact ("1. Xây dựng … - Cơ quan chủ trì: … - Thời gian: …") and
+    # its duty (who, by its heading) answer too; a row is read only through its facts
+    kinds = ("task", "duty") if row else ("duty",) if need == "lead" else ("task",)
+    tasks = [f for f in engine.facts_at(seg.id) if f.kind in kinds and getattr(f, need)]
     terms = set(query.terms)
     if not tasks or not terms:
         return None
@@ -674,13 +676,21 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
                   answer=fit(text), citations=cits[:5], rest=rest)
 
 
-def _facts_list(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer | None:
+def duties_answer(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer | None:
+    """"Sở X làm gì?": the tasks and duties the plans give the agency named, leading or
+    coordinating, from the extracted facts; None when they give it none."""
+    return _facts_list(engine, query, doc_ids, ("lead", "support"))
+
+
+def _facts_list(engine: AnswerEngine, query: Query, doc_ids: list[str],
+                roles: tuple[str, ...] = ()) -> Answer | None:
     """The tasks and duties the plans give the agency named (lead, or coordinating when
     asked "phối hợp"), from the extracted facts: whole task texts, with their deadlines."""
-    role = "support" if query.role == "phoi_hop" else "lead"
+    roles = roles or (("support",) if query.role == "phoi_hop" else ("lead",))
+    role = roles[0]
     facts = [f for f in engine.index.facts if f.kind in ("task", "duty")
              and (not doc_ids or f.doc_id in doc_ids)
-             and any(same_agency(query.agency, a) for a in getattr(f, role))]
+             and any(same_agency(query.agency, a) for r in roles for a in getattr(f, r))]
     if query.years:
         facts = [f for f in facts if any(str(y) in f.deadline_text for y in query.years)]
     if not facts:
@@ -691,7 +701,8 @@ def _facts_list(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answe
         due = f" — hạn: {f.deadline_text}" if f.deadline_text else ""
         where_ = f" ({place(docs[f.doc_id])})" if len({x.doc_id for x in facts}) > 1 else ""
         lines.append(f"• {quote(readable(f.text), 160)}{due}{where_} (tr. {f.page})")
-    label = "phối hợp" if role == "support" else "chủ trì"
+    label = "chủ trì, phối hợp" if len(roles) > 1 else "phối hợp" if role == "support" \
+        else "chủ trì"
     scope = f" ({place(docs[doc_ids[0]])})" if len(doc_ids) == 1 else ""
     head = f"{query.agency} {label} {len(facts)} việc{scope}"
     shown, rest = lines[:8], lines[8:]

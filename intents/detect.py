@@ -538,6 +538,11 @@ def _topic(q: str, named: list) -> str:
     return " ".join(t for i, t in enumerate(toks) if i not in drop)
 
 
+# "Sở X làm gì?", "giao Công an tỉnh nhiệm vụ gì?": the duties of the agency named
+_DUTY_ASK = re.compile(r"\b(?:lam|lo) (?:nhung )?(?:gi|viec gi)\b|\b(?:nhiem vu|trach nhiem|"
+                       r"viec|cong viec) (?:gi|nao)\b|\bduoc giao (?:gi|nhung gi)\b")
+
+
 MAX_TERMS = 40  # distinct content words read from a question; the dev questions have ≤ 30
 
 
@@ -610,6 +615,8 @@ def understand(question: str, docs: list[Document] | Places,
         asked=[n for n in nouns if n not in QUESTION_WORDS or " " in n],
         about=plan_attribute(q, terms),
     )
+    query.duties = bool(query.agency) and intent in ("what", "who", "list") \
+        and bool(_DUTY_ASK.search(q)) and not query.years
     query.indicator_head = _indicator_head(query)
     query.all_targets = _all_targets(query)
     query.due_days, query.due_span = due_window(q, intent == "list")

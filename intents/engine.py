@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus.agencies import find_agencies, same_agency
 from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, search_form, words
 from corpus.places import find_places
@@ -300,6 +301,8 @@ class AnswerEngine:
                 ans.answer = compose.fit(f"{ans.headline}\n{note}\n{ans.answer[len(ans.headline):]}")
                 return ans
         qvec = self.index.embedder.embed_query(query.search)
+        if query.duties and query.role not in ("chu_tri", "phoi_hop"):
+            return self._duties(query, named, qvec)
         if query.intent == "list":
             listed = compose.list_answer(self, query, named, qvec, today)
             if listed.found or query.agency:
@@ -343,6 +346,18 @@ class AnswerEngine:
         if query.also:
             self._second_part(query, evidence, qvec)
         return compose.single_answer(self, query, evidence)
+
+    def _duties(self, query: Query, named: list[str], qvec: np.ndarray) -> Answer:
+        """"Sở X làm gì?": the tasks and duties the plans give X; else a clause that names X
+        and answers; else not given (a plan that gives X nothing does not say)."""
+        listed = compose.duties_answer(self, query, named)
+        if listed is not None:
+            return listed
+        what = query.model_copy(update={"intent": "what"})
+        ev = gate.best(self, what, named or None, qvec)
+        if ev is None or not _names_agency(ev.hit.segment, query.agency):
+            return compose.not_found(self, what, named, qvec)
+        return compose.single_answer(self, what, ev)
 
     def _second_part(self, query: Query, ev: Evidence, qvec: np.ndarray) -> None:
         """"Ai chủ trì và hạn khi nào": the second thing asked, from the same clause, else
@@ -399,6 +414,12 @@ def _named(query: Query) -> list[str]:
     one plan per hundred or so communes."""
     both = [d for d in query.doc_ids if d in query.localities]
     return both or list(dict.fromkeys(query.doc_ids + query.localities))
+
+
+def _names_agency(seg: Segment, agency: str) -> bool:
+    """The clause, or the heading it stands under, names the agency."""
+    return any(same_agency(agency, a.name) for text in (seg.body, *map(fold, seg.heading_path))
+               for a in find_agencies(text))
 
 
 def _clear(query: Query, ev: Evidence | None) -> bool:

@@ -75,3 +75,4 @@ class Query(BaseModel):
     due_span: tuple[str, str] | None = None
     due_from_today: bool = False  # "từ nay đến cuối năm 2026": the span starts today
     overdue: bool = False  # "việc nào đã quá hạn?"
+    duties: bool = False  # "Sở X làm gì?": the duties of the agency named
