@@ -401,6 +401,10 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
     count_asked = (re.search(r"\bbao nhieu (?!phan tram|ngan sach|kinh phi|von\b|tien\b|chi phi)"
                              r"[a-z]", query.search)
                    and not re.search(r"\bty le\b|phan tram|%", query.search))
+    if count_asked:
+        counted = _counted(query.search, body, pos, query.terms, query.agency)
+        if counted:
+            return counted, ""
     if count_asked and vals:
         # "bao nhiêu doanh nghiệp" asks for a count; a share or a sum of money ("1,5% GDP",
         # "72 triệu đồng") answers another question
@@ -442,6 +446,30 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
             and not any(str(y) in body for y in query.years):
         return None  # the value is for 2030 (clause or heading); the year asked is another
     return best.display, f"năm {year}" if year else ""
+
+
+def _counted(question: str, body: str, pos: list[int], terms: list[str],
+             agency: str = "") -> str:
+    """"Bao nhiêu trạm …": a number the clause gives of the noun counted ("35 trạm"), the one
+    nearest the question's words; "" when it gives none."""
+    noun = re.search(r"\bbao nhieu ([a-z]+)", question)
+    if not noun:
+        return ""
+    found = list(re.finditer(rf"\b(\d[\d.,]*) {noun.group(1)}\b", body))
+    if not found:
+        return ""
+    terms = set(terms)
+
+    named = set(words(fold(agency)))
+
+    def score(m: re.Match) -> tuple[bool, int, int]:
+        # the part the body the question names has ("trong đó: Viettel: 26 trạm"), then the
+        # question's words just before the number, then nearness
+        before = set(words(body[max(0, m.start() - 25):m.start()]))
+        near = min((abs(m.start() - p) for p in pos), default=0)
+        return bool(named) and named <= before, len(terms & before), -near
+
+    return readable(max(found, key=score).group(0))
 
 
 def _near_pair(part: list[str], head: tuple[str, str], i: int) -> bool:
