@@ -96,7 +96,9 @@ def asked_titles(q: str) -> list[str]:
             out.append(_TITLE_STOP.sub("", m.group(1)).strip())
         for m in _TITLE_BEFORE.finditer(part):
             out.append(_TITLE_LEAD.sub("", m.group(1)).strip())
-    return list(dict.fromkeys(t for t in out if len(t.split()) >= 2))
+    # "đơn vị chủ trì là ai" asks a role, not a post: a post has a word of its own
+    return list(dict.fromkeys(t for t in out if len(t.split()) >= 2
+                              and not set(t.split()) <= QUESTION_WORDS))
 
 
 _YEAR = re.compile(r"\b(20[2-5]\d)\b")
@@ -604,7 +606,7 @@ def understand(question: str, docs: list[Document] | Places,
         report_period=report,
         role=role,
         roles=asked_roles(cues),
-        titles=asked_titles(cues) if "who" in intents else [],
+        titles=asked_titles(cues) if "who" in intents and role not in ("ky", "can_cu") else [],
         localities=[d for m in named for d in m.doc_ids],
         doc_ids=plan_docs,
         years=[int(y) for y in _YEAR.findall(q)],

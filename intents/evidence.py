@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
 COVERAGE_MIN = 0.6
 NEAR_MIN = 0.5  # a top clause above this, with the answer asked for, may still answer
-_NEAR_RANKS = 3  # … among the first three hits
-_NEAR_DENSE = 0.02  # … and as close in meaning as the closest of them
+_NEAR_RANKS = 5  # … among the first five hits
+_NEAR_DENSE = 0.03  # … and as close in meaning as the closest of them
 
 
 @dataclass
@@ -156,22 +156,24 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
     for rank, hit in enumerate(hits):
         cov = coverage(engine, query, hit.segment)
         if cov < COVERAGE_MIN:
-            if (near is None and rank < _NEAR_RANKS and cov > NEAR_MIN
+            if (near is None and rank < _NEAR_RANKS and cov >= NEAR_MIN
                     and hit.dense >= top_dense - _NEAR_DENSE):
                 near = checked(engine, query, hit, cov)
             continue
         ev = compose.extract(engine, query, hit, cov)
         if ev is None:
             continue
-        if listing and not ev.direct and tried < _LISTING_TRIES:
+        if listing and not ev.direct:
             # "những chương trình nào": a close clause that names them beats the closest
+            # one, which is kept
             weak, tried = weak or ev, tried + 1
+            if tried >= _LISTING_TRIES:
+                return weak
             continue
-        if query.titles and tried < _LISTING_TRIES and not compose.holders(
-                hit.segment.body, query.titles):
-            # "ai làm trưởng ban": a close clause that says who holds the post beats the
-            # closest one
-            weak, tried = weak or ev, tried + 1
+        if query.titles and not compose.holders(hit.segment.body, query.titles):
+            # "ai làm trưởng ban": any passing clause that says who holds the post beats
+            # the closest one, which is kept
+            weak = weak or ev
             continue
         if query.when_kind == "frequency" and not re.search(r"\d", ev.direct):
             # "định kỳ" alone: a clause that says how often ("3 tháng, 6 tháng") is better
