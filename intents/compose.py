@@ -415,6 +415,11 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
         vals = V.row_numbers(body, rate=bool(re.search(r"\b[tl][yi] le\b", body)))
         if count_asked and vals and all(_share_or_money(v.display) for v in vals):
             return None
+    if not vals and seg.kind != "row":
+        level = _level(body, pos)
+        if level:
+            return level, f"năm {_year_of(0, seg, body)}".strip() if _year_of(0, seg, body) \
+                else ""
     if not vals:
         # qualitative targets ("phủ sóng 5G toàn xã") answer "như thế nào", not "bao nhiêu"
         if re.search(r"bao nhieu|%|phan tram|ty le", query.search):
@@ -446,6 +451,19 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
             and not any(str(y) in body for y in query.years):
         return None  # the value is for 2030 (clause or heading); the year asked is another
     return best.display, f"năm {year}" if year else ""
+
+
+# a level a goal sets with a bare number: "HDI duy trì trên 0,7", "đạt ít nhất 1,5"
+_LEVEL = re.compile(r"\b(?:tren|duoi|dat|it nhat|toi thieu|toi da|khoang|o muc|>|<|≥|≤)\s*"
+                    r"(\d+(?:[.,]\d+)?)(?!\s*(?:/|-|nam\b|thang\b|ngay\b|\d))")
+
+
+def _level(body: str, pos: list[int]) -> str:
+    """The level a clause sets with a bare number, nearest the question's words; ""."""
+    found = list(_LEVEL.finditer(body))
+    if not found:
+        return ""
+    return readable(X.nearest(found, pos, key=lambda m: m.start()).group(0))
 
 
 def _counted(question: str, body: str, pos: list[int], terms: list[str],

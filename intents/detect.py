@@ -41,6 +41,7 @@ _WHEN = re.compile(
 )
 _TARGET = re.compile(
     r"chi tieu|muc tieu|bao nhieu|\bty (?:le|trong)\b|phan tram|%|\bdat muc\b|toi thieu|"
+    r"\b(?:o|dat|giu) muc (?:nao|bao nhieu)\b|"
     r"\bso sanh\b"
 )
 _WHAT = re.compile(r"\bgi\b|\bnao\b|the nao|ra sao|nhu the|noi dung")

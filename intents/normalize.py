@@ -140,6 +140,8 @@ def normalize(question: str, known: Collection[str] = (), restore: bool = False)
             if out[i] != t or code[i]:
                 continue
             nxt = folded[i + 1] if i + 1 < len(toks) else ""
+            if not marked_only and folded[i] in known:
+                continue  # a word of the plans ("HDI", "GRDP") with no clear Telex mark
             dec = telex(t, folded[i - 1] if i else "", nxt, marked_only)
             if dec:
                 out[i], folded[i] = dec, fold(dec)
@@ -154,6 +156,8 @@ def normalize(question: str, known: Collection[str] = (), restore: bool = False)
             continue
         if t == toks[i] and t.isascii() and t.isalpha():
             fixed = correct_word(t.lower(), prev or None, nxt or None, known)
+            if fixed and known and search_form(t) in known:
+                fixed = None  # the plans write it so (read the same way): "HDI", "GRDP"
             if fixed:
                 out[i] = fixed
     for t, o in zip(toks, out, strict=True):
