@@ -152,6 +152,7 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
     listing = query.intent == "what" and bool(query.asked)
     tried = 0
     near: Evidence | None = None  # the best of the top hits just under the bar
+    partial: tuple[Evidence | None, int] = (None, 0)  # the clause holding most posts asked
     top_dense = max((h.dense for h in hits[:_NEAR_RANKS]), default=0.0)
     for rank, hit in enumerate(hits):
         cov = coverage(engine, query, hit.segment)
@@ -170,9 +171,12 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
             if tried >= _LISTING_TRIES:
                 return weak
             continue
-        if query.titles and not compose.holders(hit.segment.body, query.titles):
-            # "ai làm trưởng ban": any passing clause that says who holds the post beats
-            # the closest one, which is kept
+        held = len(compose.holders(hit.segment.body, query.titles)) if query.titles else 0
+        if held < len(query.titles):
+            # "ai làm trưởng ban, cơ quan nào thường trực": a passing clause that says who
+            # holds every post asked beats one that names some, and that the closest one
+            if held > partial[1]:
+                partial = (ev, held)
             weak = weak or ev
             continue
         if query.when_kind == "frequency" and not re.search(r"\d", ev.direct):
@@ -183,7 +187,7 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
     # graded evidence: no clause covers the question's words, but one of the closest
     # (by words and by meaning) nearly does and holds the kind of answer asked — OCR
     # garbles, abbreviations and paraphrases are what it misses
-    return weak or near
+    return partial[0] or weak or near
 
 def checked(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidence | None:
     """A near clause's answer, when it gives what the question needs: an agency, a
