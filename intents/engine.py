@@ -243,11 +243,17 @@ class AnswerEngine:
 
     def _unloaded_place(self, text: str) -> str:
         """A commune or ward the text marks ("xã …", "phường …") that the official list of
-        units knows and no loaded plan is of, as "xã X (tỉnh Y)"; else ""."""
-        loaded = {fold(d.meta.locality) for d in self.index.documents.values()}
+        units knows and no loaded plan is of, as "xã X (tỉnh Y)", or a province or city no
+        loaded plan is of or in; else ""."""
+        docs = self.index.documents.values()
+        loaded = {fold(d.meta.locality) for d in docs}
+        provinces = loaded | {fold(d.meta.province) for d in docs if d.meta.province}
         for p in find_places(text):
             if p.marked and p.kind in ("xã", "phường") and fold(p.name) not in loaded:
                 return f"{p.kind} {p.name}" + (f" ({p.province})" if p.province else "")
+            if p.kind in ("tỉnh", "thành phố") and fold(p.name) not in provinces:
+                # "Quảng Ninh …", marked or not: a province no loaded plan is of or in
+                return f"{p.kind} {p.name}"
         return ""
 
     def understand(self, question: str) -> Query:

@@ -112,3 +112,11 @@ def test_agency_the_plan_gives_nothing_is_not_found(engine) -> None:
     assert not a.found
     b = engine.ask("binh tan cong an xa lam gi")
     assert b.found and b.intent == "list" and "Công an xã" in b.headline
+
+
+def test_province_with_no_plan_loaded_is_named(engine) -> None:
+    a = engine.ask("quang ninh ai chu tri so hoa ho so cong viec")
+    assert not a.found and "tỉnh Quảng Ninh" in a.headline
+    # the province of a loaded commune's plan is no other place
+    b = engine.ask("Ở xã Phong Thổ, tỉnh Lai Châu, ai chủ trì triển khai chuyển đổi số?")
+    assert "Chưa có kế hoạch" not in b.headline
