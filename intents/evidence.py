@@ -48,6 +48,7 @@ class Evidence:
     about: str = ""  # what the answer is about, when the clause holds more (a row's task)
 
 
+_CLOSING = re.compile(r"\W*tren day la\b")
 _LISTING_TRIES = 4  # clauses read past the closest one for a list of names
 
 
@@ -155,6 +156,8 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
     partial: tuple[Evidence | None, int] = (None, 0)  # the clause holding most posts asked
     top_dense = max((h.dense for h in hits[:_NEAR_RANKS]), default=0.0)
     for rank, hit in enumerate(hits):
+        if _closing_only(hit.segment.body):
+            continue  # "Trên đây là Kế hoạch …./.": the plan's closing formula says nothing
         cov = coverage(engine, query, hit.segment)
         if cov < COVERAGE_MIN:
             if (near is None and rank < _NEAR_RANKS and cov >= NEAR_MIN
@@ -242,6 +245,15 @@ def having(engine: AnswerEngine, pair: str, doc_ids: list[str] | None) -> list[S
 def related(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np.ndarray,
             k: int = 3) -> list[Segment]:
     return [h.segment for h in search(engine, query, doc_ids, qvec, k=k)]
+
+
+def _closing_only(body: str) -> bool:
+    """The plan's closing formula alone ("Trên đây là Kế hoạch … năm 2026./."), not followed
+    by what it asks of whom ("… UBND xã yêu cầu …, báo cáo về Phòng …")."""
+    if not _CLOSING.match(body):
+        return False
+    end = re.search(r"[.;]\s", body)
+    return end is None or len(words(body[end.end():])) < 5
 
 
 def _fits(query: Query, ev: Evidence) -> bool:

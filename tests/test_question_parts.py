@@ -120,3 +120,12 @@ def test_province_with_no_plan_loaded_is_named(engine) -> None:
     # the province of a loaded commune's plan is no other place
     b = engine.ask("Ở xã Phong Thổ, tỉnh Lai Châu, ai chủ trì triển khai chuyển đổi số?")
     assert "Chưa có kế hoạch" not in b.headline
+
+
+def test_closing_formula_alone_is_no_evidence() -> None:
+    from intents.evidence import _closing_only
+
+    assert _closing_only("tren day la ke hoach phat trien khoa hoc nam 2026./.")
+    assert not _closing_only("tren day la ke hoach trien khai nghi quyet. trong qua trinh thuc "
+                             "hien, neu co vuong mac, phan anh ve phong van hoa - xa hoi.")
+    assert not _closing_only("phong kinh te chu tri tham muu bo tri kinh phi.")
