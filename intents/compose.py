@@ -194,8 +194,12 @@ def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, st
     found = find_agencies(body)
     if seg.kind == "row" and found:
         # task and target tables: the first agency after the task text is the lead column,
-        # the others the coordinating one
-        rest = [a.name for a in found[1:] if a.name != found[0].name]
+        # the others the coordinating one; a segment holding two rows: the row whose text
+        # has most of the question's words
+        row = _row_of_question(body, found, set(query.terms))
+        rest = [a.name for a in row[1:] + found[:len(found) - len(row)]
+                if a.name != row[0].name]
+        found = row
         if both and rest:
             return f"{found[0].name} (chủ trì); phối hợp: " + ", ".join(dict.fromkeys(rest)), ""
         return found[0].name, "chủ trì" if query.role != "theo_doi" else "theo dõi"
@@ -212,6 +216,19 @@ def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, st
         if heads:
             return heads[0].name, ""
     return None
+
+
+def _row_of_question(body: str, found: list, terms: set[str]) -> list:
+    """The agencies from the one that follows the text with most of the question's words
+    (the text between two agencies is a row's task or indicator; the agencies right after
+    it are its columns)."""
+    best, best_score, prev = 0, -1, 0
+    for i, a in enumerate(found):
+        score = len(terms & set(words(body[prev:a.start])))
+        if score > best_score:
+            best, best_score = i, score
+        prev = a.end
+    return found[best:]
 
 
 _DOC_KIND = {"ke hoach": "Kế hoạch", "nghi quyet": "Nghị quyết", "chi thi": "Chỉ thị",

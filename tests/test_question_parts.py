@@ -129,3 +129,16 @@ def test_closing_formula_alone_is_no_evidence() -> None:
     assert not _closing_only("tren day la ke hoach trien khai nghi quyet. trong qua trinh thuc "
                              "hien, neu co vuong mac, phan anh ve phong van hoa - xa hoi.")
     assert not _closing_only("phong kinh te chu tri tham muu bo tri kinh phi.")
+
+
+def test_row_agency_follows_the_text_asked_about() -> None:
+    from corpus.agencies import find_agencies
+    from intents.compose import _row_of_question
+
+    body = ("1 | chi so chuyen doi so 0,6 | phong van hoa - xa hoi | ty le ho so suc khoe dien "
+            "tu 90% | tram y te xa")
+    found = find_agencies(body)
+    assert len(found) >= 2
+    row = _row_of_question(body, found, {"ho", "suc", "khoe", "dien", "tu"})
+    assert fold(row[0].name).startswith("tram y te")
+    assert _row_of_question(body, found, {"chuyen", "doi"})[0] == found[0]
