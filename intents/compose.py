@@ -87,7 +87,8 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
             # a task's deadline (a table's column, a "Thời gian:" field), read at ingest
             f = _task_fact(engine, query, seg, "deadline_text")
             if f:
-                return Evidence(hit, cov, f.deadline_text, "thời hạn", about=f.text)
+                return Evidence(hit, cov, _deadline_shown(f.deadline_text), "thời hạn",
+                                about=f.text)
         found = _when(query, seg, body, pos)
         return Evidence(hit, cov, found[0], found[1]) if found else None
     if query.intent == "target":
@@ -145,6 +146,13 @@ def _task_fact(engine: AnswerEngine, query: Query, seg: Segment,
     if (row and share < ROW_TASK_MIN) or (len(scored) > 1 and scored[1][0] == share):
         return None
     return f
+
+
+def _deadline_shown(text: str) -> str:
+    """A deadline as the answers write it ("Hoàn thành trong tháng 12 năm 2025" -> "tháng
+    12/2025"), the text itself when it reads as no one time ("sau khi …")."""
+    tx = [t for t in V.find_timex(search_form(text)) if t.kind != "condition"]
+    return tx[0].display if len(tx) == 1 else text
 
 
 def _row_task(engine: AnswerEngine, query: Query,
