@@ -112,7 +112,9 @@ _PLAN_NO = re.compile(
 QUESTION_WORDS = frozenset(
     ["ai", "khi", "nao", "bao", "gio", "nhieu", "may", "gi", "the", "sao", "dau", "hay", "cho", "biet", "lam", "ra", "nhung", "cac", "viec", "nhiem", "vu", "co", "quan", "don", "vi", "phong", "ban", "chu", "tri", "phoi", "hop", "phu", "trach", "giao", "theo", "doi", "han", "thoi", "gian", "diem", "ngay", "thang", "nam", "muc", "tieu", "chi", "tieu", "ty", "le", "dat", "phan", "tram", "bao", "lau", "lan", "dinh", "ky", "xa", "phuong", "ke", "hoach", "so", "kh", "ubnd", "dang", "uy", "nao", "la", "duoc", "phai", "can", "toi", "den", "hoan", "xong", "lo", "xai", "dung", "voi", "tai", "trong", "thuc", "hien", "trien", "khai", "quy", "dinh", "dat", "ra", "de", "ra", "nq57", "nq", "57", "nghi", "quyet", "tw", "kh-ubnd", "kh/du", "ong", "ba", "anh", "chi", "em", "toi", "minh", "cho", "hoi", "xin", "vui", "long", "cam", "on", "so", "sanh", "giua", "khac", "nhau", "nhu", "the", "nao", "ra", "sao", "muc", "nao", "bao", "nhieu", "dat", "qua", "trinh", "neu", "thi", "gap",
      # casual verbs of asking: "muốn đạt gì", "lấy từ đâu"
-     "muon", "lay", "tu", "danh"]
+     "muon", "lay", "tu", "danh",
+     # "chiếm bao nhiêu %": the verb of a share asked
+     "chiem"]
 )
 
 
@@ -406,7 +408,7 @@ _QUESTION_PAIRS = frozenset(tuple(p.split()) for p in (
     "dat ra", "de ra", "so sanh", "khac nhau", "nhu the", "giao cho", "vui long", "cam on",
     "xin hoi", "cho biet", "duoc giao", "can phai", "la gi", "ngay thang", "phai lam",
     "xa phuong", "hay cho", "muc nao", "lam gi", "nhung gi", "o dau", "dat duoc", "mot lan",
-    "may lan", "ky nao", "lan nao", "so may", "lan luot"))
+    "may lan", "ky nao", "lan nao", "so may", "lan luot", "han chot", "han cuoi"))
 # question pairs with a word that is content elsewhere ("lần lượt", not "lượt truy cập")
 _ASKING_PHRASES = re.compile(r"\b(?:" + "|".join(
     " ".join(p) for p in sorted(_QUESTION_PAIRS) if not set(p) <= QUESTION_WORDS) + r")\b")

@@ -54,6 +54,9 @@ def test_question_words_and_plan_dates_are_no_content() -> None:
     u = understand("tỷ trọng kinh tế số của hai xã lần lượt là bao nhiêu", [])
     assert u.intent == "target" and {"ty", "trong"} <= set(u.terms)
     assert not {"lan", "luot"} & set(u.terms)
+    u = understand("bao cao quy han chot ngay nao", [])
+    assert "chot" not in u.terms
+    assert "chiem" not in understand("kinh te so chiem bao nhieu %", []).terms
 
 
 def test_duties_of_an_agency_asked() -> None:
