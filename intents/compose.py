@@ -133,7 +133,7 @@ def _task_fact(engine: AnswerEngine, query: Query, seg: Segment,
     row = seg.kind == "row"
     # a clause's own task fact ("1. Xây dựng … - Cơ quan chủ trì: … - Thời gian: …") and
     # its duty (who, by its heading) answer too; a row is read only through its facts
-    kinds = ("task", "duty") if row else ("duty",) if need == "lead" else ("task",)
+    kinds = ("task", "duty") if row or need == "lead" else ("task",)
     tasks = [f for f in engine.facts_at(seg.id) if f.kind in kinds and getattr(f, need)]
     terms = set(query.terms)
     if not tasks or not terms:
@@ -171,8 +171,9 @@ def _row_task(engine: AnswerEngine, query: Query,
         return (support, "phối hợp", [f"chủ trì: {lead}"], f.text) if support else None
     if seg.kind == "row":
         return lead, "chủ trì", [f"phối hợp: {support}"] if support else [], f.text
-    # a duty's body is the one responsible; "chủ trì" only where the clause says so
-    role = "chủ trì" if re.search(r"\bchu tri\b", seg.body) else ""
+    # a task's lead leads; a duty's body is the one responsible, "chủ trì" only where the
+    # clause says so
+    role = "chủ trì" if f.kind == "task" or re.search(r"\bchu tri\b", seg.body) else ""
     return lead, role, [f"phối hợp: {support}"] if support else [], ""
 
 
