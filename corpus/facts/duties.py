@@ -88,7 +88,7 @@ def _duty_deadline(text: str) -> tuple[str, str]:
         kind = normalise_deadline(m.group(0))[0]
     reports = report_deadlines(text)
     if reports:
-        parts = [f"{r.period_shown}: trước ngày {r.day_month}" if r.period
+        parts = [f"{r.period_shown}: trước ngày {r.day_month}" if r.period and r.month
                  else f"trước ngày {r.day_month}" for r in reports]
         shown.append("báo cáo " + "; ".join(parts))
         kind = kind or "recurring"
