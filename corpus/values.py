@@ -218,6 +218,22 @@ def _vn_per(per: str) -> str:
     return "/" + _vn(per[1:]) if per else ""
 
 
+# a level with its comparison and no unit: "duy trì trên 0,7" (an index, HDI, PCI)
+_LEVEL = re.compile(rf"(?P<cmp>\b(?:{_CMP_WORD})\b)\s+(?P<num>\d{{1,2}},\d{{1,3}})(?![\d%]|\s*(?:%|phan tram|"
+                    r"trieu|ty|nghin|[a-z]))")
+
+
+def find_levels(sf: str) -> list[Quantity]:
+    """Index levels a plan sets with a comparison: "HDI duy trì trên 0,7", "tối thiểu 0,65"."""
+    out = []
+    for m in _LEVEL.finditer(sf):
+        sym, comparison = _comparison(m.group("cmp"))
+        if sym:
+            out.append(Quantity(m.group(0), m.group("num"), m.start(), m.end(), sym, comparison,
+                                ""))
+    return out
+
+
 def cell_value(word: str) -> tuple[str, str, bool] | None:
     """(comparison symbol, number, has "%") of one table cell, or None."""
     m = _CELL.match(word)
