@@ -173,10 +173,12 @@ def _unit_words(head: str, more: list[str]) -> list[str]:
     it ("tập dữ liệu"), as the word list pairs syllables."""
     pairs = syllable_pairs()
     unit = [head]
-    if more and (head, more[0]) in pairs:
-        unit.append(more[0])
-    elif len(more) >= 2 and (more[0], more[1]) in pairs:
-        unit += more[:2]
+    if len(more) >= 2 and (head, more[0]) not in pairs and (more[0], more[1]) in pairs:
+        return unit + more[:2]  # "tập" + "dữ liệu"
+    for w in more:  # "kịch bản", "hộ gia đình"
+        if (unit[-1], w) not in pairs:
+            break
+        unit.append(w)
     return unit
 
 

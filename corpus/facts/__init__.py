@@ -31,6 +31,7 @@ from corpus.facts.counts import count_targets
 from corpus.facts.duties import _duty
 from corpus.facts.fields import _task_from_fields, _task_from_prose, task_blocks
 from corpus.facts.ocr_rows import _stream, _tables
+from corpus.facts.spelling import respell_agencies
 from corpus.facts.tables import _table_tasks, typed_table_facts
 from corpus.facts.targets import _prose_targets, _table_targets
 from corpus.models import Document, Fact, Segment
@@ -70,6 +71,7 @@ def _extract(doc: Document, segments: list[Segment]) -> list[Fact]:
     if _CLEAN.get():
         # typed text, DOCX, PDF: rows with their cells, read through corpus.tables
         facts += typed_table_facts(doc, segments)
+        facts = respell_agencies(facts, segments)  # names in the plan's own spelling
     else:
         for kind, segs in _tables(segments):
             lines = _stream(segs)
