@@ -56,6 +56,22 @@ def _present(term: str, have: set[str], alts: list[str]) -> bool:
     return any(_one_off(term, w) and w not in syllables() for w in have)
 
 
+_COUNT_ASK = re.compile(r"\bbao nhieu (?!phan tram|%|lan\b|phan\b)[a-z]")
+_SHARE_ASK = re.compile(r"\b(?:ty le|ti le|phan tram|bao nhieu %)")
+_HEADS = re.compile(r"\b(?:ty le|ti le|so luong|chi so|muc|quy mo|ty trong)\b")
+
+
+def _value_kind(query: Query) -> str:
+    """"share" for "tỷ lệ … bao nhiêu", "count" for "bao nhiêu doanh nghiệp", else ""."""
+    if _SHARE_ASK.search(query.search):
+        return "share"
+    return "count" if _COUNT_ASK.search(query.search) else ""
+
+
+def _has_head(seq: list[str]) -> bool:
+    return _HEADS.search(" ".join(seq)) is not None
+
+
 def _context(engine: AnswerEngine, f: Fact) -> set[str]:
     doc = engine.index.documents.get(f.doc_id)
     title = doc.meta.title if doc is not None else ""
@@ -67,14 +83,12 @@ def _pairs(text: str) -> set[tuple[str, str]]:
     return set(zip(seq, seq[1:], strict=False))
 
 
-def _by_phrase(query: Query, cands: list[Fact]) -> Fact | None:
-    """Of indicators that match about equally, the one that holds more of the question's
-    word pairs as written ("đầu tư mới" is not "chuyển đổi từ"), when one holds most."""
+def _by_phrase(query: Query, cands: list[Fact]) -> list[Fact]:
+    """Of indicators that match about equally, those that hold most of the question's word
+    pairs as written ("đầu tư mới" is not "chuyển đổi từ")."""
     asked = _pairs(query.search)
-    counts = sorted(((len(asked & _pairs(f.text)), i) for i, f in enumerate(cands)), reverse=True)
-    if counts[0][0] > counts[1][0]:
-        return cands[counts[0][1]]
-    return None
+    counts = [len(asked & _pairs(f.text)) for f in cands]
+    return [f for f, n in zip(cands, counts, strict=True) if n == max(counts)]
 
 
 def _most_general(best: Fact, close: list[Fact]) -> Fact | None:
@@ -96,15 +110,23 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
     if not terms or bm is None:
         return None
     scored: list[tuple[float, Fact]] = []
+    wants = _value_kind(query)
     for f in engine.index.facts:
         if f.kind != "target" or (doc_ids and f.doc_id not in doc_ids) or not f.values:
             continue
+        share = f.unit.startswith("%") or any(v.endswith("%") for v in f.values.values())
+        if (wants == "count" and share) or (wants == "share" and f.unit and not share):
+            continue  # "bao nhiêu doanh nghiệp" is not answered by a "tỷ lệ", nor the reverse
         seq = words(search_form(f.text))
         head = query.indicator_head
         if head and not any(_like(a, head[0]) and _like(b, head[1])
-                            for a, b in zip(seq, seq[1:], strict=False)):
-            continue  # "tỷ lệ thanh toán trực tuyến" is not "dịch vụ trực tuyến toàn trình"
-        have = set(seq)
+                            for a, b in zip(seq, seq[1:], strict=False)) and \
+                not (share and head == ("ty", "le") and not _has_head(seq)):
+            # "tỷ lệ thanh toán trực tuyến" is not "dịch vụ trực tuyến toàn trình"; a share
+            # written without its head ("≥ 60% DNNVV … ứng dụng công nghệ số") is a "tỷ lệ"
+            continue
+        # "3G/4G" is "3g 4g" typed on a phone
+        have = set(seq) | set(words(search_form(f.text).replace("/", " ")))
         for phrase, abbrs in abbreviation_index().items():
             if abbrs & have:
                 have.update(phrase)
@@ -134,7 +156,8 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
     best, f = scored[0]
     close = [g for sc, g in scored[1:] if best - sc < MARGIN and g.text != f.text]
     if close:
-        f = _by_phrase(query, [f, *close]) or _most_general(f, close)
+        top = _by_phrase(query, [f, *close])
+        f = top[0] if len(top) == 1 else _most_general(top[0], top[1:])
     if best < MATCH_MIN or f is None:
         return None
     given = sorted(f.values)

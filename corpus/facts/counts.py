@@ -143,6 +143,16 @@ def _close(sf: str, start: int) -> int:
 
 
 _FILLER = _wordset("phan dau dat co la gom voi duy tri huong toi it nhat toi thieu tu")
+_FILLER_MARKED = _wordset("phấn đấu đạt có là gồm với duy trì hướng tới ít nhất tối thiểu từ")
+
+
+def _filler(ln: _Line, i: int) -> bool:
+    """A filler word before a count ("có", "đạt", "là"), as written: a typed "cố" is a word
+    of the indicator ("sự cố"), though it folds like "có"."""
+    if ln.words[i].strip(":,") not in _FILLER:
+        return False
+    raw = ln.toks[ln.owner[i]].lower().strip(":,") if ln.owner else ln.words[i]
+    return not _CLEAN.get() or search_form(raw) == raw or raw in _FILLER_MARKED
 
 
 def _indicator(ln: _Line, prev_end: int, q: Quantity, colon: bool) -> str | None:
@@ -157,8 +167,7 @@ def _indicator(ln: _Line, prev_end: int, q: Quantity, colon: bool) -> str | None
         w0 += len(ln.sf_words(w0, w1)[:ym.end()].split())
     while w0 < w1 and not re.search(r"\w", ln.words[w0]):
         w0 += 1
-    while w1 > w0 and (ln.words[w1 - 1].strip(":,") in _FILLER or
-                       not re.search(r"\w", ln.words[w1 - 1])):
+    while w1 > w0 and (_filler(ln, w1 - 1) or not re.search(r"\w", ln.words[w1 - 1])):
         w1 -= 1
     left = ln.raw_words(w0, w1)
     if colon:
