@@ -251,18 +251,23 @@ def _index_decimals(vals: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _readable_part(raw: str) -> str:
-    """The readable words of an OCR cell: a glyph-soup word is dropped, unless the OCR repair
-    reads it as a syllable ("1€" after "Ty" is "lệ"), which is then kept in that reading."""
+    """The readable words of an OCR cell: a word the reading copy leaves as glyph soup is
+    dropped, unless the OCR repair reads it as a syllable ("1€" after "Ty" is "lệ"), which
+    is then kept in that (unmarked) reading."""
+    toks = raw.split()
+    shown = _readable(raw).split()
+    aligned = len(shown) == len(toks)
     known = syllables()
-    toks = []
-    for tok in raw.split():
-        if _GARBLED.search(tok.strip(".,;:'’‘")):
-            sf = search_form(tok).strip(".,;:")
+    words = []
+    for i, w in enumerate(shown):
+        if not re.search(r"\w", w):
+            continue
+        if _GARBLED.search(w.strip(".,;:'’‘")):
+            sf = search_form(toks[i]).strip(".,;:") if aligned else ""
             if sf in known and len(sf) > 1:
-                tok = sf
-        toks.append(tok)
-    words = [w for w in _readable(" ".join(toks)).split()
-             if re.search(r"\w", w) and not _GARBLED.search(w.strip(".,;:'’‘"))]
+                words.append(sf)
+            continue
+        words.append(w)
     return " ".join(words)
 
 
@@ -385,9 +390,9 @@ def _map_years(vals: list[tuple[str, str]], cols: list[int],
         return {str(cols[0] + step * i): v for i, v in enumerate(vals)}
     if len(real) == 1 and len(vals) == 1 and gyear is not None:
         return {str(gyear): vals[0]}
-    if len(real) == 1 and len(vals) == 1 and len(cols) >= 2:
-        # one value under several year columns: the plan does not say which year it is for,
-        # so it is kept without one ("" key) rather than given a guessed year
+    if len(real) == 1 and len(vals) == 1 and len(cols) == 2 and vals[0][1].endswith("%"):
+        # one share under two year columns: the plan does not say which year it is for, so
+        # it is kept without one ("" key) rather than given a guessed year
         return {"": vals[0]}
     return None  # the values do not fit the year columns
 
