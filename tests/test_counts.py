@@ -181,3 +181,17 @@ def test_agency_names_take_the_typed_plan_spelling(tmp_path: Path) -> None:
     leads = {a for f in read_plan(path).facts for a in f.lead}
     assert "Chi cục Hải quan khu vực V" in leads
     assert not any("quận" in a for a in leads)
+
+
+def test_duties_under_a_reporting_section(tmp_path: Path) -> None:
+    text = COUNT_PLAN.replace(
+        "PHỤ LỤC\n",
+        "IV. CHẾ ĐỘ BÁO CÁO\n\nCác sở, ban, ngành tỉnh định kỳ gửi báo cáo kết quả thực hiện "
+        "trước ngày 01/6 và 15/11 hằng năm về Sở Khoa học và Công nghệ.\n\nPHỤ LỤC\n", 1)
+    path = tmp_path / "tinh-kiem-thu_48-KH-UBND.txt"
+    path.write_text(text, encoding="utf-8")
+    duties = [f for f in read_plan(path).facts if f.kind == "duty"]
+    report = next(f for f in duties if "gửi báo cáo" in f.text)
+    assert report.lead == ["Các sở, ban, ngành tỉnh"]
+    assert [(r.key, r.day_month) for r in report_deadlines(report.deadline_text)] == [
+        ("nam", "1/6"), ("nam", "15/11")]
