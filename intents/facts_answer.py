@@ -56,6 +56,9 @@ def _present(term: str, have: set[str], alts: list[str]) -> bool:
     return any(_one_off(term, w) and w not in syllables() for w in have)
 
 
+# the ways a plan and a question write a comparison (search form)
+_CMP_WORDS = {"≥": {"it", "nhat", "toi", "thieu", "tro", "len"}, ">": {"tren", "hon"},
+              "≤": {"toi", "da", "khong", "qua"}, "<": {"duoi"}}
 _COUNT_ASK = re.compile(r"\bbao nhieu (?!phan tram|%|lan\b|phan\b)[a-z]")
 _SHARE_ASK = re.compile(r"\b(?:ty le|ti le|phan tram|bao nhieu %)")
 _HEADS = re.compile(r"\b(?:ty le|ti le|so luong|chi so|muc|quy mo|ty trong)\b")
@@ -127,6 +130,10 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
             continue
         # "3G/4G" is "3g 4g" typed on a phone
         have = set(seq) | set(words(search_form(f.text).replace("/", " ")))
+        # the value's comparison and unit are the fact's words too: "ít nhất bao nhiêu lần"
+        # asks for "≥ 1 lần/năm", whose "tối thiểu" was read out of the indicator
+        for v in f.values.values():
+            have |= set(words(search_form(v))) | _CMP_WORDS.get(v.split(" ")[0], set())
         for phrase, abbrs in abbreviation_index().items():
             if abbrs & have:
                 have.update(phrase)

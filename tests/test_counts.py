@@ -195,3 +195,9 @@ def test_duties_under_a_reporting_section(tmp_path: Path) -> None:
     assert report.lead == ["Các sở, ban, ngành tỉnh"]
     assert [(r.key, r.day_month) for r in report_deadlines(report.deadline_text)] == [
         ("nam", "1/6"), ("nam", "15/11")]
+
+
+def test_a_comparison_asked_is_the_value_comparison(engine) -> None:
+    # "ít nhất" in the question is the "≥" of the value, read out of the indicator
+    a = engine.ask("đến năm 2030 có ít nhất bao nhiêu tập dữ liệu mở được công bố?")
+    assert a.found and "12 tập dữ liệu" in a.headline
