@@ -29,7 +29,7 @@ DOMAIN_WEIGHT = 20  # one syllable pair of a clean plan counts as much as 20 of 
 # The shipped administrative text (domain_text.txt, agency names, the gazetteer's units):
 # written for this project, so it may ship; its weight was chosen on the tuning part of
 # reading_dev only (bench/READING.md).
-SHIPPED_WEIGHT = 20
+SHIPPED_WEIGHT = 40
 PLACE_WEIGHT = 1  # the 3,355 official unit names: known words, no preference among them
 _SHIFT = 1 << 22
 _SYLLABLE = re.compile(r"[^\W\d_]+|\d+")
