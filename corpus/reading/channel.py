@@ -25,7 +25,7 @@ from corpus.reading.lm import DATA, SyllableLM
 
 CHANNEL_FILE = DATA / "ocr_channel.tsv"
 MAX_EDITS = 2
-KEEP_FOLDS = 12  # folded candidates kept per token before their accented forms are scored
+KEEP_FOLDS = 20  # folded candidates kept per token before their accented forms are scored
 SMOOTH = 4.0  # pseudo-counts given to the prior in each true character's distribution
 # Pseudo-counts a true character's distribution takes from its family's: the characters
 # with the same letter and hat/horn/breve ("ầ" from â, ấ, ẩ, …), then the same letter
