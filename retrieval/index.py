@@ -101,7 +101,7 @@ def pipeline_version() -> str:
 
     h = hashlib.sha256()
     root = Path(corpus.__file__).parent
-    for f in sorted([*root.rglob("*.py"), *root.glob("data/*.tsv")]):  # reading copy too
+    for f in sorted([*root.rglob("*.py"), *root.glob("data/*")]):  # reading copy too
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
 

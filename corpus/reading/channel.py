@@ -25,8 +25,15 @@ from corpus.reading.lm import DATA, SyllableLM
 
 CHANNEL_FILE = DATA / "ocr_channel.tsv"
 MAX_EDITS = 2
-KEEP_FOLDS = 12  # folded candidates kept per token before their accented forms are scored
+KEEP_FOLDS = 20  # folded candidates kept per token before their accented forms are scored
 SMOOTH = 4.0  # pseudo-counts given to the prior in each true character's distribution
+# Pseudo-counts a true character's distribution takes from its family's: the characters
+# with the same letter and hat/horn/breve ("ầ" from â, ấ, ẩ, …), then the same letter
+# (a, ă, â and their tones). A rare character's own counts are few (and hard EM teaches
+# it its own first mistakes): its family says what the OCR does to such a vowel.
+FAMILY_SMOOTH = 20.0
+LETTER_SMOOTH = 20.0
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 EMPTY = ""  # the missing side of an insertion or deletion
 
 
@@ -39,6 +46,13 @@ def base(ch: str) -> str:
 
     out = strip_marks(ch).lower()
     return out if len(out) == 1 else ch
+
+
+@functools.cache
+def toneless(ch: str) -> str:
+    """The character without its tone mark, hat/horn/breve kept ('ầ' → 'â', 'ự' → 'ư')."""
+    nfd = unicodedata.normalize("NFD", ch)
+    return unicodedata.normalize("NFC", "".join(c for c in nfd if c not in _TONE_MARKS))
 
 
 def fold_token(text: str) -> str:
@@ -81,6 +95,23 @@ class Channel:
         totals[EMPTY] = sum(n for (_, o), n in self.counts.items() if o == o.lower())
         upper[EMPTY] = sum(n for (_, o), n in self.counts.items() if o != o.lower())
         self.totals, self.upper_totals = dict(totals), dict(upper)
+        # the families' pooled counts: how often a member was read as itself, and as o
+        self._pool: dict[tuple[int, str], tuple[float, float, dict[str, float]]] = {}
+        for level, key in ((1, toneless), (2, base)):
+            same: dict[str, float] = defaultdict(float)
+            tot: dict[str, float] = defaultdict(float)
+            err: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+            for (t, o), n in self.counts.items():
+                if t == EMPTY or o != o.lower():
+                    continue
+                fam = key(t)
+                tot[fam] += n
+                if o == t:
+                    same[fam] += n
+                else:
+                    err[fam][o] += n
+            for fam in tot:
+                self._pool[(level, fam)] = (tot[fam], same[fam], dict(err[fam]))
         self._folds: list[str] | None = None
         self._lock = threading.Lock()
 
@@ -116,7 +147,19 @@ class Channel:
             upper = self.upper_totals.get(t, 0.0)
             return (n + SMOOTH * self._p(t, o.lower())) / (upper + SMOOTH)
         total = self.totals.get(t, 0.0)
-        return (n + SMOOTH * _prior(t, o)) / (total + SMOOTH)
+        if t == EMPTY:
+            return (n + SMOOTH * _prior(t, o)) / (total + SMOOTH)
+        return (n + FAMILY_SMOOTH * self._family_p(1, t, o)) / (total + FAMILY_SMOOTH)
+
+    def _family_p(self, level: int, t: str, o: str) -> float:
+        """P(o | t) as t's family reads its members: itself as often as they read
+        themselves, another character as often as they were read as it."""
+        below = self._family_p(2, t, o) if level == 1 else _prior(t, o)
+        smooth = FAMILY_SMOOTH if level == 1 else LETTER_SMOOTH
+        key = toneless(t) if level == 1 else base(t)
+        total, same, err = self._pool.get((level, key), (0.0, 0.0, {}))
+        n = same if o == t else err.get(o, 0.0)
+        return (n + smooth * below) / (total + smooth)
 
     # ---- weighted edit distance ----------------------------------------------------
     def distance(self, true: str, ocr: str) -> float:

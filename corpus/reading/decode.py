@@ -19,7 +19,7 @@ from corpus.reading.lm import _SHIFT, NUM, SyllableLM, model
 
 CHANNEL_WEIGHT = 1.0  # nats of channel cost per nat of language-model log-probability
 KEEP_COST = 9.0  # keeping an unknown token as written, over and above its LM cost
-CANDIDATES = 10  # per token, after the channel ranks them
+CANDIDATES = 24  # per token, after the channel ranks them
 TYPED_MARKS_COST = 4.0  # restoring diacritics: changing marks a writer typed
 # A word as the OCR writes it: letters, digits, and the symbols OCR reads for marked vowels.
 _WORD = re.compile(r"[^\W_]+(?:[’'&€¢£¥§][^\W_]*)*|&[^\W_]+")
@@ -181,7 +181,7 @@ def decode_line(line: str, edits: bool = True, lm: SyllableLM | None = None,
             ends = [s + lm.logp_end(p) for s, p in prev_states]
             best = max(range(len(prev_states)), key=lambda k: ends[k])
             base_score = ends[best]
-            states = [(base_score + lm.logp(None, i) - c, i) for i, c in cands]
+            states = [(base_score + lm.logp_start(i) - c, i) for i, c in cands]
             back.append([best] * len(cands))
         else:
             states, bp = [], []
