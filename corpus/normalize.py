@@ -123,16 +123,38 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text or "")
 
 
+def _strip_char(c: str) -> str:
+    """One character without its marks: the OCR map, NFD, nonspacing marks dropped, đ→d."""
+    text = unicodedata.normalize("NFD", c.translate(_CHAR_MAP))
+    text = "".join(x for x in text if unicodedata.category(x) != "Mn")
+    return text.replace("đ", "d").replace("Đ", "D")
+
+
+class _StripTable(dict):
+    """str.translate table filled on first sight of each character. Dropping marks is
+    per character on NFC text, up to a final NFC (canonically equivalent either way):
+    one C-level translate instead of a Python loop over every character of every string
+    (fold was the hot spot of the lexicon, gazetteer and reading-model loads)."""
+
+    def __missing__(self, code: int) -> str:
+        out = _strip_char(chr(code))
+        if len(self) < 65_536:  # bounded: random Unicode must not grow it without end
+            self[code] = out
+        return out
+
+
+_STRIP = _StripTable()
+_SPACES = re.compile(r"\s+")
+
+
 def strip_marks(text: str) -> str:
     """Remove Vietnamese diacritics (and map đ→d) without changing case."""
-    text = unicodedata.normalize("NFD", nfc(text).translate(_CHAR_MAP))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return unicodedata.normalize("NFC", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", nfc(text).translate(_STRIP))
 
 
 def fold(text: str) -> str:
     """Lower case, no diacritics, single spaces. No OCR repair."""
-    return re.sub(r"\s+", " ", strip_marks(text).lower()).strip()
+    return _SPACES.sub(" ", strip_marks(text).lower()).strip()
 
 
 def _numbers_apart(core: str) -> list[str] | None:
