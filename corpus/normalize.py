@@ -360,14 +360,12 @@ _WORD = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+)*%?")
 
 
 def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (insertions, deletions, substitutions); short strings only."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+    """Levenshtein distance (insertions, deletions, substitutions). rapidfuzz's C code:
+    the same number as the textbook table, about 200 times faster (a fuzzy place lookup
+    compares a name with every official unit's)."""
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(a, b)
 
 
 def words(text: str) -> list[str]:
