@@ -1007,9 +1007,24 @@ def same_agency(query: str, name: str) -> bool:
 _COMMUNE_PLACE = re.compile(r"\s(?:xã|phường|đặc khu)(?:\s[A-ZÀ-ỸĐ][^\s,]*)+$")
 
 
+_PLACE_KIND = re.compile(r"\s(?:tỉnh|thành phố|tp\.?)$", re.IGNORECASE)
+
+
 def _placeless(name: str) -> str:
-    """A name without the commune it names at its end ("… xã Bình Tân")."""
-    return _COMMUNE_PLACE.sub("", name)
+    """A name without the place it names at its end ("… xã Bình Tân", "Sở Y tế Bắc Ninh",
+    "Sở Y tế tỉnh Bắc Ninh"): a commune with its kind word, or any official unit of the
+    gazetteer (`corpus.places`) after a complete name (two words at least)."""
+    out = _COMMUNE_PLACE.sub("", name)
+    words = out.split()
+    run = 0  # capitalised words at the end
+    while run < min(3, len(words) - 2) and words[-1 - run][:1].isupper():
+        run += 1
+    for k in range(run, 0, -1):
+        from corpus.places import lookup  # the gazetteer loads on first use
+
+        if lookup(" ".join(words[-k:])):
+            return _PLACE_KIND.sub("", " ".join(words[:-k]))
+    return out
 
 
 def _kindless(name: str) -> str:

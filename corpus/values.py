@@ -150,6 +150,92 @@ def find_amounts(sf: str) -> list[Quantity]:
     return out
 
 
+# ---- counts: "58 trạm", "ít nhất 20 tập dữ liệu", "tối thiểu một lần/năm" ----------------------
+
+# number words a count may be written with ("năm" is left out: it is the year far more often)
+_NUMBER_WORDS = {"mot": "1", "hai": "2", "ba": "3", "bon": "4", "sau": "6", "bay": "7",
+                 "tam": "8", "chin": "9", "muoi": "10"}
+# nouns after a number that make it a time, an age, a code or a rank, not a count of things
+_NOT_UNIT = frozenset(re.findall(r"\w+", "nam thang ngay quy tuan gio phut giay tuoi thu so diem "
+                                 "kh qd nq ctr ubnd cp ttg tw bct hdnd nd tt"))
+# words in front of a number that make it a name or a reference ("Đề án 06", "năm 2030")
+_NOT_COUNT_BEFORE = frozenset(re.findall(r"\w+", "nam ngay thang quy so an dinh quyet nghi muc dieu "
+                                         "khoan luc thu chi giai doan tu den hang"))
+_COUNT = re.compile(
+    rf"(?:(?P<cmp>\b(?:{_CMP_WORD})\b)\s+)?"
+    rf"(?P<num>\b\d{{1,3}}(?:\.\d{{3}})*\b|\b(?:{'|'.join(_NUMBER_WORDS)})\b)"
+    r"\s+(?P<unit>[a-z]+)(?P<more>(?: [a-z]+){0,2})(?P<per>/(?:nam|thang|quy|tuan|ngay|nguoi|xa|"
+    r"phuong|don vi))?")
+
+
+def _unit_words(head: str, more: list[str]) -> list[str]:
+    """The counted noun: its head ("trạm") and a compound joined to it ("kịch bản") or after
+    it ("tập dữ liệu"), as the word list pairs syllables."""
+    pairs = syllable_pairs()
+    unit = [head]
+    if len(more) >= 2 and (head, more[0]) not in pairs and (more[0], more[1]) in pairs:
+        return unit + more[:2]  # "tập" + "dữ liệu"
+    for w in more:  # "kịch bản", "hộ gia đình"
+        if (unit[-1], w) not in pairs:
+            break
+        unit.append(w)
+    return unit
+
+
+def find_counts(sf: str, need_cmp: bool = False, start: int = 0) -> list[Quantity]:
+    """Counts of things with their unit: "58 trạm", "ít nhất 20 tập dữ liệu", "tối thiểu
+    05 kịch bản", "tối thiểu một lần/năm". Not years, dates, ages, codes or numbered names
+    ("năm 2030", "Đề án 06", "15 tuổi", "6 tháng"). A number written as a word counts only
+    after a comparison ("tối thiểu một lần"); `need_cmp`: every count needs one; `start`:
+    where in `sf` to begin."""
+    out = []
+    for m in _COUNT.finditer(sf, start):
+        num, cmp_word = m.group("num"), m.group("cmp") or ""
+        if cmp_word == "dat":
+            cmp_word = ""
+        worded = num in _NUMBER_WORDS
+        if (worded or need_cmp) and not cmp_word:
+            continue
+        if not cmp_word and _word_before(sf, m.start()) in _NOT_COUNT_BEFORE:
+            continue
+        if re.match(r"[/\-.,]\d|%", sf[m.end("num"):m.end("num") + 2].strip()):
+            continue
+        if re.search(r"[/\-]\s*$", sf[:m.start("num")]):
+            continue  # "2026 - 2030 tỉnh", "57-NQ/TW"
+        head = m.group("unit")
+        if head in _NOT_UNIT or head == "phan" or (not worded and re.fullmatch(r"(?:19|20)\d\d",
+                                                                                num)):
+            continue
+        unit = " ".join(_unit_words(head, (m.group("more") or "").split()))
+        per = m.group("per") or ""
+        sym, comparison = _comparison(cmp_word)
+        number = _NUMBER_WORDS.get(num, num.lstrip("0") or "0")
+        end = m.start("unit") + len(unit) if not per else m.end()
+        out.append(Quantity(sf[m.start():end], number, m.start(), end, sym, comparison,
+                            unit + _vn_per(per)))
+    return out
+
+
+def _vn_per(per: str) -> str:
+    return "/" + _vn(per[1:]) if per else ""
+
+
+# a level with its comparison and no unit: "duy trì trên 0,7" (an index, HDI, PCI)
+_LEVEL = re.compile(rf"(?P<cmp>\b(?:{_CMP_WORD})\b)\s+(?P<num>\d{{1,2}},\d{{1,3}})(?![\d%]|\s*(?:%|phan tram|"
+                    r"trieu|ty|nghin|[a-z]))")
+
+
+def find_levels(sf: str) -> list[Quantity]:
+    """Index levels a plan sets with a comparison: "HDI duy trì trên 0,7", "tối thiểu 0,65"."""
+    out = []
+    for m in _LEVEL.finditer(sf):
+        sym, comparison = _comparison(m.group("cmp"))
+        if sym:
+            out.append(Quantity(m.group(0), m.group("num"), m.start(), m.end(), sym, comparison,
+                                ""))
+    return out
+
+
 def cell_value(word: str) -> tuple[str, str, bool] | None:
     """(comparison symbol, number, has "%") of one table cell, or None."""
     m = _CELL.match(word)
@@ -205,7 +291,11 @@ ONGOING = r"thuong xuyen|lien tuc"
 _TIMEX: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p)) for k, p in (
     ("date", rf"\bngay (\d{{1,2}}) {_THANG} (\d{{1,2}}) nam (\d{{4}})\b"),
     ("date", rf"\b(?:ngay )?{DMY}\b"),
-    ("before", r"\b(truoc|tu|den het) ngay (\d{1,2})/(\d{1,2})(?:/(\d{4}))?\b"),
+    ("before", r"\b(truoc|tu|den het) ngay (\d{1,2})/(\d{1,2})(?:/(\d{4}))?\b"
+               r"(?:\s*(?:va|,)\s*(?:ngay )?(\d{1,2})/(\d{1,2})\b(?!/))?"
+               r"(?: (hang nam|hang quy|moi nam))?"),
+    # "trước ngày 20 hằng tháng": a day of every month (or quarter)
+    ("before", r"\b(truoc|tu|den het) ngay (\d{1,2}) (hang thang|moi thang|hang quy)\b"),
     ("quarter", rf"\b{QUARTER}\b"),
     ("month", rf"\b{MONTH}\b"),
     ("half", r"\b(6|sau) thang dau nam (20\d\d)\b"),
@@ -277,9 +367,13 @@ def _display(kind: str, m: re.Match) -> str:
     g = m.groups()
     if kind == "date":
         return f"{int(g[0])}/{int(g[1])}/{g[2]}"
+    if kind == "before" and len(g) == 3:
+        return f"{_BEFORE_WORD[g[0]]} {int(g[1])} {_vn(g[2])}"
     if kind == "before":
         year = f"/{g[3]}" if g[3] else ""
-        return f"{_BEFORE_WORD[g[0]]} {int(g[1])}/{int(g[2])}{year}"
+        second = f" và {int(g[4])}/{int(g[5])}" if g[4] else ""
+        every = f" {_vn(g[6])}" if g[6] else ""
+        return f"{_BEFORE_WORD[g[0]]} {int(g[1])}/{int(g[2])}{year}{second}{every}"
     if kind == "quarter":
         return f"Quý {_ROMAN_SHOWN.get(g[0], g[0].upper())}/{g[1]}"
     if kind == "month":
@@ -327,8 +421,9 @@ def _deadline(t: Timex) -> tuple[str, str | None] | None:
         d, mo, y = (nums[-3:] if len(nums) >= 3 else (0, 0, 0))
         return "date", _valid(y, mo, d)
     if t.kind == "before":
-        return ("date", _valid(nums[2], nums[1], nums[0])) if len(nums) == 3 else \
-            ("recurring", None)
+        dated = re.search(r"(\d{1,2})/(\d{1,2})/(\d{4})", t.text)
+        return ("date", _valid(int(dated.group(3)), int(dated.group(2)), int(dated.group(1)))) \
+            if dated else ("recurring", None)
     if t.kind == "month":
         mo, y = nums[-2:]
         return ("month", _month_end(y, mo)) if 1 <= mo <= 12 else None
@@ -385,9 +480,12 @@ def normalise_deadline(text: str) -> tuple[str, str | None]:
 # ---- report deadlines ---------------------------------------------------------------------
 
 _PERIOD = r"\d{1,2} th\w{1,2}ng|hang (?:nam|quy|thang)"
-_REPORT = re.compile(
-    rf"(?P<period>{_PERIOD}|(?:01|1) nam|cuoi nam)?\s*\(?\s*"
-    r"(?P<before>tr\w{2,4} ng\w{1,2}y (?P<day>\d{1,2})/(?P<month>\d{1,2})(?:/(?P<year>20\d\d))?)")
+_REPORT = re.compile(rf"(?P<period>{_PERIOD}|(?:01|1) nam|cuoi nam)?\s*\(?\s*tr\w{{2,4}} ng\w{{1,2}}y ")
+# the dates after "trước ngày": "15/6", "01/6 và 15/11", "15/6/2025"; or a day of every month
+_REPORT_DATE = re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})(?:/(?P<year>20\d\d))?\b(?!/)")
+_REPORT_AND = re.compile(r"\s*(?:va|,)\s*(?:ngay\s*)?")
+_REPORT_MONTHLY = re.compile(r"(?P<day>\d{1,2}) (?P<period>hang thang|moi thang|hang quy)\b")
+_PERIOD_AFTER = re.compile(r"\s*(?P<period>hang nam|hang quy|hang thang|moi nam)\b")
 PERIODIC = re.compile(
     r"\b[dpb]\w?inh ky\s+((?:(?:hang |moi )?(?:\d{1,2} thang|\d{1,2} nam|nam|quy|thang|tuan)"
     r"(?:/lan)?[ ,]*(?:va |hoac )?)+)")
@@ -411,7 +509,7 @@ def period_key(period: str) -> str:
 class ReportDeadline:
     period: str  # search form: "6 thang", "hang nam", "" when the text names none
     day: int
-    month: int
+    month: int  # 0: every month ("trước ngày 20 hằng tháng")
     year: int | None  # None: every year
 
     @property
@@ -424,13 +522,17 @@ class ReportDeadline:
 
     @property
     def day_month(self) -> str:
+        """"15/6", "15/6/2025", or "20 hằng tháng" for a day of every month (`month` 0)."""
+        if not self.month:
+            return f"{self.day} {self.period_shown}"
         return f"{self.day}/{self.month}" + (f"/{self.year}" if self.year else "")
 
 
 @functools.lru_cache(maxsize=4096)
 def report_deadlines(text: str, is_search_form: bool = False) -> tuple[ReportDeadline, ...]:
     """The "trước ngày dd/mm" deadlines of the reports a text asks for, with their period
-    ("báo cáo 6 tháng (trước ngày 15/6)", "hằng năm: trước ngày 10/12")."""
+    ("báo cáo 6 tháng (trước ngày 15/6)", "hằng năm: trước ngày 10/12", "trước ngày 01/6 và
+    15/11 hằng năm", "trước ngày 20 hằng tháng")."""
     out = []
     sf = text if is_search_form else search_form(text)
     for m in _REPORT.finditer(sf):
@@ -438,7 +540,22 @@ def report_deadlines(text: str, is_search_form: bool = False) -> tuple[ReportDea
         if not period:  # "Định kỳ hằng năm trước ngày 30/11", "hằng năm: trước ngày 10/12"
             pm = re.search(rf"({_PERIOD})[\s:]*$", sf[max(0, m.start() - 30):m.start()])
             period = pm.group(1) if pm else ""
+        monthly = _REPORT_MONTHLY.match(sf, m.end())
+        if monthly:
+            out.append(ReportDeadline(monthly.group("period"), int(monthly.group("day")), 0, None))
+            continue
+        dates: list[re.Match] = []
+        pos = m.end()
+        while (d := _REPORT_DATE.match(sf, pos)) is not None:
+            dates.append(d)
+            sep = _REPORT_AND.match(sf, d.end())
+            pos = sep.end() if sep else len(sf) + 1
+        if not dates:
+            continue
+        if not period and (after := _PERIOD_AFTER.match(sf, dates[-1].end())) is not None:
+            period = after.group("period")  # "trước ngày 01/6 và 15/11 hằng năm"
         period = re.sub(r"^(\d{1,2}) th\w{1,2}ng$", r"\1 thang", period)
-        year = int(m.group("year")) if m.group("year") else None
-        out.append(ReportDeadline(period, int(m.group("day")), int(m.group("month")), year))
+        for d in dates:
+            year = int(d.group("year")) if d.group("year") else None
+            out.append(ReportDeadline(period, int(d.group("day")), int(d.group("month")), year))
     return tuple(out)

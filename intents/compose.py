@@ -100,8 +100,9 @@ def _row_task(engine: AnswerEngine, query: Query,
     A segment can hold the lines of two rows: the task whose text has most of the
     question's words. () when the row's tasks are about something else; None when there is
     no task fact to go by."""
-    if seg.kind != "row" or query.role in ("ky", "can_cu", "de_nghi", "theo_doi"):
+    if query.role in ("ky", "can_cu", "de_nghi", "theo_doi"):
         return None
+    # a table row, or the first item of a task block ("a) Nhiệm vụ: … b) Đơn vị chủ trì: …")
     tasks = [f for f in engine.facts_at(seg.id) if f.kind == "task" and f.lead]
     terms = set(query.terms)
     if not tasks or not terms:
@@ -110,7 +111,7 @@ def _row_task(engine: AnswerEngine, query: Query,
                     key=lambda sf: -sf[0])
     share, f = scored[0]
     if share < ROW_TASK_MIN / 2:
-        return ()
+        return () if seg.kind == "row" else None
     if share < ROW_TASK_MIN or (len(scored) > 1 and scored[1][0] == share):
         return None
     lead, support = ", ".join(f.lead), ", ".join(f.support)

@@ -299,6 +299,11 @@ class AnswerEngine:
                         + f"; không có chỉ tiêu năm {query.years[0]}.")
                 ans.answer = compose.fit(f"{ans.headline}\n{note}\n{ans.answer[len(ans.headline):]}")
                 return ans
+        if facts_answer.asks_agency_targets(query):
+            # "Sở Y tế được giao những chỉ tiêu nào?": the targets read with that agency
+            listed = facts_answer.agency_targets(self, query, named)
+            if listed is not None:
+                return listed
         qvec = self.index.embedder.embed_query(query.search)
         if query.intent == "list":
             listed = compose.list_answer(self, query, named, qvec, today)

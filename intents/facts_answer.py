@@ -1,4 +1,4 @@
-"""Target questions answered from the extracted target facts (corpus/facts.py).
+"""Target questions answered from the extracted target facts (corpus/facts/).
 
 A plan's target table and "Mục tiêu cụ thể" list are read at ingest into facts: the
 indicator's text and its value per year. A question about one indicator is matched
@@ -6,18 +6,23 @@ against those texts — OCR-aware (a garbled word one letter off counts, so does
 abbreviation the clause uses for the question's words) and weighted by how rare each word
 is — and answered with the value for the year asked. A year the fact does not give is
 answered as not given, with the years it does give.
+
+"Sở Y tế được giao những chỉ tiêu nào?" is answered from the same facts: the targets whose
+lead or monitoring column ("cơ quan theo dõi, đánh giá") names the agency asked.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from corpus.agencies import same_agency
 from corpus.lexicon import syllables
 from corpus.models import Fact
-from corpus.normalize import search_form, words
-from intents.models import Query
+from corpus.normalize import readable, search_form, words
+from intents.models import Answer, Query
 from intents.normalize import abbreviation_index
 
 if TYPE_CHECKING:
@@ -25,6 +30,7 @@ if TYPE_CHECKING:
 
 MATCH_MIN = 0.75  # share of the question's (IDF-weighted) words the indicator must hold
 MARGIN = 0.1  # … and more than the next indicator
+SECTION_WEIGHT = 0.5  # a question word found only in the fact's section heading
 
 
 @dataclass
@@ -58,6 +64,62 @@ def _words_of(text: str) -> tuple[str, ...]:
     return tuple(words(search_form(text)))
 
 
+@functools.lru_cache(maxsize=16_384)
+def _slash_words_of(text: str) -> frozenset[str]:
+    """The same with "/" read as a space ("3G/4G"), once per process."""
+    return frozenset(words(search_form(text).replace("/", " ")))
+
+
+# the ways a plan and a question write a comparison (search form)
+_CMP_WORDS = {"≥": {"it", "nhat", "toi", "thieu", "tro", "len"}, ">": {"tren", "hon"},
+              "≤": {"toi", "da", "khong", "qua"}, "<": {"duoi"}}
+_COUNT_ASK = re.compile(r"\bbao nhieu (?!phan tram|%|lan\b|phan\b)[a-z]")
+_SHARE_ASK = re.compile(r"\b(?:ty le|ti le|phan tram|bao nhieu %)")
+_HEADS = re.compile(r"\b(?:ty le|ti le|so luong|chi so|muc|quy mo|ty trong)\b")
+
+
+def _value_kind(query: Query) -> str:
+    """"share" for "tỷ lệ … bao nhiêu", "count" for "bao nhiêu doanh nghiệp", else ""."""
+    if _SHARE_ASK.search(query.search):
+        return "share"
+    return "count" if _COUNT_ASK.search(query.search) else ""
+
+
+def _has_head(seq: list[str]) -> bool:
+    return _HEADS.search(" ".join(seq)) is not None
+
+
+def _context(engine: AnswerEngine, f: Fact) -> set[str]:
+    doc = engine.index.documents.get(f.doc_id)
+    title = doc.meta.title if doc is not None else ""
+    return set(words(search_form(f"{f.section} {title}")))
+
+
+def _pairs(text: str) -> set[tuple[str, str]]:
+    seq = words(search_form(text))
+    return set(zip(seq, seq[1:], strict=False))
+
+
+def _by_phrase(query: Query, cands: list[Fact]) -> list[Fact]:
+    """Of indicators that match about equally, those that hold most of the question's word
+    pairs as written ("đầu tư mới" is not "chuyển đổi từ")."""
+    asked = _pairs(query.search)
+    counts = [len(asked & _pairs(f.text)) for f in cands]
+    return [f for f, n in zip(cands, counts, strict=True) if n == max(counts)]
+
+
+def _most_general(best: Fact, close: list[Fact]) -> Fact | None:
+    """Of indicators that match equally, the total whose parts the others are ("Đầu tư mới
+    trạm 5G" before "Đầu tư mới trạm 5G (Viettel)"): its words are in every other one.
+    None when they are different indicators."""
+    cands = [best, *close]
+    for f in sorted(cands, key=lambda g: len(g.text)):
+        mine = set(words(search_form(f.text)))
+        if all(mine <= set(words(search_form(g.text))) for g in cands if g is not f):
+            return f
+    return None
+
+
 def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> FactMatch | None:
     """The target fact the question asks about, if one clearly matches."""
     bm = engine.index.bm25
@@ -65,31 +127,59 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
     if not terms or bm is None:
         return None
     scored: list[tuple[float, Fact]] = []
+    wants = _value_kind(query)
     for f in engine.index.facts:
         if f.kind != "target" or (doc_ids and f.doc_id not in doc_ids) or not f.values:
             continue
+        share = f.unit.startswith("%") or any(v.endswith("%") for v in f.values.values())
+        if (wants == "count" and share) or (wants == "share" and f.unit and not share):
+            continue  # "bao nhiêu doanh nghiệp" is not answered by a "tỷ lệ", nor the reverse
         seq = _words_of(f.text)
         head = query.indicator_head
         if head and not any(_like(a, head[0]) and _like(b, head[1])
-                            for a, b in zip(seq, seq[1:], strict=False)):
-            continue  # "tỷ lệ thanh toán trực tuyến" is not "dịch vụ trực tuyến toàn trình"
-        have = set(seq)
+                            for a, b in zip(seq, seq[1:], strict=False)) and \
+                not (share and head == ("ty", "le") and not _has_head(seq)):
+            # "tỷ lệ thanh toán trực tuyến" is not "dịch vụ trực tuyến toàn trình"; a share
+            # written without its head ("≥ 60% DNNVV … ứng dụng công nghệ số") is a "tỷ lệ"
+            continue
+        # "3G/4G" is "3g 4g" typed on a phone
+        have = set(seq) | _slash_words_of(f.text)
+        # the value's comparison and unit are the fact's words too: "ít nhất bao nhiêu lần"
+        # asks for "≥ 1 lần/năm", whose "tối thiểu" was read out of the indicator
+        for v in f.values.values():
+            have |= set(words(search_form(v))) | _CMP_WORDS.get(v.split(" ")[0], set())
         for phrase, abbrs in abbreviation_index().items():
             if abbrs & have:
                 have.update(phrase)
+        # the section heading and the plan's title are context ("… giai đoạn 2026 - 2030 ›
+        # Xây dựng trạm 5G", "… 5G trong các khu công nghiệp"): a word found only there
+        # counts half
+        around = _context(engine, f) - have
         total = got = 0.0
         for t in terms:
             w = bm.idf(t)
             total += w
-            got += w * _present(t, have, query.alts.get(t, []))
+            if _present(t, have, query.alts.get(t, [])):
+                got += w
+            elif t in around:
+                got += w * SECTION_WEIGHT
         if total:
             scored.append((got / total, f))
     if not scored:
         return None
+    if query.years:
+        # "… giai đoạn 2026 - 2030, bao nhiêu …": an indicator that gives an asked year
+        # before one that gives none
+        dated = [(sc, g) for sc, g in scored if any(str(y) in g.values for y in query.years)]
+        if dated and max(sc for sc, _ in dated) >= MATCH_MIN:
+            scored = dated
     scored.sort(key=lambda sf: -sf[0])
     best, f = scored[0]
-    if best < MATCH_MIN or (len(scored) > 1 and best - scored[1][0] < MARGIN
-                            and scored[1][1].text != f.text):
+    close = [g for sc, g in scored[1:] if best - sc < MARGIN and g.text != f.text]
+    if close:
+        top = _by_phrase(query, [f, *close])
+        f = top[0] if len(top) == 1 else _most_general(top[0], top[1:])
+    if best < MATCH_MIN or f is None:
         return None
     given = sorted(f.values)
     asked = [str(y) for y in query.years if str(y) in f.values]
@@ -101,3 +191,48 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
         return FactMatch(f, best, int(given[0]) if given[0].isdigit() else None,
                          f.values[given[0]], given)
     return FactMatch(f, best, None, "; ".join(f"{y}: {f.values[y]}" for y in given), given)
+
+
+_ASKS_TARGETS = re.compile(r"\b(?:nhung|cac) chi tieu\b|\bchi tieu (?:nao|gi)\b")
+
+
+def asks_agency_targets(query: Query) -> bool:
+    """"Sở Y tế được giao những chỉ tiêu nào?": the targets of an agency, as a list."""
+    return bool(query.agency) and _ASKS_TARGETS.search(query.search) is not None
+
+
+def agency_targets(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer | None:
+    """The targets a plan gives the agency asked about (its lead or monitoring agency), one
+    line each with their values; None when no target names it."""
+    from intents import compose  # the answer's layout is shared with the other answers
+
+    if not query.agency:
+        return None
+    mine = [f for f in engine.index.facts if f.kind == "target" and f.values
+            and (not doc_ids or f.doc_id in doc_ids)]
+    facts = [f for f in mine if any(same_agency(query.agency, a) for a in f.lead)] or \
+        [f for f in mine if any(same_agency(query.agency, a) for a in f.support)]
+    if not facts:
+        return None
+    docs = engine.index.documents
+    lines = []
+    for f in facts:
+        vals = "; ".join(f"{y}: {v}" if y else v for y, v in sorted(f.values.items()))
+        where_ = f" ({compose.place(docs[f.doc_id])})" if len({x.doc_id for x in facts}) > 1 \
+            else ""
+        lines.append(f"• {compose.quote(readable(f.text), 140)} — {vals}{where_} (tr. {f.page})")
+    scope = f" ({compose.place(docs[doc_ids[0]])})" if len(doc_ids) == 1 else ""
+    named = next((a for a in facts[0].lead + facts[0].support if same_agency(query.agency, a)),
+                 query.agency)  # the plan's own spelling of the agency
+    head = f"{named} được giao {len(facts)} chỉ tiêu{scope}"
+    shown, rest = lines[:8], lines[8:]
+    tail = [f"… và {len(rest)} chỉ tiêu nữa (gõ «tiếp» để xem)."] if rest else []
+    cits = []
+    for f in facts[:5]:
+        seg = engine.segment(f.segment_id)
+        if seg is not None:
+            cits.append(compose.citation(docs[f.doc_id], seg, 300))
+    return Answer(question=query.text, intent="target", found=True,
+                  headline=head[:compose.HEADLINE_CHARS],
+                  answer=compose.fit("\n".join([head, "", *shown, *tail])), citations=cits,
+                  rest=rest)

@@ -132,11 +132,29 @@ def test_garbled_target_rows_stay_segments(parsed) -> None:
     values = [v for f in facts_of(parsed, "binh_tan", "target") for v in f.values.values()]
     assert not any(v.endswith("%") and float(v.split()[-1].rstrip("%").replace(",", ".")) > 100
                    for v in values)  # "=230%" (≥30%) is not a value
-    # "Chỉ số chuyển đổi số >06 | =07 …" (0,6 read as 06) and the 3-value row are left out
-    assert not [f for f in facts_of(parsed, "binh_tan", "target")
-                if "chi so chuyen doi so" in search_form(f.text)]
-    # Lộc Tân's appendix has one value under two year columns: no year can be given
-    assert not [f for f in facts_of(parsed, "loc_tan", "target") if "Phụ lục" in f.section]
+
+
+def test_index_row_lost_its_commas(parsed) -> None:
+    # "Chỉ số chuyển đổi số >06 | =07 | =08 | =09 | >1": a row rising to 1 is an index whose
+    # commas OCR lost ("=" is its reading of "≥")
+    f = one(parsed, "binh_tan", "target", "chuyen doi so")
+    assert f.values == {"2025": "> 0,6", "2030": "≥ 0,7", "2035": "≥ 0,8", "2040": "≥ 0,9",
+                        "2045": "> 1"}
+
+
+def test_one_value_under_two_year_columns_has_no_year(parsed) -> None:
+    # Lộc Tân's appendix has one value under two year columns (2030, 2045): the value is
+    # kept without a year rather than given a guessed one
+    rows = [f for f in facts_of(parsed, "loc_tan", "target") if "Phụ lục" in f.section]
+    assert rows and all(list(f.values) == [""] for f in rows)
+    f = one(parsed, "loc_tan", "target", "tai khoan giao dich")
+    assert f.values == {"": "95%"}
+
+
+def test_prose_level_with_comparison(parsed) -> None:
+    # "(HDI) duy trì trên 0,7": a level without a unit, with its comparison
+    f = one(parsed, "loc_tan", "target", "con nguoi viet nam")
+    assert f.values == {"2030": "> 0,7"} and f.comparison == "trên"
 
 
 # ---- Trần Liễu (79/KH-UBND): the appendix task table and target tables --------------------

@@ -2,7 +2,8 @@
 
 One module per source: `fields` (field lists and "Giao X chủ trì …" prose), `tables` (task
 tables: typed/DOCX/PDF rows through `corpus.tables`, OCR-flattened rows rebuilt by
-`ocr_rows`), `duties` ("Tổ chức thực hiện"), `targets` (goals in prose and target tables);
+`ocr_rows`), `duties` ("Tổ chức thực hiện"), `targets` (goals in prose and target tables), `counts`
+(count goals: "58 trạm", "ít nhất 20 tập dữ liệu");
 `common` holds what they share.
 
 - Task: an item with "Cơ quan chủ trì: …" / "Thời gian: …" fields; a row of an appendix task
@@ -26,9 +27,11 @@ stays a quotable segment. Nothing is guessed.
 from __future__ import annotations
 
 from corpus.facts.common import _CLEAN, _full_headings, vi_deadline
+from corpus.facts.counts import count_targets
 from corpus.facts.duties import _duty
 from corpus.facts.fields import _task_from_fields, _task_from_prose, task_blocks
 from corpus.facts.ocr_rows import _stream, _tables
+from corpus.facts.spelling import respell_agencies
 from corpus.facts.tables import _table_tasks, typed_table_facts
 from corpus.facts.targets import _prose_targets, _table_targets
 from corpus.models import Document, Fact, Segment
@@ -64,9 +67,11 @@ def _extract(doc: Document, segments: list[Segment]) -> list[Fact]:
             facts.append(duty)
         facts += _task_from_prose(doc, seg)
         facts += _prose_targets(doc, seg, headings)
+        facts += count_targets(doc, seg, headings)
     if _CLEAN.get():
         # typed text, DOCX, PDF: rows with their cells, read through corpus.tables
         facts += typed_table_facts(doc, segments)
+        facts = respell_agencies(facts, segments)  # names in the plan's own spelling
     else:
         for kind, segs in _tables(segments):
             lines = _stream(segs)

@@ -18,7 +18,10 @@ from corpus.values import (
 
 # ---- duties under "Tổ chức thực hiện" / "Trách nhiệm" -------------------------------------
 
-_DUTY_HEAD = re.compile(r"\bto chuc th\W?\w{0,2}\W?c hien\b|\btrach nhiem\b")
+# the sections whose clauses bind agencies: "Tổ chức thực hiện", "Trách nhiệm …", and the
+# reporting section ("Chế độ báo cáo", "Chế độ thông tin, báo cáo")
+_DUTY_HEAD = re.compile(r"\bto chuc th\W?\w{0,2}\W?c hien\b|\btrach nhiem\b|"
+                        r"\bche do (?:thong tin,? )?bao cao\b")
 _CLOSING = re.compile(r"^(?:tren day la|noi nhan)")
 _HEAD_LINE = re.compile(r"^\s*(?:\d{1,2}|[IVX]{1,4})\.\s*\S")
 
@@ -88,7 +91,7 @@ def _duty_deadline(text: str) -> tuple[str, str]:
         kind = normalise_deadline(m.group(0))[0]
     reports = report_deadlines(text)
     if reports:
-        parts = [f"{r.period_shown}: trước ngày {r.day_month}" if r.period
+        parts = [f"{r.period_shown}: trước ngày {r.day_month}" if r.period and r.month
                  else f"trước ngày {r.day_month}" for r in reports]
         shown.append("báo cáo " + "; ".join(parts))
         kind = kind or "recurring"

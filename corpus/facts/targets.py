@@ -38,6 +38,7 @@ from corpus.values import (
     Quantity,
     cell_value,
     find_amounts,
+    find_levels,
     find_percentages,
 )
 
@@ -71,7 +72,7 @@ def _prose_targets(doc: Document, seg: Segment, headings: dict[str, str]) -> lis
     in_section = bool(_TARGET_SECTION.search(search_form(path)))
     if not in_section and not _BY_YEAR.search(sf_all):
         return []
-    if not (find_percentages(sf_all) or find_amounts(sf_all)):
+    if not (find_percentages(sf_all) or find_amounts(sf_all) or find_levels(sf_all)):
         return []
     year = _section_year(seg, headings) if in_section else None
     out: list[Fact] = []
@@ -118,7 +119,8 @@ _FILLER_END = re.compile(r"(?:\s+(?:phan dau|dat|dat ty le|dat muc|la|duy tri|hu
 
 
 def _prose_target(doc: Document, seg: Segment, ln: _Line, year: int) -> Fact | None:
-    matches: list[Quantity] = find_percentages(ln.sf) or find_amounts(ln.sf)
+    matches: list[Quantity] = find_percentages(ln.sf) or find_amounts(ln.sf) or \
+        find_levels(ln.sf)
     if len(matches) != 1:
         return None
     q = matches[0]
@@ -207,10 +209,11 @@ def _row_values(ln: _Line, start: int) -> tuple[list[tuple[str, str]], int, int]
             lead_in = i if lead_in < 0 else lead_in
             continue
         cell = cell_value(w)
+        if cell is None and w.startswith("=") and len(w) > 1:
+            cell = cell_value(w[1:])  # OCR reads "≥" as "=": "=07"
+            cell = ("≥", *cell[1:]) if cell else None
         if cell and (cell[2] or unit_pct or cell[0] or pending_cmp):
             cmp_, num, has_pct = cell
-            if len(num) > 1 and num.startswith("0") and "," not in num and "." not in num:
-                return [], -1, -1  # "06" for "0,6": a garbled cell
             pct = has_pct or unit_pct
             if not vals and dashes and dashes[-1] == i - 1 and not unit_pct:
                 vals += [("", "-")] * len(dashes)
@@ -227,12 +230,44 @@ def _row_values(ln: _Line, start: int) -> tuple[list[tuple[str, str]], int, int]
         elif not vals and unit_pct and w not in ("-", "|") and not re.fullmatch(r"[a-z]+", w):
             lead_in = -1
             unit_pct = False
-    return vals, first, last
+    vals = _index_decimals(vals)
+    return (vals, first, last) if vals else ([], -1, -1)
+
+
+def _index_decimals(vals: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """An index row ("Chỉ số chuyển đổi số >06 | =07 | =08 | =09 | >1"): OCR lost the comma
+    of "0,6". A leading-zero value is read as a decimal only when every value of the row
+    is a leading-zero one or at most 1, so the row rises towards 1; otherwise the row is
+    garbled and yields nothing."""
+    def zero_led(v: str) -> bool:
+        return len(v) > 1 and v.startswith("0") and v.isdigit()
+
+    if not any(zero_led(v) for _, v in vals):
+        return vals
+    nums = [v for _, v in vals if v != "-"]
+    if any(not zero_led(v) and not re.fullmatch(r"[01](?:[.,]\d+)?", v) for v in nums):
+        return []
+    return [(c, f"0,{v[1:]}" if zero_led(v) else v) for c, v in vals]
 
 
 def _readable_part(raw: str) -> str:
-    words = [w for w in _readable(raw).split()
-             if re.search(r"\w", w) and not _GARBLED.search(w.strip(".,;:'’‘"))]
+    """The readable words of an OCR cell: a word the reading copy leaves as glyph soup is
+    dropped, unless the OCR repair reads it as a syllable ("1€" after "Ty" is "lệ"), which
+    is then kept in that (unmarked) reading."""
+    toks = raw.split()
+    shown = _readable(raw).split()
+    aligned = len(shown) == len(toks)
+    known = syllables()
+    words = []
+    for i, w in enumerate(shown):
+        if not re.search(r"\w", w):
+            continue
+        if _GARBLED.search(w.strip(".,;:'’‘")):
+            sf = search_form(toks[i]).strip(".,;:") if aligned else ""
+            if sf in known and len(sf) > 1:
+                words.append(sf)
+            continue
+        words.append(w)
     return " ".join(words)
 
 
@@ -355,6 +390,10 @@ def _map_years(vals: list[tuple[str, str]], cols: list[int],
         return {str(cols[0] + step * i): v for i, v in enumerate(vals)}
     if len(real) == 1 and len(vals) == 1 and gyear is not None:
         return {str(gyear): vals[0]}
+    if len(real) == 1 and len(vals) == 1 and len(cols) == 2 and vals[0][1].endswith("%"):
+        # one share under two year columns: the plan does not say which year it is for, so
+        # it is kept without one ("" key) rather than given a guessed year
+        return {"": vals[0]}
     return None  # the values do not fit the year columns
 
 
