@@ -195,12 +195,12 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
 def checked(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidence | None:
     """A near clause's answer, when it gives what the question needs: an agency, a
     time or a value (for the year asked), not just text."""
-    # a value is not taken from a clause that only nearly matches: the nearest indicator
-    # with a number is what a question about an indicator the plan lacks finds
-    if query.intent not in ("who", "when"):
+    if query.intent not in ("who", "when", "target"):
         return None
     ev = compose.extract(engine, query, hit, cov)
     if ev is None or not ev.direct or not _fits(query, ev):
+        return None
+    if query.intent == "target" and not re.search(r"\d", ev.direct):
         return None
     return ev
 
