@@ -83,8 +83,8 @@ def boost(engine: AnswerEngine, query: Query) -> Boost | None:
 def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
     """Share of the question's key words (IDF-weighted) and word pairs the clause has.
 
-    Pairs matter: "thanh toán trực tuyến" is not covered by a clause that has "thanh"
-    and "trực tuyến" in other places. OCR-garbled words one letter off count as present.
+    Pairs matter: "hồ sơ sức khỏe" is not covered by a clause that has "hồ" and
+    "sức khỏe" in other places. OCR-garbled words one letter off count as present.
     """
     bm = engine.index.bm25
     if not query.terms or bm is None:
@@ -119,9 +119,11 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
     head = query.indicator_head
     if head and not any(_like(head[0], x, forms) and _like(head[1], y, forms)
                         for x, y in pairs):
-        # "tỷ lệ thanh toán trực tuyến": a clause without the indicator's head noun
-        # ("thanh toán") is about another indicator, however many other words it shares
-        cov = min(cov, COVERAGE_MIN - 0.1)
+        # "tỷ lệ X Y …": a clause without the indicator's head noun ("X Y") is about
+        # another indicator, however many other words it shares
+        # — below the bar of a near clause too, or the nearest indicator with a number
+        # would answer for it
+        cov = min(cov, NEAR_MIN - 0.1)
     # a name the user quoted, found word for word, is strong evidence on its own
     joined = " ".join(seg_words)
     if any(f" {p} " in f" {joined} " for p in query.phrases):

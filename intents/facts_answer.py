@@ -139,7 +139,7 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
         if head and not any(_like(a, head[0]) and _like(b, head[1])
                             for a, b in zip(seq, seq[1:], strict=False)) and \
                 not (share and head == ("ty", "le") and not _has_head(seq)):
-            # "tỷ lệ thanh toán trực tuyến" is not "dịch vụ trực tuyến toàn trình"; a share
+            # an indicator with another head noun is another indicator; a share
             # written without its head ("≥ 60% DNNVV … ứng dụng công nghệ số") is a "tỷ lệ"
             continue
         # "3G/4G" is "3g 4g" typed on a phone
