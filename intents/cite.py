@@ -11,7 +11,6 @@ from intents.models import MAX_REPLY_CHARS, Citation
 HEADLINE_CHARS = 300
 
 
-
 def quote(text: str, limit: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 ROW_TASK_MIN = 0.5  # share of the question's words a row's task must hold to answer for it
 
 
-
 def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidence | None:
     """The direct answer in this clause for this kind of question, or None."""
     from intents.evidence import Evidence

@@ -28,7 +28,6 @@ ROLE_LABEL = {"chu_tri": "chủ trì", "phoi_hop": "phối hợp", "theo_doi": "
 
 
 # ---- replies ---------------------------------------------------------------------------------
-
 def _headline(direct: str, detail: str, extra: list[str], snippet: str, where_: str) -> str:
     lead = direct
     if detail:
