@@ -22,7 +22,7 @@ from corpus.agencies import same_agency
 from corpus.lexicon import syllables
 from corpus.models import Segment
 from corpus.normalize import words
-from intents import compose
+from intents import clause_answer
 from intents.models import Query
 from intents.normalize import abbreviation_index
 from retrieval.lexical import STOP
@@ -166,7 +166,7 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
                     and hit.dense >= top_dense - _NEAR_DENSE):
                 near = checked(engine, query, hit, cov)
             continue
-        ev = compose.extract(engine, query, hit, cov)
+        ev = clause_answer.extract(engine, query, hit, cov)
         if ev is None:
             continue
         if listing and not ev.direct:
@@ -176,7 +176,7 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
             if tried >= _LISTING_TRIES:
                 return weak
             continue
-        held = len(compose.holders(hit.segment.body, query.titles)) if query.titles else 0
+        held = len(clause_answer.holders(hit.segment.body, query.titles)) if query.titles else 0
         if held < len(query.titles):
             # "ai làm trưởng ban, cơ quan nào thường trực": a passing clause that says who
             # holds every post asked beats one that names some, and that the closest one
@@ -199,7 +199,7 @@ def checked(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     time or a value (for the year asked), not just text."""
     if query.intent not in ("who", "when", "target"):
         return None
-    ev = compose.extract(engine, query, hit, cov)
+    ev = clause_answer.extract(engine, query, hit, cov)
     if ev is None or not ev.direct or not _fits(query, ev):
         return None
     if query.intent == "target" and not re.search(r"\d", ev.direct):
@@ -210,7 +210,7 @@ def signature(engine: AnswerEngine, query: Query, doc_ids: list[str] | None) -> 
     """'Ai ký kế hoạch?': the signature block, found by structure, not by words."""
     for seg in having(engine, "noi_nhan", doc_ids):
         if seg.heading_path[:1] == ["Nơi nhận, người ký"]:
-            ev = compose.extract(engine, query, Hit(seg, 1.0, 0.0, 0.0), 1.0)
+            ev = clause_answer.extract(engine, query, Hit(seg, 1.0, 0.0, 0.0), 1.0)
             if ev is not None:
                 return ev
     return None
@@ -225,7 +225,7 @@ def basis(engine: AnswerEngine, query: Query, doc_ids: list[str] | None) -> Evid
         clauses.sort(key=lambda s: not re.search(rf"can cu (?:vao )?{kind.group(1)}",
                                                  s.body))
     for seg in clauses:
-        ev = compose.extract(engine, query, Hit(seg, 1.0, 0.0, 0.0), 1.0)
+        ev = clause_answer.extract(engine, query, Hit(seg, 1.0, 0.0, 0.0), 1.0)
         if ev is not None:
             return ev
     return None
