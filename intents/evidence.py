@@ -22,7 +22,7 @@ from corpus.agencies import same_agency
 from corpus.lexicon import syllables
 from corpus.models import Segment
 from corpus.normalize import words
-from intents import compose
+from intents import clause_answer
 from intents.models import Query
 from intents.normalize import abbreviation_index
 from retrieval.lexical import STOP
@@ -83,8 +83,8 @@ def boost(engine: AnswerEngine, query: Query) -> Boost | None:
 def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
     """Share of the question's key words (IDF-weighted) and word pairs the clause has.
 
-    Pairs matter: "thanh toán trực tuyến" is not covered by a clause that has "thanh"
-    and "trực tuyến" in other places. OCR-garbled words one letter off count as present.
+    Pairs matter: "hồ sơ sức khỏe" is not covered by a clause that has "hồ" and
+    "sức khỏe" in other places. OCR-garbled words one letter off count as present.
     """
     bm = engine.index.bm25
     if not query.terms or bm is None:
@@ -119,9 +119,11 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
     head = query.indicator_head
     if head and not any(_like(head[0], x, forms) and _like(head[1], y, forms)
                         for x, y in pairs):
-        # "tỷ lệ thanh toán trực tuyến": a clause without the indicator's head noun
-        # ("thanh toán") is about another indicator, however many other words it shares
-        cov = min(cov, COVERAGE_MIN - 0.1)
+        # "tỷ lệ X Y …": a clause without the indicator's head noun ("X Y") is about
+        # another indicator, however many other words it shares
+        # — below the bar of a near clause too, or the nearest indicator with a number
+        # would answer for it
+        cov = min(cov, NEAR_MIN - 0.1)
     # a name the user quoted, found word for word, is strong evidence on its own
     joined = " ".join(seg_words)
     if any(f" {p} " in f" {joined} " for p in query.phrases):
@@ -164,7 +166,7 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
                     and hit.dense >= top_dense - _NEAR_DENSE):
                 near = checked(engine, query, hit, cov)
             continue
-        ev = compose.extract(engine, query, hit, cov)
+        ev = clause_answer.extract(engine, query, hit, cov)
         if ev is None:
             continue
         if listing and not ev.direct:
@@ -174,7 +176,7 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
             if tried >= _LISTING_TRIES:
                 return weak
             continue
-        held = len(compose.holders(hit.segment.body, query.titles)) if query.titles else 0
+        held = len(clause_answer.holders(hit.segment.body, query.titles)) if query.titles else 0
         if held < len(query.titles):
             # "ai làm trưởng ban, cơ quan nào thường trực": a passing clause that says who
             # holds every post asked beats one that names some, and that the closest one
@@ -197,7 +199,7 @@ def checked(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     time or a value (for the year asked), not just text."""
     if query.intent not in ("who", "when", "target"):
         return None
-    ev = compose.extract(engine, query, hit, cov)
+    ev = clause_answer.extract(engine, query, hit, cov)
     if ev is None or not ev.direct or not _fits(query, ev):
         return None
     if query.intent == "target" and not re.search(r"\d", ev.direct):
@@ -208,7 +210,7 @@ def signature(engine: AnswerEngine, query: Query, doc_ids: list[str] | None) -> 
     """'Ai ký kế hoạch?': the signature block, found by structure, not by words."""
     for seg in having(engine, "noi_nhan", doc_ids):
         if seg.heading_path[:1] == ["Nơi nhận, người ký"]:
-            ev = compose.extract(engine, query, Hit(seg, 1.0, 0.0, 0.0), 1.0)
+            ev = clause_answer.extract(engine, query, Hit(seg, 1.0, 0.0, 0.0), 1.0)
             if ev is not None:
                 return ev
     return None
@@ -223,7 +225,7 @@ def basis(engine: AnswerEngine, query: Query, doc_ids: list[str] | None) -> Evid
         clauses.sort(key=lambda s: not re.search(rf"can cu (?:vao )?{kind.group(1)}",
                                                  s.body))
     for seg in clauses:
-        ev = compose.extract(engine, query, Hit(seg, 1.0, 0.0, 0.0), 1.0)
+        ev = clause_answer.extract(engine, query, Hit(seg, 1.0, 0.0, 0.0), 1.0)
         if ev is not None:
             return ev
     return None

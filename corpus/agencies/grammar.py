@@ -36,6 +36,8 @@ def head_at(toks: list[Tok], i: int) -> tuple[str, str, int] | None:
             exact = _after_dot(toks, display, cls, end)
             break
     for words, display, cls in fuzzy_heads():
+        if words[0][:1] != toks[i].w[:1]:
+            continue  # the test below needs the same first letter: skip the word chains
         want = " ".join(words)
         limit = len(want) // 7
         for n in (len(words), len(words) - 1):
