@@ -3,8 +3,9 @@
     python bench/real_eval.py [--reuse] [--by-intent] [--part tune|held|all]
 
 It ingests the real plans into a scratch data directory (bench/out/real_data, gitignored;
-`--reuse` keeps an earlier one), splits bench/real_questions.jsonl into its tuning part and
-its held-aside part (each item says which: "part"), and runs the shared evaluator
+`--reuse` keeps an earlier one), splits bench/real_questions.jsonl into its tuning part, its held-aside part
+and its late part (each item says which: "part"; the late part, 30 questions written in
+session 5 before that session's work and never tuned on, is held aside too), and runs the shared evaluator
 (../shared/tools/evaluate.py) on each part separately, so the held-aside figure is never
 mixed into the one tuned on.
 
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--reuse", action="store_true", help="keep an ingested scratch data dir")
     ap.add_argument("--by-intent", action="store_true")
-    ap.add_argument("--part", choices=("tune", "held", "all"), default="all")
+    ap.add_argument("--part", choices=("tune", "held", "late", "all"), default="all")
     ap.add_argument("--data-dir", type=Path, default=DATA)
     ap.add_argument("--by-number", action="store_true",
                     help="also score with the plan number standing for its locality")
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
              if line.strip()]
     ingest(args.data_dir, args.reuse)
     OUT.mkdir(parents=True, exist_ok=True)
-    parts = ("tune", "held") if args.part == "all" else (args.part,)
+    parts = ("tune", "held", "late") if args.part == "all" else (args.part,)
     for part in parts:
         chosen = [it for it in items if it.get("part", "tune") == part]
         # the held part's answers are scored, never kept to be read
