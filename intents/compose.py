@@ -41,10 +41,33 @@ def _headline(direct: str, detail: str, extra: list[str], snippet: str, where_: 
     return head[:HEADLINE_CHARS]
 
 
+_DASHES = frozenset("-–—|")
+
+
+def legible(text: str, max_noise: float = 0.25) -> bool:
+    """False for a snippet that is mostly OCR debris once read ("viên . < 1 . — số số Số e
+    số Ở … 0, 0, 0,"): too many of its word tokens are lone marks, single letters or the
+    word before repeated. Numbers and dashes count neither way: table rows are full of them."""
+    noise = total = 0
+    prev = ""
+    for tok in text.split():
+        bare = tok.strip(".,;:()«»\"'").lower()
+        if tok in _DASHES or any(c.isdigit() for c in tok):
+            continue
+        total += 1
+        if len(bare) <= 1 or not any(c.isalpha() for c in bare) or bare == prev:
+            noise += 1
+        prev = bare
+    return total == 0 or noise / total <= max_noise
+
+
 def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
     seg = ev.hit.segment
     doc = engine.index.documents[seg.doc_id]
     snippet = quote(readable(ev.about), 170) if ev.about else best_sentence(seg, query)
+    if ev.direct and not legible(snippet):
+        # the answer stands alone in the headline; the clause is quoted below as it is
+        snippet = ""
     if ev.direct:
         head = _headline(ev.direct, ev.detail, ev.extra, snippet, place(doc))
     else:
