@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import OUT, SHARED, dev_items, latency_summary  # noqa: E402
+from bench.common import OUT, SHARED, dev_items, latency_summary, warm_up  # noqa: E402
 from intents import AnswerEngine  # noqa: E402
 from retrieval import Settings  # noqa: E402
 
@@ -51,26 +51,6 @@ class _TimedEmbedder:
             return self.inner(text)
         finally:
             self.seconds += time.perf_counter() - t
-
-
-def warm_up(engine: AnswerEngine, questions: list[str]) -> float:
-    """One-time loads, one reading of every clause, then `questions` asked; CPU seconds."""
-    from corpus import agencies, lexicon, places
-    from corpus.reading import lm
-
-    c = time.process_time()
-    lexicon.syllables(), lexicon.syllable_pairs(), lexicon.accented_syllables()
-    lm.model()
-    agencies.find_agencies("Ủy ban nhân dân xã"), places.find_places("xã Phong Thổ")
-    table = engine.index.segments
-    for i in range(len(table)):
-        seg = engine.segment(table.id(i))
-        if seg is not None:
-            agencies.find_agencies(seg.body)
-            engine.citation(seg)
-    for q in questions:
-        engine.ask(q)
-    return time.process_time() - c
 
 
 def measure(engine: AnswerEngine, questions: list[str], passes: int) -> dict:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import DEV_SET, OUT, dev_items  # noqa: E402
+from bench.common import DEV_SET, OUT, dev_items, warm_up  # noqa: E402
 from bot import format as fmt  # noqa: E402
 from intents import AnswerEngine  # noqa: E402
 from retrieval import Settings  # noqa: E402
@@ -59,27 +59,6 @@ def _timed(engine: AnswerEngine, q: str) -> tuple[float, str | None, float]:
     except Exception as exc:  # counted and reported
         err = f"{type(exc).__name__}: {exc}"
     return time.perf_counter() - t, err, time.thread_time() - c
-
-
-def warm_up(engine: AnswerEngine, questions: list[str]) -> float:
-    """The process's one-time loads and one reading of every clause; CPU seconds taken."""
-    from corpus import agencies, lexicon, places
-    from corpus.agencies import find_agencies
-    from corpus.reading import lm
-
-    c = time.process_time()
-    lexicon.syllables(), lexicon.syllable_pairs(), lexicon.accented_syllables()
-    lm.model()
-    agencies.find_agencies("Ủy ban nhân dân xã"), places.find_places("xã Phong Thổ")
-    table = engine.index.segments
-    for i in range(len(table)):
-        seg = engine.segment(table.id(i))
-        if seg is not None:
-            find_agencies(seg.body)
-            engine.citation(seg)
-    for q in questions:
-        engine.ask(q)
-    return time.process_time() - c
 
 
 def main() -> int:
