@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from corpus import values as V
 from corpus.agencies import find_agencies, same_agency
-from corpus.models import Segment
+from corpus.models import Fact, Segment
 from corpus.normalize import fold, readable
 from intents import extract as X
 from intents.cite import HEADLINE_CHARS, citation, fit, place, quote, where
@@ -258,14 +258,23 @@ def _facts_list(engine: AnswerEngine, query: Query, doc_ids: list[str],
         else "chủ trì"
     scope = f" ({place(docs[doc_ids[0]])})" if len(doc_ids) == 1 else ""
     head = f"{query.agency} {label} {len(facts)} việc{scope}"
+    return fact_list_reply(engine, query, facts, head, lines, "việc", "list")
+
+
+def fact_list_reply(engine: AnswerEngine, query: Query, facts: list[Fact], head: str,
+                    lines: list[str], noun: str, intent: str) -> Answer:
+    """A list answered from facts, one line each: the first eight shown, the rest kept for
+    «tiếp», the first five facts' clauses cited."""
+    docs = engine.index.documents
     shown, rest = lines[:8], lines[8:]
-    tail = [f"… và {len(rest)} việc nữa (gõ «tiếp» để xem)."] if rest else []
+    tail = [f"… và {len(rest)} {noun} nữa (gõ «tiếp» để xem)."] if rest else []
     cits = []
     for f in facts[:5]:
         seg = engine.segment(f.segment_id)
         if seg is not None:
             cits.append(citation(docs[f.doc_id], seg, 300))
-    return Answer(question=query.text, intent="list", found=True, headline=head[:HEADLINE_CHARS],
+    return Answer(question=query.text, intent=intent, found=True,
+                  headline=head[:HEADLINE_CHARS],
                   answer=fit("\n".join([head, "", *shown, *tail])), citations=cits, rest=rest)
 
 

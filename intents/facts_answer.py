@@ -225,14 +225,4 @@ def agency_targets(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> An
     named = next((a for a in facts[0].lead + facts[0].support if same_agency(query.agency, a)),
                  query.agency)  # the plan's own spelling of the agency
     head = f"{named} được giao {len(facts)} chỉ tiêu{scope}"
-    shown, rest = lines[:8], lines[8:]
-    tail = [f"… và {len(rest)} chỉ tiêu nữa (gõ «tiếp» để xem)."] if rest else []
-    cits = []
-    for f in facts[:5]:
-        seg = engine.segment(f.segment_id)
-        if seg is not None:
-            cits.append(compose.citation(docs[f.doc_id], seg, 300))
-    return Answer(question=query.text, intent="target", found=True,
-                  headline=head[:compose.HEADLINE_CHARS],
-                  answer=compose.fit("\n".join([head, "", *shown, *tail])), citations=cits,
-                  rest=rest)
+    return compose.fact_list_reply(engine, query, facts, head, lines, "chỉ tiêu", "target")
