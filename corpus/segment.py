@@ -504,7 +504,15 @@ def _centred_carry(cur: list[Block]) -> list[Block]:
     A carried part must start a cell, i.e. with a capital letter.
     """
     num = _number_line(cur)
-    if num is None or len(cur) < 2:
+    if num is None:
+        # a heading row spanning the table ("| Nâng cao nhận thức …"), then the top line of
+        # the first row's centred task cell: that line belongs to the row below
+        if len(cur) >= 2 and _spanning(cur[-2].text) and not _spanning(cur[-1].text):
+            last = cur[-1].text.strip()
+            if last[:1].isupper() and not _AGENCY_LINE.match(search_form(last)):
+                return [cur[-1]]
+        return []
+    if len(cur) < 2:
         return []
     post = cur[num + 1:]
     if num >= 1 and len(post) > num:
@@ -526,6 +534,15 @@ def _centred_carry(cur: list[Block]) -> list[Block]:
     if post and prev[:1].isupper() and not _ROW_NUM.match(prev):
         return [cur[-1]]
     return []
+
+
+def _spanning(text: str) -> bool:
+    """A group heading row that spans the whole table: opened by a column rule ("| Nâng
+    cao …") or longer than any cell, without a rule inside (one cell)."""
+    t = text.strip()
+    if re.match(r"^\|\s*\w", t):
+        return "|" not in t[1:]
+    return len(t) > 100 and "|" not in t
 
 
 def _row_start(text: str) -> bool:

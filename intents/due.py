@@ -174,4 +174,5 @@ def _line(query: Query, row: FactRow, today: date) -> str:
     late = _late(row, today)
     mark = f" ⚠️ quá hạn {late} ngày" if late > 0 else ""
     what = quote(readable(f.text), 110)
-    return f"• {when} · {what} — {who} — hạn: {f.deadline_text}{mark} {where}"
+    who = f" — {who}" if who else ""  # a row whose lead cell the plan's scan lost
+    return f"• {when} · {what}{who} — hạn: {f.deadline_text}{mark} {where}"

@@ -123,8 +123,10 @@ def _row_number(ln: _Line) -> str | None:
 def _is_group(ln: _Line) -> bool:
     if _GROUP.match(ln.sf) or re.match(r"^\|\s+[a-z]", ln.sf):
         return True
-    # a heading row spanning the whole table: long, no agency, no deadline
-    return len(ln.raw) > 100 and not find_agencies(ln.sf) and not _DEADLINE_CELL.search(ln.sf)
+    # a heading row spanning the whole table: long, no agency, no deadline, and one cell (a
+    # "|" inside the line is a column rule: the line holds several cells of one row)
+    return len(ln.raw) > 100 and not find_agencies(ln.sf) and \
+        not _DEADLINE_CELL.search(ln.sf) and "|" not in ln.raw.strip().strip("|")
 
 
 def _body_start(ln: _Line) -> int:

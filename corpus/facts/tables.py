@@ -200,19 +200,71 @@ def _task_from_interleaved(doc: Document, row: _Row) -> Fact | None:
         found += [(ln is row.anchor, a) for a in ags if ln.word_at(a.start) >= used]
     lead_m = next((a for on, a in found if on and a.name not in COLLECTIVE), None) or \
         next((a for _, a in found if a.name not in COLLECTIVE), None)
-    if lead_m is None:
-        return None  # the lead cell is unreadable: the row stays a quotable segment
     chosen = next(((i, d) for on, i, d in strong if on), None) or \
         ((strong[0][1], strong[0][2]) if strong else None) or (weak[-1] if weak else None)
     if chosen is None:
-        return None
-    at, deadline = chosen
-    if normalise_deadline(deadline)[0] == "condition":
-        deadline += _deadline_continuation(row.lines[at + 1:], kind)
-    lead = [lead_m.name]
+        deadline = wrapped_deadline(row.lines, kind)
+        if not deadline:
+            return None
+    else:
+        at, deadline = chosen
+        if normalise_deadline(deadline)[0] == "condition":
+            deadline += _deadline_continuation(row.lines[at + 1:], kind)
+    # an unreadable lead cell leaves the lead unknown (not guessed): the row's task and its
+    # deadline are still the plan's, and the agencies read are its coordinating cell
+    lead = [lead_m.name] if lead_m is not None else []
     support = [n for n in _names(a for _, a in found) if n not in lead]
     return _table_task(doc, row, row.anchor or row.lines[0], " ".join(task), lead, support,
                        deadline)
+
+
+def _tail(ln: _Line, kind: str | None, strict: bool = True) -> str:
+    """The deadline-column words at the end of a line ("… Sở KH&CN Hoàn thành kết"): the
+    trailing run of deadline words and dates after the line's last agency, stray debris at
+    the very end skipped. `strict`: the run must stand apart from the task text (after an
+    agency or debris, or be the whole line)."""
+    ags = _agencies(ln, kind)
+    words = ln.words
+
+    def is_deadline_word(i: int) -> bool:
+        w = re.sub(r"^\W+|\W+$", "", words[i])
+        return re.sub(r"\W", "", w) in _DEADLINE_WORDS or \
+            re.fullmatch(r"\d{1,2}/\d{4}|\d{1,2}|20\d\d|i{1,3}|iv", w) is not None
+
+    end = len(words)
+    while end > 0 and _is_junk(words[end - 1], ln.toks[ln.owner[end - 1]]) and \
+            not is_deadline_word(end - 1):
+        end -= 1
+    begin = end
+    floor = max([ln.word_at(a.end - 1) + 1 for a in ags] + [0])
+    while begin > floor and is_deadline_word(begin - 1):
+        begin -= 1
+    junk_before = begin > 0 and _is_junk(words[begin - 1], ln.toks[ln.owner[begin - 1]])
+    if begin < end and (not strict or floor > 0 or begin == 0 or junk_before):
+        return ln.sf_words(begin, end)
+    return ""
+
+
+def wrapped_deadline(lines: list[_Line], kind: str | None) -> str:
+    """A deadline cell wrapped over the ends of a row's lines ("Hoàn thành kết" / "nối trong
+    tháng" / "9/2026"): the last column's words of each line, read top to bottom, taken when
+    together they read as one deadline and nothing else. The first line of the cell may
+    follow the task text or an unread agency directly; the lines below must stand apart."""
+    for first, ln in enumerate(lines):
+        head = _tail(ln, kind, strict=False)
+        if not head:
+            continue
+        parts = [head]
+        for nxt in lines[first + 1:]:
+            t = _tail(nxt, kind)
+            if t:
+                parts.append(t)
+        text = " ".join(parts)
+        # every word is a deadline word or a date (the tails' own test); it must open as a
+        # deadline cell does and read as one time
+        if _DEADLINE_CELL.match(text) and normalise_deadline(text)[0] not in ("", "ongoing"):
+            return text
+    return ""
 
 
 def _deadline_continuation(lines: list[_Line], kind: str | None) -> str:
