@@ -42,6 +42,7 @@ _DEADLINE_CELL = re.compile(
     r"\d{4}\s*-\s*\d{4}|hoan thanh|truoc ngay|dinh ky)"
 )
 _LONE_NUMBER = re.compile(r"^\d{1,2}$")
+_NARROW_CELL = 40  # characters a line of a narrow column (a deadline cell) holds at most
 
 
 @dataclass
@@ -444,12 +445,22 @@ def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
         cur = []
 
     items = [b for b in region]
+    deadline_block = False  # the blank-separated block being read opened as a deadline cell
     for idx, b in enumerate(items):
         text = b.text.strip()
         f = fold(text)
         if not f:
+            if deadline_block and cur:
+                # a deadline cell wrapped over several lines ("Sau khi thành" / "phố ban
+                # hành kế" / "hoạch") closes its blank-separated row like a one-line cell
+                close()
+            deadline_block = False
             pending_blank = True
             continue
+        if pending_blank or not cur:
+            deadline_block = bool(_DEADLINE_CELL.match(f)) and _number_line(cur) is None
+        # a deadline column is narrow: a long line is another cell (task text)
+        deadline_block = deadline_block and len(text) <= _NARROW_CELL
         if f.startswith("stt") or re.match(r"^(muc tieu|chi tieu|ten nhiem vu)\b.*\b20\d\d", f):
             close()
             out.append(("header", [b]))

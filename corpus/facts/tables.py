@@ -308,7 +308,8 @@ def _table_task(doc: Document, row: _Row, where: _Line, task: str, lead: list[st
 def _table_tasks(doc: Document, lines: list[_Line]) -> list[Fact]:
     out = []
     for row in _task_rows(lines, _kind(doc)):
-        if not any(_DEADLINE_CELL.search(ln.sf) for ln in row.lines):
+        if not any(_DEADLINE_CELL.search(ln.sf) for ln in row.lines) and \
+                not (row.anchor is not None and wrapped_deadline(row.lines, _kind(doc))):
             continue
         fact = _task_from_interleaved(doc, row) if row.anchor is not None else \
             _task_from_blocks(doc, row)
