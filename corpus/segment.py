@@ -445,6 +445,7 @@ def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
         cur = []
 
     items = [b for b in region]
+    heading: list[Block] = []  # a heading row spanning the table, read at a row's start
     deadline_block = False  # the blank-separated block being read opened as a deadline cell
     for idx, b in enumerate(items):
         text = b.text.strip()
@@ -466,8 +467,20 @@ def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
             out.append(("header", [b]))
             pending_blank = False
             continue
+        if not cur and _spanning(text) and not _row_start(text):
+            # "| Nâng cao nhận thức …", "Đẩy mạnh chuyển đổi số …" over the whole width:
+            # the group the rows below belong to, not the first lines of the next row
+            heading.append(b)
+            pending_blank = False
+            continue
+        if heading:
+            out.append(("group", heading))
+            heading = []
         if _row_start(text) and not _LONE_NUMBER.match(f):
-            carry = _trailing_carry(cur) if pending_blank else _centred_carry(cur)
+            if cur and out and out[-1][0] == "group" and _number_line(cur) is None:
+                carry = list(cur)  # the top lines of the first row under a group heading
+            else:
+                carry = _trailing_carry(cur) if pending_blank else _centred_carry(cur)
             del cur[len(cur) - len(carry):]
             close()
             cur = [*carry, b]
@@ -483,6 +496,8 @@ def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
             # a deadline cell followed by a blank closes a blank-separated task row
             close()
     close()
+    if heading:
+        out.append(("group", heading))
     return out
 
 
