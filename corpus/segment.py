@@ -484,7 +484,8 @@ def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
             del cur[len(cur) - len(carry):]
             close()
             cur = [*carry, b]
-        elif pending_blank and cur and _DEADLINE_CELL.match(fold(cur[-1].text)):
+        elif pending_blank and cur and _DEADLINE_CELL.match(fold(cur[-1].text)) and \
+                len(cur[-1].text.strip()) <= _NARROW_CELL:
             close()
             cur = [b]
         else:
@@ -492,7 +493,8 @@ def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
             if len(cur) > 14:
                 close()
         pending_blank = False
-        if _DEADLINE_CELL.match(f) and idx + 1 < len(items) and not items[idx + 1].text.strip():
+        if _DEADLINE_CELL.match(f) and len(text) <= _NARROW_CELL and idx + 1 < len(items) and \
+                not items[idx + 1].text.strip():
             # a deadline cell followed by a blank closes a blank-separated task row
             close()
     close()

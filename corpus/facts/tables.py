@@ -218,6 +218,9 @@ def _task_from_interleaved(doc: Document, row: _Row) -> Fact | None:
                        deadline)
 
 
+_TIME_WORDS = frozenset({"truoc", "ngay", "quy", "dau", "cuoi", "giua"})
+
+
 def _tail(ln: _Line, kind: str | None, strict: bool = True) -> str:
     """The deadline-column words at the end of a line ("… Sở KH&CN Hoàn thành kết"): the
     trailing run of deadline words and dates after the line's last agency, stray debris at
@@ -228,8 +231,8 @@ def _tail(ln: _Line, kind: str | None, strict: bool = True) -> str:
 
     def is_deadline_word(i: int) -> bool:
         w = re.sub(r"^\W+|\W+$", "", words[i])
-        return re.sub(r"\W", "", w) in _DEADLINE_WORDS or \
-            re.fullmatch(r"\d{1,2}/\d{4}|\d{1,2}|20\d\d|i{1,3}|iv", w) is not None
+        return re.sub(r"\W", "", w) in _DEADLINE_WORDS | _TIME_WORDS or \
+            re.fullmatch(r"(?:\d{1,2}/){1,2}\d{4}|\d{1,2}|20\d\d|i{1,3}|iv", w) is not None
 
     end = len(words)
     while end > 0 and _is_junk(words[end - 1], ln.toks[ln.owner[end - 1]]) and \
@@ -260,9 +263,9 @@ def wrapped_deadline(lines: list[_Line], kind: str | None) -> str:
             if t:
                 parts.append(t)
         text = " ".join(parts)
-        # every word is a deadline word or a date (the tails' own test); it must open as a
-        # deadline cell does and read as one time
-        if _DEADLINE_CELL.match(text) and normalise_deadline(text)[0] not in ("", "ongoing"):
+        # every word is a deadline word or a date (the tails' own test); it must hold a
+        # deadline cell and read as one time
+        if _DEADLINE_CELL.search(text) and normalise_deadline(text)[0] not in ("", "ongoing"):
             return text
     return ""
 
