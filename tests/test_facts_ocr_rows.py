@@ -115,3 +115,23 @@ def test_first_row_top_line_under_a_heading_row_joins_its_numbered_row() -> None
     out = [(k, [b.text[:10] for b in r]) for k, r in _rows(region)]
     assert out[0][0] == "group"
     assert out[1][1][:2] == ["Trien khai", "1 sau rong"]
+
+
+# ---- a lead-less row in a deadline list (intents/due.py) ---------------------------------------
+
+def test_deadline_list_line_of_a_row_without_lead_names_no_empty_agency() -> None:
+    from datetime import date
+
+    from corpus.fact_query import FactRow
+    from corpus.models import Fact
+    from intents.due import _line
+    from intents.models import Query
+
+    fact = Fact(id="f", doc_id="d", segment_id="s1", kind="task", page=3,
+                text="Triển khai chương trình tuyên truyền về chuyển đổi số", lead=[],
+                support=["Các phòng, cơ quan chuyên môn thuộc UBND phường"],
+                deadline_text="Tháng 10/2026", deadline_kind="month", due_date="2026-10-31")
+    row = FactRow(fact=fact, document=DOC, due=date(2026, 10, 31))
+    line = _line(Query(text="q", search="q"), row, date(2026, 10, 1))
+    assert line.startswith("• 31/10/2026 · Triển khai chương trình tuyên truyền")
+    assert "— —" not in line and "— hạn: Tháng 10/2026" in line
