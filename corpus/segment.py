@@ -447,6 +447,7 @@ def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
     items = [b for b in region]
     heading: list[Block] = []  # a heading row spanning the table, read at a row's start
     deadline_block = False  # the blank-separated block being read opened as a deadline cell
+    reopen = False  # a row was just closed at the end of its wrapped deadline cell
     for idx, b in enumerate(items):
         text = b.text.strip()
         f = fold(text)
@@ -455,9 +456,16 @@ def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
                 # a deadline cell wrapped over several lines ("Sau khi thành" / "phố ban
                 # hành kế" / "hoạch") closes its blank-separated row like a one-line cell
                 close()
+                reopen = True
             deadline_block = False
             pending_blank = True
             continue
+        if reopen and not cur and text[:1].islower() and out and out[-1][0] == "row":
+            # a cell starts with a capital: a block in lower case after the deadline cell is
+            # the end of the row's task cell that OCR read last ("… trọng tâm là lĩnh" /
+            # "vực tư pháp, giáo dục, y tế, đất đai")
+            cur = out.pop()[1]
+        reopen = False
         if pending_blank or not cur:
             deadline_block = bool(_DEADLINE_CELL.match(f)) and _number_line(cur) is None
         # a deadline column is narrow: a long line is another cell (task text)

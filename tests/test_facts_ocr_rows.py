@@ -135,3 +135,18 @@ def test_deadline_list_line_of_a_row_without_lead_names_no_empty_agency() -> Non
     line = _line(Query(text="q", search="q"), row, date(2026, 10, 1))
     assert line.startswith("• 31/10/2026 · Triển khai chương trình tuyên truyền")
     assert "— —" not in line and "— hạn: Tháng 10/2026" in line
+
+
+def test_task_cell_end_read_after_the_wrapped_deadline_stays_in_its_row() -> None:
+    # OCR read the last line of the task cell after the deadline cell: a cell starts with a
+    # capital, so the lower-case block belongs to the row above
+    region = blocks(
+        "Tap trung so hoa du lieu phuc vu giai quyet thu tuc hanh chinh, trong tam la linh", "",
+        "Phong Van hoa - Xa hoi", "",
+        "Nam 2025 va", "nhung nam tiep", "theo", "",
+        "vuc tu phap, giao duc, y te", "",
+        "Trien khai nen tang so dung chung cua phuong", "",
+        "Van phong HDND va UBND", "",
+        "Thuong xuyen")
+    rows = [[b.text for b in r] for _, r in _rows(region)]
+    assert rows[0][0].startswith("Tap trung") and "vuc tu phap, giao duc, y te" in rows[0]
