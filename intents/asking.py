@@ -11,9 +11,11 @@ decides only when the head says nothing.
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
 
-from corpus.normalize import words
+from corpus.normalize import fold, words
 from corpus.values import period_key
 
 _LIST = re.compile(
@@ -122,6 +124,29 @@ def cue_form(q: str, typed: str = "") -> str:
     return out
 
 
+@functools.cache
+def _asked_noun_cues() -> dict[str, re.Pattern]:
+    """kind -> the pattern of nouns of that kind asked for with "nào", several joined
+    ("tổ chức, lực lượng nào"), from `data/asked_nouns.tsv`."""
+    nouns: dict[str, list[str]] = {}
+    path = Path(__file__).with_name("data") / "asked_nouns.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            noun, kind = line.split("\t")
+            nouns.setdefault(kind.strip(), []).append(fold(noun.strip()))
+    out = {}
+    for kind, ns in nouns.items():
+        one = "(?:" + "|".join(sorted(map(re.escape, ns), key=len, reverse=True)) + ")"
+        out[kind] = re.compile(rf"\b{one}(?:\s*(?:,|va|hoac|/)\s*{one})*\s+nao\b")
+    return out
+
+
+def _cue(rx: re.Pattern, kind: str, q: str) -> re.Match | None:
+    """The first place the question asks for this kind: a cue word, or the noun before "nào"."""
+    found = [m for m in (rx.search(q), _asked_noun_cues()[kind].search(q)) if m]
+    return min(found, key=lambda m: m.start()) if found else None
+
+
 def detect_intents(q: str) -> list[str]:
     """The kinds of answer a question asks for, first the main one; two when it asks two
     things ("ai chủ trì và hạn khi nào": who, when)."""
@@ -129,10 +154,11 @@ def detect_intents(q: str) -> list[str]:
         return ["unknown"]
     if _LIST.search(q):
         return ["list"]
-    who, when = bool(_WHO.search(q)), bool(_WHEN.search(q))
-    if who and when:
+    who_at, when_at = _cue(_WHO, "who", q), _cue(_WHEN, "when", q)
+    who, when = who_at is not None, when_at is not None
+    if who_at is not None and when_at is not None:
         # the part that comes first leads; "ai … và khi nào" asks both
-        w_at, t_at = _WHO.search(q).start(), _WHEN.search(q).start()
+        w_at, t_at = who_at.start(), when_at.start()
         both = re.search(r"\b(?:va|con|voi lai|, )\b", q[min(w_at, t_at):max(w_at, t_at)])
         if both:
             return ["who", "when"] if w_at < t_at else ["when", "who"]

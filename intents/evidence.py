@@ -36,6 +36,8 @@ COVERAGE_MIN = 0.6
 NEAR_MIN = 0.5  # a top clause above this, with the answer asked for, may still answer
 _NEAR_RANKS = 5  # … among the first five hits
 _NEAR_DENSE = 0.03  # … and as close in meaning as the closest of them
+_TIE_RANKS = 5  # passing clauses among the first five hits …
+_TIE_COVERAGE = 0.02  # … covering the key words equally are ordered by the question's wording
 
 
 @dataclass
@@ -100,9 +102,11 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
     def forms(t: str) -> set[str]:
         return {t, *query.alts.get(t, []), *bm.correct(t)}
 
+    garbled = _garbled_in_pairs(words(query.search), pairs, forms)
+
     def has(t: str) -> bool:
         fs = forms(t)
-        return bool(fs & present) or any(_ocr_close(t, w) for w in present)
+        return bool(fs & present) or t in garbled or any(_ocr_close(t, w) for w in present)
 
     total = got = 0.0
     for t in dict.fromkeys(query.terms):
@@ -123,6 +127,9 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
         # another indicator, however many other words it shares
         # — below the bar of a near clause too, or the nearest indicator with a number
         # would answer for it
+        cov = min(cov, NEAR_MIN - 0.1)
+    if _other_measure(query.search, seg_words):
+        # "tỷ lệ đơn đăng ký …" asked, "số lượng đơn đăng ký …" stated: another indicator
         cov = min(cov, NEAR_MIN - 0.1)
     # a name the user quoted, found word for word, is strong evidence on its own
     joined = " ".join(seg_words)
@@ -151,6 +158,7 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
         asked = tuple(str(y) for y in query.years)
         dated = [h for h in hits if any(y in _context(h.segment) for y in asked)]
         hits = dated + [h for h in hits if h not in dated]
+    hits = _ties_by_wording(engine, query, hits)
     weak: Evidence | None = None
     listing = query.intent == "what" and bool(query.asked)
     tried = 0
@@ -193,6 +201,35 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
     # (by words and by meaning) nearly does and holds the kind of answer asked — OCR
     # garbles, abbreviations and paraphrases are what it misses
     return partial[0] or weak or near
+
+def _ties_by_wording(engine: AnswerEngine, query: Query, hits: list[Hit]) -> list[Hit]:
+    """Of the first clauses that pass the bar equally (few key words: "cơ quan nào tham mưu
+    … làm kế hoạch triển khai Nghị quyết 57" keeps only "tham mưu"), the one that shares
+    most of the question's own word pairs first — the words the key-word count sets aside
+    as common still say which clause it is."""
+    top = hits[:_TIE_RANKS]
+    covs = [coverage(engine, query, h.segment) for h in top]
+    passing = [i for i, c in enumerate(covs) if c >= COVERAGE_MIN]
+    if len(passing) < 2:
+        return hits
+    first = passing[0]
+    ties = [i for i in passing if abs(covs[i] - covs[first]) <= _TIE_COVERAGE]
+    if len(ties) < 2:
+        return hits
+    qw = words(query.search)
+    asked = {p for p in zip(qw, qw[1:], strict=False) if not (set(p) & STOP)}
+
+    def shared(i: int) -> int:
+        sw = words(top[i].segment.search)
+        return len(asked & set(zip(sw, sw[1:], strict=False)))
+
+    order = sorted(ties, key=lambda i: -shared(i))  # stable: the search's order breaks ties
+    if order[0] == ties[0]:
+        return hits
+    slots = iter(order)
+    top = [top[next(slots)] if i in ties else h for i, h in enumerate(top)]
+    return top + hits[_TIE_RANKS:]
+
 
 def checked(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidence | None:
     """A near clause's answer, when it gives what the question needs: an agency, a
@@ -284,6 +321,61 @@ def _ocr_close(term: str, word: str) -> bool:
     if len(term) < 3 or term == word or term[0] != word[:1] or word in syllables():
         return False
     return _one_off(term, word)
+
+
+# what an indicator measures, written before the thing measured
+_MEASURES = ("ty le", "ti le", "so luong", "ty trong", "quy mo", "chi so")
+_MEASURE_ASKED = re.compile(r"\b(" + "|".join(_MEASURES) + r") ([a-z]+)")
+_SHARE = {"ty le", "ti le"}
+
+
+def _other_measure(search: str, seg_words: list[str]) -> bool:
+    """The clause states another measure of the thing the question asks a measure of:
+    "số lượng X" where "tỷ lệ X" is asked. Only a measure written out counts, and only
+    when the one asked is nowhere in the clause (OCR: "tỉ 1ệ", "ty ie" keep their "ty"/"ti")."""
+    m = _MEASURE_ASKED.search(search)
+    if not m:
+        return False
+    asked, noun = m.group(1), m.group(2)
+    joined = f" {' '.join(seg_words)} "
+    stated = {x for x in _MEASURES if f" {x} {noun} " in joined}
+    if not stated or asked in stated or (asked in _SHARE and stated & _SHARE):
+        return False
+    first = asked.split()[0]
+    kin = {"ty", "ti"} if asked in _SHARE else {first}
+    return not any(w in kin for w in seg_words)
+
+
+_OCR_DIGITS = str.maketrans("0156483", "olsgaba")  # digits OCR reads for letters ("50" for "số")
+
+
+def _garbled_in_pairs(qwords: list[str], pairs: set[tuple[str, str]], forms) -> set[str]:
+    """Question words the clause writes garbled next to the word they follow or precede in
+    the question: "học tập" read "học típ", "chỉ số" read "chỉ 50". One letter off is too
+    weak alone when the garble is itself a syllable; the neighbour confirms it."""
+    by_first: dict[str, list[str]] = {}
+    by_second: dict[str, list[str]] = {}
+    for x, y in pairs:
+        by_first.setdefault(x, []).append(y)
+        by_second.setdefault(y, []).append(x)
+    out: set[str] = set()
+    for a, b in zip(qwords, qwords[1:], strict=False):
+        if any(_garble_of(b, y) for x in forms(a) for y in by_first.get(x, ())):
+            out.add(b)
+        if any(_garble_of(a, x) for y in forms(b) for x in by_second.get(y, ())):
+            out.add(a)
+    return out
+
+
+def _garble_of(word: str, seen: str) -> bool:
+    """`seen` is `word` with one letter misread, a digit read for a letter counted as that
+    letter; words of two letters only by such a digit ("50" for "so")."""
+    if seen == word:
+        return False
+    read = seen.translate(_OCR_DIGITS)
+    if read == word:
+        return True
+    return len(word) >= 3 and seen.isalpha() and _one_off(word, seen)
 
 
 def _near(seq: list[str], a: set[str], b: set[str], gap: int = 2) -> bool:
