@@ -1,0 +1,72 @@
+"""What a question asks, read from its head (the noun asked with "nào"), and the evidence
+checks that go with it: paraphrases both ways, garbles confirmed by their neighbour,
+another measure of the same thing, one value per year asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.normalize import fold, search_form, words
+from intents.asking import detect_intent
+from intents.detect import alternatives, understand
+from intents.evidence import _garbled_in_pairs, _other_measure
+
+HEADS = [
+    ("Những tổ chức, lực lượng nào được giao vận động hội viên?", "who"),
+    ("Bộ phận nào được giao lưu trữ hồ sơ điện tử?", "who"),
+    ("Dự án cáp quang thôn bản thực hiện trong giai đoạn nào?", "when"),
+    ("Hệ thống camera an ninh đưa vào dùng vào thời điểm nào?", "when"),
+    ("Những lĩnh vực ưu tiên nào được nêu?", "what"),
+]
+
+
+@pytest.mark.parametrize(("question", "intent"), HEADS)
+def test_intent_from_the_noun_asked(question: str, intent: str) -> None:
+    assert detect_intent(search_form(question)) == intent
+    assert detect_intent(search_form(fold(question))) == intent
+
+
+def test_a_noun_far_from_its_question_word_does_not_decide() -> None:
+    # "nhóm" and "ngành" are what the question is about, not a body asked for
+    assert detect_intent(search_form("Phòng Kinh tế hỗ trợ những nhóm ngành nào?")) == "what"
+
+
+def test_a_place_first_does_not_hide_the_question_word() -> None:
+    class Meta:
+        locality, number = "Hòa Lạc", "12/KH-UBND"
+
+    class Doc:
+        id, meta = "d1", Meta()
+
+    q = understand("hoa lac han so hoa ho so dat dai", [Doc()])
+    assert q.localities == ["d1"] and q.intent == "when"
+
+
+def test_synonyms_are_read_both_ways() -> None:
+    assert set(alternatives("he thong chay tren nen tang so")["chay"]) == {"van", "hanh"}
+    assert "chay" in alternatives("he thong van hanh tren nen tang so")["van"]
+    assert set(alternatives("giu muc tang truong")["giu"]) == {"duy", "tri"}
+
+
+def test_a_garble_counts_when_its_neighbour_confirms_it() -> None:
+    clause = words("chi 50 phat trien con nguoi duy tri tren 0,7 to chuc hoc tip")
+    pairs = set(zip(clause, clause[1:], strict=False))
+
+    def forms(t: str) -> set[str]:
+        return {t}
+
+    got = _garbled_in_pairs(words("chi so phat trien hoc tap"), pairs, forms)
+    assert {"so", "tap"} <= got
+    # without the neighbour, one letter off a real syllable is no evidence
+    assert "tap" not in _garbled_in_pairs(words("tap huan"), pairs, forms)
+
+
+def test_another_measure_of_the_thing_asked_is_another_indicator() -> None:
+    count = words("so luong doanh nghiep su dung hoa don dien tu tang 10%/nam")
+    share = words("ty le doanh nghiep su dung hoa don dien tu dat 80%")
+    garbled = words("ti 1& doanh nghiep su dung hoa don dien tu 80%")
+    asked = "ty le doanh nghiep su dung hoa don dien tu bao nhieu"
+    assert _other_measure(asked, count)
+    assert not _other_measure(asked, share)
+    assert not _other_measure(asked, garbled)
+    assert not _other_measure("so luong doanh nghiep su dung hoa don dien tu", count)
