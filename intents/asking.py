@@ -22,6 +22,10 @@ _LIST = re.compile(
     r"\b(nhung|cac) (viec|nhiem vu|cong viec)\b|\b(viec|nhiem vu|cong viec) (nao|gi)\b|"
     r"liet ke|sap (den )?han|qua han|\blo nhung\b|\bco nhung viec\b"
 )
+# a list asked for as such: the tasks are what the question word asks about
+_LIST_ASKED = re.compile(
+    r"\b(viec|nhiem vu|cong viec) (nao|gi)\b|liet ke|sap (den )?han|qua han|\blo nhung\b|"
+    r"\bco nhung viec\b|\b(nhung|cac) (viec|nhiem vu|cong viec) (nao|gi|gom|sau)\b")
 # who: a question word that asks for a body ("ai", "cơ quan nào", "bên nào", "gửi về đâu")
 _WHO = re.compile(
     r"\bai\b|co quan nao|don vi nao|phong nao|\bban nao|\bben nao|to chuc nao|\bcap nao|"
@@ -152,9 +156,10 @@ def detect_intents(q: str) -> list[str]:
     things ("ai chủ trì và hạn khi nào": who, when)."""
     if not q.strip():
         return ["unknown"]
-    if _LIST.search(q):
-        return ["list"]
     who_at, when_at = _cue(_WHO, "who", q), _cue(_WHEN, "when", q)
+    if _LIST.search(q) and (who_at is None or _LIST_ASKED.search(q)):
+        # "cơ quan nào chủ trì các nhiệm vụ …" asks who; "các nhiệm vụ" is its topic
+        return ["list"]
     who, when = who_at is not None, when_at is not None
     if who_at is not None and when_at is not None:
         # the part that comes first leads; "ai … và khi nào" asks both

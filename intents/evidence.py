@@ -175,7 +175,7 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
                 near = checked(engine, query, hit, cov)
             continue
         ev = clause_answer.extract(engine, query, hit, cov)
-        if ev is None:
+        if ev is None or not states_year(query, ev):
             continue
         if listing and not ev.direct:
             # "những chương trình nào": a close clause that names them beats the closest
@@ -237,7 +237,7 @@ def checked(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     if query.intent not in ("who", "when", "target"):
         return None
     ev = clause_answer.extract(engine, query, hit, cov)
-    if ev is None or not ev.direct or not _fits(query, ev):
+    if ev is None or not ev.direct or not _fits(query, ev) or not states_year(query, ev):
         return None
     if query.intent == "target" and not re.search(r"\d", ev.direct):
         return None
@@ -301,6 +301,18 @@ def _fits(query: Query, ev: Evidence) -> bool:
     if query.intent != "who" or not query.agency or not ev.direct:
         return True
     return not same_agency(query.agency, ev.direct)
+
+
+def states_year(query: Query, ev: Evidence) -> bool:
+    """A value asked for a year comes from a clause that names that year, in its answer,
+    its text or the headings and table header it stands under: a value with no year of its
+    own ("32,2%" of a report on the past) is no target for the year asked."""
+    if query.intent != "target" or not query.years or not re.search(r"\d", ev.direct):
+        return True
+    seg = ev.hit.segment
+    around = " ".join([ev.direct, ev.detail, ev.about, seg.text, seg.search, *seg.heading_path,
+                       seg.group or "", seg.table_header or ""])
+    return any(str(y) in around for y in query.years)
 
 
 def _context(seg: Segment) -> str:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 MATCH_MIN = 0.75  # share of the question's (IDF-weighted) words the indicator must hold
 MARGIN = 0.1  # … and more than the next indicator
+FACT_MARGIN = 0.2  # a fact answers over a clause with a value when it matches this much better
 SECTION_WEIGHT = 0.5  # a question word found only in the fact's section heading
 
 
@@ -269,10 +270,11 @@ def evidence(engine: AnswerEngine, fm: FactMatch) -> Evidence | None:
 
 def prefer_fact(fm: FactMatch, clause: Evidence | None) -> bool:
     """The indicator read at ingest answers rather than the clause the gate passed: when no
-    clause gives a value, when the fact matches the question at least as well as the clause
-    covers it, or when the fact gives more of the years asked."""
+    clause gives a value, when the fact matches the question better than the clause covers
+    it (by a clear margin: the clause may hold what the table reader missed), or when
+    the fact gives more of the years asked."""
     if clause is None or not re.search(r"\d", clause.direct):
         return True
-    if fm.score >= clause.coverage:
+    if fm.score >= clause.coverage + FACT_MARGIN:
         return True
     return fm.year is None and bool(fm.value) and clause.direct.count("(") < fm.value.count("(")

@@ -17,6 +17,9 @@ HEADS = [
     ("Dự án cáp quang thôn bản thực hiện trong giai đoạn nào?", "when"),
     ("Hệ thống camera an ninh đưa vào dùng vào thời điểm nào?", "when"),
     ("Những lĩnh vực ưu tiên nào được nêu?", "what"),
+    # the tasks named are the topic when the question word asks for a body
+    ("Đơn vị nào thực hiện các nhiệm vụ về dữ liệu đất đai?", "who"),
+    ("Phòng Kinh tế chủ trì những việc gì?", "list"),
 ]
 
 
@@ -70,3 +73,25 @@ def test_another_measure_of_the_thing_asked_is_another_indicator() -> None:
     assert not _other_measure(asked, share)
     assert not _other_measure(asked, garbled)
     assert not _other_measure("so luong doanh nghiep su dung hoa don dien tu", count)
+
+
+def _evidence(text: str, heading: list[str], direct: str, detail: str = ""):
+    from corpus.models import Segment
+    from intents.evidence import Evidence
+    from retrieval.search import Hit
+
+    seg = Segment(id="s", doc_id="d", order=0, text=text, heading_path=heading,
+                  search=search_form(" ".join([*heading, text])))
+    return Evidence(Hit(seg, 1.0, 0.0, 0.0), 1.0, direct, detail)
+
+
+def test_a_value_for_a_year_asked_comes_from_a_clause_that_names_that_year() -> None:
+    from intents.evidence import states_year
+
+    q = understand("Tỷ lệ phủ sóng 5G năm 2027 là bao nhiêu?", [])
+    past = _evidence("Mạng 4G đã phủ 32,2% số thôn.", ["Tình hình"], "32,2%")
+    assert not states_year(q, past)
+    under = _evidence("Phủ sóng 5G đạt 80% số thôn.", ["Mục tiêu đến năm 2027"], "80%")
+    assert states_year(q, under)
+    # no year asked: any value may answer
+    assert states_year(understand("Tỷ lệ phủ sóng 5G là bao nhiêu?", []), past)
