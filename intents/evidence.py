@@ -305,11 +305,14 @@ def _fits(query: Query, ev: Evidence) -> bool:
 
 def states_year(query: Query, ev: Evidence) -> bool:
     """A value asked for a year comes from a clause that names that year, in its answer,
-    its text or the headings and table header it stands under: a value with no year of its
-    own ("32,2%" of a report on the past) is no target for the year asked."""
+    its text or the headings it stands under: a value with no year of its own ("32,2%" of
+    a report on the past) is no target for the year asked. Table rows are left to the
+    table reader, which gives a value by its year column."""
     if query.intent != "target" or not query.years or not re.search(r"\d", ev.direct):
         return True
     seg = ev.hit.segment
+    if seg.kind == "row" or seg.table_header or "|" in seg.text:
+        return True  # a table row: its year is its column's, which the reader infers
     around = " ".join([ev.direct, ev.detail, ev.about, seg.text, seg.search, *seg.heading_path,
                        seg.group or "", seg.table_header or ""])
     return any(str(y) in around for y in query.years)
