@@ -146,6 +146,11 @@ _ASKING_PHRASES = re.compile(r"\b(?:" + "|".join(
 _MEASURE_PAIRS = frozenset([("ty", "trong"), ("ty", "le"), ("chi", "so")])
 
 
+# phrases that ask (an interrogative, a courtesy): their last word asks only after the first
+_PHRASE_END = {b: a for a, b in (p.split() for p in (
+    "bao gio", "bao lau", "phan tram", "xin hoi", "vui long", "cam on", "cho biet", "so sanh",
+    "khac nhau", "o dau")) if b not in STOP}
+
 _TIME_WORDS = frozenset(["nam", "thang", "ngay", "quy", "ai", "nao", "gi", "dau", "khi"])
 
 
@@ -166,6 +171,10 @@ def _content_words(q: str) -> set[str]:
             continue
         if (a in QUESTION_WORDS or b in QUESTION_WORDS) and (a, b) in common:
             out.update((a, b))
+    # a word that asks only as the end of its phrase is content anywhere else: "số trạm 5G"
+    # (not "phần trăm"), "chỉ số HDI" read "chỉ số hội" (not "xin hỏi")
+    out.update(w for i, w in enumerate(ws) if w in _PHRASE_END
+               and (i == 0 or ws[i - 1] != _PHRASE_END[w]))
     return out
 
 

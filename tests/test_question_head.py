@@ -95,3 +95,10 @@ def test_a_value_for_a_year_asked_comes_from_a_clause_that_names_that_year() -> 
     assert states_year(q, under)
     # no year asked: any value may answer
     assert states_year(understand("Tỷ lệ phủ sóng 5G là bao nhiêu?", []), past)
+
+
+def test_a_word_that_asks_only_in_its_phrase_is_content_elsewhere() -> None:
+    # "trạm" and "trăm" fold alike: only "phần trăm" asks
+    assert "tram" in understand("Số trạm 5G năm 2030 là bao nhiêu?", []).terms
+    assert "tram" not in understand("Phủ sóng 5G đạt bao nhiêu phần trăm?", []).terms
+    assert "hoi" not in understand("xin hoi ai chu tri so hoa ho so", []).terms
