@@ -151,6 +151,7 @@ _PHRASE_END = {b: a for a, b in (p.split() for p in (
     "bao gio", "bao lau", "phan tram", "xin hoi", "vui long", "cam on", "cho biet", "so sanh",
     "khac nhau", "o dau")) if b not in STOP}
 
+_INTERROGATIVES = frozenset(["may", "nao", "gi", "sao"])
 _TIME_WORDS = frozenset(["nam", "thang", "ngay", "quy", "ai", "nao", "gi", "dau", "khi"])
 
 
@@ -167,8 +168,8 @@ def _content_words(q: str) -> set[str]:
             out.update((a, b))
             continue
         if (i in asking or i + 1 in asking or a in _TIME_WORDS or b in _TIME_WORDS
-                or a in STOP or b in STOP):
-            continue
+                or a in STOP or b in STOP or b in _INTERROGATIVES):
+            continue  # "đạt mấy", "xếp loại nào": a verb and its question word
         if (a in QUESTION_WORDS or b in QUESTION_WORDS) and (a, b) in common:
             out.update((a, b))
     # a word that asks only as the end of its phrase is content anywhere else: "số trạm 5G"

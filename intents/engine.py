@@ -338,7 +338,7 @@ class AnswerEngine:
             # it matches the question at least as well as the clause does
             fm = facts_answer.match_target(self, query, named)
             ev = facts_answer.evidence(self, fm) if fm is not None else None
-            if ev is not None and fm is not None and facts_answer.prefer_fact(fm, evidence):
+            if ev is not None and fm is not None and facts_answer.prefer_fact(fm, evidence, query.years):
                 if fm.value:
                     return compose.single_answer(self, query, ev)
                 if evidence is None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corpus.agencies import same_agency
+from corpus.agencies import find_agencies, same_agency
 from corpus.lexicon import syllables
 from corpus.models import Segment
 from corpus.normalize import words
@@ -91,7 +91,7 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
     bm = engine.index.bm25
     if not query.terms or bm is None:
         return 1.0
-    seg_words = words(seg.search)
+    seg_words = words(_indicator_text(query, seg))
     present = set(seg_words)
     # "KHCN", "TMĐT", "DVCTT" in the clause stand for the words the question spells out
     for phrase, abbrs in abbreviation_index().items():
@@ -301,6 +301,19 @@ def _fits(query: Query, ev: Evidence) -> bool:
     if query.intent != "who" or not query.agency or not ev.direct:
         return True
     return not same_agency(query.agency, ev.direct)
+
+
+def _indicator_text(query: Query, seg: Segment) -> str:
+    """What a clause says, for the words of a target question: a table row without the
+    agencies in its lead and monitoring columns ("… 1,5% | 2% | Phòng Kinh tế" is no
+    indicator of "kinh tế số")."""
+    text = seg.search
+    if query.intent != "target" or not (seg.kind == "row" or "|" in seg.text):
+        return text
+    for m in reversed(find_agencies(text)):
+        if not (query.agency and same_agency(query.agency, m.name)):
+            text = text[:m.start] + " " + text[m.end:]
+    return text
 
 
 def states_year(query: Query, ev: Evidence) -> bool:

@@ -79,7 +79,8 @@ _CMP_WORDS = {"≥": {"it", "nhat", "toi", "thieu", "tro", "len"}, ">": {"tren",
               "≤": {"toi", "da", "khong", "qua"}, "<": {"duoi"}}
 _COUNT_ASK = re.compile(r"\bbao nhieu (?!phan tram|%|lan\b|phan\b)[a-z]")
 _SHARE_ASK = re.compile(r"\b(?:ty le|ti le|phan tram|bao nhieu %)")
-_TIME_NOUNS = frozenset(["nam", "thang", "ngay", "quy", "giai", "doan"])
+# after "bao nhiêu", words that are no thing counted: a time, a quantifier ("mỗi năm")
+_TIME_NOUNS = frozenset(["nam", "thang", "ngay", "quy", "giai", "doan", "moi", "tung"])
 _HEADS = re.compile(r"\b(?:ty le|ti le|so luong|chi so|muc|quy mo|ty trong)\b")
 
 
@@ -268,13 +269,17 @@ def evidence(engine: AnswerEngine, fm: FactMatch) -> Evidence | None:
                     f"năm {fm.year}" if fm.year and fm.value else "", about=fm.fact.text)
 
 
-def prefer_fact(fm: FactMatch, clause: Evidence | None) -> bool:
+def prefer_fact(fm: FactMatch, clause: Evidence | None, years: list[int]) -> bool:
     """The indicator read at ingest answers rather than the clause the gate passed: when no
     clause gives a value, when the fact matches the question better than the clause covers
-    it (by a clear margin: the clause may hold what the table reader missed), or when
-    the fact gives more of the years asked."""
+    it (by a clear margin: the clause may hold what the table reader missed), when the
+    fact gives the year asked and the clause's value names none, or when the fact gives
+    more of the years asked."""
     if clause is None or not re.search(r"\d", clause.direct):
         return True
     if fm.score >= clause.coverage + FACT_MARGIN:
         return True
+    if years and fm.value and not any(str(y) in f"{clause.direct} {clause.detail}"
+                                      for y in years):
+        return True  # the fact's value is the year asked; the clause's is of no year it says
     return fm.year is None and bool(fm.value) and clause.direct.count("(") < fm.value.count("(")
