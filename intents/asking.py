@@ -29,7 +29,9 @@ _LIST_ASKED = re.compile(
 # who: a question word that asks for a body ("ai", "cơ quan nào", "bên nào", "gửi về đâu")
 _WHO = re.compile(
     r"\bai\b|co quan nao|don vi nao|phong nao|\bban nao|\bben nao|to chuc nao|\bcap nao|"
-    r"nguoi nao|\bai ky|\bve dau\b|\b(?:gui|nop|phan anh|bao cao) (?:cho|toi|len) dau\b"
+    r"nguoi nao|\bai ky|\bve dau\b|\b(?:gui|nop|phan anh|bao cao) (?:cho|toi|len) dau\b|"
+    # "đơn vị chủ trì … là gì": the holder of a role asked by name
+    r"(?<!cua )\b(?:don vi|co quan|ben) (?:chu tri|phoi hop|theo doi|thuc hien)\b.*\bla (?:gi|ai)\b"
 )
 # verbs of a role: a who-question only when nothing else asks ("phối hợp triển khai X khi
 # nào" asks when; "tỷ lệ … theo dõi sức khỏe" asks a value)

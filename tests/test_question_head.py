@@ -20,6 +20,8 @@ HEADS = [
     # the tasks named are the topic when the question word asks for a body
     ("Đơn vị nào thực hiện các nhiệm vụ về dữ liệu đất đai?", "who"),
     ("Phòng Kinh tế chủ trì những việc gì?", "list"),
+    ("Đơn vị chủ trì các nhiệm vụ về dữ liệu dân cư là gì?", "who"),
+    ("Trung tâm nào vận hành cổng dịch vụ công?", "who"),
 ]
 
 
