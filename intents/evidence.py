@@ -24,7 +24,7 @@ from corpus.models import Segment
 from corpus.normalize import words
 from intents import clause_answer
 from intents.models import Query
-from intents.normalize import abbreviation_index
+from intents.normalize import abbreviation_index, spelt_out
 from retrieval.lexical import STOP
 from retrieval.search import Boost, Hit, hybrid_search
 from retrieval.segments import KINDS, year_bits
@@ -121,8 +121,9 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
               or (has(a) and has(b) and _near(seg_words, forms(a), forms(b))))
     cov = 0.6 * uni + 0.4 * hit / len(qpairs) if qpairs else uni
     head = query.indicator_head
+    full = spelt_out(seg_words) if head else []  # "DNNVV" holds "doanh nghiệp"
     if head and not any(_like(head[0], x, forms) and _like(head[1], y, forms)
-                        for x, y in pairs):
+                        for x, y in pairs | set(zip(full, full[1:], strict=False))):
         # "tỷ lệ X Y …": a clause without the indicator's head noun ("X Y") is about
         # another indicator, however many other words it shares
         # — below the bar of a near clause too, or the nearest indicator with a number

@@ -24,7 +24,7 @@ from corpus.models import Fact
 from corpus.normalize import readable, search_form, words
 from intents.evidence import Evidence
 from intents.models import Answer, Query
-from intents.normalize import abbreviation_index
+from intents.normalize import abbreviation_index, spelt_out
 from retrieval.lexical import STOP
 from retrieval.search import Hit
 
@@ -145,8 +145,9 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
             continue  # "bao nhiêu doanh nghiệp" is not answered by a "tỷ lệ", nor the reverse
         seq = _words_of(f.text)
         head = query.indicator_head
+        full = spelt_out(seq) if head else seq  # "DNNVV" holds "doanh nghiệp"
         if head and not any(_like(a, head[0]) and _like(b, head[1])
-                            for a, b in zip(seq, seq[1:], strict=False)) and \
+                            for a, b in zip(full, full[1:], strict=False)) and \
                 not (share and head == ("ty", "le") and not _has_head(seq)):
             # an indicator with another head noun is another indicator; a share
             # written without its head ("≥ 60% DNNVV … ứng dụng công nghệ số") is a "tỷ lệ"

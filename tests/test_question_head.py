@@ -104,3 +104,11 @@ def test_a_word_that_asks_only_in_its_phrase_is_content_elsewhere() -> None:
     assert "tram" in understand("Số trạm 5G năm 2030 là bao nhiêu?", []).terms
     assert "tram" not in understand("Phủ sóng 5G đạt bao nhiêu phần trăm?", []).terms
     assert "hoi" not in understand("xin hoi ai chu tri so hoa ho so", []).terms
+
+
+def test_an_abbreviation_in_the_plan_holds_the_indicator_head() -> None:
+    from intents.normalize import spelt_out
+
+    full = spelt_out(words("co dnnvv, htx tren dia ban ung dung cong nghe so"))
+    assert ("doanh", "nghiep") in set(zip(full, full[1:], strict=False))
+    assert "hop" in full and "dnnvv" not in full
