@@ -265,15 +265,36 @@ def plan_attribute(search: str, terms: list[str]) -> str:
     return next((kind for kind, rx in _PLAN_ASKS if rx.search(search)), "")
 
 
-def _topic(q: str, named: list) -> str:
-    toks = words(q)
+def _place_tokens(toks: list[str], named: list) -> set[int]:
+    """Positions of the places named, with the "xã"/"phường"/"Đảng ủy" before them."""
     drop = {i for m in named for i in range(m.start, m.end)}
     for m in named:
         j = m.start - 1
         while j >= 0 and toks[j] in ("xa", "phuong", "dang", "uy"):
             drop.add(j)
             j -= 1
+    return drop
+
+
+def _topic(q: str, named: list) -> str:
+    toks = words(q)
+    drop = _place_tokens(toks, named)
     return " ".join(t for i, t in enumerate(toks) if i not in drop)
+
+
+# the tokens of `corpus.normalize.words`, with where they stand
+_WORD = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+)*%?")
+
+
+def _unplaced(q: str, named: list) -> str:
+    """The question with the places it names taken out, its punctuation and "%" kept (the
+    cues of what it asks read them)."""
+    spans = [m.span() for m in _WORD.finditer(q)]
+    drop = _place_tokens([q[a:b] for a, b in spans], named)
+    for i in sorted(drop, reverse=True):
+        a, b = spans[i]
+        q = q[:a] + q[b:]
+    return re.sub(r"\s+", " ", q).strip()
 
 
 # "Sở X làm gì?", "giao Công an tỉnh nhiệm vụ gì?": the duties of the agency named
@@ -306,7 +327,7 @@ def understand(question: str, docs: list[Document] | Places,
     named = places.find(q)
     # the place named says which plan, not what is asked: "Hồ Chí Minh hạn …" opens with
     # "hạn" once the place is set aside
-    intents = detect_intents(cue_form(_topic(q, named), norm.typed))
+    intents = detect_intents(cue_form(_unplaced(q, named), norm.typed))
     intent = intents[0]
     role = asked_role(cues)
     plan_docs = find_plan_numbers(q, places)

@@ -45,6 +45,13 @@ def test_a_place_first_does_not_hide_the_question_word() -> None:
 
     q = understand("hoa lac han so hoa ho so dat dai", [Doc()])
     assert q.localities == ["d1"] and q.intent == "when"
+    # the place set aside, the rest keeps its marks: "%" still asks a share
+    assert understand("hoa lac kinh te so 2045 chiem may % grdp", [Doc()]).intent == "target"
+
+
+def test_a_measure_named_alone_asks_its_value() -> None:
+    assert detect_intent(search_form("Quy mô kinh tế số năm 2030 của xã")) == "target"
+    assert detect_intent(search_form("so luong tram 5g nam 2027")) == "target"
 
 
 def test_synonyms_are_read_both_ways() -> None:
