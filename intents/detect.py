@@ -149,10 +149,13 @@ _MEASURE_PAIRS = frozenset([("ty", "trong"), ("ty", "le"), ("chi", "so")])
 # phrases that ask (an interrogative, a courtesy): their last word asks only after the first
 _PHRASE_END = {b: a for a, b in (p.split() for p in (
     "bao gio", "bao lau", "phan tram", "xin hoi", "vui long", "cam on", "cho biet", "so sanh",
-    "khac nhau", "o dau")) if b not in STOP}
+    "khac nhau")) if b not in STOP}
 
-_INTERROGATIVES = frozenset(["may", "nao", "gi", "sao"])
-_TIME_WORDS = frozenset(["nam", "thang", "ngay", "quy", "ai", "nao", "gi", "dau", "khi"])
+# second words that make no content pair: a question word ("đạt mấy", "gửi về đâu") or a
+# time ("báo cáo quý"); first, "quy", "dau", "khi" start "quy hoạch", "đầu tư", "khí hậu"
+_INTERROGATIVES = frozenset(["may", "nao", "gi", "sao", "dau", "quy", "khi"])
+# words that ask or date: no content pair on either side
+_TIME_WORDS = frozenset(["nam", "thang", "ngay", "ai", "nao", "gi"])
 
 
 def _content_words(q: str) -> set[str]:

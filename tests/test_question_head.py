@@ -119,3 +119,11 @@ def test_an_abbreviation_in_the_plan_holds_the_indicator_head() -> None:
     full = spelt_out(words("co dnnvv, htx tren dia ban ung dung cong nghe so"))
     assert ("doanh", "nghiep") in set(zip(full, full[1:], strict=False))
     assert "hop" in full and "dnnvv" not in full
+
+
+def test_syllables_that_also_ask_start_content_words() -> None:
+    # "quy hoạch", "đầu tư" begin with what folds to "quý", "đâu"; a question word ends none
+    terms = understand("chi tieu so ban do quy hoach duoc cong khai nam 2030", []).terms
+    assert {"quy", "hoach"} <= set(terms)
+    assert {"dau", "tu"} <= set(understand("ai chu tri dau tu ha tang so", []).terms)
+    assert "dau" not in understand("bao cao quy 4 gui ve dau", []).terms
