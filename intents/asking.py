@@ -45,7 +45,7 @@ _WHEN = re.compile(
 )
 _TARGET = re.compile(
     r"chi tieu|muc tieu|bao nhieu|\bty (?:le|trong)\b|phan tram|%|\bdat muc\b|toi thieu|"
-    # a measure named alone asks its value: "quy mô kinh tế số 2030", "số lượng trạm 5G"
+    # a measure named alone asks its value: "quy mô thương mại điện tử", "số lượng thư viện số"
     r"\bquy mo\b|\bso luong\b|\bchi so\b|"
     r"\b(?:o|dat|giu) muc (?:nao|bao nhieu)\b|"
     r"\bso sanh\b"

@@ -175,8 +175,8 @@ def _content_words(q: str) -> set[str]:
             continue  # "đạt mấy", "xếp loại nào": a verb and its question word
         if (a in QUESTION_WORDS or b in QUESTION_WORDS) and (a, b) in common:
             out.update((a, b))
-    # a word that asks only as the end of its phrase is content anywhere else: "số trạm 5G"
-    # (not "phần trăm"), "chỉ số HDI" read "chỉ số hội" (not "xin hỏi")
+    # a word that asks only as the end of its phrase is content anywhere else: "trạm biến
+    # áp" (not "phần trăm"), "hội nông dân" (not "xin hỏi")
     out.update(w for i, w in enumerate(ws) if w in _PHRASE_END
                and (i == 0 or ws[i - 1] != _PHRASE_END[w]))
     return out
@@ -328,8 +328,8 @@ def understand(question: str, docs: list[Document] | Places,
     q = month_form(expand(norm.search))
     cues = cue_form(q, norm.typed)
     named = places.find(q)
-    # the place named says which plan, not what is asked: "Hồ Chí Minh hạn …" opens with
-    # "hạn" once the place is set aside
+    # the place named says which plan, not what is asked: "«xã X» hạn …" opens with "hạn"
+    # once the place is set aside
     intents = detect_intents(cue_form(_unplaced(q, named), norm.typed))
     intent = intents[0]
     role = asked_role(cues)

@@ -130,7 +130,7 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
         # would answer for it
         cov = min(cov, NEAR_MIN - 0.1)
     if _other_measure(query.search, seg_words):
-        # "tỷ lệ đơn đăng ký …" asked, "số lượng đơn đăng ký …" stated: another indicator
+        # "tỷ lệ thư viện số …" asked, "số lượng thư viện số …" stated: another indicator
         cov = min(cov, NEAR_MIN - 0.1)
     # a name the user quoted, found word for word, is strong evidence on its own
     joined = " ".join(seg_words)
@@ -204,8 +204,8 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
     return partial[0] or weak or near
 
 def _ties_by_wording(engine: AnswerEngine, query: Query, hits: list[Hit]) -> list[Hit]:
-    """Of the first clauses that pass the bar equally (few key words: "cơ quan nào tham mưu
-    … làm kế hoạch triển khai Nghị quyết 57" keeps only "tham mưu"), the one that shares
+    """Of the first clauses that pass the bar equally (a question whose key words are few,
+    its other words being common ones such as "kế hoạch", "triển khai"), the one that shares
     most of the question's own word pairs first — the words the key-word count sets aside
     as common still say which clause it is."""
     top = hits[:_TIE_RANKS]
@@ -319,8 +319,8 @@ def _indicator_text(query: Query, seg: Segment) -> str:
 
 def states_year(query: Query, ev: Evidence) -> bool:
     """A value asked for a year comes from a clause that names that year, in its answer,
-    its text or the headings it stands under: a value with no year of its own ("32,2%" of
-    a report on the past) is no target for the year asked. Table rows are left to the
+    its text or the headings it stands under: a value with no year of its own (a share
+    reported of the past) is no target for the year asked. Table rows are left to the
     table reader, which gives a value by its year column."""
     if query.intent != "target" or not query.years or not re.search(r"\d", ev.direct):
         return True
@@ -380,7 +380,7 @@ _OCR_DIGITS = str.maketrans("0156483", "olsgaba")  # digits OCR reads for letter
 
 def _garbled_in_pairs(qwords: list[str], pairs: set[tuple[str, str]], forms) -> set[str]:
     """Question words the clause writes garbled next to the word they follow or precede in
-    the question: "học tập" read "học típ", "chỉ số" read "chỉ 50". One letter off is too
+    the question: "ứng dụng" read "ứng dựng", "số hóa" read "s6 hóa". One letter off is too
     weak alone when the garble is itself a syllable; the neighbour confirms it."""
     by_first: dict[str, list[str]] = {}
     by_second: dict[str, list[str]] = {}

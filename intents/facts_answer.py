@@ -209,7 +209,7 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
 
 def _with_split_years(engine: AnswerEngine, f: Fact) -> Fact:
     """The indicator with the years its table gives on other rows of the same text (a row
-    the page broke: "… 2030: 95%" on one page, "… 2045: 100%" on the next)."""
+    the page broke: the first years on one page, the last ones on the next)."""
     values = dict(f.values)
     for g in engine.index.facts:
         if g.kind == "target" and g.doc_id == f.doc_id and g.text == f.text and g is not f:
@@ -219,7 +219,7 @@ def _with_split_years(engine: AnswerEngine, f: Fact) -> Fact:
 
 
 def per_year(f: Fact, years: list[int]) -> str:
-    """The fact's value for each year asked, in the order asked: "20% (2030); 40% (2045)"."""
+    """The fact's value for each year asked, in the order asked: "60% (2030); 80% (2035)"."""
     return "; ".join(f"{f.values[str(y)]} ({y})" if str(y) in f.values else
                      f"năm {y}: không nêu" for y in dict.fromkeys(years))
 
