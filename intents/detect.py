@@ -1,340 +1,69 @@
-"""Understanding a question: intent (who/when/target/what/list) and slots.
+"""Understanding a question: intent and slots, the second stage of answering.
 
-Rules over the search form, so "Ai chủ trì…" and "ai chu tri…" are the same question.
-Slots: localities named (with or without diacritics, one wrong letter tolerated), plan
-numbers ("kế hoạch 79", "27-KH/ĐU"), years, the agency named, the role asked about.
+    query = understand("Ai chủ trì … ở phường Trần Liễu?", places)
+
+What the question asks comes from `intents.asking` (intent, role, when-kind), the plans it
+names from `intents.places`; here the slots are read: years, the agency named, the content
+words the evidence must hold, the indicator's head, a deadline window.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Collection
+from pathlib import Path
 
 from corpus.agencies import find_agencies
-from corpus.lexicon import syllable_pairs, syllables
+from corpus.lexicon import syllable_pairs
 from corpus.models import Document
 from corpus.normalize import fold, words
-from corpus.values import find_timex, period_key
+from corpus.values import find_timex
+from intents.asking import (
+    QUESTION_WORDS,
+    REPORT_PERIOD,
+    REPORT_WORDS,
+    asked_role,
+    asked_roles,
+    asked_titles,
+    cue_form,
+    detect_intents,
+    report_period,
+    when_kind,
+)
 from intents.models import Query
 from intents.normalize import normalize
+from intents.places import PLAN_NO, Places, find_plan_numbers
 from retrieval.lexical import STOP
 
-_LIST = re.compile(
-    r"\b(nhung|cac) (viec|nhiem vu|cong viec)\b|\b(viec|nhiem vu|cong viec) (nao|gi)\b|"
-    r"liet ke|sap (den )?han|qua han|\blo nhung\b|\bco nhung viec\b"
-)
-# who: a question word that asks for a body ("ai", "cơ quan nào", "bên nào", "gửi về đâu")
-_WHO = re.compile(
-    r"\bai\b|co quan nao|don vi nao|phong nao|\bban nao|\bben nao|to chuc nao|\bcap nao|"
-    r"nguoi nao|\bai ky|\bve dau\b|\b(?:gui|nop|phan anh|bao cao) (?:cho|toi|len) dau\b"
-)
-# verbs of a role: a who-question only when nothing else asks ("phối hợp triển khai X khi
-# nào" asks when; "tỷ lệ … theo dõi sức khỏe" asks a value)
-_WHO_VERB = re.compile(r"\bchu tri\b|\bphoi hop\b|phu trach|giao cho|\btham muu\b|dau moi|"
-                       r"\bky ke hoach")
-_WHEN = re.compile(
-    r"khi nao|bao gio|thoi han|\bhan (chot|nop|cuoi|hoan thanh)|\bhan khi|truoc ngay|ngay nao|"
-    r"thang nao|nam nao|thoi gian nao|thoi diem nao|bao lau|dinh ky|may thang|ky nao|"
-    r"\bra ngay\b|\bngay bao nhieu|\bhan\b.*\bnao\b|\bxong\b|thoi gian (hoan thanh|thuc hien)|"
-    r"^(?:.* )?thoi gian(?: [a-z0-9]+){0,12}$|^han\b"
-)
-_TARGET = re.compile(
-    r"chi tieu|muc tieu|bao nhieu|\bty (?:le|trong)\b|phan tram|%|\bdat muc\b|toi thieu|"
-    r"\b(?:o|dat|giu) muc (?:nao|bao nhieu)\b|"
-    r"\bso sanh\b"
-)
-_WHAT = re.compile(r"\bgi\b|\bnao\b|the nao|ra sao|nhu the|noi dung")
-
-_ROLE = [
-    ("ky", re.compile(r"\b(ai|nguoi nao) ky\b|\bky ke hoach|\bnguoi ky\b")),
-    ("can_cu", re.compile(r"\bcan cu\b|\bdua (?:tren|vao) (?:ke hoach|nghi quyet|van ban)")),
-    ("phoi_hop", re.compile(r"\bphoi hop\b")),
-    ("theo_doi", re.compile(r"theo doi|danh gia|tong hop")),
-    ("de_nghi", re.compile(r"\bde nghi\b")),
-    ("chu_tri", re.compile(r"chu tri|phu trach|\blo\b|giao cho|\bai\b.*(trien khai|thuc hien|"
-                           r"xay dung)")),
-]
-
-_WHO_WORD = r"(?:ai|co quan nao|don vi nao|ben nao|phong nao|to chuc nao|cap nao|nguoi nao)"
-_ROLE_VERB = {"chu_tri": r"(?:chu tri|phu trach|lo|lam|thuc hien|trien khai)",
-              "phoi_hop": r"phoi hop", "theo_doi": r"(?:theo doi|danh gia|tong hop)"}
-
-
-def asked_role(q: str) -> str:
-    """The role a who-question asks about: the verb next to its question word ("ai phối hợp",
-    "đơn vị chủ trì là gì", "phối hợp với ai") before any verb in the task's own name
-    ("phối hợp triển khai văn hóa số … ai chủ trì" asks who leads)."""
-    for name, verb in _ROLE_VERB.items():
-        if re.search(rf"\b{_WHO_WORD} {verb}\b|\b{verb} (?:voi |la |boi )?{_WHO_WORD}\b|"
-                     rf"\b(?:don vi|co quan|ben) {verb}\b", q):
-            return name
-    return next((name for name, rx in _ROLE if rx.search(q)), "")
-
-
-def asked_roles(q: str) -> list[str]:
-    """Every role a who-question asks about by a question word next to its verb: "ai chủ
-    trì, ai phối hợp" asks both (the first is `asked_role`)."""
-    return [name for name, verb in _ROLE_VERB.items()
-            if re.search(rf"\b{_WHO_WORD} {verb}\b|\b{verb} (?:voi |la |boi )?{_WHO_WORD}\b|"
-                         rf"\b(?:don vi|co quan|ben) {verb}\b", q)]
-
-
-# a post or standing role asked for: "ai làm Trưởng ban …", "cơ quan nào là cơ quan thường
-# trực …", "… trưởng ban là ai"; the title ends at a word that starts a qualifier
-_TITLE_AFTER = re.compile(rf"\b{_WHO_WORD} (?:lam|la) ((?:[a-z]+ ?){{2,5}})")
-_TITLE_BEFORE = re.compile(rf"\b((?:[a-z]+ ){{2,4}})(?:la|lam) {_WHO_WORD}\b")
-_TITLE_STOP = re.compile(r"\b(?:cua|ve|cap|tai|o|trong|thuoc|va|cho|la|lam)\b.*$")
-_TITLE_LEAD = re.compile(r"^.*\b(?:con|va|thi|ma|voi)\s+")
-
-
-def asked_titles(q: str) -> list[str]:
-    """The posts a question asks who holds ("trưởng ban", "cơ quan thường trực"), search
-    form, two words or more."""
-    out = []
-    for part in re.split(r"[,;?]", q):
-        for m in _TITLE_AFTER.finditer(part):
-            out.append(_TITLE_STOP.sub("", m.group(1)).strip())
-        for m in _TITLE_BEFORE.finditer(part):
-            out.append(_TITLE_LEAD.sub("", m.group(1)).strip())
-    # "đơn vị chủ trì là ai" asks a role, not a post: a post has a word of its own
-    return list(dict.fromkeys(t for t in out if len(t.split()) >= 2
-                              and not set(t.split()) <= QUESTION_WORDS))
-
+__all__ = ["Places", "understand"]
 
 _YEAR = re.compile(r"\b(20[2-5]\d)\b")
 _PLAN_DATE = re.compile(r"\b(?:ke hoach|kh|quyet dinh|nghi quyet)\b[^,;?]{0,30}?\bngay "
                         r"(\d{1,2}/\d{1,2}/20\d\d)\b")
-_PLAN_NO = re.compile(
-    r"\b(?:ke hoach|kh|kế hoạch)\s*(?:so\s*)?(\d{1,4})\b|\b(\d{1,4})\s*[/-]\s*kh\b")
-
-# words that say what kind of question it is, not what it is about
-QUESTION_WORDS = frozenset(
-    ["ai", "khi", "nao", "bao", "gio", "nhieu", "may", "gi", "the", "sao", "dau", "hay", "cho", "biet", "lam", "ra", "nhung", "cac", "viec", "nhiem", "vu", "co", "quan", "don", "vi", "phong", "ban", "chu", "tri", "phoi", "hop", "phu", "trach", "giao", "theo", "doi", "han", "thoi", "gian", "diem", "ngay", "thang", "nam", "muc", "tieu", "chi", "tieu", "ty", "le", "dat", "phan", "tram", "bao", "lau", "lan", "dinh", "ky", "xa", "phuong", "ke", "hoach", "so", "kh", "ubnd", "dang", "uy", "nao", "la", "duoc", "phai", "can", "toi", "den", "hoan", "xong", "lo", "xai", "dung", "voi", "tai", "trong", "thuc", "hien", "trien", "khai", "quy", "dinh", "dat", "ra", "de", "ra", "nq57", "nq", "57", "nghi", "quyet", "tw", "kh-ubnd", "kh/du", "ong", "ba", "anh", "chi", "em", "toi", "minh", "cho", "hoi", "xin", "vui", "long", "cam", "on", "so", "sanh", "giua", "khac", "nhau", "nhu", "the", "nao", "ra", "sao", "muc", "nao", "bao", "nhieu", "dat", "qua", "trinh", "neu", "thi", "gap",
-     # casual verbs of asking: "muốn đạt gì", "lấy từ đâu"
-     "muon", "lay", "tu", "danh",
-     # "chiếm bao nhiêu %": the verb of a share asked
-     "chiem"]
-)
-
-
-# "AI" the technology, not the question word: "ứng dụng AI", "công nghệ AI", "trí tuệ nhân
-# tạo (AI)"
-_TECH_AI = re.compile(r"\b(dung|nghe|tao|hinh|cu|phap|tang) ai\b")
-
-
-def cue_form(q: str, typed: str = "") -> str:
-    """The search form with words that look like question words but are not masked: "AI"
-    written in capitals or after "ứng dụng"/"công nghệ"."""
-    out = _TECH_AI.sub(r"\1 a_i", q)
-    if re.search(r"\bAI\b", typed) and not re.search(r"\b(?:ai|Ai)\b", typed):
-        out = re.sub(r"\bai\b", "a_i", out)
-    return out
-
-
-def detect_intents(q: str) -> list[str]:
-    """The kinds of answer a question asks for, first the main one; two when it asks two
-    things ("ai chủ trì và hạn khi nào": who, when)."""
-    if not q.strip():
-        return ["unknown"]
-    if _LIST.search(q):
-        return ["list"]
-    who, when = bool(_WHO.search(q)), bool(_WHEN.search(q))
-    if who and when:
-        # the part that comes first leads; "ai … và khi nào" asks both
-        w_at, t_at = _WHO.search(q).start(), _WHEN.search(q).start()
-        both = re.search(r"\b(?:va|con|voi lai|, )\b", q[min(w_at, t_at):max(w_at, t_at)])
-        if both:
-            return ["who", "when"] if w_at < t_at else ["when", "who"]
-        return ["who"]
-    if when:
-        return ["when"]
-    if who and not re.search(r"\bso sanh\b", q):
-        return ["who"]
-    if _TARGET.search(q):
-        return ["target"]
-    if _WHO_VERB.search(q) and not re.search(r"\bso sanh\b", q):
-        return ["who"]
-    if _WHAT.search(q):
-        return ["what"]
-    return ["what"] if len(words(q)) >= 3 else ["unknown"]
-
-
-def detect_intent(q: str) -> str:
-    return detect_intents(q)[0]
-
-
-def when_kind(q: str) -> str:
-    if re.search(r"ngay nao|truoc ngay|\bra ngay\b|ngay bao nhieu|ngay thang", q):
-        return "date"
-    # how often: asked with "bao lâu", "mấy tháng (một lần)", "định kỳ"; "hằng năm" in the
-    # name of a task ("kế hoạch … hằng năm xây dựng lúc nào") asks when, not how often
-    if re.search(r"bao lau|dinh ky|may thang|ky nao|(?:may|mot|1|bao nhieu) lan\b", q):
-        return "frequency"
-    if re.search(r"nam nao", q):
-        return "year"
-    return "deadline"
-
-
-_REPORT_PERIOD = re.compile(
-    r"\b(?:(?:\d{1,2}|sau|ba|mot) thang|(?:hang )?quy|hang nam|cuoi nam|(?:mot|1|01) nam|nam)\b")
-_ASKS_WHEN = re.compile(r"khi nao|bao gio|ngay nao|truoc ngay|\bhan\b|thoi diem|luc nao")
-# in a question about a report's date, the words that say how it is sent: the clause is
-# found by "báo cáo" and its period, and checked for that period's date
-_REPORT_WORDS = re.compile(r"\btruoc ngay\b|\b(?:nop|gui|phai)\b")
-
-
-def report_period(q: str) -> str:
-    """The report a "when" question is about, keyed as a plan's report is keyed
-    ("khi nào phải báo cáo 6 tháng" -> "6 thang"; "hạn báo cáo năm" -> "nam"), or ""."""
-    if "bao cao" not in q or not _ASKS_WHEN.search(q):
-        return ""
-    m = _REPORT_PERIOD.search(q, q.index("bao cao")) or _REPORT_PERIOD.search(q)
-    return period_key(m.group(0)) if m else ""
-
-
-def _edits_ok(a: str, b: str) -> bool:
-    """Equal, or one edit apart (a typo in a place name)."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 5:
-        return False
-    i = 0
-    while i < min(len(a), len(b)) and a[i] == b[i]:
-        i += 1
-    return a[i + 1:] == b[i + 1:] or a[i + 1:] == b[i:] or a[i:] == b[i + 1:]
-
-
-# words that introduce a place ("xã Bình Tân"): a window starting or ending with one is the
-# cue plus part of a name, never a misspelt name ("xa binh" is one letter from "ha binh")
-_PLACE_CUES = frozenset(["xa", "phuong", "uy", "ubnd", "huyen", "tinh"])
-# a word right before a name that says a place follows ("ở Bình Tân", "của xã …")
-_BEFORE_PLACE = _PLACE_CUES | {"o", "tai", "cua"}
-# words that join two places named together ("Lộc Tân và Phong Thổ")
-_JOINS = frozenset(["va", "voi", "hoac", "cung"])
-_FUZZY_MIN = 6  # shorter names are one letter from too many others to guess at
-
-
-def _deletions(s: str) -> set[str]:
-    return {s[:i] + s[i + 1:] for i in range(len(s))}
-
-
-def _same_initials(a: str, b: str) -> bool:
-    """Each syllable starts with the same letter: "binh tam" may be Bình Tân, but "hop
-    nhung" (tích hợp những) is not Hợp Hưng."""
-    return [w[:1] for w in a.split()] == [w[:1] for w in b.split()]
-
-
-def _cued(toks: list[str], i: int) -> bool:
-    return i > 0 and toks[i - 1] in _BEFORE_PLACE
-
-
-def _cued_only(found: list[PlaceMatch], toks: list[str]) -> list[PlaceMatch]:
-    """When the question marks a place ("xã Lộc Tân"), other names it holds without such a
-    mark are words that happen to spell a commune ("hoàn thành Trung tâm" holds Thành
-    Trung), unless joined to a marked one ("ở Lộc Tân và Phong Thổ")."""
-    if not any(_cued(toks, m.start) for m in found):
-        return found
-    kept: list[PlaceMatch] = []
-    for m in found:
-        joined = bool(kept) and all(t in _JOINS for t in toks[kept[-1].end:m.start])
-        if _cued(toks, m.start) or joined:
-            kept.append(m)
-    return kept
-
-
-@dataclass
-class PlaceMatch:
-    doc_ids: list[str]
-    start: int  # first token of the name in words(question)
-    end: int  # one past its last token
-
-
-class Places:
-    """The plans' localities and numbers, folded and indexed once per set of plans, so that
-    a question is matched by dictionary look-ups rather than against every plan in turn."""
-
-    def __init__(self, docs: Iterable[Document]) -> None:
-        self.docs = list(docs)
-        self.by_name: dict[str, list[str]] = {}
-        self.by_number: dict[int, list[str]] = {}
-        for d in self.docs:
-            key = fold(d.meta.locality)
-            if key:
-                self.by_name.setdefault(key, []).append(d.id)
-            m = re.match(r"(\d+)", d.meta.number or "")
-            if m:
-                self.by_number.setdefault(int(m.group(1)), []).append(d.id)
-        self.lengths = sorted({len(k.split()) for k in self.by_name}, reverse=True)
-        # symmetric deletions: a window one edit from a name shares a deletion with it
-        self.near: dict[str, set[str]] = {}
-        for key in self.by_name:
-            if len(key) >= _FUZZY_MIN:
-                for v in _deletions(key) | {key}:
-                    self.near.setdefault(v, set()).add(key)
-
-    def exact(self, toks: list[str]) -> list[PlaceMatch]:
-        """Names written out in full (folded), longest first, not overlapping."""
-        taken: set[int] = set()
-        out: list[PlaceMatch] = []
-        for n in self.lengths:
-            for i in range(len(toks) - n + 1):
-                ids = self.by_name.get(" ".join(toks[i:i + n]))
-                if ids and not taken & set(range(i, i + n)):
-                    out.append(PlaceMatch(ids, i, i + n))
-                    taken.update(range(i, i + n))
-        return sorted(out, key=lambda m: m.start)
-
-    def one_off(self, toks: list[str]) -> list[PlaceMatch]:
-        """A name with one letter wrong, missing or extra, when only one name fits."""
-        found: dict[str, PlaceMatch] = {}
-        for n in self.lengths:
-            for i in range(len(toks) - n + 1):
-                if toks[i] in _PLACE_CUES or toks[i + n - 1] in _PLACE_CUES:
-                    continue
-                window = " ".join(toks[i:i + n])
-                if not _cued(toks, i) and all(w in syllables() for w in toks[i:i + n]):
-                    continue  # real words, not a misspelt name: "den nam" is not Điền Nam
-                cands = {k for v in _deletions(window) | {window} for k in self.near.get(v, ())}
-                for key in cands:
-                    if _edits_ok(window, key) and _same_initials(window, key) \
-                            and key not in found:
-                        found[key] = PlaceMatch(self.by_name[key], i, i + n)
-        return list(found.values()) if len(found) == 1 else []
-
-    def find(self, q: str) -> list[PlaceMatch]:
-        toks = words(q)
-        return _cued_only(self.exact(toks), toks) or self.one_off(toks)
-
-
-def find_localities(q: str, docs: Iterable[Document] | Places) -> list[str]:
-    """Ids of the plans whose locality the question names, in the order named."""
-    places = docs if isinstance(docs, Places) else Places(docs)
-    return [d for m in places.find(q) for d in m.doc_ids]
-
-
-def find_plan_numbers(q: str, docs: Iterable[Document] | Places) -> list[str]:
-    nums = {int(a or b) for a, b in _PLAN_NO.findall(q)}
-    if not nums:
-        return []
-    places = docs if isinstance(docs, Places) else Places(docs)
-    wanted = {d for n in nums for d in places.by_number.get(n, [])}
-    return [d.id for d in places.docs if d.id in wanted]
-
 
 # Abbreviations are spelt out by intents.normalize from data/abbreviations.tsv; what is
 # left here is a written form its word-by-word reading cannot join: "KH-CN" (a code's
 # parts are kept as typed there).
 _EXPAND = [(re.compile(r"(?<![/-])\bkh-cn\b(?![/-])"), "khoa hoc cong nghe")]
-# Words the plans use interchangeably: either side counts as present.
-_SYNONYMS = [("moi nam", "hang nam"), ("it nhat", "toi thieu"), ("chinh quyen", "ubnd"),
-             ("nguoi lon", "truong thanh"), ("so", "ho so"), ("lo", "chu tri"),
-             ("xong", "hoan thanh"), ("dan", "nguoi dan"), ("kinh phi", "ngan sach")]
+@functools.cache
+def _synonyms() -> list[tuple[str, str]]:
+    """Pairs of words the plans and the askers use for the same thing
+    (`data/synonyms.tsv`), folded."""
+    path = Path(__file__).with_name("data") / "synonyms.tsv"
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            a, b = line.split("\t")
+            out.append((fold(a.strip()), fold(b.strip())))
+    return out
 
 
 def alternatives(q: str) -> dict[str, list[str]]:
+    """Question word -> the words a clause may write for it instead (either side of a pair
+    of `data/synonyms.tsv`)."""
     alts: dict[str, list[str]] = {}
-    for a, b in _SYNONYMS:
+    for a, b in _synonyms():
         for x, y in ((a, b), (b, a)):
             if re.search(rf"\b{x}\b", q):
                 for w in x.split():
@@ -417,7 +146,16 @@ _ASKING_PHRASES = re.compile(r"\b(?:" + "|".join(
 _MEASURE_PAIRS = frozenset([("ty", "trong"), ("ty", "le"), ("chi", "so")])
 
 
-_TIME_WORDS = frozenset(["nam", "thang", "ngay", "quy", "ai", "nao", "gi", "dau", "khi"])
+# phrases that ask (an interrogative, a courtesy): their last word asks only after the first
+_PHRASE_END = {b: a for a, b in (p.split() for p in (
+    "bao gio", "bao lau", "phan tram", "xin hoi", "vui long", "cam on", "cho biet", "so sanh",
+    "khac nhau")) if b not in STOP}
+
+# second words that make no content pair: a question word ("đạt mấy", "gửi về đâu") or a
+# time ("báo cáo quý"); first, "quy", "dau", "khi" start "quy hoạch", "đầu tư", "khí hậu"
+_INTERROGATIVES = frozenset(["may", "nao", "gi", "sao", "dau", "quy", "khi"])
+# words that ask or date: no content pair on either side
+_TIME_WORDS = frozenset(["nam", "thang", "ngay", "ai", "nao", "gi"])
 
 
 def _content_words(q: str) -> set[str]:
@@ -433,10 +171,14 @@ def _content_words(q: str) -> set[str]:
             out.update((a, b))
             continue
         if (i in asking or i + 1 in asking or a in _TIME_WORDS or b in _TIME_WORDS
-                or a in STOP or b in STOP):
-            continue
+                or a in STOP or b in STOP or b in _INTERROGATIVES):
+            continue  # "đạt mấy", "xếp loại nào": a verb and its question word
         if (a in QUESTION_WORDS or b in QUESTION_WORDS) and (a, b) in common:
             out.update((a, b))
+    # a word that asks only as the end of its phrase is content anywhere else: "trạm biến
+    # áp" (not "phần trăm"), "hội nông dân" (not "xin hỏi")
+    out.update(w for i, w in enumerate(ws) if w in _PHRASE_END
+               and (i == 0 or ws[i - 1] != _PHRASE_END[w]))
     return out
 
 
@@ -526,15 +268,36 @@ def plan_attribute(search: str, terms: list[str]) -> str:
     return next((kind for kind, rx in _PLAN_ASKS if rx.search(search)), "")
 
 
-def _topic(q: str, named: list) -> str:
-    toks = words(q)
+def _place_tokens(toks: list[str], named: list) -> set[int]:
+    """Positions of the places named, with the "xã"/"phường"/"Đảng ủy" before them."""
     drop = {i for m in named for i in range(m.start, m.end)}
     for m in named:
         j = m.start - 1
         while j >= 0 and toks[j] in ("xa", "phuong", "dang", "uy"):
             drop.add(j)
             j -= 1
+    return drop
+
+
+def _topic(q: str, named: list) -> str:
+    toks = words(q)
+    drop = _place_tokens(toks, named)
     return " ".join(t for i, t in enumerate(toks) if i not in drop)
+
+
+# the tokens of `corpus.normalize.words`, with where they stand
+_WORD = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+)*%?")
+
+
+def _unplaced(q: str, named: list) -> str:
+    """The question with the places it names taken out, its punctuation and "%" kept (the
+    cues of what it asks read them)."""
+    spans = [m.span() for m in _WORD.finditer(q)]
+    drop = _place_tokens([q[a:b] for a, b in spans], named)
+    for i in sorted(drop, reverse=True):
+        a, b = spans[i]
+        q = q[:a] + q[b:]
+    return re.sub(r"\s+", " ", q).strip()
 
 
 # "Sở X làm gì?", "giao Công an tỉnh nhiệm vụ gì?": the duties of the agency named
@@ -564,13 +327,15 @@ def understand(question: str, docs: list[Document] | Places,
     norm = normalize(question, known)
     q = month_form(expand(norm.search))
     cues = cue_form(q, norm.typed)
-    intents = detect_intents(cues)
+    named = places.find(q)
+    # the place named says which plan, not what is asked: "«xã X» hạn …" opens with "hạn"
+    # once the place is set aside
+    intents = detect_intents(cue_form(_unplaced(q, named), norm.typed))
     intent = intents[0]
     role = asked_role(cues)
-    named = places.find(q)
     plan_docs = find_plan_numbers(q, places)
     agencies = find_agencies(q)
-    plan_nums = {a or b for a, b in _PLAN_NO.findall(q)}
+    plan_nums = {a or b for a, b in PLAN_NO.findall(q)}
     report = report_period(q) if intent == "when" else ""
     nouns = asked_nouns(q)
     asked = _asked_type(q, nouns)
@@ -579,7 +344,7 @@ def understand(question: str, docs: list[Document] | Places,
     # says which plan, not what the clause is about ("xã Phong" is no "xà phòng")
     topic = _topic(q, named)
     if report:  # "sáu tháng" is "6 tháng" in the plans
-        topic = _REPORT_WORDS.sub(" ", _REPORT_PERIOD.sub(f" {report} ", topic, count=1))
+        topic = REPORT_WORDS.sub(" ", REPORT_PERIOD.sub(f" {report} ", topic, count=1))
     topic = _ASKING_PHRASES.sub(" ", topic)
     content = _content_words(topic)
     # the date of the plan named ("Kế hoạch số 79/KH-UBND ngày 02/10/2025") says which

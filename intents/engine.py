@@ -333,15 +333,12 @@ class AnswerEngine:
                     return compose.not_found(self, query, [], qvec)
             return compose.multi_answer(self, query, parts)
         evidence = gate.best(self, query, named or None, qvec)
-        if query.intent == "target" and (evidence is None or not re.search(r"\d", evidence.direct)):
-            # the indicator read off the plan's target table or list at ingest
+        if query.intent == "target":
+            # the indicator read off the plan's target table or list at ingest answers when
+            # it matches the question at least as well as the clause does
             fm = facts_answer.match_target(self, query, named)
-            seg = self.segment(fm.fact.segment_id) if fm is not None else None
-            if fm is not None and seg is not None:
-                ev = Evidence(Hit(seg, 1.0, 0.0, 0.0), fm.score, fm.value or "; ".join(
-                    f"{y}: {fm.fact.values[y]}" for y in fm.given),
-                    f"năm {fm.year}" if fm.year and fm.value else "",
-                    about=fm.fact.text)
+            ev = facts_answer.evidence(self, fm) if fm is not None else None
+            if ev is not None and fm is not None and facts_answer.prefer_fact(fm, evidence, query.years):
                 if fm.value:
                     return compose.single_answer(self, query, ev)
                 if evidence is None:

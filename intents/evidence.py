@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corpus.agencies import same_agency
+from corpus.agencies import find_agencies, same_agency
 from corpus.lexicon import syllables
 from corpus.models import Segment
 from corpus.normalize import words
 from intents import clause_answer
 from intents.models import Query
-from intents.normalize import abbreviation_index
+from intents.normalize import abbreviation_index, spelt_out
 from retrieval.lexical import STOP
 from retrieval.search import Boost, Hit, hybrid_search
 from retrieval.segments import KINDS, year_bits
@@ -36,6 +36,8 @@ COVERAGE_MIN = 0.6
 NEAR_MIN = 0.5  # a top clause above this, with the answer asked for, may still answer
 _NEAR_RANKS = 5  # … among the first five hits
 _NEAR_DENSE = 0.03  # … and as close in meaning as the closest of them
+_TIE_RANKS = 5  # passing clauses among the first five hits …
+_TIE_COVERAGE = 0.02  # … covering the key words equally are ordered by the question's wording
 
 
 @dataclass
@@ -89,7 +91,7 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
     bm = engine.index.bm25
     if not query.terms or bm is None:
         return 1.0
-    seg_words = words(seg.search)
+    seg_words = words(_indicator_text(query, seg))
     present = set(seg_words)
     # "KHCN", "TMĐT", "DVCTT" in the clause stand for the words the question spells out
     for phrase, abbrs in abbreviation_index().items():
@@ -100,9 +102,11 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
     def forms(t: str) -> set[str]:
         return {t, *query.alts.get(t, []), *bm.correct(t)}
 
+    garbled = _garbled_in_pairs(words(query.search), pairs, forms)
+
     def has(t: str) -> bool:
         fs = forms(t)
-        return bool(fs & present) or any(_ocr_close(t, w) for w in present)
+        return bool(fs & present) or t in garbled or any(_ocr_close(t, w) for w in present)
 
     total = got = 0.0
     for t in dict.fromkeys(query.terms):
@@ -117,12 +121,16 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
               or (has(a) and has(b) and _near(seg_words, forms(a), forms(b))))
     cov = 0.6 * uni + 0.4 * hit / len(qpairs) if qpairs else uni
     head = query.indicator_head
+    full = spelt_out(seg_words) if head else []  # "DNNVV" holds "doanh nghiệp"
     if head and not any(_like(head[0], x, forms) and _like(head[1], y, forms)
-                        for x, y in pairs):
+                        for x, y in pairs | set(zip(full, full[1:], strict=False))):
         # "tỷ lệ X Y …": a clause without the indicator's head noun ("X Y") is about
         # another indicator, however many other words it shares
         # — below the bar of a near clause too, or the nearest indicator with a number
         # would answer for it
+        cov = min(cov, NEAR_MIN - 0.1)
+    if _other_measure(query.search, seg_words):
+        # "tỷ lệ thư viện số …" asked, "số lượng thư viện số …" stated: another indicator
         cov = min(cov, NEAR_MIN - 0.1)
     # a name the user quoted, found word for word, is strong evidence on its own
     joined = " ".join(seg_words)
@@ -151,6 +159,7 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
         asked = tuple(str(y) for y in query.years)
         dated = [h for h in hits if any(y in _context(h.segment) for y in asked)]
         hits = dated + [h for h in hits if h not in dated]
+    hits = _ties_by_wording(engine, query, hits)
     weak: Evidence | None = None
     listing = query.intent == "what" and bool(query.asked)
     tried = 0
@@ -167,7 +176,7 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
                 near = checked(engine, query, hit, cov)
             continue
         ev = clause_answer.extract(engine, query, hit, cov)
-        if ev is None:
+        if ev is None or not states_year(query, ev):
             continue
         if listing and not ev.direct:
             # "những chương trình nào": a close clause that names them beats the closest
@@ -194,13 +203,42 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
     # garbles, abbreviations and paraphrases are what it misses
     return partial[0] or weak or near
 
+def _ties_by_wording(engine: AnswerEngine, query: Query, hits: list[Hit]) -> list[Hit]:
+    """Of the first clauses that pass the bar equally (a question whose key words are few,
+    its other words being common ones such as "kế hoạch", "triển khai"), the one that shares
+    most of the question's own word pairs first — the words the key-word count sets aside
+    as common still say which clause it is."""
+    top = hits[:_TIE_RANKS]
+    covs = [coverage(engine, query, h.segment) for h in top]
+    passing = [i for i, c in enumerate(covs) if c >= COVERAGE_MIN]
+    if len(passing) < 2:
+        return hits
+    first = passing[0]
+    ties = [i for i in passing if abs(covs[i] - covs[first]) <= _TIE_COVERAGE]
+    if len(ties) < 2:
+        return hits
+    qw = words(query.search)
+    asked = {p for p in zip(qw, qw[1:], strict=False) if not (set(p) & STOP)}
+
+    def shared(i: int) -> int:
+        sw = words(top[i].segment.search)
+        return len(asked & set(zip(sw, sw[1:], strict=False)))
+
+    order = sorted(ties, key=lambda i: -shared(i))  # stable: the search's order breaks ties
+    if order[0] == ties[0]:
+        return hits
+    slots = iter(order)
+    top = [top[next(slots)] if i in ties else h for i, h in enumerate(top)]
+    return top + hits[_TIE_RANKS:]
+
+
 def checked(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidence | None:
     """A near clause's answer, when it gives what the question needs: an agency, a
     time or a value (for the year asked), not just text."""
     if query.intent not in ("who", "when", "target"):
         return None
     ev = clause_answer.extract(engine, query, hit, cov)
-    if ev is None or not ev.direct or not _fits(query, ev):
+    if ev is None or not ev.direct or not _fits(query, ev) or not states_year(query, ev):
         return None
     if query.intent == "target" and not re.search(r"\d", ev.direct):
         return None
@@ -266,6 +304,34 @@ def _fits(query: Query, ev: Evidence) -> bool:
     return not same_agency(query.agency, ev.direct)
 
 
+def _indicator_text(query: Query, seg: Segment) -> str:
+    """What a clause says, for the words of a target question: a table row without the
+    agencies in its lead and monitoring columns ("… 1,5% | 2% | Phòng Kinh tế" is no
+    indicator of "kinh tế số")."""
+    text = seg.search
+    if query.intent != "target" or not (seg.kind == "row" or "|" in seg.text):
+        return text
+    for m in reversed(find_agencies(text)):
+        if not (query.agency and same_agency(query.agency, m.name)):
+            text = text[:m.start] + " " + text[m.end:]
+    return text
+
+
+def states_year(query: Query, ev: Evidence) -> bool:
+    """A value asked for a year comes from a clause that names that year, in its answer,
+    its text or the headings it stands under: a value with no year of its own (a share
+    reported of the past) is no target for the year asked. Table rows are left to the
+    table reader, which gives a value by its year column."""
+    if query.intent != "target" or not query.years or not re.search(r"\d", ev.direct):
+        return True
+    seg = ev.hit.segment
+    if seg.kind == "row" or seg.table_header or "|" in seg.text:
+        return True  # a table row: its year is its column's, which the reader infers
+    around = " ".join([ev.direct, ev.detail, ev.about, seg.text, seg.search, *seg.heading_path,
+                       seg.group or "", seg.table_header or ""])
+    return any(str(y) in around for y in query.years)
+
+
 def _context(seg: Segment) -> str:
     return " ".join([*seg.heading_path, seg.group or "", seg.table_header or "", seg.text[:300]])
 
@@ -284,6 +350,61 @@ def _ocr_close(term: str, word: str) -> bool:
     if len(term) < 3 or term == word or term[0] != word[:1] or word in syllables():
         return False
     return _one_off(term, word)
+
+
+# what an indicator measures, written before the thing measured
+_MEASURES = ("ty le", "ti le", "so luong", "ty trong", "quy mo", "chi so")
+_MEASURE_ASKED = re.compile(r"\b(" + "|".join(_MEASURES) + r") ([a-z]+)")
+_SHARE = {"ty le", "ti le"}
+
+
+def _other_measure(search: str, seg_words: list[str]) -> bool:
+    """The clause states another measure of the thing the question asks a measure of:
+    "số lượng X" where "tỷ lệ X" is asked. Only a measure written out counts, and only
+    when the one asked is nowhere in the clause (OCR: "tỉ 1ệ", "ty ie" keep their "ty"/"ti")."""
+    m = _MEASURE_ASKED.search(search)
+    if not m:
+        return False
+    asked, noun = m.group(1), m.group(2)
+    joined = f" {' '.join(seg_words)} "
+    stated = {x for x in _MEASURES if f" {x} {noun} " in joined}
+    if not stated or asked in stated or (asked in _SHARE and stated & _SHARE):
+        return False
+    first = asked.split()[0]
+    kin = {"ty", "ti"} if asked in _SHARE else {first}
+    return not any(w in kin for w in seg_words)
+
+
+_OCR_DIGITS = str.maketrans("0156483", "olsgaba")  # digits OCR reads for letters ("50" for "số")
+
+
+def _garbled_in_pairs(qwords: list[str], pairs: set[tuple[str, str]], forms) -> set[str]:
+    """Question words the clause writes garbled next to the word they follow or precede in
+    the question: "ứng dụng" read "ứng dựng", "số hóa" read "s6 hóa". One letter off is too
+    weak alone when the garble is itself a syllable; the neighbour confirms it."""
+    by_first: dict[str, list[str]] = {}
+    by_second: dict[str, list[str]] = {}
+    for x, y in pairs:
+        by_first.setdefault(x, []).append(y)
+        by_second.setdefault(y, []).append(x)
+    out: set[str] = set()
+    for a, b in zip(qwords, qwords[1:], strict=False):
+        if any(_garble_of(b, y) for x in forms(a) for y in by_first.get(x, ())):
+            out.add(b)
+        if any(_garble_of(a, x) for y in forms(b) for x in by_second.get(y, ())):
+            out.add(a)
+    return out
+
+
+def _garble_of(word: str, seen: str) -> bool:
+    """`seen` is `word` with one letter misread, a digit read for a letter counted as that
+    letter; words of two letters only by such a digit ("50" for "so")."""
+    if seen == word:
+        return False
+    read = seen.translate(_OCR_DIGITS)
+    if read == word:
+        return True
+    return len(word) >= 3 and seen.isalpha() and _one_off(word, seen)
 
 
 def _near(seq: list[str], a: set[str], b: set[str], gap: int = 2) -> bool:

@@ -22,14 +22,18 @@ from corpus.agencies import same_agency
 from corpus.lexicon import syllables
 from corpus.models import Fact
 from corpus.normalize import readable, search_form, words
+from intents.evidence import Evidence
 from intents.models import Answer, Query
-from intents.normalize import abbreviation_index
+from intents.normalize import abbreviation_index, spelt_out
+from retrieval.lexical import STOP
+from retrieval.search import Hit
 
 if TYPE_CHECKING:
     from intents.engine import AnswerEngine
 
 MATCH_MIN = 0.75  # share of the question's (IDF-weighted) words the indicator must hold
 MARGIN = 0.1  # … and more than the next indicator
+FACT_MARGIN = 0.2  # a fact answers over a clause with a value when it matches this much better
 SECTION_WEIGHT = 0.5  # a question word found only in the fact's section heading
 
 
@@ -75,6 +79,8 @@ _CMP_WORDS = {"≥": {"it", "nhat", "toi", "thieu", "tro", "len"}, ">": {"tren",
               "≤": {"toi", "da", "khong", "qua"}, "<": {"duoi"}}
 _COUNT_ASK = re.compile(r"\bbao nhieu (?!phan tram|%|lan\b|phan\b)[a-z]")
 _SHARE_ASK = re.compile(r"\b(?:ty le|ti le|phan tram|bao nhieu %)")
+# after "bao nhiêu", words that are no thing counted: a time, a quantifier ("mỗi năm")
+_TIME_NOUNS = frozenset(["nam", "thang", "ngay", "quy", "giai", "doan", "moi", "tung"])
 _HEADS = re.compile(r"\b(?:ty le|ti le|so luong|chi so|muc|quy mo|ty trong)\b")
 
 
@@ -82,7 +88,10 @@ def _value_kind(query: Query) -> str:
     """"share" for "tỷ lệ … bao nhiêu", "count" for "bao nhiêu doanh nghiệp", else ""."""
     if _SHARE_ASK.search(query.search):
         return "share"
-    return "count" if _COUNT_ASK.search(query.search) else ""
+    # "bao nhiêu doanh nghiệp" counts; "bao nhiêu vào năm 2030" asks a value of any kind
+    m = _COUNT_ASK.search(query.search)
+    noun = words(query.search[m.end() - 1:])[:1] if m else []
+    return "count" if noun and noun[0] not in STOP and noun[0] not in _TIME_NOUNS else ""
 
 
 def _has_head(seq: list[str]) -> bool:
@@ -136,8 +145,9 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
             continue  # "bao nhiêu doanh nghiệp" is not answered by a "tỷ lệ", nor the reverse
         seq = _words_of(f.text)
         head = query.indicator_head
+        full = spelt_out(seq) if head else seq  # "DNNVV" holds "doanh nghiệp"
         if head and not any(_like(a, head[0]) and _like(b, head[1])
-                            for a, b in zip(seq, seq[1:], strict=False)) and \
+                            for a, b in zip(full, full[1:], strict=False)) and \
                 not (share and head == ("ty", "le") and not _has_head(seq)):
             # an indicator with another head noun is another indicator; a share
             # written without its head ("≥ 60% DNNVV … ứng dụng công nghệ số") is a "tỷ lệ"
@@ -181,16 +191,37 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
         f = top[0] if len(top) == 1 else _most_general(top[0], top[1:])
     if best < MATCH_MIN or f is None:
         return None
+    f = _with_split_years(engine, f)
     given = sorted(f.values)
     asked = [str(y) for y in query.years if str(y) in f.values]
     if query.years:
         if not asked:
             return FactMatch(f, best, query.years[0], "", given)
+        if len(query.years) > 1:
+            # "2030 và 2045": one value per year asked, a year the fact does not give said so
+            return FactMatch(f, best, None, per_year(f, query.years), given)
         return FactMatch(f, best, int(asked[0]), f.values[asked[0]], given)
     if len(given) == 1:
         return FactMatch(f, best, int(given[0]) if given[0].isdigit() else None,
                          f.values[given[0]], given)
     return FactMatch(f, best, None, "; ".join(f"{y}: {f.values[y]}" for y in given), given)
+
+
+def _with_split_years(engine: AnswerEngine, f: Fact) -> Fact:
+    """The indicator with the years its table gives on other rows of the same text (a row
+    the page broke: the first years on one page, the last ones on the next)."""
+    values = dict(f.values)
+    for g in engine.index.facts:
+        if g.kind == "target" and g.doc_id == f.doc_id and g.text == f.text and g is not f:
+            for y, v in g.values.items():
+                values.setdefault(y, v)
+    return f if values == f.values else f.model_copy(update={"values": values})
+
+
+def per_year(f: Fact, years: list[int]) -> str:
+    """The fact's value for each year asked, in the order asked: "60% (2030); 80% (2035)"."""
+    return "; ".join(f"{f.values[str(y)]} ({y})" if str(y) in f.values else
+                     f"năm {y}: không nêu" for y in dict.fromkeys(years))
 
 
 _ASKS_TARGETS = re.compile(r"\b(?:nhung|cac) chi tieu\b|\bchi tieu (?:nao|gi)\b")
@@ -226,3 +257,30 @@ def agency_targets(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> An
                  query.agency)  # the plan's own spelling of the agency
     head = f"{named} được giao {len(facts)} chỉ tiêu{scope}"
     return compose.fact_list_reply(engine, query, facts, head, lines, "chỉ tiêu", "target")
+
+
+def evidence(engine: AnswerEngine, fm: FactMatch) -> Evidence | None:
+    """The matched indicator as the evidence of an answer: its value(s), the year answered,
+    the indicator's text, and the clause it was read from."""
+    seg = engine.segment(fm.fact.segment_id)
+    if seg is None:
+        return None
+    direct = fm.value or "; ".join(f"{y}: {fm.fact.values[y]}" for y in fm.given)
+    return Evidence(Hit(seg, 1.0, 0.0, 0.0), fm.score, direct,
+                    f"năm {fm.year}" if fm.year and fm.value else "", about=fm.fact.text)
+
+
+def prefer_fact(fm: FactMatch, clause: Evidence | None, years: list[int]) -> bool:
+    """The indicator read at ingest answers rather than the clause the gate passed: when no
+    clause gives a value, when the fact matches the question better than the clause covers
+    it (by a clear margin: the clause may hold what the table reader missed), when the
+    fact gives the year asked and the clause's value names none, or when the fact gives
+    more of the years asked."""
+    if clause is None or not re.search(r"\d", clause.direct):
+        return True
+    if fm.score >= clause.coverage + FACT_MARGIN:
+        return True
+    if years and fm.value and not any(str(y) in f"{clause.direct} {clause.detail}"
+                                      for y in years):
+        return True  # the fact's value is the year asked; the clause's is of no year it says
+    return fm.year is None and bool(fm.value) and clause.direct.count("(") < fm.value.count("(")

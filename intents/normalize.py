@@ -81,6 +81,19 @@ def abbreviation_index() -> dict[tuple[str, ...], frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+@functools.cache
+def abbreviation_words() -> dict[str, tuple[str, ...]]:
+    """Folded abbreviation -> the folded words it stands for ("dnnvv" -> doanh nghiep nho
+    va vua): the inverse of `abbreviation_index`, for reading a text's abbreviations out."""
+    return {abbr: phrase for phrase, abbrs in abbreviation_index().items() for abbr in abbrs}
+
+
+def spelt_out(seq: list[str] | tuple[str, ...]) -> list[str]:
+    """The words with each abbreviation the table knows replaced by its words."""
+    table = abbreviation_words()
+    return [x for w in seq for x in table.get(w, (w,))]
+
+
 def is_abbreviation(word: str) -> bool:
     return nfc(word.lower()) in _abbreviations() or fold(word) in _abbreviations()
 

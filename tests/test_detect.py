@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from corpus.normalize import fold, search_form
-from intents.detect import detect_intent, find_localities, find_plan_numbers, understand, when_kind
+from intents.asking import detect_intent, when_kind
+from intents.detect import understand
+from intents.places import find_localities, find_plan_numbers
 
 INTENTS = [
     ("Ai chủ trì xây dựng hồ sơ sức khỏe điện tử?", "who"),
@@ -195,7 +197,7 @@ CROWD = ["Bình Tân", "Hà Bình", "Vĩnh Tân", "Bình An", "Tân An", "Hợp 
     ],
 )
 def test_localities_among_many_places(question: str, names: tuple[str, ...]) -> None:
-    from intents.detect import Places
+    from intents.places import Places
 
     docs = [_place(n) for n in CROWD]
     by_name = {d.meta.locality: d.id for d in docs}
@@ -212,7 +214,7 @@ def test_only_the_words_naming_the_place_leave_the_terms() -> None:
 
 
 def test_plan_number_and_locality_together() -> None:
-    from intents.detect import Places
+    from intents.places import Places
 
     docs = [_place("Bình Tân", "80/KH-UBND"), _place("Lộc Tân", "80/KH-UBND"),
             _place("Tân An", "12/KH-UBND")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from intents.detect import asked_role, cue_form, detect_intents, when_kind
+from intents.asking import asked_role, cue_form, detect_intents, when_kind
 from intents.normalize import normalize, telex
 
 

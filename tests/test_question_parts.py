@@ -8,8 +8,9 @@ import pytest
 
 from corpus.normalize import fold
 from intents import AnswerEngine
+from intents.asking import asked_roles, asked_titles
 from intents.clause_answer import _counted, _level, holders
-from intents.detect import asked_roles, asked_titles, due_window, month_form, understand
+from intents.detect import due_window, month_form, understand
 from retrieval import Settings
 
 
