@@ -49,11 +49,11 @@ def _like(word: str, term: str) -> bool:
     return word == term or _one_off(word, term)
 
 
-def _present(term: str, have: set[str], alts: list[str]) -> bool:
+def _present(term: str, have: set[str], alts: list[str], odd: list[str]) -> bool:
     if term in have or any(a in have for a in alts):
         return True
-    # an OCR garble of the term ("khdng" for "khong"): a non-syllable one letter off
-    return any(_one_off(term, w) and w not in syllables() for w in have)
+    # an OCR garble of the term ("khdng" for "khong"): a non-syllable (`odd`) one letter off
+    return any(_one_off(term, w) for w in odd)
 
 
 # the ways a plan and a question write a comparison (search form)
@@ -137,11 +137,12 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
         # Xây dựng trạm 5G", "… 5G trong các khu công nghiệp"): a word found only there
         # counts half
         around = fw.context - have
+        odd = [w for w in have if w not in syllables()]
         total = got = 0.0
         for t in terms:
             w = bm.idf(t)
             total += w
-            if _present(t, have, query.alts.get(t, [])):
+            if _present(t, have, query.alts.get(t, []), odd):
                 got += w
             elif t in around:
                 got += w * SECTION_WEIGHT
