@@ -551,3 +551,20 @@ def test_snapshot_reads_one_state_while_another_process_replaces_a_plan(tmp_path
         replace_with_new_version(2)
         assert {s.doc_id for s in reader.segments()} <= docs  # one state
     assert {s.doc_id for s in reader.segments()} <= {d.id for d in reader.documents()}
+
+
+def test_settle_loads_what_questions_need_and_freezes_it(engine) -> None:
+    """`bot.settle` (before the bots serve): the one-time loads done, and the objects of the
+    process moved out of the cyclic collector's sight so no question pays a walk of them."""
+    import gc
+
+    from bot import settle
+    from corpus.reading import lm
+
+    settle()
+    try:
+        assert lm._MODEL is not None and gc.get_freeze_count() > 10_000
+        a = engine.ask("Ai chủ trì số hóa hồ sơ ở phường Trần Liễu?")
+        assert a.found
+    finally:
+        gc.unfreeze()
