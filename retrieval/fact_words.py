@@ -10,6 +10,7 @@ that no locality or indicator head narrowed, for 109 target facts).
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 
@@ -34,12 +35,18 @@ class FactWords:
         return cls(tuple(text), frozenset(slash), frozenset(values), frozenset(context))
 
 
+@functools.lru_cache(maxsize=4096)
+def _form(text: str) -> str:
+    # the facts of one plan share their section and title, and values repeat ("≥ 90%")
+    return search_form(text)
+
+
 def read_fact_words(fact: Fact, title: str) -> FactWords:
     """The fact's words; `title` is the title of the plan it belongs to."""
-    form = search_form(fact.text)
+    form = _form(fact.text)
     return FactWords(
         text=tuple(words(form)),
         slash=frozenset(words(form.replace("/", " "))),
-        values=frozenset(w for v in fact.values.values() for w in words(search_form(v))),
-        context=frozenset(words(search_form(f"{fact.section} {title}"))),
+        values=frozenset(w for v in fact.values.values() for w in words(_form(v))),
+        context=frozenset(words(_form(f"{fact.section} {title}"))),
     )

@@ -449,7 +449,8 @@ class Index:
         if view.facts is None:
             known = view.documents
             pairs = [(f, w) for f, w in self.store.facts_with_words() if f.doc_id in known]
-            view.fact_words = {f.id: w for f, w in pairs}  # first: facts set means words too
+            # first: facts set means words too
+            view.fact_words = {f.id: w for f, w in pairs if w is not None}
             view.facts = [f for f, _ in pairs]
         return view.facts
 

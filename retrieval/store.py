@@ -325,9 +325,11 @@ class Store:
             args.append(kind)
         return [Fact.model_validate_json(r["data"]) for r in self.reader.query(sql, args)]
 
-    def facts_with_words(self) -> list[tuple[Fact, FactWords]]:
-        """Every fact with its words in search form, as read at ingest."""
-        return [(Fact.model_validate_json(r["data"]), FactWords.loads(r["words"]))
+    def facts_with_words(self) -> list[tuple[Fact, FactWords | None]]:
+        """Every fact with its words in search form, as read at ingest (None for a row
+        written without them)."""
+        return [(Fact.model_validate_json(r["data"]),
+                 FactWords.loads(r["words"]) if r["words"] else None)
                 for r in self.reader.query("select data, words from facts")]
 
     def _add_fact_words(self) -> None:
