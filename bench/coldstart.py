@@ -49,6 +49,9 @@ def one_run(data_dir: Path, questions: list[str], env: dict[str, str] | None = N
     return {"first_answer_s": round(first, 2) if first is not None else None,
             "total_s": round(total, 2), "answers": lines, "exit": proc.returncode,
             "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            # the work of the whole process (the wall time on a shared machine counts the
+            # other jobs' too)
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
             "stderr_tail": err[-500:] if proc.returncode else ""}
 
 

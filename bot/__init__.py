@@ -15,7 +15,25 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-__all__ = ["run_bots"]
+__all__ = ["run_bots", "settle"]
+
+
+def settle() -> None:
+    """Before a long-running front end serves: the process's one-time loads (word lists,
+    reading model, agency and place names), so the first user does not wait for them, and
+    then everything loaded so far moved out of the cyclic collector's sight (gc.freeze):
+    those objects live as long as the process, and a full collection walked all of them,
+    up to 80 ms paid by whichever question happened to trigger it (bench/ROBUSTNESS.md)."""
+    import gc
+
+    from corpus import agencies, lexicon, places
+    from corpus.reading import lm
+
+    lexicon.syllables(), lexicon.syllable_pairs(), lexicon.accented_syllables()
+    lm.model()
+    agencies.find_agencies("uy ban nhan dan xa"), places.find_places("xã Phong Thổ")
+    gc.collect()
+    gc.freeze()
 
 
 def run_bots(which: str = "auto", data_dir: str | Path | None = None) -> int:
@@ -54,6 +72,7 @@ def run_bots(which: str = "auto", data_dir: str | Path | None = None) -> int:
         previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         engine = AnswerEngine.open(settings)
+        settle()
         return asyncio.run(_serve(settings, engine, want_tg, want_zl))
     except KeyboardInterrupt:
         return 0

@@ -9,7 +9,7 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from corpus.normalize import fold
+from corpus.normalize import fold, strip_marks
 
 
 @functools.cache
@@ -29,9 +29,22 @@ def _entries() -> tuple[str, ...]:
 
 
 @functools.cache
+def folded_entries() -> tuple[str, ...]:
+    """The entries of Viet74K folded (`fold` of each), in one pass over the whole list:
+    folding 74,000 entries one call at a time took a fifth of a second, once for each
+    table made from them, in the first question of every process."""
+    entries = _entries()
+    if not entries:
+        return ()
+    # marks stripped and lower-cased in one C-level pass; NFC does not compose across "\n"
+    text = strip_marks("\n".join(entries)).lower()
+    return tuple(" ".join(line.split()) for line in text.split("\n"))
+
+
+@functools.cache
 def syllables() -> frozenset[str]:
     """Folded syllables of Viet74K (e.g. 'moi', 'tran', 'lieu'); empty if unavailable."""
-    return frozenset(w for line in _entries() for w in fold(line).split() if w.isalpha())
+    return frozenset(w for line in folded_entries() for w in line.split() if w.isalpha())
 
 
 @functools.cache
@@ -58,11 +71,9 @@ def is_clean(text: str, min_share: float = 0.85) -> bool:
 def syllable_pairs() -> dict[tuple[str, str], int]:
     """Adjacent folded syllables inside Viet74K words ('van', 'hoa') and how many entries
     hold them, to tell a plausible split of run-together OCR text from an implausible one."""
-    out: Counter[tuple[str, str]] = Counter()
-    for line in _entries():
-        ws = fold(line).split()
-        out.update(zip(ws, ws[1:], strict=False))
-    return dict(out)
+    # one Counter over every pair: C-level counting, not an update per entry
+    splits = (line.split() for line in folded_entries())
+    return dict(Counter(p for ws in splits for p in zip(ws, ws[1:], strict=False)))
 
 
 def validity(text: str) -> float:

@@ -22,7 +22,7 @@ from corpus.agencies import find_agencies, same_agency
 from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, search_form, words
 from corpus.places import find_places
-from corpus.sanitize import clean_text
+from corpus.sanitize import Question, clean_question
 from corpus.values import report_deadlines
 from intents import about, clause_answer, compose, due, facts_answer
 from intents import conversation as talk
@@ -136,10 +136,13 @@ class AnswerEngine:
         each question reads one view of the index, which an ingest running meanwhile
         replaces only between questions."""
         t0 = time.perf_counter()
-        question = clean_text(question)  # surrogates, mark floods, controls: corpus.sanitize
+        # surrogates, mark floods, controls; cut at a long real question's size, so that no
+        # message costs more than such a question: corpus.sanitize
+        cleaned = clean_question(question, MAX_QUESTION_CHARS)
+        question = cleaned.text
         with self.index.reading():
-            answer = self._validate(question) or self._converse(
-                question, today or date.today(), chat)
+            answer = self._validate(question, cleaned.length) or _say_cut(
+                self._converse(question, today or date.today(), chat), cleaned)
         answer.elapsed_ms = (time.perf_counter() - t0) * 1000
         return answer
 
@@ -260,11 +263,11 @@ class AnswerEngine:
         known = self.index.bm25.vocab if self.index.bm25 else ()
         return understand(question, self.places(), known)
 
-    def _validate(self, question: str) -> Answer | None:
-        if len(question) > MAX_QUESTION_CHARS:
+    def _validate(self, question: str, length: int) -> Answer | None:
+        if length > MAX_QUESTION_CHARS:
             return compose.message(
                 question[:200] + "…",
-                f"Câu hỏi quá dài ({len(question)} ký tự). Hãy hỏi ngắn gọn trong "
+                f"Câu hỏi quá dài ({length} ký tự). Hãy hỏi ngắn gọn trong "
                 f"{MAX_QUESTION_CHARS} ký tự, mỗi lần một ý.")
         if not words(search_form(question)):
             return compose.message(question, "Bạn chưa nhập câu hỏi. Ví dụ: «Ai chủ trì việc số "
@@ -434,3 +437,20 @@ def _clear(query: Query, ev: Evidence | None) -> bool:
     if ev is None or ev.coverage < 0.8:
         return False
     return query.intent != "target" or bool(re.search(r"\d", ev.direct))
+
+
+def _say_cut(answer: Answer, cleaned: Question) -> Answer:
+    """A message longer than a question the engine reads (corpus.sanitize.QUESTION_CHARS) was
+    answered from its first part: the headline says so, politely, where every front end
+    shows it."""
+    if not cleaned.cut:
+        return answer
+    note = (f"(Tin nhắn dài {cleaned.length} ký tự nên trợ lý chỉ đọc {len(cleaned.text)} "
+            "ký tự đầu; xin hỏi ngắn gọn, mỗi lần một ý.)")
+    old = answer.headline
+    answer.headline = f"{old} {note}".strip()
+    if answer.answer.startswith(old):
+        answer.answer = compose.fit(answer.headline + answer.answer[len(old):])
+    else:
+        answer.answer = compose.fit(f"{note}\n{answer.answer}")
+    return answer

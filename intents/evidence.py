@@ -103,10 +103,16 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
         return {t, *query.alts.get(t, []), *bm.correct(t)}
 
     garbled = _garbled_in_pairs(words(query.search), pairs, forms)
+    # only a word that is no syllable can be an OCR garble of a term (_ocr_close): those
+    # few are looked through, once per term, not the whole clause for every term and pair
+    odd = [w for w in present if len(w) >= 3 and w not in syllables()]
+    seen: dict[str, bool] = {}
 
     def has(t: str) -> bool:
-        fs = forms(t)
-        return bool(fs & present) or t in garbled or any(_ocr_close(t, w) for w in present)
+        if t not in seen:
+            seen[t] = (bool(forms(t) & present) or t in garbled
+                       or any(_ocr_close(t, w) for w in odd))
+        return seen[t]
 
     total = got = 0.0
     for t in dict.fromkeys(query.terms):

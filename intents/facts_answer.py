@@ -13,7 +13,6 @@ lead or monitoring column ("cơ quan theo dõi, đánh giá") names the agency a
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -54,24 +53,11 @@ def _like(word: str, term: str) -> bool:
     return word == term or _one_off(word, term)
 
 
-def _present(term: str, have: set[str], alts: list[str]) -> bool:
+def _present(term: str, have: set[str], alts: list[str], odd: list[str]) -> bool:
     if term in have or any(a in have for a in alts):
         return True
-    # an OCR garble of the term ("khdng" for "khong"): a non-syllable one letter off
-    return any(_one_off(term, w) and w not in syllables() for w in have)
-
-
-@functools.lru_cache(maxsize=16_384)
-def _words_of(text: str) -> tuple[str, ...]:
-    """A fact's words in search form, once per process: every target question reads all
-    the target facts (search_form of each was half the time of a target question)."""
-    return tuple(words(search_form(text)))
-
-
-@functools.lru_cache(maxsize=16_384)
-def _slash_words_of(text: str) -> frozenset[str]:
-    """The same with "/" read as a space ("3G/4G"), once per process."""
-    return frozenset(words(search_form(text).replace("/", " ")))
+    # an OCR garble of the term ("khdng" for "khong"): a non-syllable (`odd`) one letter off
+    return any(_one_off(term, w) for w in odd)
 
 
 # the ways a plan and a question write a comparison (search form)
@@ -98,33 +84,26 @@ def _has_head(seq: list[str]) -> bool:
     return _HEADS.search(" ".join(seq)) is not None
 
 
-def _context(engine: AnswerEngine, f: Fact) -> set[str]:
-    doc = engine.index.documents.get(f.doc_id)
-    title = doc.meta.title if doc is not None else ""
-    return set(words(search_form(f"{f.section} {title}")))
-
-
-def _pairs(text: str) -> set[tuple[str, str]]:
-    seq = words(search_form(text))
+def _pairs(seq: list[str] | tuple[str, ...]) -> set[tuple[str, str]]:
     return set(zip(seq, seq[1:], strict=False))
 
 
-def _by_phrase(query: Query, cands: list[Fact]) -> list[Fact]:
+def _by_phrase(engine: AnswerEngine, query: Query, cands: list[Fact]) -> list[Fact]:
     """Of indicators that match about equally, those that hold most of the question's word
     pairs as written ("đầu tư mới" is not "chuyển đổi từ")."""
-    asked = _pairs(query.search)
-    counts = [len(asked & _pairs(f.text)) for f in cands]
+    asked = _pairs(words(search_form(query.search)))
+    counts = [len(asked & _pairs(engine.index.fact_words(f).text)) for f in cands]
     return [f for f, n in zip(cands, counts, strict=True) if n == max(counts)]
 
 
-def _most_general(best: Fact, close: list[Fact]) -> Fact | None:
+def _most_general(engine: AnswerEngine, best: Fact, close: list[Fact]) -> Fact | None:
     """Of indicators that match equally, the total whose parts the others are ("Đầu tư mới
     trạm 5G" before "Đầu tư mới trạm 5G (Viettel)"): its words are in every other one.
     None when they are different indicators."""
     cands = [best, *close]
     for f in sorted(cands, key=lambda g: len(g.text)):
-        mine = set(words(search_form(f.text)))
-        if all(mine <= set(words(search_form(g.text))) for g in cands if g is not f):
+        mine = set(engine.index.fact_words(f).text)
+        if all(mine <= set(engine.index.fact_words(g).text) for g in cands if g is not f):
             return f
     return None
 
@@ -143,7 +122,9 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
         share = f.unit.startswith("%") or any(v.endswith("%") for v in f.values.values())
         if (wants == "count" and share) or (wants == "share" and f.unit and not share):
             continue  # "bao nhiêu doanh nghiệp" is not answered by a "tỷ lệ", nor the reverse
-        seq = _words_of(f.text)
+        # its words in search form, read at ingest (retrieval/fact_words.py)
+        fw = engine.index.fact_words(f)
+        seq = fw.text
         head = query.indicator_head
         full = spelt_out(seq) if head else seq  # "DNNVV" holds "doanh nghiệp"
         if head and not any(_like(a, head[0]) and _like(b, head[1])
@@ -153,23 +134,25 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
             # written without its head ("≥ 60% DNNVV … ứng dụng công nghệ số") is a "tỷ lệ"
             continue
         # "3G/4G" is "3g 4g" typed on a phone
-        have = set(seq) | _slash_words_of(f.text)
+        have = set(seq) | fw.slash
         # the value's comparison and unit are the fact's words too: "ít nhất bao nhiêu lần"
         # asks for "≥ 1 lần/năm", whose "tối thiểu" was read out of the indicator
+        have |= fw.values
         for v in f.values.values():
-            have |= set(words(search_form(v))) | _CMP_WORDS.get(v.split(" ")[0], set())
+            have |= _CMP_WORDS.get(v.split(" ")[0], set())
         for phrase, abbrs in abbreviation_index().items():
             if abbrs & have:
                 have.update(phrase)
         # the section heading and the plan's title are context ("… giai đoạn 2026 - 2030 ›
         # Xây dựng trạm 5G", "… 5G trong các khu công nghiệp"): a word found only there
         # counts half
-        around = _context(engine, f) - have
+        around = fw.context - have
+        odd = [w for w in have if w not in syllables()]
         total = got = 0.0
         for t in terms:
             w = bm.idf(t)
             total += w
-            if _present(t, have, query.alts.get(t, [])):
+            if _present(t, have, query.alts.get(t, []), odd):
                 got += w
             elif t in around:
                 got += w * SECTION_WEIGHT
@@ -187,8 +170,8 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
     best, f = scored[0]
     close = [g for sc, g in scored[1:] if best - sc < MARGIN and g.text != f.text]
     if close:
-        top = _by_phrase(query, [f, *close])
-        f = top[0] if len(top) == 1 else _most_general(top[0], top[1:])
+        top = _by_phrase(engine, query, [f, *close])
+        f = top[0] if len(top) == 1 else _most_general(engine, top[0], top[1:])
     if best < MATCH_MIN or f is None:
         return None
     f = _with_split_years(engine, f)

@@ -34,6 +34,7 @@ from corpus.pipeline import ParsedPlan, read_plan
 from corpus.reading import keep_counts_in
 from retrieval.dense import DenseIndex, choose_kind
 from retrieval.embed import Embedder, make_embedder
+from retrieval.fact_words import FactWords, read_fact_words
 from retrieval.lexical import BM25Index
 from retrieval.segments import Columns, SegmentTable
 from retrieval.settings import Settings
@@ -170,6 +171,7 @@ class View:
     deletions: str | None = None  # the store's count of deletions when read
     generation: str = "0"  # the store's generation when read (Store.generation)
     facts: list[Fact] | None = None  # read on first use
+    fact_words: dict[str, FactWords] = field(default_factory=dict)  # read with the facts
 
     @classmethod
     def empty(cls) -> View:
@@ -446,8 +448,20 @@ class Index:
         view = self._view
         if view.facts is None:
             known = view.documents
-            view.facts = [f for f in self.store.facts() if f.doc_id in known]
+            pairs = [(f, w) for f, w in self.store.facts_with_words() if f.doc_id in known]
+            # first: facts set means words too
+            view.fact_words = {f.id: w for f, w in pairs if w is not None}
+            view.facts = [f for f, _ in pairs]
         return view.facts
+
+    def fact_words(self, fact: Fact) -> FactWords:
+        """A fact's words in search form, as read at ingest (retrieval/fact_words.py); read
+        now only for a fact that was never stored."""
+        words = self._view.fact_words.get(fact.id)
+        if words is None:
+            doc = self.documents.get(fact.doc_id)
+            words = read_fact_words(fact, doc.meta.title if doc is not None else "")
+        return words
 
     def reload(self) -> None:
         """Read plans, segment columns and BM25 in one snapshot of the store, so that a plan

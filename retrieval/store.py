@@ -24,6 +24,7 @@ from pathlib import Path
 import sqlite_utils
 
 from corpus.models import Document, Fact, PlanMeta, Segment
+from retrieval.fact_words import FactWords, read_fact_words
 
 
 class StoreError(Exception):
@@ -71,6 +72,10 @@ class Store:
                 with self.transaction():
                     if "reading" not in self.db["segments"].columns_dict:
                         self.db["segments"].add_column("reading", str)
+            if "words" not in self.db["facts"].columns_dict:  # facts stored before their words
+                with self.transaction():
+                    if "words" not in self.db["facts"].columns_dict:
+                        self._add_fact_words()
             return
         # two processes opening a new data directory at once: one creates, the other waits
         # for the write lock and then finds the tables there
@@ -96,7 +101,7 @@ class Store:
             db["segments"].create_index(["doc_id"])
         if "facts" not in db.table_names():
             db["facts"].create({"id": str, "doc_id": str, "segment_id": str, "kind": str,
-                                "data": str}, pk="id")
+                                "data": str, "words": str}, pk="id")
             db["facts"].create_index(["doc_id"])
         if "state" not in db.table_names():
             db["state"].create({"key": str, "value": str}, pk="key")
@@ -141,9 +146,11 @@ class Store:
                  for s in segments),
                 replace=True,
             )
+            title = doc.meta.title
             self.db["facts"].insert_all(
                 ({"id": f.id, "doc_id": f.doc_id, "segment_id": f.segment_id, "kind": f.kind,
-                  "data": f.model_dump_json()} for f in facts),
+                  "data": f.model_dump_json(), "words": read_fact_words(f, title).dumps()}
+                 for f in facts),
                 replace=True,
             )
             self._put_vectors(vectors)
@@ -317,6 +324,24 @@ class Store:
             sql += " and kind = ?"
             args.append(kind)
         return [Fact.model_validate_json(r["data"]) for r in self.reader.query(sql, args)]
+
+    def facts_with_words(self) -> list[tuple[Fact, FactWords | None]]:
+        """Every fact with its words in search form, as read at ingest (None for a row
+        written without them)."""
+        return [(Fact.model_validate_json(r["data"]),
+                 FactWords.loads(r["words"]) if r["words"] else None)
+                for r in self.reader.query("select data, words from facts")]
+
+    def _add_fact_words(self) -> None:
+        """Migrate a data directory whose facts were stored without their words: read them
+        once now (a few ms per plan), not at every question."""
+        self.db["facts"].add_column("words", str)
+        titles = {r["id"]: PlanMeta.model_validate_json(r["meta"]).title
+                  for r in self.db.query("select id, meta from documents")}
+        rows = [(read_fact_words(f, titles.get(f.doc_id, "")).dumps(), f.id)
+                for f in (Fact.model_validate_json(r["data"])
+                          for r in self.db.query("select data from facts"))]
+        self.db.conn.executemany("update facts set words = ? where id = ?", rows)
 
     def counts(self) -> dict[str, int]:
         return {t: self.reader[t].count for t in ("documents", "segments", "facts")}

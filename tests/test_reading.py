@@ -179,3 +179,28 @@ def test_citations_quote_the_reading_copy_and_keep_the_original(parsed) -> None:
     cit = citation(plan.document, seg)
     assert "Nghị quyết" in cit.quote and "Nghi quyét" in cit.nguyen_van
     assert {"document", "section", "page", "quote", "nguyen_van"} == set(cit.model_dump())
+
+
+def test_the_shipped_model_is_kept_beside_the_index_and_read_back_the_same(
+        tmp_path, monkeypatch) -> None:
+    from corpus.reading import lm
+
+    monkeypatch.setattr(lm, "_KEPT", tmp_path / "reading_counts.tsv")
+    built = lm._shipped_model()
+    cache = tmp_path / lm.CACHE_NAME
+    assert cache.exists() and cache.stat().st_mode & 0o077 == 0
+
+    def same(a, b) -> bool:
+        return all(getattr(a, k) == getattr(b, k) for k in (
+            "words", "ids", "uni", "left", "into", "big", "total", "by_fold", "version"))
+
+    read = lm._shipped_model()
+    assert read is not built and same(read, built)
+    assert read.logp(read.ids["số"], read.ids["hóa"]) == built.logp(built.ids["số"],
+                                                                    built.ids["hóa"])
+    cache.write_bytes(b"damaged")  # a damaged file is built again and replaced
+    assert same(lm._shipped_model(), built) and cache.read_bytes() != b"damaged"
+    monkeypatch.setattr(lm, "_inputs_key", lambda: "other inputs")  # changed counts
+    assert same(lm._shipped_model(), built)
+    import marshal
+    assert marshal.loads(cache.read_bytes())["key"] == "other inputs"

@@ -38,7 +38,7 @@ from corpus.loaders import LoadError, load_document
 from corpus.models import LoadedDocument
 from corpus.normalize import fold, nfc, search_form, strip_marks
 from corpus.pipeline import read_plan
-from corpus.sanitize import clean_text
+from corpus.sanitize import QUESTION_CHARS, clean_question, clean_text
 from intents import AnswerEngine
 from intents.models import MAX_REPLY_CHARS, Answer, Citation
 from retrieval import Settings
@@ -222,6 +222,39 @@ def test_strip_marks_is_its_definition(text) -> None:
 @example(text="a" + "\u0301" * 9 + "\x00\u202e\u200d\u200b\n\ud800b", lines=True)
 def test_clean_text_is_its_definition(text, lines) -> None:
     assert clean_text(text, lines=lines) == _clean_by_definition(text, lines)
+
+
+@FAST
+@given(text=st.one_of(any_chars, short_question, long_question, near_limit))
+@example(text="chu tri " * 2500)
+@example(text="a" * 400)
+def test_a_question_is_cut_to_what_the_engine_reads(text) -> None:
+    """At most QUESTION_CHARS, the cleaned message's start, cut only when it is longer;
+    over the limit the length is at least the limit + 1 (what the engine refuses)."""
+    full = clean_text(text)
+    q = clean_question(text, limit=1000)
+    assert len(q.text) <= QUESTION_CHARS
+    assert full.startswith(q.text)
+    assert q.cut == (len(full) > len(q.text))
+    if len(full) <= 1000:
+        assert q.length == len(full)
+        if len(full) <= QUESTION_CHARS:
+            assert q.text == full
+        else:  # a word is not cut in two unless it is the whole tail
+            assert full[len(q.text)] == " " or len(q.text) >= QUESTION_CHARS * 3 // 4
+    else:
+        assert q.length > 1000
+
+
+def test_a_long_message_is_answered_from_its_start_and_says_so(engine) -> None:
+    asked = "Ai chủ trì số hóa hồ sơ ở phường Trần Liễu?"
+    whole = engine.ask(asked)
+    a = engine.ask(asked + " xin cảm ơn" * 60)
+    assert a.question.startswith(asked) and len(a.question) <= QUESTION_CHARS
+    assert a.headline.startswith(whole.headline) and "chỉ đọc" in a.headline
+    assert "chỉ đọc" in a.answer and len(a.answer) <= MAX_REPLY_CHARS
+    assert [c.quote for c in a.citations] == [c.quote for c in whole.citations]
+    assert "chỉ đọc" not in whole.headline
 
 
 # ---- the normaliser --------------------------------------------------------------------------
@@ -518,3 +551,20 @@ def test_snapshot_reads_one_state_while_another_process_replaces_a_plan(tmp_path
         replace_with_new_version(2)
         assert {s.doc_id for s in reader.segments()} <= docs  # one state
     assert {s.doc_id for s in reader.segments()} <= {d.id for d in reader.documents()}
+
+
+def test_settle_loads_what_questions_need_and_freezes_it(engine) -> None:
+    """`bot.settle` (before the bots serve): the one-time loads done, and the objects of the
+    process moved out of the cyclic collector's sight so no question pays a walk of them."""
+    import gc
+
+    from bot import settle
+    from corpus.reading import lm
+
+    settle()
+    try:
+        assert lm._MODEL is not None and gc.get_freeze_count() > 10_000
+        a = engine.ask("Ai chủ trì số hóa hồ sơ ở phường Trần Liễu?")
+        assert a.found
+    finally:
+        gc.unfreeze()

@@ -90,3 +90,22 @@ def test_corrupt_database_raises_store_error(tmp_path) -> None:
     bad.write_bytes(b"this is not a sqlite database" * 100)
     with pytest.raises(StoreError, match="plans.db"):
         Store(bad)
+
+
+def test_facts_are_stored_with_their_words_and_an_old_store_gains_them(tmp_path,
+                                                                        parsed) -> None:
+    from retrieval.fact_words import read_fact_words
+
+    plan = parsed["binh_tan"]
+    title = plan.document.meta.title
+    want = {f.id: read_fact_words(f, title) for f in plan.facts}
+    assert any(w.text and w.context for w in want.values())
+    store = Store(tmp_path / "plans.db")
+    store.replace_document(plan.document, plan.segments, plan.facts)
+    assert {f.id: w for f, w in store.facts_with_words()} == want
+    # a data directory from before the words were stored: the column is added and filled
+    store.db.execute("alter table facts drop column words")
+    store.db.conn.commit()
+    assert "words" not in store.db["facts"].columns_dict
+    again = Store(tmp_path / "plans.db")
+    assert {f.id: w for f, w in again.facts_with_words()} == want

@@ -200,12 +200,12 @@ def _name_pairs() -> dict[str, frozenset[tuple[str, str]]]:
 @functools.cache
 def common_pairs() -> frozenset[tuple[str, str]]:
     """Two-syllable words of the general word list, folded: "can bo", "so lieu", "to chuc"."""
-    from corpus.lexicon import _entries
+    from corpus.lexicon import _entries, folded_entries
 
     out = set()
-    for e in _entries():
+    for e, folded in zip(_entries(), folded_entries(), strict=True):
         if e == e.lower():
-            ws = fold(e).split()
+            ws = folded.split()
             if len(ws) == 2:
                 out.add((ws[0], ws[1]))
     return frozenset(out)

@@ -209,13 +209,105 @@ def model() -> SyllableLM:
     if _MODEL is None:
         with _MODEL_LOCK:
             if _MODEL is None:
-                lm = SyllableLM.from_files()
-                lm.learn(shipped_lines(), SHIPPED_WEIGHT)
-                lm.learn(place_lines(), PLACE_WEIGHT)
+                lm = _shipped_model()
                 if _KEPT is not None:
                     _load_kept(lm, _KEPT)
                 _MODEL = lm
     return _MODEL
+
+
+def _build_shipped() -> SyllableLM:
+    lm = SyllableLM.from_files()
+    lm.learn(shipped_lines(), SHIPPED_WEIGHT)
+    lm.learn(place_lines(), PLACE_WEIGHT)
+    return lm
+
+
+# ---- the shipped model, built once per data directory -------------------------------------
+# Building it reads 1.2 MB of gzipped counts, the domain text and 3,355 unit names through
+# `canonical` and the folding of every syllable: 0.9 s of CPU that every new process paid
+# on its first question (bench/coldstart.py). Its arrays are kept beside the index
+# (`marshal`: plain lists and dicts, read back in a few ms, no code run), keyed by every
+# input, so a changed count file, weight, gazetteer or Python builds it afresh.
+CACHE_NAME = "reading_model.marshal"
+
+
+def _inputs_key() -> str:
+    import hashlib
+    import importlib.metadata
+    import sys
+
+    from corpus.reading import channel
+
+    h = hashlib.sha256(f"{sys.version_info[:2]}".encode())
+    try:
+        h.update(importlib.metadata.version("vietnamadminunits").encode())
+    except importlib.metadata.PackageNotFoundError:
+        h.update(b"no gazetteer")
+    for f in (Path(__file__), Path(channel.__file__), DATA.parent / "places.py",
+              DATA / "unigrams.tsv.gz",
+              DATA / "bigrams.tsv.gz", DATA / "domain_text.txt", DATA / "agency_names.tsv"):
+        h.update(f.read_bytes() if f.exists() else b"-")
+    return h.hexdigest()
+
+
+def _shipped_model() -> SyllableLM:
+    """The shipped counts (news, domain text, unit names), from the cache file beside the
+    index when it holds them for these inputs, else built and written there."""
+    if _KEPT is None:
+        return _build_shipped()
+    import marshal
+    import os
+
+    path = _KEPT.parent / CACHE_NAME
+    key = _inputs_key()
+    try:
+        data = marshal.loads(path.read_bytes())
+        if isinstance(data, dict) and data.get("key") == key:
+            return _from_arrays(data)
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        pass  # missing, damaged or of another Python: built again below
+    lm = _build_shipped()
+    tmp = path.with_name(f".{CACHE_NAME}.{os.getpid()}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(marshal.dumps(_to_arrays(lm, key)))
+        os.replace(tmp, path)  # whole or not at all: another process may read it
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a read-only data directory: built each time
+    return lm
+
+
+def _to_arrays(lm: SyllableLM, key: str) -> dict:
+    from array import array
+
+    # numbers as packed arrays: read back as bytes, not 680,000 objects one by one
+    return {"key": key, "words": lm.words, "uni": array("d", lm.uni).tobytes(),
+            "left": array("d", lm.left).tobytes(), "into": array("d", lm.into).tobytes(),
+            "big_keys": array("q", lm.big.keys()).tobytes(),
+            "big_counts": array("d", lm.big.values()).tobytes(), "total": lm.total,
+            "by_fold": lm.by_fold, "version": lm.version}
+
+
+def _from_arrays(data: dict) -> SyllableLM:
+    from array import array
+
+    def floats(name: str) -> list[float]:
+        return array("d", data[name]).tolist()
+
+    lm = SyllableLM()
+    lm.words = list(data["words"])
+    lm.ids = {w: i for i, w in enumerate(lm.words)}
+    lm.uni, lm.left, lm.into = floats("uni"), floats("left"), floats("into")
+    lm.big = dict(zip(array("q", data["big_keys"]).tolist(), floats("big_counts"),
+                      strict=True))
+    lm.total = float(data["total"])
+    lm.by_fold = {k: list(v) for k, v in data["by_fold"].items()}
+    lm.version = int(data["version"])
+    if not (len(lm.uni) == len(lm.left) == len(lm.into) == len(lm.words)):
+        raise ValueError("damaged reading model cache")
+    return lm
 
 
 _KIND = re.compile(r"\{kind\??\}")
