@@ -14,6 +14,7 @@ from corpus.agencies import find_agencies, same_agency
 from corpus.models import Fact, Segment
 from corpus.normalize import fold, readable
 from intents import extract as X
+from intents import outline
 from intents.cite import HEADLINE_CHARS, citation, fit, place, quote, where
 from intents.clause_answer import best_sentence, extract
 from intents.models import Answer, Query
@@ -63,6 +64,12 @@ def legible(text: str, max_noise: float = 0.25) -> bool:
 
 def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
     seg = ev.hit.segment
+    if query.intent == "what" and not ev.direct:
+        # a heading or a lead-in ("a) Phát triển hải quan số:") says nothing alone: its items
+        # answer
+        opened = outline.outline_of(engine, seg)
+        if opened is not None:
+            return outline.render(engine, query, opened)
     doc = engine.index.documents[seg.doc_id]
     snippet = quote(readable(ev.about), 170) if ev.about else best_sentence(seg, query)
     if ev.direct and not legible(snippet):
@@ -187,6 +194,11 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
         listed = _facts_list(engine, query, doc_ids)
         if listed is not None:
             return listed
+    elif not query.years:
+        # "kinh phí gồm những nguồn nào": the clause that opens that set, with its items
+        outlined = outline.set_answer(engine, query, doc_ids, qvec)
+        if outlined is not None:
+            return outlined
     hits = engine.search(query, doc_ids or None, qvec, k=40)
     items: list[tuple[Segment, str]] = []
     for h in hits:

@@ -24,7 +24,7 @@ from corpus.normalize import fold, search_form, words
 from corpus.places import find_places
 from corpus.sanitize import clean_text
 from corpus.values import report_deadlines
-from intents import about, clause_answer, compose, due, facts_answer
+from intents import about, clause_answer, compose, due, facts_answer, outline
 from intents import conversation as talk
 from intents import evidence as gate
 from intents.detect import Places, understand
@@ -332,6 +332,11 @@ class AnswerEngine:
                 if not any(ev for _, ev in parts):
                     return compose.not_found(self, query, [], qvec)
             return compose.multi_answer(self, query, parts)
+        if query.intent == "what":
+            # "… gồm những nội dung gì": a clause with its items (intents.outline)
+            outlined = outline.set_answer(self, query, named, qvec)
+            if outlined is not None:
+                return outlined
         evidence = gate.best(self, query, named or None, qvec)
         if query.intent == "target" and (evidence is None or not re.search(r"\d", evidence.direct)):
             # the indicator read off the plan's target table or list at ingest

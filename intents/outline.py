@@ -1,0 +1,369 @@
+"""Answering a content question with a clause and its structure: "Kinh phí gồm những nguồn
+nào?", "Nhiệm vụ về nguồn lực gồm những nội dung gì?", "triển khai những nền tảng nào?".
+
+A plan states such answers as an opening clause (a heading, "a) Phát triển hải quan số:",
+"Lộ trình chung …:") followed by its items ("1.", "a)", "-", "+"), each a segment of its own.
+The segments keep their order and heading path (corpus.segment), so the items of a clause
+are read back from the structure: the segments after it that stand under it (a deeper
+heading path, or the same path with a deeper marker), down to the next one of its rank.
+
+    outline = outline_of(engine, seg)              # the clause with its items, or None
+    ans = set_answer(engine, query, doc_ids, qvec)  # for a question asking for a set
+    ans = render(engine, query, outline)            # the reply: items named in the headline
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from corpus.models import Segment
+from corpus.normalize import fold, readable, search_form, words
+from intents.cite import HEADLINE_CHARS, citation, fit, place, quote, where
+from intents.models import Answer, Query
+from retrieval.lexical import STOP
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from intents.engine import AnswerEngine
+
+COVERAGE_MIN = 0.6  # the evidence gate's bar (intents.evidence), for the clause with its items
+_WINDOW = 80  # segments read after a clause for its items
+_HITS = 30  # hits read for a clause that opens the set asked
+MIN_ITEMS = 2
+
+# the marker a clause opens with, by rank: "I.", "1.", "1.1.", "1.1.1.", "a)", "-", "+"
+_MARKERS = (
+    (1, re.compile(r"^[IVX]{1,4}\s*[.,:]\s+\S")),
+    (4, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+\S")),
+    (3, re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S")),
+    (2, re.compile(r"^\d{1,2}\s*[.)]\s*[^\d\s]")),
+    (5, re.compile(r"^[a-zđ]\)\s*\S")),
+    (6, re.compile(r"^[-–—•]\s*\S")),
+    (7, re.compile(r"^[+*]\s*\S")),
+)
+_MARKER_TEXT = re.compile(r"^(?:[IVX]{1,4}\s*[.,:]|\d{1,2}(?:\.\d{1,2}){0,2}\.?\)?|[a-zđ]\)|"
+                          r"[-–—•+*])\s*")
+# words that ask for a set rather than name its content: "gồm những nội dung gì",
+# "các nhóm nhiệm vụ nào", "những bước nào"
+_SET_CUE = re.compile(r"\b(?:gom|bao gom|nhung|cac [a-z ]{1,30}nao|nhung gi|liet ke|ke ten)\b")
+_SET_WORDS = frozenset(["gom", "nhom", "noi", "dung", "loai", "phan", "buoc", "cach", "muc",
+                        "hang"])
+_SET_LEADS = frozenset(["nhung", "cac", "may", "gom"])
+_FIELD_LABEL = re.compile(r"^(?:nhiem vu|co quan|don vi|thoi gian|thoi han|san pham|ket qua|"
+                          r"nguon kinh phi|trong tam|trong do|vi du)\b")
+
+
+@dataclass
+class Outline:
+    """A clause that opens an enumeration, the items under it, and what stands under each."""
+
+    head: Segment
+    items: list[Segment]
+    intro: list[Segment] = field(default_factory=list)  # prose before the first item
+    under: dict[str, list[Segment]] = field(default_factory=dict)  # item id -> its own items
+
+
+def rank(seg: Segment) -> int:
+    """The rank of the marker a clause opens with (1 "I." … 7 "+"); 0 for prose."""
+    text = seg.shown.strip().lstrip("‘'\". ")
+    for r, pattern in _MARKERS:
+        if pattern.match(text):
+            return r
+    return 0
+
+
+def _after(engine: AnswerEngine, seg: Segment) -> list[Segment]:
+    """The segments that follow a clause in its plan, in order (a window)."""
+    table = engine.index.segments
+    pos = table.position(seg.id)
+    if pos is None:
+        return []
+    end = min(len(table), pos + 1 + _WINDOW)
+    out = [s for s in table.many(range(pos + 1, end)) if s.doc_id == seg.doc_id]
+    return [s for s in out if s.order > seg.order]
+
+
+def _under_heading(seg: Segment, nxt: Segment) -> bool:
+    """`nxt` stands under the heading `seg` opens: its heading path is seg's path plus seg."""
+    n = len(seg.heading_path)
+    return (len(nxt.heading_path) > n and nxt.heading_path[:n] == seg.heading_path
+            and fold(nxt.heading_path[n])[:24] == fold(seg.shown.splitlines()[0])[:24])
+
+
+def _inside(seg: Segment, following: list[Segment]) -> list[Segment]:
+    """The segments that stand under `seg`: under its heading, or — a lead-in ("…:") or an
+    item with deeper-marked items after it — the same heading path with deeper markers (and
+    what stands under those), down to the next clause of its rank or a new section."""
+    if not following:
+        return []
+    path, n, r0 = seg.heading_path, len(seg.heading_path), rank(seg)
+    if _under_heading(seg, following[0]):
+        out = []
+        for t in following:
+            if not _under_heading(seg, t):
+                break
+            out.append(t)
+        return out
+    lead_in = seg.shown.rstrip().endswith(":")
+    first: int | None = None
+    out = []
+    for t in following:
+        if len(t.heading_path) > n and t.heading_path[:n] == path:
+            if first is None:
+                break  # a new section, not an item of this clause
+            out.append(t)  # what stands under an item that is a heading
+            continue
+        if t.heading_path != path:
+            break
+        rt = rank(t)
+        if rt == 0 or (r0 and rt <= r0) or (first is not None and rt < first):
+            break
+        if first is None:
+            if not lead_in and not r0:
+                break
+            first = rt
+        out.append(t)
+    return out
+
+
+def outline_of(engine: AnswerEngine, seg: Segment) -> Outline | None:
+    """The clause with the items that stand directly under it; None when it has fewer than
+    two (a clause that is not a heading or a lead-in has none)."""
+    inside = _inside(seg, _after(engine, seg))
+    marked = [t for t in inside if rank(t) > 0]
+    if not marked:
+        return None
+    top = min((len(t.heading_path), rank(t)) for t in marked)
+    items = [t for t in marked if (len(t.heading_path), rank(t)) == top]
+    if len(items) < MIN_ITEMS:
+        return None
+    first = inside.index(items[0])
+    intro = [t for t in inside[:first] if len(t.heading_path) == top[0]]
+    under: dict[str, list[Segment]] = {}
+    bounds = [inside.index(i) for i in items] + [len(inside)]
+    for item, a, b in zip(items, bounds, bounds[1:], strict=False):
+        under[item.id] = inside[a + 1:b]
+    return Outline(seg, items, intro, under)
+
+
+def opener_of(engine: AnswerEngine, seg: Segment) -> Segment | None:
+    """The clause an item stands under: the nearest earlier clause of its heading path with
+    a lower-ranked marker (or a lead-in ending with ":"), else the heading it stands under;
+    checked by reading that clause's items back."""
+    r = rank(seg)
+    if r == 0:
+        return None
+    table = engine.index.segments
+    pos = table.position(seg.id)
+    if pos is None:
+        return None
+    before = [s for s in table.many(range(max(0, pos - _WINDOW), pos)) if s.doc_id == seg.doc_id]
+    found = None
+    for cand in reversed(before):
+        if cand.heading_path == seg.heading_path:
+            rc = rank(cand)
+            if (rc and rc < r) or (rc == 0 and cand.shown.rstrip().endswith(":")):
+                found = cand
+                break
+            if rc == 0:
+                return None
+        elif len(cand.heading_path) < len(seg.heading_path):
+            found = cand  # the heading the item stands under
+            break
+    if found is None:
+        return None
+    outline = outline_of(engine, found)
+    return found if outline is not None and any(i.id == seg.id for i in outline.items) else None
+
+
+def asks_set(query: Query) -> bool:
+    """The question asks for the items of something ("gồm những …", "các … nào")."""
+    return query.intent == "list" or bool(_SET_CUE.search(query.search))
+
+
+def _self_listing(seg: Segment) -> bool:
+    """A clause that lists the items itself ("năm yếu tố: thể chế …; nhân lực …; …")."""
+    body = readable(seg.shown)
+    colon = body.find(":")
+    tail = body[colon + 1:] if colon >= 0 else ""
+    return tail.count(";") >= 2 or (colon >= 0 and tail.count(",") >= 3 and len(tail) < 400)
+
+
+def _content_query(query: Query) -> Query:
+    """The question without the words that ask for a set: "gồm", and a container noun
+    right after "những"/"các" or right before "nào"/"gì" ("gồm những nội dung gì", "các
+    nhóm nhiệm vụ nào"); the same noun naming the thing asked about stays ("Nội dung thực
+    hiện … gồm những phần nào")."""
+    qw = words(query.search)
+    asking = {"gom"}
+    for i, w in enumerate(qw):
+        if w in _SET_WORDS and (
+                any(x in _SET_LEADS for x in qw[max(0, i - 2):i])
+                or any(x in ("nao", "gi") for x in qw[i + 1:i + 3])):
+            asking.add(w)
+    terms = [t for t in query.terms if t not in asking]
+    if not terms:
+        # "gồm những nhóm nhiệm vụ nào": the noun asked for is all the content there is
+        terms = [w for noun in query.asked for w in noun.split()]
+    return query.model_copy(update={"terms": terms or query.terms})
+
+
+def _name(head: Segment) -> str:
+    """What a clause calls the set it opens: its text up to a colon or full stop; a long
+    lead-in ("Trong giai đoạn 2026 - 2030, … cụ thể như sau:") by the heading it stands
+    under ("" for the plan's preamble)."""
+    if rank(head) == 0 and len(head.shown) > 120:
+        return _MARKER_TEXT.sub("", readable(head.heading_path[-1])) if head.heading_path else ""
+    return _label(head, 90)
+
+
+def _pairs(text: str) -> set[tuple[str, ...]]:
+    """The syllable pairs of a text (its syllable, when it has one), stop pairs aside."""
+    ws = words(text)
+    if len(ws) == 1:
+        return {(ws[0],)}
+    return {(a, b) for a, b in zip(ws, ws[1:], strict=False)
+            if not (a in STOP and b in STOP)}
+
+
+def _named(query: Query, name: str) -> float:
+    """How well the clause's name matches the question: (syllable pairs shared)² / its
+    pairs — "Về nguồn lực" for "nhiệm vụ về nguồn lực gồm những gì", not its item "Nguồn
+    nhân lực"; the set's name beats its items', which share other words. Pairs, not
+    syllables: "nội dung" is not "xây dựng"."""
+    own = _pairs(search_form(name))
+    if not own:
+        return 0.0
+    asked = _pairs(query.search) | {(w,) for w in words(query.search)}
+    shared = len(own & asked)
+    return shared * shared / len(own)
+
+
+def _scored(engine: AnswerEngine, query: Query, outline: Outline) -> tuple[float, float]:
+    """How well the clause with its items, and the clause's own name, cover the question."""
+    whole = " ".join([outline.head.search] + [i.body for i in outline.items])
+    # the clause's own name, without the headings above it (an item inherits those) and
+    # without a long lead-in's body (the plan's preamble ends "… như sau:")
+    own = outline.head.model_copy(update={"search": search_form(_label(outline.head, 160))})
+    return (engine.coverage(query, outline.head.model_copy(update={"search": whole})),
+            engine.coverage(query, own))
+
+
+def _candidates(engine: AnswerEngine, seg: Segment) -> list[Outline]:
+    """The sets a close clause may belong to: the one it opens, else the one it is an item
+    of; and the set above that (the question may ask for the larger one)."""
+    first = outline_of(engine, seg)
+    if first is None:
+        up = opener_of(engine, seg)
+        first = outline_of(engine, up) if up is not None else None
+    if first is None:
+        return []
+    above = opener_of(engine, first.head)
+    second = outline_of(engine, above) if above is not None else None
+    return [first] + ([second] if second is not None else [])
+
+
+def set_answer(engine: AnswerEngine, query: Query, doc_ids: list[str] | None,
+               qvec: np.ndarray | None) -> Answer | None:
+    """For a question asking for a set: of the sets the closest clauses open or belong to
+    that cover the question with their items, the one whose name matches the question
+    best, then the one whose own words cover it best, then the higher in the outline; None
+    when the closest clause lists the items itself or no set covers the question."""
+    if not asks_set(query):
+        return None
+    q = _content_query(query)
+    found: dict[str, tuple[tuple[float, float, int, int], Outline]] = {}
+    for n, hit in enumerate(engine.search(q, doc_ids or None, qvec, k=_HITS)):
+        seg = hit.segment
+        if not found and _self_listing(seg) and engine.coverage(q, seg) >= COVERAGE_MIN:
+            return None  # a close clause lists the set itself ("bao gồm: …, …, …")
+        cands = _candidates(engine, seg)
+        for outline in cands:
+            if outline.head.id in found:
+                continue
+            whole, alone = _scored(engine, q, outline)
+            if whole >= COVERAGE_MIN:
+                named = round(_named(query, _name(outline.head)), 2)
+                key = (named, round(alone, 2), -len(outline.head.heading_path), -n)
+                found[outline.head.id] = (key, outline)
+    if not found:
+        return None
+    return render(engine, query, max(found.values(), key=lambda f: f[0])[1])
+
+
+def _label(seg: Segment, limit: int = 80) -> str:
+    """An item named compactly: its text without the marker, up to a colon that closes a
+    name ("Ngân sách địa phương: chi cho …"), else up to the first full stop."""
+    text = " ".join(readable(seg.shown).split())
+    text = _MARKER_TEXT.sub("", text, count=1)
+    colon = text.find(":")
+    if 0 < colon <= limit and len(text[:colon].split()) >= 2 \
+            and not _FIELD_LABEL.match(fold(text[:colon])) and colon < len(text) - 3:
+        return text[:colon].strip()
+    if colon == len(text) - 1:
+        text = text[:-1]
+    stop = re.search(r"[.;](?:\s|$)", text)
+    if stop:
+        text = text[:stop.start()]
+    return quote(text.strip(" .;,"), limit)
+
+
+def _asked_noun(query: Query) -> str:
+    """The noun the question asks for as the user wrote it, right after "những"/"các"
+    ("những nguồn nào" -> "nguồn"); "mục" when it is typed without marks or not found."""
+    toks = re.findall(r"\w+", query.text)
+    folded = [fold(t) for t in toks]
+    for noun in (n.split() for n in query.asked):
+        for i in range(1, len(toks) - len(noun) + 1):
+            if folded[i:i + len(noun)] == noun and folded[i - 1] in _SET_LEADS:
+                shown = " ".join(toks[i:i + len(noun)]).lower()
+                return shown if fold(shown) != shown else "mục"
+    return "mục"
+
+
+def _headline(query: Query, outline: Outline, where_: str) -> str:
+    title = _name(outline.head) or "Kế hoạch"
+    labels = [_label(i) for i in outline.items]
+    lead = f"{title}: gồm {len(labels)} {_asked_noun(query)}: "
+    room = HEADLINE_CHARS - len(lead) - len(where_) - 4
+    shown: list[str] = []
+    for lab in labels:
+        if len("; ".join([*shown, lab])) > room:
+            break
+        shown.append(lab)
+    if not shown:
+        shown = [quote(labels[0], max(room, 20))]
+    tail = "; …" if len(shown) < len(labels) else ""
+    return f"{lead}{'; '.join(shown)}{tail} [{where_}]"[:HEADLINE_CHARS]
+
+
+def render(engine: AnswerEngine, query: Query, outline: Outline) -> Answer:
+    """The reply: the items named in the headline; below, the opening clause and each item
+    in full as far as one message allows, with the items under it named."""
+    head_seg = outline.head
+    doc = engine.index.documents[head_seg.doc_id]
+    head = _headline(query, outline, place(doc))
+    top = [head, "", f"📄 {where(doc, head_seg)}", f"«{quote(head_seg.shown, 200)}»"]
+    top += [quote(readable(s.shown), 200) for s in outline.intro[:1]]
+    budget = 1900 - len("\n".join(top))
+    per_item = max(110, budget // len(outline.items) - 4)
+    lines: list[str] = []
+    rest: list[str] = []
+    for item in outline.items:
+        line = f"• {quote(readable(item.shown), per_item)}"
+        sub = [_label(s, 60) for s in outline.under.get(item.id, []) if rank(s) > 0]
+        room = per_item - len(line)
+        if sub and room > 40:
+            line += "\n   – " + quote("; ".join(sub), room)
+        if len("\n".join(top + lines + [line])) > 1900:
+            rest.append(line)
+        else:
+            lines.append(line)
+    tail = [f"… và {len(rest)} mục nữa (gõ «tiếp» để xem)."] if rest else []
+    cits = [citation(doc, head_seg, 300)] + [citation(doc, i, 300) for i in outline.items[:3]]
+    return Answer(question=query.text, intent=query.intent, found=True, headline=head,
+                  answer=fit("\n".join(top + lines + tail)), citations=cits, rest=rest,
+                  segment_ids=[head_seg.id] + [i.id for i in outline.items])
