@@ -15,7 +15,10 @@ heading path, or the same path with a deeper marker), down to the next one of it
 from __future__ import annotations
 
 import re
+import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain, takewhile
 from typing import TYPE_CHECKING
 
 from corpus.models import Segment
@@ -31,6 +34,8 @@ if TYPE_CHECKING:
 
 COVERAGE_MIN = 0.6  # the evidence gate's bar (intents.evidence), for the clause with its items
 _WINDOW = 80  # segments read after a clause for its items
+_CHUNK = 12  # … a few at a time
+_CACHE_SIZE = 20000  # outlines kept per segment table
 _HITS = 30  # hits read for a clause that opens the set asked
 MIN_ITEMS = 2
 
@@ -56,6 +61,9 @@ _FIELD_LABEL = re.compile(r"^(?:nhiem vu|co quan|don vi|thoi gian|thoi han|san p
                           r"nguon kinh phi|trong tam|trong do|vi du)\b")
 
 
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # table -> {seg id: outline}
+
+
 @dataclass
 class Outline:
     """A clause that opens an enumeration, the items under it, and what stands under each."""
@@ -64,6 +72,7 @@ class Outline:
     items: list[Segment]
     intro: list[Segment] = field(default_factory=list)  # prose before the first item
     under: dict[str, list[Segment]] = field(default_factory=dict)  # item id -> its own items
+    name_words: list[str] = field(default_factory=list)  # what the clause calls the set
 
 
 def rank(seg: Segment) -> int:
@@ -75,15 +84,19 @@ def rank(seg: Segment) -> int:
     return 0
 
 
-def _after(engine: AnswerEngine, seg: Segment) -> list[Segment]:
-    """The segments that follow a clause in its plan, in order (a window)."""
+def _after(engine: AnswerEngine, seg: Segment) -> Iterator[Segment]:
+    """The segments that follow a clause in its plan, in order, read a few at a time (a
+    clause's items end long before the window does)."""
     table = engine.index.segments
     pos = table.position(seg.id)
     if pos is None:
-        return []
+        return
     end = min(len(table), pos + 1 + _WINDOW)
-    out = [s for s in table.many(range(pos + 1, end)) if s.doc_id == seg.doc_id]
-    return [s for s in out if s.order > seg.order]
+    for start in range(pos + 1, end, _CHUNK):
+        for s in table.many(range(start, min(end, start + _CHUNK))):
+            if s.doc_id != seg.doc_id or s.order <= seg.order:
+                return
+            yield s
 
 
 def _under_heading(seg: Segment, nxt: Segment) -> bool:
@@ -93,20 +106,17 @@ def _under_heading(seg: Segment, nxt: Segment) -> bool:
             and fold(nxt.heading_path[n])[:24] == fold(seg.shown.splitlines()[0])[:24])
 
 
-def _inside(seg: Segment, following: list[Segment]) -> list[Segment]:
+def _inside(seg: Segment, after: Iterator[Segment]) -> list[Segment]:
     """The segments that stand under `seg`: under its heading, or — a lead-in ("…:") or an
     item with deeper-marked items after it — the same heading path with deeper markers (and
     what stands under those), down to the next clause of its rank or a new section."""
-    if not following:
+    nxt = next(after, None)
+    if nxt is None:
         return []
+    following = chain([nxt], after)
     path, n, r0 = seg.heading_path, len(seg.heading_path), rank(seg)
-    if _under_heading(seg, following[0]):
-        out = []
-        for t in following:
-            if not _under_heading(seg, t):
-                break
-            out.append(t)
-        return out
+    if _under_heading(seg, nxt):
+        return list(takewhile(lambda t: _under_heading(seg, t), following))
     lead_in = seg.shown.rstrip().endswith(":")
     first: int | None = None
     out = []
@@ -131,7 +141,17 @@ def _inside(seg: Segment, following: list[Segment]) -> list[Segment]:
 
 def outline_of(engine: AnswerEngine, seg: Segment) -> Outline | None:
     """The clause with the items that stand directly under it; None when it has fewer than
-    two (a clause that is not a heading or a lead-in has none)."""
+    two (a clause that is not a heading or a lead-in has none). Read once per index: the
+    structure of an indexed plan does not change (a new index is a new segment table)."""
+    cache = _CACHE.setdefault(engine.index.segments, {})
+    if seg.id not in cache:
+        if len(cache) > _CACHE_SIZE:
+            cache.clear()
+        cache[seg.id] = _read_outline(engine, seg)
+    return cache[seg.id]
+
+
+def _read_outline(engine: AnswerEngine, seg: Segment) -> Outline | None:
     inside = _inside(seg, _after(engine, seg))
     marked = [t for t in inside if rank(t) > 0]
     if not marked:
@@ -146,23 +166,40 @@ def outline_of(engine: AnswerEngine, seg: Segment) -> Outline | None:
     bounds = [inside.index(i) for i in items] + [len(inside)]
     for item, a, b in zip(items, bounds, bounds[1:], strict=False):
         under[item.id] = inside[a + 1:b]
-    return Outline(seg, items, intro, under)
+    return Outline(seg, items, intro, under, words(search_form(_name(seg))))
 
 
 def opener_of(engine: AnswerEngine, seg: Segment) -> Segment | None:
     """The clause an item stands under: the nearest earlier clause of its heading path with
     a lower-ranked marker (or a lead-in ending with ":"), else the heading it stands under;
-    checked by reading that clause's items back."""
-    r = rank(seg)
-    if r == 0:
-        return None
+    checked by reading that clause's items back. Read once per index, like outlines."""
+    cache = _CACHE.setdefault(engine.index.segments, {})
+    key = ("up", seg.id)
+    if key not in cache:
+        cache[key] = _read_opener(engine, seg)
+    return cache[key]
+
+
+def _before(engine: AnswerEngine, seg: Segment) -> Iterator[Segment]:
+    """The segments before a clause in its plan, nearest first, a few at a time."""
     table = engine.index.segments
     pos = table.position(seg.id)
     if pos is None:
+        return
+    stop = max(0, pos - _WINDOW)
+    for end in range(pos, stop, -_CHUNK):
+        for s in reversed(table.many(range(max(stop, end - _CHUNK), end))):
+            if s.doc_id != seg.doc_id:
+                return
+            yield s
+
+
+def _read_opener(engine: AnswerEngine, seg: Segment) -> Segment | None:
+    r = rank(seg)
+    if r == 0:
         return None
-    before = [s for s in table.many(range(max(0, pos - _WINDOW), pos)) if s.doc_id == seg.doc_id]
     found = None
-    for cand in reversed(before):
+    for cand in _before(engine, seg):
         if cand.heading_path == seg.heading_path:
             rc = rank(cand)
             if (rc and rc < r) or (rc == 0 and cand.shown.rstrip().endswith(":")):
@@ -220,36 +257,43 @@ def _name(head: Segment) -> str:
     return _label(head, 90)
 
 
-def _pairs(text: str) -> set[tuple[str, ...]]:
+def _pairs(ws: list[str]) -> set[tuple[str, ...]]:
     """The syllable pairs of a text (its syllable, when it has one), stop pairs aside."""
-    ws = words(text)
     if len(ws) == 1:
         return {(ws[0],)}
     return {(a, b) for a, b in zip(ws, ws[1:], strict=False)
             if not (a in STOP and b in STOP)}
 
 
-def _named(query: Query, name: str) -> float:
+def _named(asked: set[tuple[str, ...]], outline: Outline) -> float:
     """How well the clause's name matches the question: (syllable pairs shared)² / its
     pairs — "Về nguồn lực" for "nhiệm vụ về nguồn lực gồm những gì", not its item "Nguồn
     nhân lực"; the set's name beats its items', which share other words. Pairs, not
     syllables: "nội dung" is not "xây dựng"."""
-    own = _pairs(search_form(name))
+    own = _pairs(outline.name_words)
     if not own:
         return 0.0
-    asked = _pairs(query.search) | {(w,) for w in words(query.search)}
     shared = len(own & asked)
     return shared * shared / len(own)
 
 
-def _scored(engine: AnswerEngine, query: Query, outline: Outline) -> tuple[float, float]:
-    """How well the clause with its items, and the clause's own name, cover the question."""
+def _covers(engine: AnswerEngine, query: Query, outline: Outline) -> bool:
+    """The clause with its items covers the question's words as the evidence gate asks."""
     whole = " ".join([outline.head.search] + [i.body for i in outline.items])
-    # the clause's own name, without the headings above it (an item inherits those) and
-    # without a long lead-in's body (the plan's preamble ends "… như sau:")
-    own = outline.head.model_copy(update={"search": search_form(_label(outline.head, 160))})
-    return (engine.coverage(query, outline.head.model_copy(update={"search": whole})),
-            engine.coverage(query, own))
+    probe = outline.head.model_copy(update={"search": whole})
+    return engine.coverage(query, probe) >= COVERAGE_MIN
+
+
+def _own_coverage(engine: AnswerEngine, query: Query, outline: Outline) -> float:
+    """The IDF-weighted share of the question's words the clause's own name has (without
+    the headings above it, which an item inherits, and a long lead-in's body)."""
+    bm = engine.index.bm25
+    have = set(outline.name_words)
+    terms = list(dict.fromkeys(query.terms))
+    weight = {t: bm.idf(t) if bm is not None else 1.0 for t in terms}
+    total = sum(weight.values())
+    got = sum(w for t, w in weight.items() if t in have or have & set(query.alts.get(t, [])))
+    return got / total if total else 0.0
 
 
 def _candidates(engine: AnswerEngine, seg: Segment) -> list[Outline]:
@@ -275,23 +319,24 @@ def set_answer(engine: AnswerEngine, query: Query, doc_ids: list[str] | None,
     if not asks_set(query):
         return None
     q = _content_query(query)
-    found: dict[str, tuple[tuple[float, float, int, int], Outline]] = {}
+    ranked: dict[str, tuple[tuple[float, float, int, int], Outline]] = {}
+    qwords = words(query.search)
+    asked = _pairs(qwords) | {(w,) for w in qwords}
     for n, hit in enumerate(engine.search(q, doc_ids or None, qvec, k=_HITS)):
         seg = hit.segment
-        if not found and _self_listing(seg) and engine.coverage(q, seg) >= COVERAGE_MIN:
+        if not ranked and _self_listing(seg) and engine.coverage(q, seg) >= COVERAGE_MIN:
             return None  # a close clause lists the set itself ("bao gồm: …, …, …")
-        cands = _candidates(engine, seg)
-        for outline in cands:
-            if outline.head.id in found:
-                continue
-            whole, alone = _scored(engine, q, outline)
-            if whole >= COVERAGE_MIN:
-                named = round(_named(query, _name(outline.head)), 2)
-                key = (named, round(alone, 2), -len(outline.head.heading_path), -n)
-                found[outline.head.id] = (key, outline)
-    if not found:
-        return None
-    return render(engine, query, max(found.values(), key=lambda f: f[0])[1])
+        for outline in _candidates(engine, seg):
+            if outline.head.id not in ranked:
+                key = (round(_named(asked, outline), 2),
+                       round(_own_coverage(engine, q, outline), 2),
+                       -len(outline.head.heading_path), -n)
+                ranked[outline.head.id] = (key, outline)
+    # the best first; the costlier check of the items' words only as far as needed
+    for _, outline in sorted(ranked.values(), key=lambda r: r[0], reverse=True):
+        if _covers(engine, q, outline):
+            return render(engine, query, outline)
+    return None
 
 
 def _label(seg: Segment, limit: int = 80) -> str:
