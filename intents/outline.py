@@ -333,7 +333,9 @@ def set_answer(engine: AnswerEngine, query: Query, doc_ids: list[str] | None,
                        -len(outline.head.heading_path), -n)
                 ranked[outline.head.id] = (key, outline)
     # the best first; the costlier check of the items' words only as far as needed
-    for _, outline in sorted(ranked.values(), key=lambda r: r[0], reverse=True):
+    for key, outline in sorted(ranked.values(), key=lambda r: r[0], reverse=True):
+        if key[0] == 0 and key[1] == 0:
+            break  # a set whose name shares nothing with the question is not the one asked
         if _covers(engine, q, outline):
             return render(engine, query, outline)
     return None
