@@ -69,7 +69,7 @@ def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
         # answer
         opened = outline.outline_of(engine, seg)
         if opened is not None:
-            return outline.render(engine, query, opened)
+            return outline.render(engine, query, opened, seg)
     doc = engine.index.documents[seg.doc_id]
     snippet = quote(readable(ev.about), 170) if ev.about else best_sentence(seg, query)
     if ev.direct and not legible(snippet):

@@ -332,12 +332,14 @@ class AnswerEngine:
                 if not any(ev for _, ev in parts):
                     return compose.not_found(self, query, [], qvec)
             return compose.multi_answer(self, query, parts)
+        evidence = gate.best(self, query, named or None, qvec)
         if query.intent == "what":
-            # "… gồm những nội dung gì": a clause with its items (intents.outline)
-            outlined = outline.set_answer(self, query, named, qvec)
+            # "… gồm những nội dung gì": the set the clause opens or belongs to, with its
+            # items; no clause passing, the closest sets (intents.outline)
+            outlined = outline.set_around(self, query, evidence) if evidence \
+                else outline.set_answer(self, query, named, qvec)
             if outlined is not None:
                 return outlined
-        evidence = gate.best(self, query, named or None, qvec)
         if query.intent == "target" and (evidence is None or not re.search(r"\d", evidence.direct)):
             # the indicator read off the plan's target table or list at ingest
             fm = facts_answer.match_target(self, query, named)

@@ -8,7 +8,8 @@ are read back from the structure: the segments after it that stand under it (a d
 heading path, or the same path with a deeper marker), down to the next one of its rank.
 
     outline = outline_of(engine, seg)              # the clause with its items, or None
-    ans = set_answer(engine, query, doc_ids, qvec)  # for a question asking for a set
+    ans = set_around(engine, query, ev)            # the set the gate's clause opens or is in
+    ans = set_answer(engine, query, doc_ids, qvec)  # … or, no clause passing, the closest sets
     ans = render(engine, query, outline)            # the reply: items named in the headline
 """
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from intents.engine import AnswerEngine
+    from intents.evidence import Evidence
 
 COVERAGE_MIN = 0.6  # the evidence gate's bar (intents.evidence), for the clause with its items
 _WINDOW = 80  # segments read after a clause for its items
@@ -312,32 +314,57 @@ def _candidates(engine: AnswerEngine, seg: Segment) -> list[Outline]:
 
 def set_answer(engine: AnswerEngine, query: Query, doc_ids: list[str] | None,
                qvec: np.ndarray | None) -> Answer | None:
-    """For a question asking for a set: of the sets the closest clauses open or belong to
-    that cover the question with their items, the one whose name matches the question
-    best, then the one whose own words cover it best, then the higher in the outline; None
-    when the closest clause lists the items itself or no set covers the question."""
+    """For a question asking for a set that no single clause answers: the set among those the
+    closest clauses open or belong to (see `_best_set`), with its items; None when a close
+    clause lists the set itself or no set fits."""
     if not asks_set(query):
         return None
     q = _content_query(query)
-    ranked: dict[str, tuple[tuple[float, float, int, int], Outline]] = {}
-    qwords = words(query.search)
-    asked = _pairs(qwords) | {(w,) for w in qwords}
+    found: list[tuple[int, Outline]] = []
     for n, hit in enumerate(engine.search(q, doc_ids or None, qvec, k=_HITS)):
         seg = hit.segment
-        if not ranked and _self_listing(seg) and engine.coverage(q, seg) >= COVERAGE_MIN:
+        if not found and _self_listing(seg) and engine.coverage(q, seg) >= COVERAGE_MIN:
             return None  # a close clause lists the set itself ("bao gồm: …, …, …")
-        for outline in _candidates(engine, seg):
-            if outline.head.id not in ranked:
-                key = (round(_named(asked, outline), 2),
-                       round(_own_coverage(engine, q, outline), 2),
-                       -len(outline.head.heading_path), -n)
-                ranked[outline.head.id] = (key, outline)
+        found += [(n, o) for o in _candidates(engine, seg)]
+    best = _best_set(engine, query, q, found)
+    return render(engine, query, best) if best is not None else None
+
+
+def set_around(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer | None:
+    """For a question asking for a set, answered by the evidence gate with a clause: the set
+    that clause opens or belongs to, when one fits the question (see `_best_set`); None
+    when the clause gives the answer itself (names it lists, "bao gồm: …, …, …") or
+    stands alone."""
+    seg = ev.hit.segment
+    if not asks_set(query) or ev.direct or _self_listing(seg):
+        return None
+    q = _content_query(query)
+    best = _best_set(engine, query, q, [(0, o) for o in _candidates(engine, seg)])
+    return render(engine, query, best, seg) if best is not None else None
+
+
+def _best_set(engine: AnswerEngine, query: Query, q: Query,
+              found: list[tuple[int, Outline]]) -> Outline | None:
+    """Of the sets found (with the rank of the hit that led to each), the one whose name
+    matches the question best, then whose own words cover it best, then the higher in the
+    outline, then the closer hit — among those that, with their items, cover the question
+    as the evidence gate asks. A set whose name shares nothing with the question is not
+    the one asked ("triển khai tại những chợ nào" is not answered by "Tổ chức thực hiện")."""
+    qwords = words(query.search)
+    asked = _pairs(qwords) | {(w,) for w in qwords}
+    ranked: dict[str, tuple[tuple[float, float, int, int], Outline]] = {}
+    for n, outline in found:
+        if outline.head.id not in ranked:
+            key = (round(_named(asked, outline), 2),
+                   round(_own_coverage(engine, q, outline), 2),
+                   -len(outline.head.heading_path), -n)
+            ranked[outline.head.id] = (key, outline)
     # the best first; the costlier check of the items' words only as far as needed
     for key, outline in sorted(ranked.values(), key=lambda r: r[0], reverse=True):
         if key[0] == 0 and key[1] == 0:
-            break  # a set whose name shares nothing with the question is not the one asked
+            break
         if _covers(engine, q, outline):
-            return render(engine, query, outline)
+            return outline
     return None
 
 
@@ -387,23 +414,37 @@ def _headline(query: Query, outline: Outline, where_: str) -> str:
     return f"{lead}{'; '.join(shown)}{tail} [{where_}]"[:HEADLINE_CHARS]
 
 
-def render(engine: AnswerEngine, query: Query, outline: Outline) -> Answer:
+FOCUS_CHARS = 600  # the clause the evidence gate found is quoted whole, as far as this
+
+
+def render(engine: AnswerEngine, query: Query, outline: Outline,
+           focus: Segment | None = None) -> Answer:
     """The reply: the items named in the headline; below, the opening clause and each item
-    in full as far as one message allows, with the items under it named."""
+    as far as one message allows, with the items under it named. `focus`, the clause the
+    evidence gate found (the opening clause, an item, or one under an item), is quoted
+    whole: the detail asked may stand in it."""
     head_seg = outline.head
     doc = engine.index.documents[head_seg.doc_id]
     head = _headline(query, outline, place(doc))
-    top = [head, "", f"📄 {where(doc, head_seg)}", f"«{quote(head_seg.shown, 200)}»"]
+    fid = focus.id if focus is not None else ""
+    top = [head, "", f"📄 {where(doc, head_seg)}",
+           f"«{quote(head_seg.shown, FOCUS_CHARS if fid == head_seg.id else 200)}»"]
     top += [quote(readable(s.shown), 200) for s in outline.intro[:1]]
+    inner = next((i for i in outline.items if any(s.id == fid for s in outline.under.get(i.id, []))),
+                 None)
     budget = 1900 - len("\n".join(top))
+    if fid and fid != head_seg.id:
+        budget -= FOCUS_CHARS
     per_item = max(110, budget // len(outline.items) - 4)
     lines: list[str] = []
     rest: list[str] = []
     for item in outline.items:
-        line = f"• {quote(readable(item.shown), per_item)}"
+        line = f"• {quote(readable(item.shown), FOCUS_CHARS if item.id == fid else per_item)}"
         sub = [_label(s, 60) for s in outline.under.get(item.id, []) if rank(s) > 0]
         room = per_item - len(line)
-        if sub and room > 40:
+        if item is inner and focus is not None:
+            line += f"\n   ▸ {quote(readable(focus.shown), FOCUS_CHARS)}"
+        elif sub and room > 40:
             line += "\n   – " + quote("; ".join(sub), room)
         if len("\n".join(top + lines + [line])) > 1900:
             rest.append(line)
