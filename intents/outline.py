@@ -385,24 +385,31 @@ def _label(seg: Segment, limit: int = 80) -> str:
     return quote(text.strip(" .;,"), limit)
 
 
-def _asked_noun(query: Query) -> str:
+def _asked_noun(query: Query, outline: Outline) -> str:
     """The noun the question asks for as the user wrote it, right after "những"/"các"
-    ("những nguồn nào" -> "nguồn"); "mục" when it is typed without marks or not found."""
+    ("những nền tảng nào" -> "nền tảng"), when the set's own name says it too (the set
+    found may hold other things than the noun asked: duties, not "lĩnh vực"); else "mục"."""
     toks = re.findall(r"\w+", query.text)
     folded = [fold(t) for t in toks]
+    named = " ".join(words(search_form(readable(outline.head.shown))))
     for noun in (n.split() for n in query.asked):
         for i in range(1, len(toks) - len(noun) + 1):
             if folded[i:i + len(noun)] == noun and folded[i - 1] in _SET_LEADS:
                 shown = " ".join(toks[i:i + len(noun)]).lower()
-                return shown if fold(shown) != shown else "mục"
+                if fold(shown) != shown and f" {' '.join(noun)} " in f" {named} ":
+                    return shown
     return "mục"
 
 
 def _headline(query: Query, outline: Outline, where_: str) -> str:
-    title = _name(outline.head) or "Kế hoạch"
-    labels = [_label(i) for i in outline.items]
-    lead = f"{title}: gồm {len(labels)} {_asked_noun(query)}: "
-    room = HEADLINE_CHARS - len(lead) - len(where_) - 4
+    """"<the set>: gồm N <noun>: item; item; …": every item named when the room allows,
+    each cut shorter the more there are (never below 40 characters; the rest "…")."""
+    title = quote(_name(outline.head) or "Kế hoạch", 90)
+    n = len(outline.items)
+    lead = f"{title}: gồm {n} {_asked_noun(query, outline)}: "
+    room = HEADLINE_CHARS - len(lead) - len(where_) - 8
+    each = max(40, min(80, room // n - 2))
+    labels = [_label(i, each) for i in outline.items]
     shown: list[str] = []
     for lab in labels:
         if len("; ".join([*shown, lab])) > room:
@@ -415,6 +422,19 @@ def _headline(query: Query, outline: Outline, where_: str) -> str:
 
 
 FOCUS_CHARS = 600  # the clause the evidence gate found is quoted whole, as far as this
+_MIN_ITEM = 110  # an item is never cut shorter than this (the rest is kept for «tiếp»)
+
+
+def _shares(lengths: list[int], budget: int) -> list[int]:
+    """Characters for each item: short items whole, what is left shared evenly among the
+    long ones (an item of 90 characters does not leave 150 unused that a long one needs)."""
+    shares = [0] * len(lengths)
+    left, todo = budget, sorted(range(len(lengths)), key=lambda i: lengths[i])
+    for k, i in enumerate(todo):
+        even = left // (len(todo) - k) - 4
+        shares[i] = max(_MIN_ITEM, min(lengths[i], even))
+        left -= shares[i] + 4
+    return shares
 
 
 def render(engine: AnswerEngine, query: Query, outline: Outline,
@@ -430,18 +450,19 @@ def render(engine: AnswerEngine, query: Query, outline: Outline,
     top = [head, "", f"📄 {where(doc, head_seg)}",
            f"«{quote(head_seg.shown, FOCUS_CHARS if fid == head_seg.id else 200)}»"]
     top += [quote(readable(s.shown), 200) for s in outline.intro[:1]]
-    inner = next((i for i in outline.items if any(s.id == fid for s in outline.under.get(i.id, []))),
-                 None)
+    inner = next((i for i in outline.items
+                  if any(s.id == fid for s in outline.under.get(i.id, []))), None)
     budget = 1900 - len("\n".join(top))
-    if fid and fid != head_seg.id:
-        budget -= FOCUS_CHARS
-    per_item = max(110, budget // len(outline.items) - 4)
+    if inner is not None or any(i.id == fid for i in outline.items):
+        budget -= min(len(readable(focus.shown)), FOCUS_CHARS) + 8 if focus else 0
+    lengths = [0 if i.id == fid else len(readable(i.shown)) + 2 for i in outline.items]
+    shares = _shares(lengths, budget)
     lines: list[str] = []
     rest: list[str] = []
-    for item in outline.items:
-        line = f"• {quote(readable(item.shown), FOCUS_CHARS if item.id == fid else per_item)}"
+    for item, share in zip(outline.items, shares, strict=True):
+        line = f"• {quote(readable(item.shown), FOCUS_CHARS if item.id == fid else share)}"
         sub = [_label(s, 60) for s in outline.under.get(item.id, []) if rank(s) > 0]
-        room = per_item - len(line)
+        room = max(share, _MIN_ITEM) - len(line)
         if item is inner and focus is not None:
             line += f"\n   ▸ {quote(readable(focus.shown), FOCUS_CHARS)}"
         elif sub and room > 40:

@@ -175,4 +175,5 @@ def test_a_long_set_fits_one_message_and_keeps_the_rest(engine) -> None:
     shown = [ln for ln in a.answer.splitlines() if ln.startswith("• ")]
     assert shown and a.rest and len(shown) + len(a.rest) == 24
     assert "gõ «tiếp»" in a.answer
-    assert a.headline.startswith("Kinh phí thực hiện: gồm 24 nguồn: Nguồn vốn lồng ghép")
+    assert a.headline.startswith("Kinh phí thực hiện: gồm 24 mục: Nguồn vốn lồng ghép")
+    assert a.headline.endswith("[tỉnh Lai Châu]")
