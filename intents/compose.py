@@ -64,12 +64,12 @@ def legible(text: str, max_noise: float = 0.25) -> bool:
 
 def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
     seg = ev.hit.segment
-    if query.intent == "what" and not ev.direct:
+    if query.intent == "what":
         # a heading or a lead-in ("a) Phát triển hải quan số:") says nothing alone: its items
         # answer
-        opened = outline.outline_of(engine, seg)
+        opened = outline.expand(engine, query, ev)
         if opened is not None:
-            return outline.render(engine, query, opened, seg)
+            return opened
     doc = engine.index.documents[seg.doc_id]
     snippet = quote(readable(ev.about), 170) if ev.about else best_sentence(seg, query)
     if ev.direct and not legible(snippet):

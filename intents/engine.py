@@ -336,8 +336,8 @@ class AnswerEngine:
         if query.intent == "what":
             # "… gồm những nội dung gì": the set the clause opens or belongs to, with its
             # items; no clause passing, the closest sets (intents.outline)
-            outlined = outline.set_around(self, query, evidence) if evidence \
-                else outline.set_answer(self, query, named, qvec)
+            outlined = (outline.set_around(self, query, evidence) if evidence else None) or \
+                outline.set_answer(self, query, named, qvec, evidence.coverage if evidence else 0)
             if outlined is not None:
                 return outlined
         if query.intent == "target" and (evidence is None or not re.search(r"\d", evidence.direct)):

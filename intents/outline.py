@@ -279,11 +279,12 @@ def _named(asked: set[tuple[str, ...]], outline: Outline) -> float:
     return shared * shared / len(own)
 
 
-def _covers(engine: AnswerEngine, query: Query, outline: Outline) -> bool:
-    """The clause with its items covers the question's words as the evidence gate asks."""
+def _covers(engine: AnswerEngine, query: Query, outline: Outline, floor: float) -> bool:
+    """The clause with its items covers the question's words as the evidence gate asks,
+    and at least as well as `floor` (the clause the gate found, when there is one)."""
     whole = " ".join([outline.head.search] + [i.body for i in outline.items])
     probe = outline.head.model_copy(update={"search": whole})
-    return engine.coverage(query, probe) >= COVERAGE_MIN
+    return engine.coverage(query, probe) >= max(COVERAGE_MIN, floor)
 
 
 def _own_coverage(engine: AnswerEngine, query: Query, outline: Outline) -> float:
@@ -300,7 +301,9 @@ def _own_coverage(engine: AnswerEngine, query: Query, outline: Outline) -> float
 
 def _candidates(engine: AnswerEngine, seg: Segment) -> list[Outline]:
     """The sets a close clause may belong to: the one it opens, else the one it is an item
-    of; and the set above that (the question may ask for the larger one)."""
+    of; the set above that and the sets its items open (the question may ask for the larger
+    set, or for one of its parts: "Yêu cầu … gồm những gì" found at "I. Mục đích, yêu
+    cầu")."""
     first = outline_of(engine, seg)
     if first is None:
         up = opener_of(engine, seg)
@@ -309,14 +312,16 @@ def _candidates(engine: AnswerEngine, seg: Segment) -> list[Outline]:
         return []
     above = opener_of(engine, first.head)
     second = outline_of(engine, above) if above is not None else None
-    return [first] + ([second] if second is not None else [])
+    below = [o for o in (outline_of(engine, i) for i in first.items) if o is not None]
+    return [first] + ([second] if second is not None else []) + below
 
 
 def set_answer(engine: AnswerEngine, query: Query, doc_ids: list[str] | None,
-               qvec: np.ndarray | None) -> Answer | None:
-    """For a question asking for a set that no single clause answers: the set among those the
-    closest clauses open or belong to (see `_best_set`), with its items; None when a close
-    clause lists the set itself or no set fits."""
+               qvec: np.ndarray | None, floor: float = 0.0) -> Answer | None:
+    """For a question asking for a set that no clause the gate found opens or belongs to:
+    the set among those the closest clauses open or belong to (see `_best_set`), with its
+    items, when it covers the question at least as well as `floor` (the gate's clause);
+    None when a close clause lists the set itself or no set fits."""
     if not asks_set(query):
         return None
     q = _content_query(query)
@@ -326,7 +331,7 @@ def set_answer(engine: AnswerEngine, query: Query, doc_ids: list[str] | None,
         if not found and _self_listing(seg) and engine.coverage(q, seg) >= COVERAGE_MIN:
             return None  # a close clause lists the set itself ("bao gồm: …, …, …")
         found += [(n, o) for o in _candidates(engine, seg)]
-    best = _best_set(engine, query, q, found)
+    best = _best_set(engine, query, q, found, floor)
     return render(engine, query, best) if best is not None else None
 
 
@@ -343,8 +348,21 @@ def set_around(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer | Non
     return render(engine, query, best, seg) if best is not None else None
 
 
+def expand(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer | None:
+    """A heading or lead-in the gate found for a question that does not ask for a set
+    ("Yêu cầu … là gì" found at "I. Mục đích, yêu cầu"): it says nothing alone, so the
+    set it opens, or one of its items opens that fits the question better, with its items;
+    None for a clause that is no heading or lead-in."""
+    first = outline_of(engine, ev.hit.segment)
+    if ev.direct or first is None:
+        return None
+    below = [o for o in (outline_of(engine, i) for i in first.items) if o is not None]
+    best = _best_set(engine, query, _content_query(query), [(0, o) for o in [first, *below]])
+    return render(engine, query, best or first, ev.hit.segment)
+
+
 def _best_set(engine: AnswerEngine, query: Query, q: Query,
-              found: list[tuple[int, Outline]]) -> Outline | None:
+              found: list[tuple[int, Outline]], floor: float = 0.0) -> Outline | None:
     """Of the sets found (with the rank of the hit that led to each), the one whose name
     matches the question best, then whose own words cover it best, then the higher in the
     outline, then the closer hit — among those that, with their items, cover the question
@@ -363,7 +381,7 @@ def _best_set(engine: AnswerEngine, query: Query, q: Query,
     for key, outline in sorted(ranked.values(), key=lambda r: r[0], reverse=True):
         if key[0] == 0 and key[1] == 0:
             break
-        if _covers(engine, q, outline):
+        if _covers(engine, q, outline, floor):
             return outline
     return None
 
