@@ -78,7 +78,9 @@ def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
     if ev.direct:
         head = _headline(ev.direct, ev.detail, ev.extra, snippet, place(doc))
     else:
-        head = _headline(snippet, "", [], "", place(doc))
+        # a clause that lists the set asked ("bao gồm: …, …, …"): its items named
+        head = (outline.inline_headline(query, seg, place(doc))
+                or _headline(snippet, "", [], "", place(doc)))
     more_segs = [h.segment for h in engine.search(query, [seg.doc_id], None, k=4)
                  if h.segment.id != seg.id][:3]
     others = _answers_elsewhere(engine, query, ev) if ev.direct else []

@@ -55,7 +55,8 @@ _MARKER_TEXT = re.compile(r"^(?:[IVX]{1,4}\s*[.,:]|\d{1,2}(?:\.\d{1,2}){0,2}\.?\
                           r"[-–—•+*])\s*")
 # words that ask for a set rather than name its content: "gồm những nội dung gì",
 # "các nhóm nhiệm vụ nào", "những bước nào"
-_SET_CUE = re.compile(r"\b(?:gom|bao gom|nhung|cac [a-z ]{1,30}nao|nhung gi|liet ke|ke ten)\b")
+_SET_CUE = re.compile(r"\b(?:gom|bao gom|nhung|cac [a-z ]{1,30}nao|nhung gi|liet ke|ke ten|"
+                     r"(?:\d{1,2}|hai|ba|bon|nam|sau|bay|tam|chin|muoi|may) [a-z ]{1,30}(?:nao|gi))\b")
 _SET_WORDS = frozenset(["gom", "nhom", "noi", "dung", "loai", "phan", "buoc", "cach", "muc",
                         "hang"])
 _SET_LEADS = frozenset(["nhung", "cac", "may", "gom"])
@@ -401,6 +402,38 @@ def _label(seg: Segment, limit: int = 80) -> str:
     if stop:
         text = text[:stop.start()]
     return quote(text.strip(" .;,"), limit)
+
+
+def inline_items(seg: Segment) -> tuple[str, list[str]] | None:
+    """A clause that lists a set itself, after a colon ("… bao gồm: quản trị dữ liệu, biên
+    mục số, …"): what comes before the colon, and the items (split at ";" where it has
+    them, else at ","), up to the sentence's end; None for a clause that lists nothing."""
+    text = " ".join(readable(seg.shown).split())
+    colon = text.find(":")
+    if colon < 0:
+        return None
+    tail = re.split(r"\.(?:\s|$)", text[colon + 1:], maxsplit=1)[0]
+    parts = [p.strip(" ,;.") for p in re.split(";" if tail.count(";") >= 2 else ",", tail)]
+    parts = [p for p in parts if p]
+    if len(parts) < 3 or any(len(p) > 120 for p in parts):
+        return None
+    lead = _MARKER_TEXT.sub("", text[:colon]).strip()
+    # "…, bao gồm:", "… như:": the set's name without the word that opens the list
+    lead = re.sub(r"[,\s]*\b(?:bao gồm|gồm có|gồm|như sau|như|sau đây)$", "", lead, flags=re.I)
+    return lead, parts
+
+
+def inline_headline(query: Query, seg: Segment, where_: str) -> str | None:
+    """"<what the clause lists>: gồm N mục: a; b; c [where]" for a question asking for a set
+    that a clause lists itself; None otherwise."""
+    found = inline_items(seg) if asks_set(query) else None
+    if found is None:
+        return None
+    lead, parts = found
+    head = f"{quote(lead, 90)}: gồm {len(parts)} mục: "
+    room = HEADLINE_CHARS - len(head) - len(where_) - 8
+    body = quote("; ".join(parts), max(room, 40))
+    return f"{head}{body} [{where_}]"[:HEADLINE_CHARS]
 
 
 def _asked_noun(query: Query, outline: Outline) -> str:
