@@ -404,29 +404,36 @@ def _label(seg: Segment, limit: int = 80) -> str:
     return quote(text.strip(" .;,"), limit)
 
 
-def inline_items(seg: Segment) -> tuple[str, list[str]] | None:
+def inline_items(seg: Segment, terms: list[str] | None = None) -> tuple[str, list[str]] | None:
     """A clause that lists a set itself, after a colon ("… bao gồm: quản trị dữ liệu, biên
     mục số, …"): what comes before the colon, and the items (split at ";" where it has
-    them, else at ","), up to the sentence's end; None for a clause that lists nothing."""
+    them, else at ","), up to the sentence's end; of several such lists, the one whose
+    sentence has most of the question's words (`terms`); None for a clause that lists
+    nothing."""
     text = " ".join(readable(seg.shown).split())
-    colon = text.find(":")
-    if colon < 0:
-        return None
-    tail = re.split(r"\.(?:\s|$)", text[colon + 1:], maxsplit=1)[0]
-    parts = [p.strip(" ,;.") for p in re.split(";" if tail.count(";") >= 2 else ",", tail)]
-    parts = [p for p in parts if p]
-    if len(parts) < 3 or any(len(p) > 120 for p in parts):
-        return None
-    lead = _MARKER_TEXT.sub("", text[:colon]).strip()
-    # "…, bao gồm:", "… như:": the set's name without the word that opens the list
-    lead = re.sub(r"[,\s]*\b(?:bao gồm|gồm có|gồm|như sau|như|sau đây)$", "", lead, flags=re.I)
-    return lead, parts
+    best: tuple[int, str, list[str]] | None = None
+    for m in re.finditer(":", text):
+        start = max(text.rfind(". ", 0, m.start()) + 2, 0) if ". " in text[:m.start()] else 0
+        tail = re.split(r"\.(?:\s|$)", text[m.end():], maxsplit=1)[0]
+        parts = [p.strip(" ,;.") for p in re.split(";" if tail.count(";") >= 2 else ",", tail)]
+        parts = [p for p in parts if p]
+        if len(parts) < 3 or any(len(p) > 120 for p in parts):
+            continue
+        lead = _MARKER_TEXT.sub("", text[start:m.start()]).strip()
+        # "…, bao gồm:", "… như:": the set's name without the word that opens the list
+        lead = re.sub(r"[,\s]*\b(?:bao gồm|gồm có|gồm|như sau|như|sau đây)$", "", lead,
+                      flags=re.I)
+        said = set(words(search_form(lead + " " + tail)))
+        score = sum(t in said for t in terms or [])
+        if best is None or score > best[0]:
+            best = (score, lead, parts)
+    return (best[1], best[2]) if best is not None else None
 
 
 def inline_headline(query: Query, seg: Segment, where_: str) -> str | None:
     """"<what the clause lists>: gồm N mục: a; b; c [where]" for a question asking for a set
     that a clause lists itself; None otherwise."""
-    found = inline_items(seg) if asks_set(query) else None
+    found = inline_items(seg, _content_query(query).terms) if asks_set(query) else None
     if found is None:
         return None
     lead, parts = found
