@@ -232,7 +232,7 @@ def _self_listing(seg: Segment) -> bool:
     return tail.count(";") >= 2 or (colon >= 0 and tail.count(",") >= 3 and len(tail) < 400)
 
 
-def _content_query(query: Query) -> Query:
+def content_query(query: Query) -> Query:
     """The question without the words that ask for a set: "gồm", and a container noun
     right after "những"/"các" or right before "nào"/"gì" ("gồm những nội dung gì", "các
     nhóm nhiệm vụ nào"); the same noun naming the thing asked about stays ("Nội dung thực
@@ -325,7 +325,7 @@ def set_answer(engine: AnswerEngine, query: Query, doc_ids: list[str] | None,
     None when a close clause lists the set itself or no set fits."""
     if not asks_set(query):
         return None
-    q = _content_query(query)
+    q = content_query(query)
     found: list[tuple[int, Outline]] = []
     for n, hit in enumerate(engine.search(q, doc_ids or None, qvec, k=_HITS)):
         seg = hit.segment
@@ -344,7 +344,7 @@ def set_around(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer | Non
     seg = ev.hit.segment
     if not asks_set(query) or ev.direct or _self_listing(seg):
         return None
-    q = _content_query(query)
+    q = content_query(query)
     best = _best_set(engine, query, q, [(0, o) for o in _candidates(engine, seg)])
     return render(engine, query, best, seg) if best is not None else None
 
@@ -358,7 +358,7 @@ def expand(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer | None:
     if ev.direct or first is None:
         return None
     below = [o for o in (outline_of(engine, i) for i in first.items) if o is not None]
-    best = _best_set(engine, query, _content_query(query), [(0, o) for o in [first, *below]])
+    best = _best_set(engine, query, content_query(query), [(0, o) for o in [first, *below]])
     return render(engine, query, best or first, ev.hit.segment)
 
 
@@ -433,7 +433,7 @@ def inline_items(seg: Segment, terms: list[str] | None = None) -> tuple[str, lis
 def inline_headline(query: Query, seg: Segment, where_: str) -> str | None:
     """"<what the clause lists>: gồm N mục: a; b; c [where]" for a question asking for a set
     that a clause lists itself; None otherwise."""
-    found = inline_items(seg, _content_query(query).terms) if asks_set(query) else None
+    found = inline_items(seg, content_query(query).terms) if asks_set(query) else None
     if found is None:
         return None
     lead, parts = found

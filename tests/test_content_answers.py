@@ -179,3 +179,35 @@ def test_a_long_set_fits_one_message_and_keeps_the_rest(engine) -> None:
     assert "gõ «tiếp»" in a.answer
     assert a.headline.startswith("Kinh phí thực hiện: gồm 24 mục: Nguồn vốn lồng ghép")
     assert a.headline.endswith("[tỉnh Lai Châu]")
+
+
+def test_the_clause_the_gate_found_is_quoted_whole_within_its_set(engine) -> None:
+    head = _segment(engine, "3. Kinh phí thực hiện")
+    item = _segment(engine, "- Ngân sách tỉnh")
+    detail = "- Vốn lồng ghép: " + "hỗ trợ số hóa tài liệu quý hiếm của các thư viện xã, " * 8
+    long_items = [item.model_copy(update={"id": f"y{i}", "text": detail + str(i), "reading": ""})
+                  for i in range(8)]
+    query = engine.understand("Kinh phí thư viện số Lai Châu gồm những nguồn nào?")
+    a = O.render(engine, query, O.Outline(head, long_items), long_items[5])
+    assert len(a.answer) <= MAX_REPLY_CHARS
+    assert " ".join((detail + "5").split()) in a.answer  # the found item, whole
+    assert " ".join((detail + "0").split()) not in a.answer  # the others, cut to fit
+
+
+@pytest.mark.parametrize(("question", "is_set"), [
+    ("kinh phi gom nhung nguon nao", True),
+    ("Kế hoạch nêu năm yếu tố nền móng nào?", True),
+    ("bac ninh 5 yeu to nen mong la gi", True),
+    ("Bắc Ninh bảo đảm an ninh mạng theo tiêu chuẩn nào?", False),
+    ("Ai chủ trì xây dựng cơ sở dữ liệu?", False),
+])
+def test_set_questions_are_told_from_detail_questions(engine, question, is_set) -> None:
+    assert O.asks_set(engine.understand(question)) is is_set
+
+
+def test_words_asking_for_a_set_are_not_content_but_the_subject_named_is(engine) -> None:
+    asked = O.content_query(engine.understand("Kế hoạch gồm những nhóm nội dung nào?"))
+    assert "nhom" not in asked.terms and "gom" not in asked.terms
+    named = O.content_query(engine.understand(
+        "Nội dung thực hiện kế hoạch thư viện số gồm những phần nào?"))
+    assert {"noi", "dung"} <= set(named.terms) and "phan" not in named.terms
