@@ -14,7 +14,7 @@ from corpus.agencies import find_agencies, same_agency
 from corpus.models import Fact, Segment
 from corpus.normalize import fold, readable
 from intents import extract as X
-from intents import outline
+from intents import set_answer as sets
 from intents.cite import HEADLINE_CHARS, citation, fit, place, quote, where
 from intents.clause_answer import best_sentence, extract
 from intents.models import Answer, Query
@@ -67,7 +67,7 @@ def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
     if query.intent == "what":
         # a heading or a lead-in ("a) Phát triển hải quan số:") says nothing alone: its items
         # answer
-        opened = outline.expand(engine, query, ev)
+        opened = sets.expand(engine, query, ev)
         if opened is not None:
             return opened
     doc = engine.index.documents[seg.doc_id]
@@ -79,7 +79,7 @@ def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
         head = _headline(ev.direct, ev.detail, ev.extra, snippet, place(doc))
     else:
         # a clause that lists the set asked ("bao gồm: …, …, …"): its items named
-        head = (outline.inline_headline(query, seg, place(doc))
+        head = (sets.inline_headline(query, seg, place(doc))
                 or _headline(snippet, "", [], "", place(doc)))
     more_segs = [h.segment for h in engine.search(query, [seg.doc_id], None, k=4)
                  if h.segment.id != seg.id][:3]
@@ -198,7 +198,7 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
             return listed
     elif not query.years:
         # "kinh phí gồm những nguồn nào": the clause that opens that set, with its items
-        outlined = outline.set_answer(engine, query, doc_ids, qvec)
+        outlined = sets.set_answer(engine, query, doc_ids, qvec)
         if outlined is not None:
             return outlined
     hits = engine.search(query, doc_ids or None, qvec, k=40)

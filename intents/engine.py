@@ -24,9 +24,10 @@ from corpus.normalize import fold, search_form, words
 from corpus.places import find_places
 from corpus.sanitize import clean_text
 from corpus.values import report_deadlines
-from intents import about, clause_answer, compose, due, facts_answer, outline
+from intents import about, clause_answer, compose, due, facts_answer
 from intents import conversation as talk
 from intents import evidence as gate
+from intents import set_answer as sets
 from intents.detect import Places, understand
 from intents.evidence import Evidence
 from intents.models import Answer, Citation, Query
@@ -335,9 +336,9 @@ class AnswerEngine:
         evidence = gate.best(self, query, named or None, qvec)
         if query.intent == "what":
             # "… gồm những nội dung gì": the set the clause opens or belongs to, with its
-            # items; no clause passing, the closest sets (intents.outline)
-            outlined = (outline.set_around(self, query, evidence) if evidence else None) or \
-                outline.set_answer(self, query, named, qvec, evidence.coverage if evidence else 0)
+            # items; no clause passing, the closest sets (intents.set_answer)
+            outlined = (sets.set_around(self, query, evidence) if evidence else None) or \
+                sets.set_answer(self, query, named, qvec, evidence.coverage if evidence else 0)
             if outlined is not None:
                 return outlined
         if query.intent == "target" and (evidence is None or not re.search(r"\d", evidence.direct)):

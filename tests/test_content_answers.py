@@ -1,5 +1,6 @@
 """Content questions ("gồm những … nào", "những … gì") answered with the clause that opens
-the set asked and its items, read back from the plan's structure (intents.outline).
+the set asked and its items, read back from the plan's structure (intents.outline,
+intents.set_answer).
 
 The plan here is written for these tests (a province's plan in clean text); the engine is
 the real one (SQLite, FAISS) with the deterministic fake embedder."""
@@ -11,6 +12,7 @@ import pytest
 from corpus.normalize import fold
 from intents import AnswerEngine
 from intents import outline as O
+from intents import set_answer as S
 from intents.models import MAX_REPLY_CHARS
 from retrieval import Settings
 
@@ -172,7 +174,7 @@ def test_a_long_set_fits_one_message_and_keeps_the_rest(engine) -> None:
     items = [item.model_copy(update={"id": f"x{i}", "text": long, "reading": ""})
              for i in range(24)]
     query = engine.understand("Kinh phí thư viện số Lai Châu gồm những nguồn nào?")
-    a = O.render(engine, query, O.Outline(head, items))
+    a = S.render(engine, query, O.Outline(head, items))
     assert len(a.answer) <= MAX_REPLY_CHARS and len(a.headline) <= 300
     shown = [ln for ln in a.answer.splitlines() if ln.startswith("• ")]
     assert shown and a.rest and len(shown) + len(a.rest) == 24
@@ -188,7 +190,7 @@ def test_the_clause_the_gate_found_is_quoted_whole_within_its_set(engine) -> Non
     long_items = [item.model_copy(update={"id": f"y{i}", "text": detail + str(i), "reading": ""})
                   for i in range(8)]
     query = engine.understand("Kinh phí thư viện số Lai Châu gồm những nguồn nào?")
-    a = O.render(engine, query, O.Outline(head, long_items), long_items[5])
+    a = S.render(engine, query, O.Outline(head, long_items), long_items[5])
     assert len(a.answer) <= MAX_REPLY_CHARS
     assert " ".join((detail + "5").split()) in a.answer  # the found item, whole
     assert " ".join((detail + "0").split()) not in a.answer  # the others, cut to fit
@@ -202,12 +204,12 @@ def test_the_clause_the_gate_found_is_quoted_whole_within_its_set(engine) -> Non
     ("Ai chủ trì xây dựng cơ sở dữ liệu?", False),
 ])
 def test_set_questions_are_told_from_detail_questions(engine, question, is_set) -> None:
-    assert O.asks_set(engine.understand(question)) is is_set
+    assert S.asks_set(engine.understand(question)) is is_set
 
 
 def test_words_asking_for_a_set_are_not_content_but_the_subject_named_is(engine) -> None:
-    asked = O.content_query(engine.understand("Kế hoạch gồm những nhóm nội dung nào?"))
+    asked = S.content_query(engine.understand("Kế hoạch gồm những nhóm nội dung nào?"))
     assert "nhom" not in asked.terms and "gom" not in asked.terms
-    named = O.content_query(engine.understand(
+    named = S.content_query(engine.understand(
         "Nội dung thực hiện kế hoạch thư viện số gồm những phần nào?"))
     assert {"noi", "dung"} <= set(named.terms) and "phan" not in named.terms
