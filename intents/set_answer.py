@@ -303,20 +303,25 @@ def render(engine: AnswerEngine, query: Query, outline: Outline,
         budget -= min(len(readable(focus.shown)), FOCUS_CHARS) + 8 if focus else 0
     lengths = [0 if i.id == fid else len(readable(i.shown)) + 2 for i in outline.items]
     shares = _shares(lengths, budget)
-    lines: list[str] = []
+    lines = [f"• {quote(readable(i.shown), FOCUS_CHARS if i.id == fid else n)}"
+             for i, n in zip(outline.items, shares, strict=True)]
+    if inner is not None and focus is not None:
+        k = outline.items.index(inner)
+        lines[k] += f"\n   ▸ {quote(readable(focus.shown), FOCUS_CHARS)}"
+    # what the items hold themselves, named in the room the items leave
+    subs = {k: [label(s, 60) for s in outline.under.get(i.id, []) if rank(s) > 0]
+            for k, i in enumerate(outline.items) if i is not inner}
+    subs = {k: v for k, v in subs.items() if v}
+    if subs:
+        room = (1900 - len("\n".join(top + lines))) // len(subs) - 8
+        for k, names in subs.items():
+            if room > 40:
+                lines[k] += "\n   – " + quote("; ".join(names), room)
+    shown: list[str] = []
     rest: list[str] = []
-    for item, share in zip(outline.items, shares, strict=True):
-        line = f"• {quote(readable(item.shown), FOCUS_CHARS if item.id == fid else share)}"
-        sub = [label(s, 60) for s in outline.under.get(item.id, []) if rank(s) > 0]
-        room = max(share, _MIN_ITEM) - len(line)
-        if item is inner and focus is not None:
-            line += f"\n   ▸ {quote(readable(focus.shown), FOCUS_CHARS)}"
-        elif sub and room > 40:
-            line += "\n   – " + quote("; ".join(sub), room)
-        if len("\n".join(top + lines + [line])) > 1900:
-            rest.append(line)
-        else:
-            lines.append(line)
+    for line in lines:
+        (rest if rest or len("\n".join(top + shown + [line])) > 1900 else shown).append(line)
+    lines = shown
     tail = [f"… và {len(rest)} mục nữa (gõ «tiếp» để xem)."] if rest else []
     cits = [citation(doc, head_seg, 300)] + [citation(doc, i, 300) for i in outline.items[:3]]
     return Answer(question=query.text, intent=query.intent, found=True, headline=head,
