@@ -1,11 +1,13 @@
 """Accuracy on the five real provincial plans (../shared/corpus/real/), which are not bundled.
 
-    python bench/real_eval.py [--reuse] [--by-intent] [--part tune|held|all]
+    python bench/real_eval.py [--reuse] [--by-intent] [--part tune|held|late|tune2|held2|all]
 
 It ingests the real plans into a scratch data directory (bench/out/real_data, gitignored;
 `--reuse` keeps an earlier one), splits bench/real_questions.jsonl into its tuning part, its held-aside part
 and its late part (each item says which: "part"; the late part, 30 questions written in
-session 5 before that session's work and never tuned on, is held aside too), and runs the shared evaluator
+session 5 before that session's work and never tuned on, is held aside too), and the
+session-6 content questions (what/list/when: "tune2", tuned on, and "held2", scored only,
+both written before the engine work they measure), and runs the shared evaluator
 (../shared/tools/evaluate.py) on each part separately, so the held-aside figure is never
 mixed into the one tuned on.
 
@@ -33,6 +35,8 @@ from bench.common import OUT, SHARED  # noqa: E402
 QUESTIONS = ROOT / "bench" / "real_questions.jsonl"
 REAL_PLANS = SHARED / "corpus" / "real"
 DATA = OUT / "real_data"
+PARTS = ("tune", "held", "late", "tune2", "held2")
+TUNED = ("tune", "tune2")  # answers of these parts are kept to be read; the others never
 
 
 def ingest(data_dir: Path, reuse: bool) -> None:
@@ -84,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--reuse", action="store_true", help="keep an ingested scratch data dir")
     ap.add_argument("--by-intent", action="store_true")
-    ap.add_argument("--part", choices=("tune", "held", "late", "all"), default="all")
+    ap.add_argument("--part", choices=(*PARTS, "all"), default="all")
     ap.add_argument("--data-dir", type=Path, default=DATA)
     ap.add_argument("--by-number", action="store_true",
                     help="also score with the plan number standing for its locality")
@@ -93,11 +97,11 @@ def main(argv: list[str] | None = None) -> int:
              if line.strip()]
     ingest(args.data_dir, args.reuse)
     OUT.mkdir(parents=True, exist_ok=True)
-    parts = ("tune", "held", "late") if args.part == "all" else (args.part,)
+    parts = PARTS if args.part == "all" else (args.part,)
     for part in parts:
         chosen = [it for it in items if it.get("part", "tune") == part]
         # the held part's answers are scored, never kept to be read
-        keep = OUT / f"real_{part}_answers.jsonl" if part == "tune" else None
+        keep = OUT / f"real_{part}_answers.jsonl" if part in TUNED else None
         print(f"== {part} ({len(chosen)} questions, both forms)")
         print(run_part(chosen, args.data_dir, args.by_intent, keep), flush=True)
         if args.by_number and keep is not None:

@@ -14,6 +14,7 @@ from corpus.agencies import find_agencies, same_agency
 from corpus.models import Fact, Segment
 from corpus.normalize import fold, readable
 from intents import extract as X
+from intents import set_answer as sets
 from intents.cite import HEADLINE_CHARS, citation, fit, place, quote, where
 from intents.clause_answer import best_sentence, extract
 from intents.models import Answer, Query
@@ -63,6 +64,12 @@ def legible(text: str, max_noise: float = 0.25) -> bool:
 
 def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
     seg = ev.hit.segment
+    if query.intent == "what":
+        # a heading or a lead-in ("a) Phát triển hải quan số:") says nothing alone: its items
+        # answer
+        opened = sets.expand(engine, query, ev)
+        if opened is not None:
+            return opened
     doc = engine.index.documents[seg.doc_id]
     snippet = quote(readable(ev.about), 170) if ev.about else best_sentence(seg, query)
     if ev.direct and not legible(snippet):
@@ -71,7 +78,9 @@ def single_answer(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer:
     if ev.direct:
         head = _headline(ev.direct, ev.detail, ev.extra, snippet, place(doc))
     else:
-        head = _headline(snippet, "", [], "", place(doc))
+        # a clause that lists the set asked ("bao gồm: …, …, …"): its items named
+        head = (sets.inline_headline(query, seg, place(doc))
+                or _headline(snippet, "", [], "", place(doc)))
     more_segs = [h.segment for h in engine.search(query, [seg.doc_id], None, k=4)
                  if h.segment.id != seg.id][:3]
     others = _answers_elsewhere(engine, query, ev) if ev.direct else []
@@ -187,6 +196,11 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
         listed = _facts_list(engine, query, doc_ids)
         if listed is not None:
             return listed
+    elif not query.years:
+        # "kinh phí gồm những nguồn nào": the clause that opens that set, with its items
+        outlined = sets.set_answer(engine, query, doc_ids, qvec)
+        if outlined is not None:
+            return outlined
     hits = engine.search(query, doc_ids or None, qvec, k=40)
     items: list[tuple[Segment, str]] = []
     for h in hits:

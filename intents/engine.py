@@ -27,6 +27,7 @@ from corpus.values import report_deadlines
 from intents import about, clause_answer, compose, due, facts_answer
 from intents import conversation as talk
 from intents import evidence as gate
+from intents import set_answer as sets
 from intents.detect import Places, understand
 from intents.evidence import Evidence
 from intents.models import Answer, Citation, Query
@@ -336,6 +337,13 @@ class AnswerEngine:
                     return compose.not_found(self, query, [], qvec)
             return compose.multi_answer(self, query, parts)
         evidence = gate.best(self, query, named or None, qvec)
+        if query.intent == "what":
+            # "… gồm những nội dung gì": the set the clause opens or belongs to, with its
+            # items; no clause passing, the closest sets (intents.set_answer)
+            outlined = (sets.set_around(self, query, evidence) if evidence else None) or \
+                sets.set_answer(self, query, named, qvec, evidence.coverage if evidence else 0)
+            if outlined is not None:
+                return outlined
         if query.intent == "target":
             # the indicator read off the plan's target table or list at ingest answers when
             # it matches the question at least as well as the clause does
