@@ -453,8 +453,8 @@ def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
         f = fold(text)
         if not f:
             if deadline_block and cur:
-                # a deadline cell wrapped over several lines ("Sau khi thành" / "phố ban
-                # hành kế" / "hoạch") closes its blank-separated row like a one-line cell
+                # a deadline cell wrapped over several lines ("Sau khi tỉnh" / "phê duyệt
+                # đề" / "án") closes its blank-separated row like a one-line cell
                 close()
                 reopen = True
             deadline_block = False
@@ -462,8 +462,8 @@ def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
             continue
         if reopen and not cur and text[:1].islower() and out and out[-1][0] == "row":
             # a cell starts with a capital: a block in lower case after the deadline cell is
-            # the end of the row's task cell that OCR read last ("… trọng tâm là lĩnh" /
-            # "vực tư pháp, giáo dục, y tế, đất đai")
+            # the end of the row's task cell that OCR read last ("… ưu tiên các" /
+            # "xã vùng cao")
             cur = out.pop()[1]
         reopen = False
         if pending_blank or not cur:
@@ -476,7 +476,7 @@ def _rows(region: list[Block]) -> list[tuple[str, list[Block]]]:
             pending_blank = False
             continue
         if not cur and _spanning(text) and not _row_start(text):
-            # "| Nâng cao nhận thức …", "Đẩy mạnh chuyển đổi số …" over the whole width:
+            # "| I. Hạ tầng số …", a line longer than any cell, over the whole width:
             # the group the rows below belong to, not the first lines of the next row
             heading.append(b)
             pending_blank = False
@@ -541,7 +541,7 @@ def _centred_carry(cur: list[Block]) -> list[Block]:
     """
     num = _number_line(cur)
     if num is None:
-        # a heading row spanning the table ("| Nâng cao nhận thức …"), then the top line of
+        # a heading row spanning the table ("| I. Hạ tầng số …"), then the top line of
         # the first row's centred task cell: that line belongs to the row below
         if len(cur) >= 2 and _spanning(cur[-2].text) and not _spanning(cur[-1].text):
             last = cur[-1].text.strip()

@@ -222,7 +222,7 @@ _TIME_WORDS = frozenset({"truoc", "ngay", "quy", "dau", "cuoi", "giua"})
 
 
 def _tail(ln: _Line, kind: str | None, strict: bool = True) -> str:
-    """The deadline-column words at the end of a line ("… Sở KH&CN Hoàn thành kết"): the
+    """The deadline-column words at the end of a line ("… Sở Tài chính Hoàn thành"): the
     trailing run of deadline words and dates after the line's last agency, stray debris at
     the very end skipped. `strict`: the run must stand apart from the task text (after an
     agency or debris, or be the whole line)."""
@@ -249,8 +249,8 @@ def _tail(ln: _Line, kind: str | None, strict: bool = True) -> str:
 
 
 def wrapped_deadline(lines: list[_Line], kind: str | None) -> str:
-    """A deadline cell wrapped over the ends of a row's lines ("Hoàn thành kết" / "nối trong
-    tháng" / "9/2026"): the last column's words of each line, read top to bottom, taken when
+    """A deadline cell wrapped over the ends of a row's lines ("Hoàn thành" / "trước
+    ngày" / "15/10/2026"): the last column's words of each line, read top to bottom, taken when
     together they read as one deadline and nothing else. The first line of the cell may
     follow the task text or an unread agency directly; the lines below must stand apart."""
     for first, ln in enumerate(lines):
