@@ -21,7 +21,7 @@ import numpy as np
 from corpus.agencies import find_agencies, same_agency
 from corpus.lexicon import syllables
 from corpus.models import Segment
-from corpus.normalize import words
+from corpus.normalize import fold, words
 from intents import clause_answer
 from intents.models import Query
 from intents.normalize import abbreviation_index, spelt_out
@@ -199,6 +199,11 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
                 partial = (ev, held)
             weak = weak or ev
             continue
+        if _echoes(query, ev):
+            # "kế hoạch hằng năm … lập khi nào?": the time the question names is what it is
+            # about, not what it asks; a later clause that gives another time answers
+            weak = weak or ev
+            continue
         if query.when_kind == "frequency" and not re.search(r"\d", ev.direct):
             # "định kỳ" alone: a clause that says how often ("3 tháng, 6 tháng") is better
             weak = weak or ev
@@ -300,6 +305,15 @@ def _closing_only(body: str) -> bool:
         return False
     end = re.search(r"[.;]\s", body)
     return end is None or len(words(body[end.end():])) < 5
+
+
+def _echoes(query: Query, ev: Evidence) -> bool:
+    """A time answer that only repeats a time the question itself says."""
+    if query.intent != "when" or not ev.direct:
+        return False
+    said = " ".join(words(fold(query.search)))
+    told = " ".join(words(fold(ev.direct)))
+    return bool(told) and f" {told} " in f" {said} "
 
 
 def _fits(query: Query, ev: Evidence) -> bool:
