@@ -99,8 +99,13 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
             present.update(phrase)
     pairs = set(zip(seg_words, seg_words[1:], strict=False))
 
+    form_of: dict[str, set[str]] = {}
+
     def forms(t: str) -> set[str]:
-        return {t, *query.alts.get(t, []), *bm.correct(t)}
+        # once per term: the pair loops below asked again for every pair and every form
+        if t not in form_of:
+            form_of[t] = {t, *query.alts.get(t, []), *bm.correct(t)}
+        return form_of[t]
 
     garbled = _garbled_in_pairs(words(query.search), pairs, forms)
     # only a word that is no syllable can be an OCR garble of a term (_ocr_close): those

@@ -122,6 +122,12 @@ class Store:
         """Put one plan in place of any earlier version of the same file, and of the
         `supersede` documents (other files of the same plan), atomically, with the
         (key, model, vector) rows of its segments not cached yet."""
+        # the facts' words are read before the write lock is taken: readers and other
+        # writers wait only for the rows
+        title = doc.meta.title
+        fact_rows = [{"id": f.id, "doc_id": f.doc_id, "segment_id": f.segment_id,
+                      "kind": f.kind, "data": f.model_dump_json(),
+                      "words": read_fact_words(f, title).dumps()} for f in facts]
         with self.transaction():
             old = [r["id"] for r in self.db.query(
                 "select id from documents where path = ? or id = ?", [doc.path, doc.id])]
@@ -146,13 +152,7 @@ class Store:
                  for s in segments),
                 replace=True,
             )
-            title = doc.meta.title
-            self.db["facts"].insert_all(
-                ({"id": f.id, "doc_id": f.doc_id, "segment_id": f.segment_id, "kind": f.kind,
-                  "data": f.model_dump_json(), "words": read_fact_words(f, title).dumps()}
-                 for f in facts),
-                replace=True,
-            )
+            self.db["facts"].insert_all(fact_rows, replace=True)
             self._put_vectors(vectors)
             self._bump_generation()
 
