@@ -204,3 +204,17 @@ def test_the_shipped_model_is_kept_beside_the_index_and_read_back_the_same(
     assert same(lm._shipped_model(), built)
     import marshal
     assert marshal.loads(cache.read_bytes())["key"] == "other inputs"
+
+
+def test_a_wrapped_line_is_read_with_the_start_of_the_next_one() -> None:
+    # alone, the line ends on an ambiguous word; the next line, where its sentence goes on,
+    # decides it, and each line still comes back as its own line
+    lines = ["hé tro cac hop tac x4 phat trién néng nghiép sé", "ving cao va mién nui."]
+    read = restore_lines(lines)
+    assert len(read) == 2 and read[1] == "vùng cao và miền núi."
+    assert read[0] == "hỗ trợ các hợp tác xã phát triển nông nghiệp số"
+
+
+def test_a_line_that_ends_its_sentence_takes_no_context() -> None:
+    lines = ["hoan thanh trong nam 2026.", "ving cao"]
+    assert restore_lines(lines)[0] == restore_line(lines[0])

@@ -86,10 +86,38 @@ def document_is_clean(lines: list[str]) -> bool:
 
 def restore_lines(lines: list[str]) -> list[str]:
     """The reading copy of a document's lines: untouched when the document is mostly
-    clean text, else each line restored."""
+    clean text, else each line restored, a line whose sentence runs on into the next one
+    read with that line's first words as its right context."""
     if document_is_clean(lines):
         return list(lines)
-    return [restore_line(ln) for ln in lines]
+    return [_restore_running(ln, _runs_on(ln, lines[i + 1] if i + 1 < len(lines) else ""))
+            for i, ln in enumerate(lines)]
+
+
+CONTEXT_WORDS = 2  # words of the next line read as a line's right context
+
+
+def _runs_on(line: str, nxt: str) -> str:
+    """The first words of `nxt` when `line`'s sentence goes on there: the line does not end
+    a sentence or a clause, and the next one starts in lower case (a wrapped line, not a
+    heading, a list item or a new page)."""
+    if not line.strip() or line.rstrip()[-1:] in ".:;!?" or not nxt[:1].islower():
+        return ""
+    return " ".join(nxt.split()[:CONTEXT_WORDS])
+
+
+def _restore_running(line: str, after: str) -> str:
+    text = unicodedata.normalize("NFC", line or "")
+    if not after or not text.strip() or is_clean_text(text):
+        return restore_line(line)
+    return _restore_after(text, unicodedata.normalize("NFC", after), _version())
+
+
+@functools.lru_cache(maxsize=20_000)
+def _restore_after(line: str, after: str, version: int) -> str:
+    from corpus.reading.decode import decode_line
+
+    return decode_line(line, edits=True, after=after)
 
 
 def learn(lines: Iterable[str], key: str | None = None) -> int:

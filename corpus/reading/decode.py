@@ -157,11 +157,15 @@ def _candidates(text: str, edits: bool, version: int) -> tuple[tuple[int | None,
 
 
 def decode_line(line: str, edits: bool = True, lm: SyllableLM | None = None,
-                ch: Channel | None = None) -> str:
-    """The line with each word token replaced by its likeliest syllable."""
+                ch: Channel | None = None, after: str = "") -> str:
+    """The line with each word token replaced by its likeliest syllable. `after` is the
+    start of the next line when the sentence runs on: it is read as the line's right
+    context ("nông nghiệp số vùng" / "cao") but not returned."""
     lm = lm or model()
     _ = ch or channel()
-    toks = _tokens(line)
+    own = len(_tokens(line))
+    text = f"{line} {after}" if after.strip() and own else line
+    toks = _tokens(text)
     if not toks:
         return line
     num = lm.ids.get(NUM)
@@ -195,7 +199,7 @@ def decode_line(line: str, edits: bool = True, lm: SyllableLM | None = None,
                 bp.append(k_best)
             back.append(bp)
         prev_states = states
-    trailing = line[toks[-1].end:].strip()
+    trailing = text[toks[-1].end:].strip()
     final = [s + (lm.logp_end(p) if trailing else 0.0) for s, p in prev_states]
     k = max(range(len(prev_states)), key=lambda j: final[j])
     picks = [0] * len(toks)
@@ -203,7 +207,7 @@ def decode_line(line: str, edits: bool = True, lm: SyllableLM | None = None,
         picks[t] = k
         k = back[t][k]
     out, at = [], 0
-    for tok, cands, pick in zip(toks, cands_all, picks, strict=True):
+    for tok, cands, pick in zip(toks[:own], cands_all, picks, strict=False):
         i = cands[pick][0]
         word = tok.text if tok.fixed or i is None else _cased(lm.words[i], tok.text)
         out += [line[at:tok.start], " " if tok.apart else "", word]
