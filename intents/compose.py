@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from intents.engine import AnswerEngine
     from intents.evidence import Evidence
 
-ROLE_LABEL = {"chu_tri": "chủ trì", "phoi_hop": "phối hợp", "theo_doi": "theo dõi, đánh giá"}
 
 
 # ---- replies ---------------------------------------------------------------------------------
