@@ -46,10 +46,12 @@ def is_clean_text(text: str) -> bool:
 
 
 @functools.lru_cache(maxsize=20_000)
-def _restore(text: str, edits: bool, version: int) -> str:
+def _restore(text: str, edits: bool, version: int, after: str = "") -> str:
     from corpus.reading.decode import decode_line
 
-    return "\n".join(decode_line(line, edits=edits) for line in text.split("\n"))
+    lines = text.split("\n")  # the right context `after` follows the last line
+    return "\n".join(decode_line(line, edits=edits, after=after if i == len(lines) - 1 else "")
+                     for i, line in enumerate(lines))
 
 
 def _version() -> int:
@@ -58,14 +60,15 @@ def _version() -> int:
     return model().version
 
 
-def restore_line(text: str, assume_ocr: bool = False) -> str:
+def restore_line(text: str, assume_ocr: bool = False, after: str = "") -> str:
     """An OCR line as proper Vietnamese (its reading copy); clean text comes back as is
     (unless `assume_ocr`: a snippet of a plan known to be OCR, where a few words that
-    happen to be syllables do not make the text clean)."""
+    happen to be syllables do not make the text clean). `after`, the start of the next
+    line when the sentence runs on there, is read as right context, not returned."""
     text = unicodedata.normalize("NFC", text or "")
     if not text.strip() or (not assume_ocr and is_clean_text(text)):
         return text
-    return _restore(text, True, _version())
+    return _restore(text, True, _version(), unicodedata.normalize("NFC", after))
 
 
 def restore_diacritics(text: str) -> str:
@@ -90,7 +93,7 @@ def restore_lines(lines: list[str]) -> list[str]:
     read with that line's first words as its right context."""
     if document_is_clean(lines):
         return list(lines)
-    return [_restore_running(ln, _runs_on(ln, lines[i + 1] if i + 1 < len(lines) else ""))
+    return [restore_line(ln, after=_runs_on(ln, lines[i + 1] if i + 1 < len(lines) else ""))
             for i, ln in enumerate(lines)]
 
 
@@ -104,20 +107,6 @@ def _runs_on(line: str, nxt: str) -> str:
     if not line.strip() or line.rstrip()[-1:] in ".:;!?" or not nxt[:1].islower():
         return ""
     return " ".join(nxt.split()[:CONTEXT_WORDS])
-
-
-def _restore_running(line: str, after: str) -> str:
-    text = unicodedata.normalize("NFC", line or "")
-    if not after or not text.strip() or is_clean_text(text):
-        return restore_line(line)
-    return _restore_after(text, unicodedata.normalize("NFC", after), _version())
-
-
-@functools.lru_cache(maxsize=20_000)
-def _restore_after(line: str, after: str, version: int) -> str:
-    from corpus.reading.decode import decode_line
-
-    return decode_line(line, edits=True, after=after)
 
 
 def learn(lines: Iterable[str], key: str | None = None) -> int:
