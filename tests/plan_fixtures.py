@@ -380,3 +380,17 @@ def write_zip_bomb(path: Path, size: int = 8 * 1024 * 1024) -> Path:
             for _ in range(size // len(chunk)):
                 f.write(chunk)
     return path
+
+
+def engine_over(root: Path, name: str, text: str):  # noqa: ANN201 - intents.AnswerEngine
+    """The real engine (SQLite, FAISS, the deterministic fake embedder) over one plan
+    written for a test, saved as `name` under `root`; no bundled plan."""
+    from intents import AnswerEngine
+    from retrieval import Settings
+
+    plan = root / name
+    plan.write_text(text, encoding="utf-8")
+    engine = AnswerEngine.open(Settings(data_dir=root / "data", embedder="fake", plans=[]),
+                               sync=False)
+    engine.ingest([plan])
+    return engine

@@ -8,13 +8,13 @@ the real one (SQLite, FAISS) with the deterministic fake embedder."""
 from __future__ import annotations
 
 import pytest
+from plan_fixtures import engine_over
 
 from corpus.normalize import fold
 from intents import AnswerEngine
 from intents import outline as O
 from intents import set_answer as S
 from intents.models import MAX_REPLY_CHARS
-from retrieval import Settings
 
 PLAN = """ỦY BAN NHÂN DÂN
 TỈNH LAI CHÂU
@@ -79,13 +79,7 @@ Tham mưu bố trí kinh phí thực hiện Kế hoạch.
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory) -> AnswerEngine:
-    root = tmp_path_factory.mktemp("content-answers")
-    plan = root / "tinh-lai-chau_45-KH-UBND.txt"
-    plan.write_text(PLAN, encoding="utf-8")
-    eng = AnswerEngine.open(Settings(data_dir=root / "data", embedder="fake", plans=[]),
-                            sync=False)
-    eng.ingest([plan])
-    return eng
+    return engine_over(tmp_path_factory.mktemp("content-answers"), "tinh-lai-chau_45-KH-UBND.txt", PLAN)
 
 
 def _segment(engine: AnswerEngine, starts: str):

@@ -6,10 +6,10 @@ with the deterministic fake embedder."""
 from __future__ import annotations
 
 import pytest
+from plan_fixtures import engine_over
 
 from corpus.normalize import fold
 from intents import AnswerEngine
-from retrieval import Settings
 
 PLAN = """ỦY BAN NHÂN DÂN
 XÃ THANH HÀ
@@ -36,13 +36,7 @@ Văn phòng HĐND và UBND xã theo dõi, đôn đốc việc thực hiện Kế
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory) -> AnswerEngine:
-    root = tmp_path_factory.mktemp("time-echo")
-    plan = root / "xa-thanh-ha_21-KH-UBND.txt"
-    plan.write_text(PLAN, encoding="utf-8")
-    eng = AnswerEngine.open(Settings(data_dir=root / "data", embedder="fake", plans=[]),
-                            sync=False)
-    eng.ingest([plan])
-    return eng
+    return engine_over(tmp_path_factory.mktemp("time-echo"), "xa-thanh-ha_21-KH-UBND.txt", PLAN)
 
 
 @pytest.mark.parametrize("question", [
