@@ -13,6 +13,7 @@ meaning — that nearly does and holds that kind of answer is taken (graded evid
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -170,7 +171,14 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
         asked = tuple(str(y) for y in query.years)
         dated = [h for h in hits if any(y in _context(h.segment) for y in asked)]
         hits = dated + [h for h in hits if h not in dated]
-    hits = _ties_by_wording(engine, query, hits)
+    covered: dict[str, float] = {}  # a clause's coverage, read once per question
+
+    def cov_of(seg: Segment) -> float:
+        if seg.id not in covered:
+            covered[seg.id] = coverage(engine, query, seg)
+        return covered[seg.id]
+
+    hits = _ties_by_wording(query, hits, cov_of)
     weak: Evidence | None = None
     listing = query.intent == "what" and bool(query.asked)
     tried = 0
@@ -180,7 +188,7 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
     for rank, hit in enumerate(hits):
         if _closing_only(hit.segment.body):
             continue  # "Trên đây là Kế hoạch …./.": the plan's closing formula says nothing
-        cov = coverage(engine, query, hit.segment)
+        cov = cov_of(hit.segment)
         if cov < COVERAGE_MIN:
             if (near is None and rank < _NEAR_RANKS and cov >= NEAR_MIN
                     and hit.dense >= top_dense - _NEAR_DENSE):
@@ -219,13 +227,14 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
     # garbles, abbreviations and paraphrases are what it misses
     return partial[0] or weak or near
 
-def _ties_by_wording(engine: AnswerEngine, query: Query, hits: list[Hit]) -> list[Hit]:
+def _ties_by_wording(query: Query, hits: list[Hit],
+                     cov_of: Callable[[Segment], float]) -> list[Hit]:
     """Of the first clauses that pass the bar equally (a question whose key words are few,
     its other words being common ones such as "kế hoạch", "triển khai"), the one that shares
     most of the question's own word pairs first — the words the key-word count sets aside
     as common still say which clause it is."""
     top = hits[:_TIE_RANKS]
-    covs = [coverage(engine, query, h.segment) for h in top]
+    covs = [cov_of(h.segment) for h in top]
     passing = [i for i, c in enumerate(covs) if c >= COVERAGE_MIN]
     if len(passing) < 2:
         return hits
