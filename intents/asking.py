@@ -155,11 +155,17 @@ def _cue(rx: re.Pattern, kind: str, q: str) -> re.Match | None:
     return min(found, key=lambda m: m.start()) if found else None
 
 
+_MEMBERS = re.compile(r"\b((?:bao )?gom) (?:nhung |cac )?ai\b")
+
+
 def detect_intents(q: str) -> list[str]:
     """The kinds of answer a question asks for, first the main one; two when it asks two
     things ("ai chủ trì và hạn khi nào": who, when)."""
     if not q.strip():
         return ["unknown"]
+    # "đối tượng áp dụng gồm những ai": the members of a set named before "gồm", not a body
+    # that does something
+    q = _MEMBERS.sub(r"\1 nhung gi", q)
     who_at, when_at = _cue(_WHO, "who", q), _cue(_WHEN, "when", q)
     if _LIST.search(q) and (who_at is None or _LIST_ASKED.search(q)):
         # "cơ quan nào chủ trì các nhiệm vụ …" asks who; "các nhiệm vụ" is its topic

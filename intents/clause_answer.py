@@ -14,6 +14,7 @@ from corpus import values as V
 from corpus.agencies import find_agencies
 from corpus.models import Fact, Segment
 from corpus.normalize import fold, readable, search_form, words
+from intents.detail import asked_detail
 from intents import extract as X
 from intents.cite import quote
 from intents.models import Query
@@ -71,6 +72,10 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
         names = X.listed(readable(seg.shown), query.asked)
         if names:
             return Evidence(hit, cov, "; ".join(f"“{n}”" for n in names))
+        # "theo tiêu chuẩn nào": the detail the clause gives after the noun asked
+        found = asked_detail(query, readable(seg.shown))
+        if found:
+            return Evidence(hit, cov, found)
     return Evidence(hit, cov)
 
 

@@ -266,7 +266,10 @@ def _facts_list(engine: AnswerEngine, query: Query, doc_ids: list[str],
     for f in facts:
         due = f" — hạn: {f.deadline_text}" if f.deadline_text else ""
         where_ = f" ({place(docs[f.doc_id])})" if len({x.doc_id for x in facts}) > 1 else ""
-        lines.append(f"• {quote(readable(f.text), 160)}{due}{where_} (tr. {f.page})")
+        # a few tasks are shown whole as far as the room allows: the detail asked often
+        # stands at a long task's end ("… theo tiêu chuẩn TCVN 14423:2025")
+        lines.append(f"• {quote(readable(f.text), 160 if len(facts) > 3 else 360)}{due}"
+                     f"{where_} (tr. {f.page})")
     label = "chủ trì, phối hợp" if len(roles) > 1 else "phối hợp" if role == "support" \
         else "chủ trì"
     scope = f" ({place(docs[doc_ids[0]])})" if len(doc_ids) == 1 else ""

@@ -302,21 +302,33 @@ def _unplaced(q: str, named: list) -> str:
 
 # "Sở X làm gì?", "giao Công an tỉnh nhiệm vụ gì?": the duties of the agency named
 _DUTY_ASK = re.compile(r"\b(?:lam|lo) (?:nhung )?(?:gi|viec gi)\b|\b(?:nhiem vu|trach nhiem|"
-                       r"viec|cong viec) (?:gi|nao)\b|\bduoc giao (?:gi|nhung gi)\b")
+                       r"viec|cong viec) (?:gi|nao)\b|\bduoc giao (?:gi|nhung gi)\b|"
+                       # "nhiệm vụ của Sở X (trong kế hoạch …) là gì": the duties as the noun
+                       # asked, the agency its owner
+                       r"\b(?:nhiem vu|trach nhiem) (?:cu the )?cua\b.{3,90}?\bla (?:gi|nhung gi)\b")
 
 
 MAX_TERMS = 40  # distinct content words read from a question; the dev questions have ≤ 30
 
 
-def _without_place(agency: str) -> str:
+def _without_place(agency: str, places: list[list[str]] = ()) -> str:
     """The agency without the place after it: "Văn phòng Đảng ủy xã Bình Tân" is the plan's
-    "Văn phòng Đảng ủy" (the place says which plan, already read as a locality)."""
+    "Văn phòng Đảng ủy" (the place says which plan, already read as a locality); so is the
+    name of a place the question names (`places`, folded words), the kind word before it
+    kept: "Công an tỉnh Bắc Ninh" is the plan's "Công an tỉnh", "Sở Tài chính Đồng Tháp"
+    its "Sở Tài chính"."""
     m = re.match(r"(.+?)\s+(xã|phường|thị trấn)\s+\S.*$", agency)
-    if not m:
-        return agency
-    # a body of the commune itself keeps its kind: "UBND phường Trần Liễu" is "UBND phường"
-    whole = fold(m.group(1)) in ("ubnd", "hdnd", "dang uy", "uy ban nhan dan", "cong an")
-    return f"{m.group(1)} {m.group(2)}" if whole else m.group(1)
+    if m:
+        # a body of the commune itself keeps its kind: "UBND phường Trần Liễu" is "UBND phường"
+        whole = fold(m.group(1)) in ("ubnd", "hdnd", "dang uy", "uy ban nhan dan", "cong an")
+        return f"{m.group(1)} {m.group(2)}" if whole else m.group(1)
+    ws = agency.split()
+    for place in places:
+        n = len(place)
+        # two words of the name stay at least: a body called by its place alone is kept
+        if n and len(ws) >= n + 2 and [fold(w) for w in ws[-n:]] == place:
+            return " ".join(ws[:-n])
+    return agency
 
 
 def understand(question: str, docs: list[Document] | Places,
@@ -372,7 +384,8 @@ def understand(question: str, docs: list[Document] | Places,
         localities=[d for m in named for d in m.doc_ids],
         doc_ids=plan_docs,
         years=[int(y) for y in _YEAR.findall(q)],
-        agency=_without_place(agencies[0].name) if agencies else "",
+        agency=_without_place(agencies[0].name, [words(q)[m.start:m.end] for m in named])
+        if agencies else "",
         terms=list(dict.fromkeys(terms))[:MAX_TERMS],  # bounds coverage's work (issue 14)
         alts=alternatives(q),
         phrases=quoted(q),

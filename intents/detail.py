@@ -1,0 +1,122 @@
+"""The one detail a what-question asks of a clause: which standard, which platform, which
+model, what form — the words that follow the noun asked in the clause that carries it.
+
+    asked_heads("bac ninh ung dung nen tang mo quoc gia nao ve van hoa so")
+        -> ["quoc gia", "nen tang"]
+    detail_after("… theo tiêu chuẩn TCVN 14423:2025 về An ninh mạng - Yêu cầu …",
+                 ["tieu chuan"])
+        -> "TCVN 14423:2025 về An ninh mạng - Yêu cầu …"
+
+The noun asked is read from the words before "nào"/"gì" (a compound of the lexicon, the
+nearest first: "nền tảng mở quốc gia nào" asks a platform as much as a national thing).
+A clause gives its detail when what follows the noun reads as a name or a specification:
+a quoted or capitalised name, a number or code ("số 80/2021/NĐ-CP", "TCVN 14423:2025"), an
+abbreviation in brackets ("(PPP)", "(MyCulture)"), or words the noun introduces with
+"theo", "bằng", "tại" ("theo hình thức hợp tác công tư"). A set asked for ("gồm những …")
+is answered by its items (intents.set_answer), not here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from corpus.lexicon import syllable_pairs
+from corpus.normalize import fold, words
+from intents.asking import QUESTION_WORDS
+from intents.models import Query
+from intents.set_answer import asks_set
+from retrieval.lexical import STOP
+
+_BACK = 5  # words read back from "nào"/"gì" for the noun asked
+DETAIL_CHARS = 110  # a detail longer than this is cut, as a headline's lead
+# words between the noun and its detail that carry nothing of it: "Nghị định số 80",
+# "địa chỉ: https://…", "mô hình là …"
+_LEAD = re.compile(r"^(?:\s*(?:(?:số|là)(?!\w)|:|-|–)\s*)+", re.I)
+# a preposition that makes the noun a specification: "theo tiêu chuẩn …", "tại địa chỉ …"
+_SPECIFIES = frozenset(["theo", "bang", "tai", "qua", "voi"])
+_NAMEISH = re.compile(r"^[\"“‘'«(]|^[A-ZÀ-ỸĐ0-9]")
+_ABBR = re.compile(r"\((?:[A-Za-zÀ-ỹĐđ]*[A-ZĐ][A-Za-zÀ-ỹĐđ0-9]*)\)")
+
+
+def asked_heads(search: str) -> list[str]:
+    """The nouns (search form) a question asks one detail of: the compounds of the lexicon
+    among the few words before each "nào"/"gì" that no stop word cuts off, nearest first;
+    a lone word only when it is the last before the question word and asks nothing itself
+    ("chuẩn nào" -> chuan)."""
+    ws = words(search)
+    pairs = syllable_pairs()
+    out: list[str] = []
+    for i, w in enumerate(ws):
+        if w not in ("nao", "gi"):
+            continue
+        run: list[str] = []
+        k = i - 1
+        while k >= 0 and len(run) < _BACK and ws[k] not in STOP:
+            run.insert(0, ws[k])
+            k -= 1
+        found: list[str] = []
+        taken: set[int] = set()  # a compound overlapping a nearer one is no noun of its own
+        for j in range(len(run) - 2, -1, -1):
+            a, b = run[j], run[j + 1]
+            if (a, b) in pairs and not {j, j + 1} & taken:
+                found.append(f"{a} {b}")
+                taken |= {j, j + 1}
+        out += found
+        if not found and run and run[-1] not in QUESTION_WORDS:
+            out.append(run[-1])
+    return list(dict.fromkeys(out))
+
+
+def _aligned(text: str) -> tuple[str, str]:
+    """The text and its folded form, of the same length (the folded one is searched, the
+    text is shown): a character that folds to several is read as it folds."""
+    low = fold(text)
+    if len(low) == len(text):
+        return text, low
+    return low, low
+
+
+def detail_after(text: str, heads: list[str]) -> str:
+    """The detail the clause gives right after one of the nouns asked (the first noun the
+    clause has, in the order given), "" when it names none or only in passing."""
+    flat = " ".join(text.split())
+    shown, low = _aligned(flat)
+    for head in heads:
+        for m in re.finditer(rf"(?<!\w){re.escape(head)}(?!\w)", low):
+            span = _span(shown, m.end())
+            before = words(low[max(0, m.start() - 12):m.start()])[-1:]
+            if span and (_NAMEISH.search(span) or _ABBR.search(span[:70])
+                         or (before and before[0] in _SPECIFIES)):
+                return span
+    return ""
+
+
+_QUOTED = re.compile(r"^([\"“‘'«])(.{2,90}?)([\"”’'»])")
+
+
+def _span(text: str, start: int) -> str:
+    """What follows a noun up to its sentence's or item's end, without the words that only
+    join it ("số", "là", ":"): a quoted name alone, or up to the bracketed abbreviation that
+    closes a name ("hợp tác công tư (PPP)"); cut to `DETAIL_CHARS`."""
+    rest = _LEAD.sub("", text[start:]).lstrip(" ,")
+    quoted = _QUOTED.match(rest)
+    if quoted:
+        return quoted.group(0)
+    end = re.search(r"[.;](?:\s|$)|\.$|\n", rest)
+    span = rest[:end.start()] if end else rest
+    abbr = _ABBR.search(span[:DETAIL_CHARS])
+    if abbr:
+        span = span[:abbr.end()]
+    span = span.strip(" ,")
+    if len(span) > DETAIL_CHARS:
+        cut = span.rfind(" ", 0, DETAIL_CHARS)
+        span = span[:cut if cut > 0 else DETAIL_CHARS].rstrip(" ,") + "…"
+    return span
+
+
+def asked_detail(query: Query, text: str) -> str:
+    """The detail a what-question asks that this clause gives, "" for a question that asks
+    a set's items or a clause that gives no such detail."""
+    if query.intent != "what" or asks_set(query):
+        return ""
+    return detail_after(text, asked_heads(query.search))

@@ -1,0 +1,152 @@
+"""What-questions that ask one detail of a clause ("theo tiêu chuẩn nào", "nền tảng … nào",
+"mô hình gì"), the members of a set ("gồm những ai"), and the duties of an agency named
+with its province: the noun asked decides the clause and the headline (intents.detail,
+intents.asking, intents.detect).
+
+The plan here is written for these tests (a province's plan in clean text); the engine is
+the real one (SQLite, FAISS) with the deterministic fake embedder."""
+
+from __future__ import annotations
+
+import pytest
+from plan_fixtures import engine_over
+
+from corpus.normalize import fold
+from intents import AnswerEngine
+from intents.asking import detect_intents
+from intents.detail import asked_heads, detail_after
+
+PLAN = """ỦY BAN NHÂN DÂN
+TỈNH CAO BẰNG
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 52/KH-UBND
+Cao Bằng, ngày 12 tháng 9 năm 2025
+
+KẾ HOẠCH
+
+PHÁT TRIỂN Y TẾ SỐ TỈNH CAO BẰNG GIAI ĐOẠN 2026 - 2030
+
+Ủy ban nhân dân tỉnh ban hành Kế hoạch phát triển y tế số, cụ thể như sau:
+
+I. ĐỐI TƯỢNG ÁP DỤNG
+
+1. Các bệnh viện, trung tâm y tế công lập trên địa bàn tỉnh.
+
+2. Các doanh nghiệp cung cấp giải pháp, phần mềm y tế số.
+
+II. NHIỆM VỤ
+
+1. Dữ liệu y tế
+
+a) Xây dựng cơ sở dữ liệu y tế của tỉnh, kết nối với các bệnh viện tuyến huyện.
+
+b) Chuẩn hóa cơ sở dữ liệu y tế theo tiêu chuẩn HL7 FHIR phiên bản 4 về trao đổi dữ liệu y tế.
+
+
+2. Nền tảng số
+
+a) Triển khai nền tảng số cho trạm y tế xã, phục vụ khám chữa bệnh từ xa và quản lý hồ sơ sức khỏe.
+
+b) Đưa vào sử dụng nền tảng khám chữa bệnh từ xa “Telehealth Cao Bằng” tại các trạm y tế xã vùng cao.
+
+3. An toàn thông tin
+
+a) Nhiệm vụ: Bảo đảm an toàn thông tin cho cơ sở dữ liệu y tế, phòng chống tấn công mạng, giám sát an ninh mạng liên tục cho các bệnh viện và trung tâm y tế, diễn tập ứng cứu sự cố theo phương án được phê duyệt với kịch bản tấn công mã hóa dữ liệu.
+
+b) Đơn vị chủ trì: Công an tỉnh.
+
+c) Thời gian thực hiện: Thực hiện thường xuyên.
+
+4. Đào tạo
+
+a) Đào tạo nhân lực y tế số theo mô hình “Bệnh viện vệ tinh”, gắn với thực hành tại tuyến huyện.
+
+b) Xây dựng chương trình đào tạo nhân lực y tế số cho cán bộ trạm y tế xã.
+
+III. TỔ CHỨC THỰC HIỆN
+
+1. Sở Y tế
+
+Chủ trì triển khai Kế hoạch; định kỳ báo cáo Ủy ban nhân dân tỉnh trước ngày 15/12 hằng năm.
+
+2. Sở Tài chính
+
+a) Thẩm định dự toán kinh phí thực hiện Kế hoạch.
+
+b) Phối hợp huy động nguồn vốn tài trợ cho các dự án y tế số.
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory) -> AnswerEngine:
+    return engine_over(tmp_path_factory.mktemp("what-detail"), "tinh-cao-bang_52-KH-UBND.txt",
+                       PLAN)
+
+
+def test_the_noun_asked_is_read_back_from_the_question_word() -> None:
+    assert asked_heads("cao bang chuan hoa du lieu theo tieu chuan nao") == ["tieu chuan"]
+    # a noun with its modifiers: the nearest compound first, the head after it
+    assert asked_heads("ung dung nen tang mo quoc gia nao") == ["quoc gia", "nen tang"]
+    assert asked_heads("ai chu tri") == []
+
+
+def test_the_detail_is_the_name_after_the_noun() -> None:
+    assert detail_after("theo mô hình “Bệnh viện vệ tinh”, gắn với thực hành",
+                        ["mo hinh"]) == "“Bệnh viện vệ tinh”"
+    assert detail_after("theo Nghị định số 80/2021/NĐ-CP ngày 26/8/2021 của Chính phủ.",
+                        ["nghi dinh"]).startswith("80/2021/NĐ-CP")
+    assert detail_after("theo hình thức hợp tác công tư (PPP), bảo đảm hiệu quả.",
+                        ["hinh thuc"]) == "hợp tác công tư (PPP)"
+    # a noun named in passing gives no detail
+    assert detail_after("Triển khai nền tảng số dùng chung của tỉnh.", ["nen tang"]) == ""
+
+
+@pytest.mark.parametrize("question", [
+    "Cơ sở dữ liệu y tế của Cao Bằng được chuẩn hóa theo tiêu chuẩn nào?",
+    "csdl y te cao bang chuan hoa theo tieu chuan nao",
+])
+def test_a_standard_asked_leads_the_headline(engine, question) -> None:
+    a = engine.ask(question)
+    assert a.found and fold(a.headline).startswith("hl7 fhir")
+
+
+@pytest.mark.parametrize("question", [
+    "Cao Bằng đưa vào sử dụng nền tảng khám chữa bệnh từ xa nào ở trạm y tế xã?",
+    "cao bang dung nen tang kham chua benh tu xa nao o tram y te xa",
+])
+def test_the_clause_that_names_the_platform_answers(engine, question) -> None:
+    # the clause before it shares the question's words but names no platform
+    a = engine.ask(question)
+    assert a.found and "Telehealth Cao Bằng" in a.headline
+
+
+def test_a_model_asked_is_given_by_its_name(engine) -> None:
+    a = engine.ask("Cao Bằng đào tạo nhân lực y tế số theo mô hình gì?")
+    assert a.found and a.headline.startswith("“Bệnh viện vệ tinh”")
+
+
+def test_members_of_a_set_asked_with_ai_are_a_content_question(engine) -> None:
+    assert detect_intents("doi tuong ap dung gom nhung ai") == ["what"]
+    assert detect_intents("ai chu tri xay dung co so du lieu y te") == ["who"]
+    a = engine.ask("Đối tượng áp dụng của kế hoạch y tế số Cao Bằng gồm những ai?")
+    assert a.found and a.intent == "what"
+    assert "benh vien" in fold(a.headline) and "doanh nghiep" in fold(a.headline)
+
+
+def test_an_agency_named_with_its_province_is_the_plans_agency(engine) -> None:
+    q = engine.understand("Sở Tài chính Cao Bằng có nhiệm vụ gì?")
+    assert q.agency == "Sở Tài chính"
+    q = engine.understand("Công an tỉnh Cao Bằng chủ trì nhiệm vụ gì?")
+    assert q.agency == "Công an tỉnh"
+
+
+def test_the_duties_of_an_agency_asked_as_a_noun(engine) -> None:
+    a = engine.ask("Nhiệm vụ của Sở Tài chính Cao Bằng trong kế hoạch y tế số là gì?")
+    text = fold(a.answer)
+    assert a.found and "tham dinh du toan" in text and "huy dong nguon von" in text
+
+
+def test_a_single_task_listed_is_shown_to_its_end(engine) -> None:
+    a = engine.ask("Công an tỉnh Cao Bằng chủ trì nhiệm vụ gì?")
+    assert a.found and "ma hoa du lieu" in fold(a.answer)
