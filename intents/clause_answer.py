@@ -14,9 +14,9 @@ from corpus import values as V
 from corpus.agencies import find_agencies
 from corpus.models import Fact, Segment
 from corpus.normalize import fold, readable, search_form, words
-from intents.detail import asked_detail
 from intents import extract as X
 from intents.cite import quote
+from intents.detail import asked_detail
 from intents.models import Query
 
 if TYPE_CHECKING:

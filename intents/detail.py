@@ -88,9 +88,14 @@ def detail_after(text: str, heads: list[str]) -> str:
             if span and (_NAMEISH.search(span) or _ABBR.search(span[:70])
                          or (before and before[0] in _SPECIFIES)):
                 return span
+            # "nền tảng khám chữa bệnh từ xa “Telehealth …”": the name a few words on
+            named = _NAME_NEAR.match(span)
+            if named:
+                return named.group(0)
     return ""
 
 
+_NAME_NEAR = re.compile(r"^[^\"“‘«.;:]{1,60}?[\"“‘«][^\"”’»]{2,90}[\"”’»]")
 _QUOTED = re.compile(r"^([\"“‘'«])(.{2,90}?)([\"”’'»])")
 
 
@@ -107,11 +112,26 @@ def _span(text: str, start: int) -> str:
     abbr = _ABBR.search(span[:DETAIL_CHARS])
     if abbr:
         span = span[:abbr.end()]
-    span = span.strip(" ,")
+    span = _first_part(span).strip(" ,")
     if len(span) > DETAIL_CHARS:
         cut = span.rfind(" ", 0, DETAIL_CHARS)
         span = span[:cut if cut > 0 else DETAIL_CHARS].rstrip(" ,") + "…"
     return span
+
+
+_NAME_ASKED = re.compile(r"\bten (?:la |goi )?gi\b|\bten goi\b|\bgoi la gi\b|\bten (?:cua )?")
+
+
+def named_heads(search: str, terms: list[str]) -> list[str]:
+    """The noun whose name a question asks ("Chương trình hỗ trợ … tên là gì", "tên của
+    chương trình …"): the first compound of the lexicon among its content words."""
+    if not _NAME_ASKED.search(search):
+        return []
+    ws = words(search)
+    keep = set(terms)
+    pairs = syllable_pairs()
+    return [f"{a} {b}" for a, b in zip(ws, ws[1:], strict=False)
+            if a in keep and b in keep and (a, b) in pairs][:1]
 
 
 def asked_detail(query: Query, text: str) -> str:
@@ -119,4 +139,24 @@ def asked_detail(query: Query, text: str) -> str:
     a set's items or a clause that gives no such detail."""
     if query.intent != "what" or asks_set(query):
         return ""
-    return detail_after(text, asked_heads(query.search))
+    return detail_after(text, asked_heads(query.search) + named_heads(query.search,
+                                                                      query.terms))
+
+
+def _first_part(span: str) -> str:
+    """The span up to its first comma outside brackets ("phòng thủ nhiều lớp, bảo đảm …"):
+    what comes after says something else of the clause; a number or code ends at "và"
+    too ("19/KH-UBND ngày 14/8/2025 và của UBND …")."""
+    depth = 0
+    code = span[:1].isdigit()
+    for i, c in enumerate(span):
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        if depth > 0:
+            continue
+        if c == "," or (code and span.startswith(" và ", i)):
+            return span[:i]
+    return span
+

@@ -31,6 +31,7 @@ from intents.asking import (
     report_period,
     when_kind,
 )
+from intents.detail import named_heads
 from intents.models import Query
 from intents.normalize import normalize
 from intents.places import PLAN_NO, Places, find_plan_numbers
@@ -389,7 +390,9 @@ def understand(question: str, docs: list[Document] | Places,
         terms=list(dict.fromkeys(terms))[:MAX_TERMS],  # bounds coverage's work (issue 14)
         alts=alternatives(q),
         phrases=quoted(q),
-        asked=[n for n in nouns if n not in QUESTION_WORDS or " " in n],
+        # "Chương trình … tên là gì": the noun whose name is asked
+        asked=[n for n in nouns if n not in QUESTION_WORDS or " " in n]
+        + named_heads(q, terms),
         about=plan_attribute(q, terms),
     )
     query.duties = bool(query.agency) and intent in ("what", "who", "list") \

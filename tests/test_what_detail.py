@@ -150,3 +150,8 @@ def test_the_duties_of_an_agency_asked_as_a_noun(engine) -> None:
 def test_a_single_task_listed_is_shown_to_its_end(engine) -> None:
     a = engine.ask("Công an tỉnh Cao Bằng chủ trì nhiệm vụ gì?")
     assert a.found and "ma hoa du lieu" in fold(a.answer)
+
+
+def test_a_name_asked_is_read_after_the_noun_named(engine) -> None:
+    a = engine.ask("Nền tảng khám chữa bệnh từ xa ở trạm y tế xã vùng cao của Cao Bằng tên là gì?")
+    assert a.found and a.headline.startswith("“Telehealth Cao Bằng”")
