@@ -16,7 +16,7 @@ from corpus.models import Fact, Segment
 from corpus.normalize import fold, readable, search_form, words
 from intents import extract as X
 from intents.cite import quote
-from intents.detail import asked_detail
+from intents.detail import asked_detail, other_field
 from intents.models import Query
 
 if TYPE_CHECKING:
@@ -67,6 +67,8 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     if query.intent == "target":
         found = _target(query, seg, body, pos)
         return Evidence(hit, cov, found[0], found[1]) if found else None
+    if query.intent == "what" and other_field(query, body):
+        return None  # "c) Thời gian thực hiện: …" tells when, not what
     if query.intent == "what" and query.asked:
         # "những chương trình nào": the names the clause lists after that noun
         names = X.listed(readable(seg.shown), query.asked)

@@ -34,6 +34,7 @@ DETAIL_CHARS = 110  # a detail longer than this is cut, as a headline's lead
 _LEAD = re.compile(r"^(?:\s*(?:(?:số|là)(?!\w)|:|-|–)\s*)+", re.I)
 # a preposition that makes the noun a specification: "theo tiêu chuẩn …", "tại địa chỉ …"
 _SPECIFIES = frozenset(["theo", "bang", "tai", "qua", "voi"])
+_ACRONYM = re.compile(r"\b[A-ZĐ][A-Z0-9Đ]{1,9}\b")
 _NAMEISH = re.compile(r"^[\"“‘'«(]|^[A-ZÀ-ỸĐ0-9]")
 _ABBR = re.compile(r"\((?:[A-Za-zÀ-ỹĐđ]*[A-ZĐ][A-Za-zÀ-ỹĐđ0-9]*)\)")
 
@@ -86,6 +87,7 @@ def detail_after(text: str, heads: list[str]) -> str:
             span = _span(shown, m.end())
             before = words(low[max(0, m.start() - 12):m.start()])[-1:]
             if span and (_NAMEISH.search(span) or _ABBR.search(span[:70])
+                         or _ACRONYM.search(span[:60])
                          or (before and before[0] in _SPECIFIES)):
                 return span
             # "nền tảng khám chữa bệnh từ xa “Telehealth …”": the name a few words on
@@ -159,4 +161,20 @@ def _first_part(span: str) -> str:
         if c == "," or (code and span.startswith(" và ", i)):
             return span[:i]
     return span
+
+
+# a task's field that says when or who ("c) Thời gian thực hiện: …", "- Đơn vị chủ trì: …")
+_OTHER_FIELD = re.compile(r"^(?:[a-zđ]\)|[-–+•]|\d{1,2}[.)])?\s*(?:thoi gian|thoi han|tien do|"
+                          r"co quan|don vi)(?: [a-z]+){0,3}\s*:")
+
+
+def other_field(query: Query, body: str) -> bool:
+    """The clause is a task's field that says when or who, and the what-question asks
+    neither: "Nội dung chính của nhiệm vụ … là gì" is not answered by "c) Thời gian thực
+    hiện: …" under the same heading."""
+    m = _OTHER_FIELD.match(body.strip())
+    if not m:
+        return False
+    label = set(words(m.group(0)))
+    return not label & set(query.terms)
 

@@ -98,7 +98,8 @@ def quoted(q: str) -> list[str]:
     return [" ".join(words(m)) for m in _QUOTED.findall(q) if len(words(m)) >= 2]
 
 
-_ASKED = re.compile(r"(?:nhung|cac|mot|la)?\s*([a-z]+(?: [a-z]+)?) (?:nao|gi)\b")
+# "X là gì" asks X itself, not a noun "… là": the copula ends no noun asked
+_ASKED = re.compile(r"(?:nhung|cac|mot|la)?\s*\b([a-z]+(?: [a-z]+)?)(?<!\bla) (?:nao|gi)\b")
 
 
 _COUNT_UNIT = re.compile(r"\b(?:bao nhieu|may) (nguoi|thanh vien|ca nhan|hoc vien|lan|don vi)\b")
@@ -309,6 +310,12 @@ _DUTY_ASK = re.compile(r"\b(?:lam|lo) (?:nhung )?(?:gi|viec gi)\b|\b(?:nhiem vu|
                        r"\b(?:nhiem vu|trach nhiem) (?:cu the )?cua\b.{3,90}?\bla (?:gi|nhung gi)\b")
 
 
+# "nội dung (chính) của …", asked with "là gì", "gồm …", "thế nào": words that ask for
+# the content of what follows, not words the clause must have
+_CONTENT_ASK = re.compile(r"\bnoi dung(?: chinh| cu the| chu yeu)?(?= (?:cua|ve)\b.*\b(?:la gi|gom|"
+                          r"bao gom|nhu the nao|ra sao)\b)")
+
+
 MAX_TERMS = 40  # distinct content words read from a question; the dev questions have ≤ 30
 
 
@@ -368,6 +375,12 @@ def understand(question: str, docs: list[Document] | Places,
              and not _YEAR.fullmatch(w) and w not in plan_nums]
     if len([w for w in terms if w not in asked]) >= 2:
         terms = [w for w in terms if w not in asked]
+    content_ask = _CONTENT_ASK.search(q)
+    if content_ask:
+        # "nội dung chính của nhiệm vụ X là gì": the words that ask for X's content
+        asking = set(words(content_ask.group(0)))
+        kept = [w for w in terms if w not in asking]
+        terms = kept if len(kept) >= 2 else terms
     tail = words(topic)[-1:]
     if tail in (["khong"], ["chua"]) and terms[-1:] == tail:
         terms = terms[:-1]  # "có chỉ tiêu … không?", "đã … chưa?": the question's particle

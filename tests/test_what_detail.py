@@ -155,3 +155,16 @@ def test_a_single_task_listed_is_shown_to_its_end(engine) -> None:
 def test_a_name_asked_is_read_after_the_noun_named(engine) -> None:
     a = engine.ask("Nền tảng khám chữa bệnh từ xa ở trạm y tế xã vùng cao của Cao Bằng tên là gì?")
     assert a.found and a.headline.startswith("“Telehealth Cao Bằng”")
+
+
+def test_a_field_that_tells_when_does_not_answer_what(engine) -> None:
+    a = engine.ask("Nội dung chính của nhiệm vụ an toàn thông tin của Cao Bằng là gì?")
+    assert a.found and "tan cong ma hoa du lieu" in fold(a.answer)
+    assert not fold(a.headline).startswith("c) thoi gian")
+
+
+def test_x_la_gi_asks_x_not_the_word_before_la() -> None:
+    from intents.detect import asked_nouns
+
+    assert asked_nouns("muc tieu chung cua ke hoach la gi") == []
+    assert asked_nouns("trien khai nhung nen tang nao") == ["nen tang"]
