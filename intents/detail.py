@@ -136,21 +136,59 @@ def named_heads(search: str, terms: list[str]) -> list[str]:
             if a in keep and b in keep and (a, b) in pairs][:1]
 
 
+_COUNT_ASK = re.compile(r"\b(?:may|bao nhieu) ([a-z]+[a-z0-9]*(?: [a-z0-9]+){0,5})")
+_COUNT_NOT = frozenset(["lan", "phan", "nam", "thang", "ngay", "quy", "tuoi", "gio"])
+
+
+def count_heads(search: str) -> list[str]:
+    """The thing a question counts ("mấy trạm y tế vùng cao", "bao nhiêu cơ sở dữ liệu"):
+    the words after "mấy"/"bao nhiêu", up to six (a measure or a time — "mấy lần",
+    "bao nhiêu phần trăm" — counts no thing)."""
+    m = _COUNT_ASK.search(search)
+    if not m or m.group(1).split()[0] in _COUNT_NOT:
+        return []
+    return [m.group(1)]
+
+
+def count_detail(text: str, nouns: list[str]) -> str:
+    """"12 trạm y tế vùng cao": of the numbers the clause writes right before the thing
+    counted, the one followed by most of the question's words for it, with the rest of
+    that noun phrase."""
+    flat = " ".join(text.split())
+    shown, low = _aligned(flat)
+    best: tuple[int, int] | None = None  # (words shared, start)
+    for noun in nouns:
+        want = noun.split()
+        for m in re.finditer(rf"(?<![\w/.,])\d[\d.,]*\s+{re.escape(want[0])}(?!\w)", low):
+            after = words(low[m.start():m.start() + 80])[1:len(want) + 1]
+            shared = next((i for i, (a, b) in enumerate(zip(after, want, strict=False))
+                           if a != b), min(len(after), len(want)))
+            if best is None or shared > best[0]:
+                best = (shared, m.start())
+    if best is None:
+        return ""
+    part = shown[best[1]:best[1] + DETAIL_CHARS].split(". ")[0].split(";")[0]
+    return _first_part(part, codes=False).strip(" .")
+
+
 def asked_detail(query: Query, text: str) -> str:
     """The detail a what-question asks that this clause gives, "" for a question that asks
     a set's items or a clause that gives no such detail."""
     if query.intent != "what" or asks_set(query):
         return ""
+    counted = count_heads(query.search)
+    if counted:
+        return count_detail(text, counted)
     return detail_after(text, asked_heads(query.search) + named_heads(query.search,
                                                                       query.terms))
 
 
-def _first_part(span: str) -> str:
+def _first_part(span: str, codes: bool = True) -> str:
     """The span up to its first comma outside brackets ("phòng thủ nhiều lớp, bảo đảm …"):
     what comes after says something else of the clause; a number or code ends at "và"
     too ("19/KH-UBND ngày 14/8/2025 và của UBND …")."""
     depth = 0
-    code = span[:1].isdigit()
+    code = codes and span[:1].isdigit()
     for i, c in enumerate(span):
         if c in "([":
             depth += 1

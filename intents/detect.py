@@ -31,7 +31,7 @@ from intents.asking import (
     report_period,
     when_kind,
 )
-from intents.detail import named_heads
+from intents.detail import count_heads, named_heads
 from intents.models import Query
 from intents.normalize import normalize
 from intents.places import PLAN_NO, Places, find_plan_numbers
@@ -405,7 +405,7 @@ def understand(question: str, docs: list[Document] | Places,
         phrases=quoted(q),
         # "Chương trình … tên là gì": the noun whose name is asked
         asked=[n for n in nouns if n not in QUESTION_WORDS or " " in n]
-        + named_heads(q, terms),
+        + named_heads(q, terms) + (count_heads(q) if intent == "what" else []),
         about=plan_attribute(q, terms),
     )
     query.duties = bool(query.agency) and intent in ("what", "who", "list") \

@@ -58,6 +58,8 @@ b) Đơn vị chủ trì: Công an tỉnh.
 
 c) Thời gian thực hiện: Thực hiện thường xuyên.
 
+d) Hiện có 40 trạm y tế xã kết nối Internet cáp quang, trong đó 12 trạm y tế vùng cao dùng nền tảng khám chữa bệnh từ xa.
+
 4. Đào tạo
 
 a) Đào tạo nhân lực y tế số theo mô hình “Bệnh viện vệ tinh”, gắn với thực hành tại tuyến huyện.
@@ -168,3 +170,27 @@ def test_x_la_gi_asks_x_not_the_word_before_la() -> None:
 
     assert asked_nouns("muc tieu chung cua ke hoach la gi") == []
     assert asked_nouns("trien khai nhung nen tang nao") == ["nen tang"]
+
+
+@pytest.mark.parametrize("question", [
+    "Cao Bằng có mấy trạm y tế vùng cao dùng nền tảng khám chữa bệnh từ xa?",
+    "cao bang co may tram y te vung cao dung kham chua benh tu xa",
+])
+def test_a_count_asked_with_may_is_the_number_before_the_thing_counted(engine,
+                                                                         question) -> None:
+    # the clause gives two counts of stations: the one written before "trạm y tế vùng cao"
+    a = engine.ask(question)
+    assert a.found and a.headline.startswith("12 trạm y tế vùng cao")
+
+
+def test_a_set_is_asked_only_of_the_noun_the_question_word_ends(engine) -> None:
+    from intents.set_answer import asks_set
+
+    def asks(q: str) -> bool:
+        return asks_set(engine.understand(q))
+
+    assert asks("Cao Bằng triển khai những nền tảng nào cho trạm y tế xã?")
+    assert asks("Kế hoạch y tế số Cao Bằng nêu 3 nhiệm vụ chính là gì?")
+    # a number or "các" across a preposition asks one thing, not a set
+    assert not asks("Cao Bằng kết nối Đề án 06 tại địa chỉ nào?")
+    assert not asks("Nếu thiếu kinh phí thì các đơn vị ở Cao Bằng làm gì?")
