@@ -34,7 +34,8 @@ DETAIL_CHARS = 110  # a detail longer than this is cut, as a headline's lead
 _LEAD = re.compile(r"^(?:\s*(?:(?:số|là)(?!\w)|:|-|–)\s*)+", re.I)
 # a preposition that makes the noun a specification: "theo tiêu chuẩn …", "tại địa chỉ …"
 _SPECIFIES = frozenset(["theo", "bang", "tai", "qua", "voi"])
-_ACRONYM = re.compile(r"\b[A-ZĐ][A-Z0-9Đ]{1,9}\b")
+# names given as examples: "các phần mềm mô phỏng và quản lý sản xuất như ERP, MES"
+_ACRONYM = re.compile(r"(?:\bnhư|:)\s+[A-ZĐ][A-Z0-9Đ]{1,9}\b")
 _NAMEISH = re.compile(r"^[\"“‘'«(]|^[A-ZÀ-ỸĐ0-9]")
 _ABBR = re.compile(r"\((?:[A-Za-zÀ-ỹĐđ]*[A-ZĐ][A-Za-zÀ-ỹĐđ0-9]*)\)")
 
