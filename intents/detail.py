@@ -28,6 +28,9 @@ from intents.set_answer import asks_set
 from retrieval.lexical import STOP
 
 _BACK = 5  # words read back from "nào"/"gì" for the noun asked
+# a count asked: "mấy trạm 5G", "bao nhiêu cơ sở dữ liệu"; a measure or a time counts no thing
+_COUNT_ASK = re.compile(r"\b(?:may|bao nhieu) ([a-z]+[a-z0-9]*(?: [a-z0-9]+){0,5})")
+_COUNT_NOT = frozenset(["lan", "phan", "nam", "thang", "ngay", "quy", "tuoi", "gio", "tro"])
 DETAIL_CHARS = 110  # a detail longer than this is cut, as a headline's lead
 # words between the noun and its detail that carry nothing of it: "Nghị định số 80",
 # "địa chỉ: https://…", "mô hình là …"
@@ -45,15 +48,27 @@ def asked_heads(search: str) -> list[str]:
     among the few words before each "nào"/"gì" that no stop word cuts off, nearest first;
     a lone word only when it is the last before the question word and asks nothing itself
     ("chuẩn nào" -> chuan)."""
+    return list(dict.fromkeys(h for group in head_groups(search) for h in group))
+
+
+def head_groups(search: str) -> list[list[str]]:
+    """`asked_heads`, one list for each question word: "theo mô hình nào và từ cấp độ
+    mấy" asks two details."""
     ws = words(search)
     pairs = syllable_pairs()
-    out: list[str] = []
+    groups: list[list[str]] = []
     for i, w in enumerate(ws):
-        if w not in ("nao", "gi"):
+        # "cấp độ mấy (trở lên)" asks the number after the noun, as "nào" would
+        trailing = w == "may" and (i + 1 == len(ws) or ws[i + 1] in STOP
+                                   or ws[i + 1] in _COUNT_NOT)
+        if w not in ("nao", "gi") and not trailing:
             continue
         run: list[str] = []
         k = i - 1
-        while k >= 0 and len(run) < _BACK and ws[k] not in STOP:
+        # a stop word ends the noun unless it closes a compound right before the question
+        # word ("cấp độ mấy")
+        while k >= 0 and len(run) < _BACK and (ws[k] not in STOP or (
+                k == i - 1 and k > 0 and (ws[k - 1], ws[k]) in pairs)):
             run.insert(0, ws[k])
             k -= 1
         found: list[str] = []
@@ -63,10 +78,11 @@ def asked_heads(search: str) -> list[str]:
             if (a, b) in pairs and not {j, j + 1} & taken:
                 found.append(f"{a} {b}")
                 taken |= {j, j + 1}
-        out += found
         if not found and run and run[-1] not in QUESTION_WORDS:
-            out.append(run[-1])
-    return list(dict.fromkeys(out))
+            found.append(run[-1])
+        if found:
+            groups.append(found)
+    return groups
 
 
 def _aligned(text: str) -> tuple[str, str]:
@@ -137,8 +153,6 @@ def named_heads(search: str, terms: list[str]) -> list[str]:
             if a in keep and b in keep and (a, b) in pairs][:1]
 
 
-_COUNT_ASK = re.compile(r"\b(?:may|bao nhieu) ([a-z]+[a-z0-9]*(?: [a-z0-9]+){0,5})")
-_COUNT_NOT = frozenset(["lan", "phan", "nam", "thang", "ngay", "quy", "tuoi", "gio"])
 
 
 def count_heads(search: str) -> list[str]:
@@ -177,11 +191,11 @@ def asked_detail(query: Query, text: str) -> str:
     a set's items or a clause that gives no such detail."""
     if query.intent != "what" or asks_set(query):
         return ""
-    counted = count_heads(query.search)
-    if counted:
-        return count_detail(text, counted)
-    return detail_after(text, asked_heads(query.search) + named_heads(query.search,
-                                                                      query.terms))
+    # both, when a question asks both ("theo mô hình nào và có mấy trạm")
+    groups = head_groups(query.search) + [named_heads(query.search, query.terms)]
+    found = [detail_after(text, g) for g in groups if g]
+    found.append(count_detail(text, count_heads(query.search)))
+    return "; ".join(dict.fromkeys(f for f in found if f))
 
 
 def _first_part(span: str, codes: bool = True) -> str:
@@ -217,3 +231,12 @@ def other_field(query: Query, body: str) -> bool:
     label = set(words(m.group(0)))
     return not label & set(query.terms)
 
+
+
+def asked_words(query: Query) -> list[str]:
+    """The words of the noun a what-question asks one detail of, searched for though the
+    clause need not have them to answer: "theo tiêu chuẩn nào" finds the clause that names
+    a standard first."""
+    if query.intent != "what" or asks_set(query):
+        return []
+    return [w for noun in query.asked for w in noun.split() if w not in query.terms]

@@ -24,6 +24,7 @@ from corpus.lexicon import syllables
 from corpus.models import Segment
 from corpus.normalize import fold, words
 from intents import clause_answer
+from intents.detail import asked_words
 from intents.models import Query
 from intents.normalize import abbreviation_index, spelt_out
 from retrieval.lexical import STOP
@@ -62,7 +63,8 @@ _BASIS = re.compile(r"\bcan cu (?:vao )?(?:ke hoach|nghi quyet|chi thi|quyet din
 def search(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np.ndarray | None,
            k: int = 10) -> list[Hit]:
     qterms = engine.index.bm25.query_terms(" ".join(
-        [*query.terms, *map(str, query.years), *_role_words(query)])) if engine.index.bm25 \
+        [*query.terms, *map(str, query.years), *_role_words(query), *asked_words(query)])) \
+        if engine.index.bm25 \
         else None
     return hybrid_search(engine.index, query.search, qvec, doc_ids, k=k,
                          weight=engine.settings.lexical_weight, fusion=engine.settings.fusion,
@@ -225,6 +227,8 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
     # graded evidence: no clause covers the question's words, but one of the closest
     # (by words and by meaning) nearly does and holds the kind of answer asked — OCR
     # garbles, abbreviations and paraphrases are what it misses
+    if listing and near is not None and (weak is None or not weak.direct):
+        return near  # the detail asked, near the bar, beats a passing clause without it
     return partial[0] or weak or near
 
 def _ties_by_wording(query: Query, hits: list[Hit],
@@ -260,6 +264,10 @@ def _ties_by_wording(query: Query, hits: list[Hit],
 def checked(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidence | None:
     """A near clause's answer, when it gives what the question needs: an agency, a
     time or a value (for the year asked), not just text."""
+    if query.intent == "what":
+        # "theo tiêu chuẩn nào": a near clause that gives the detail asked (intents.detail)
+        ev = clause_answer.extract(engine, query, hit, cov) if query.asked else None
+        return ev if ev is not None and ev.direct else None
     if query.intent not in ("who", "when", "target"):
         return None
     ev = clause_answer.extract(engine, query, hit, cov)

@@ -42,16 +42,15 @@ if TYPE_CHECKING:
 COVERAGE_MIN = 0.6  # the evidence gate's bar (intents.evidence), for the clause with its items
 _HITS = 30  # hits read for a clause that opens the set asked
 # words that ask for a set rather than name its content: "gồm những nội dung gì",
-# "các nhóm nhiệm vụ nào", "những bước nào"
-# "những"/"các" or a count asks a set only of the noun it leads to the question word ("những
-# nền tảng nào", "5 yếu tố nền móng là gì"), not across a preposition ("Đề án 06 tại địa chỉ
-# nào" asks one address)
-_NOUN_RUN = (r"(?:(?!(?:theo|tai|o|cua|voi|cho|ve|bang|den|la|duoc|phai|ma|khi|thi|lam)\b)[a-z]+,? )"
-             r"{1,6}")
+# "các nhóm nhiệm vụ nào", "những bước nào"; "những"/"các" or a count asks a set only of the
+# noun it leads to the question word ("những nền tảng nào", "5 yếu tố nền móng là gì"), not
+# across a preposition ("các đơn vị ở … làm gì" asks what they do)
+_NOUN_RUN = r"(?:(?!(?:theo|o|cua|la|lam)\b)[a-z]+,? ){1,8}"
 _SET_CUE = re.compile(rf"\b(?:gom|bao gom|nhung gi|liet ke|ke ten)\b|"
                       rf"\b(?:nhung|cac) {_NOUN_RUN}(?:nao|gi)\b|"
-                      rf"\b(?:\d{{1,2}}|hai|ba|bon|nam|sau|bay|tam|chin|muoi|may) {_NOUN_RUN}"
-                      rf"(?:la )?(?:nao|gi)\b")
+                      # a numeral of a name ("Đề án 06", "Kế hoạch số 12") counts nothing
+                      rf"(?<!\ban )(?<!\bso )\b(?:\d{{1,2}}|hai|ba|bon|nam|sau|bay|tam|chin|"
+                      rf"muoi|may) {_NOUN_RUN}(?:la )?(?:nao|gi)\b")
 _SET_WORDS = frozenset(["gom", "nhom", "noi", "dung", "loai", "phan", "buoc", "cach", "muc",
                         "hang"])
 _SET_LEADS = frozenset(["nhung", "cac", "may", "gom"])

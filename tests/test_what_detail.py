@@ -194,3 +194,12 @@ def test_a_set_is_asked_only_of_the_noun_the_question_word_ends(engine) -> None:
     # a number or "các" across a preposition asks one thing, not a set
     assert not asks("Cao Bằng kết nối Đề án 06 tại địa chỉ nào?")
     assert not asks("Nếu thiếu kinh phí thì các đơn vị ở Cao Bằng làm gì?")
+
+
+def test_the_noun_asked_is_searched_for_but_not_required(engine) -> None:
+    from intents.detail import asked_words
+
+    q = engine.understand("Cao Bằng chuẩn hóa cơ sở dữ liệu y tế theo tiêu chuẩn nào?")
+    assert asked_words(q) == ["tieu", "chuan"] and "tieu" not in q.terms
+    # a set asked: its noun names what the items are, not a word to look for
+    assert asked_words(engine.understand("Cao Bằng triển khai những nền tảng nào?")) == []
