@@ -50,6 +50,9 @@ _TARGET = re.compile(
     r"\b(?:o|dat|giu) muc (?:nao|bao nhieu)\b|"
     r"\bso sanh\b"
 )
+# a thing asked by its noun ("nền tảng nào", "kế hoạch gì"), not an action ("làm gì") or
+# a who/when noun (those are read by `_asked_noun_cues` first)
+_THING_ASKED = re.compile(r"\b(?!(?:lam|la|ai|the|ra|nhung|cac|voi|cho|boi)\b)[a-z]{2,} (?:nao|gi)\b")
 _WHAT = re.compile(r"\bgi\b|\bnao\b|the nao|ra sao|nhu the|noi dung")
 
 _ROLE = [
@@ -184,7 +187,9 @@ def detect_intents(q: str) -> list[str]:
         return ["who"]
     if _TARGET.search(q):
         return ["target"]
-    if _WHO_VERB.search(q) and not re.search(r"\bso sanh\b", q):
+    if _WHO_VERB.search(q) and not re.search(r"\bso sanh\b", q) and not _THING_ASKED.search(q):
+        # "phối hợp xây dựng kế hoạch gì" asks the plan: the noun asked decides, the task's
+        # verb only when nothing is asked by name
         return ["who"]
     if _WHAT.search(q):
         return ["what"]

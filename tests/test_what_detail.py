@@ -203,3 +203,11 @@ def test_the_noun_asked_is_searched_for_but_not_required(engine) -> None:
     assert asked_words(q) == ["tieu", "chuan"] and "tieu" not in q.terms
     # a set asked: its noun names what the items are, not a word to look for
     assert asked_words(engine.understand("Cao Bằng triển khai những nền tảng nào?")) == []
+
+
+def test_the_noun_asked_decides_over_a_role_verb_in_the_task() -> None:
+    # "chủ trì"/"phối hợp" name the task's roles; the question asks a thing by its noun
+    assert detect_intents("so y te chu tri trien khai nen tang nao") == ["what"]
+    assert detect_intents("so tai chinh phoi hop xay dung ke hoach gi") == ["what"]
+    assert detect_intents("phong van hoa phoi hop thuc hien so hoa ho so") == ["who"]
+    assert detect_intents("don vi phoi hop la ai") == ["who"]
