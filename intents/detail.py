@@ -138,7 +138,10 @@ def _span(text: str, start: int) -> str:
     return span
 
 
-_NAME_ASKED = re.compile(r"\bten (?:la |goi )?gi\b|\bten goi\b|\bgoi la gi\b|\bten (?:cua )?")
+# a name asked ("tên là gì", "tên của …"), or the noun a question opens with asked as such
+# ("Mô hình được áp dụng … là gì")
+_NAME_ASKED = re.compile(r"\bten (?:la |goi )?gi\b|\bten goi\b|\bgoi la gi\b|\bten (?:cua )?|"
+                         r"\bla gi\W*$")
 
 
 def named_heads(search: str, terms: list[str]) -> list[str]:

@@ -211,3 +211,8 @@ def test_the_noun_asked_decides_over_a_role_verb_in_the_task() -> None:
     assert detect_intents("so tai chinh phoi hop xay dung ke hoach gi") == ["what"]
     assert detect_intents("phong van hoa phoi hop thuc hien so hoa ho so") == ["who"]
     assert detect_intents("don vi phoi hop la ai") == ["who"]
+
+
+def test_a_noun_the_question_opens_with_is_asked_by_la_gi(engine) -> None:
+    a = engine.ask("Mô hình đào tạo nhân lực y tế số của Cao Bằng là gì?")
+    assert a.found and a.headline.startswith("“Bệnh viện vệ tinh”")
