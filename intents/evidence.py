@@ -195,6 +195,10 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
             if (near is None and rank < _NEAR_RANKS and cov >= NEAR_MIN
                     and hit.dense >= top_dense - _NEAR_DENSE):
                 near = checked(engine, query, hit, cov)
+            elif listing and near is None and rank < 2 * _NEAR_RANKS and cov >= NEAR_MIN:
+                # the detail asked is its own evidence: a clause a little further down that
+                # names it is read too
+                near = checked(engine, query, hit, cov)
             continue
         ev = clause_answer.extract(engine, query, hit, cov)
         if ev is None or not states_year(query, ev):
