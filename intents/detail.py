@@ -87,11 +87,12 @@ def head_groups(search: str) -> list[list[str]]:
 
 def _aligned(text: str) -> tuple[str, str]:
     """The text and its folded form, of the same length (the folded one is searched, the
-    text is shown): a character that folds to several is read as it folds."""
+    text is shown)."""
     low = fold(text)
     if len(low) == len(text):
         return text, low
-    return low, low
+    # a character that folds to none or several: fold one by one, keeping the places
+    return text, "".join((fold(c) or " ")[0] for c in text)
 
 
 def detail_after(text: str, heads: list[str]) -> str:
