@@ -39,8 +39,15 @@ _LEAD = re.compile(r"^(?:\s*(?:(?:số|là)(?!\w)|:|-|–)\s*)+", re.I)
 _SPECIFIES = frozenset(["theo", "bang", "tai", "qua", "voi"])
 # names given as examples: "các phần mềm mô phỏng và quản lý sản xuất như ERP, MES"
 _ACRONYM = re.compile(r"(?:\bnhư|:)\s+[A-ZĐ][A-Z0-9Đ]{1,9}\b")
-_NAMEISH = re.compile(r"^[\"“‘'«(]|^[A-ZÀ-ỸĐ0-9]")
+_OPENERS = "\"“‘'«("
 _ABBR = re.compile(r"\((?:[A-Za-zÀ-ỹĐđ]*[A-ZĐ][A-Za-zÀ-ỹĐđ0-9]*)\)")
+
+
+def _nameish(span: str) -> bool:
+    """A span that opens as a name does: a quote or bracket, a digit, a capital letter (a
+    Vietnamese capital too, not any letter with a mark)."""
+    first = span[:1]
+    return first in _OPENERS or first.isdigit() or first.isupper()
 
 
 def asked_heads(search: str) -> list[str]:
@@ -104,7 +111,7 @@ def detail_after(text: str, heads: list[str]) -> str:
         for m in re.finditer(rf"(?<!\w){re.escape(head)}(?!\w)", low):
             span = _span(shown, m.end())
             before = words(low[max(0, m.start() - 12):m.start()])[-1:]
-            if span and (_NAMEISH.search(span) or _ABBR.search(span[:70])
+            if span and (_nameish(span) or _ABBR.search(span[:70])
                          or _ACRONYM.search(span[:60])
                          or (before and before[0] in _SPECIFIES)):
                 return span

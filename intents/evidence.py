@@ -62,10 +62,9 @@ _BASIS = re.compile(r"\bcan cu (?:vao )?(?:ke hoach|nghi quyet|chi thi|quyet din
 
 def search(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np.ndarray | None,
            k: int = 10) -> list[Hit]:
-    qterms = engine.index.bm25.query_terms(" ".join(
-        [*query.terms, *map(str, query.years), *_role_words(query), *asked_words(query)])) \
-        if engine.index.bm25 \
-        else None
+    # the noun a what-question asks a detail of is searched for, not required (intents.detail)
+    searched = [*query.terms, *map(str, query.years), *_role_words(query), *asked_words(query)]
+    qterms = engine.index.bm25.query_terms(" ".join(searched)) if engine.index.bm25 else None
     return hybrid_search(engine.index, query.search, qvec, doc_ids, k=k,
                          weight=engine.settings.lexical_weight, fusion=engine.settings.fusion,
                          qterms=qterms, boost=boost(engine, query))

@@ -216,3 +216,10 @@ def test_the_noun_asked_decides_over_a_role_verb_in_the_task() -> None:
 def test_a_noun_the_question_opens_with_is_asked_by_la_gi(engine) -> None:
     a = engine.ask("Mô hình đào tạo nhân lực y tế số của Cao Bằng là gì?")
     assert a.found and a.headline.startswith("“Bệnh viện vệ tinh”")
+
+
+def test_a_lowercase_letter_with_a_mark_opens_no_name() -> None:
+    assert detail_after("thực hiện Chương trình đột phá phát triển khoa học, công nghệ.",
+                        ["chuong trinh"]) == ""
+    assert detail_after("xây dựng trên nền tảng Đám mây Việt, tích hợp dữ liệu.",
+                        ["nen tang"]) == "Đám mây Việt"
