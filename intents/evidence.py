@@ -141,6 +141,12 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
         # — below the bar of a near clause too, or the nearest indicator with a number
         # would answer for it
         cov = min(cov, NEAR_MIN - 0.1)
+    if query.intent == "target" and not seg.reading and substituted(
+            words(query.search), set(query.terms), has, seg_words):
+        # "tỷ lệ phủ sóng 4G" asked, "tỷ lệ phủ sóng 5G" stated: the clause writes another
+        # word where the question has its own — another indicator, not a paraphrase. Only
+        # text read as written (no reading copy): in OCR text the other word may be a garble
+        cov = min(cov, NEAR_MIN - 0.1)
     if _other_measure(query.search, seg_words):
         # "tỷ lệ thư viện số …" asked, "số lượng thư viện số …" stated: another indicator
         cov = min(cov, NEAR_MIN - 0.1)
@@ -179,6 +185,16 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
         return covered[seg.id]
 
     hits = _ties_by_wording(query, hits, cov_of)
+    if query.intent == "when" and query.when_kind == "year":
+        # "mục tiêu 100% … đặt cho năm nào": the clauses whose targets, read at ingest,
+        # have the value the question quotes come first, those the search ranked in its order
+        stated = _stating_value(engine, query, doc_ids)
+        if stated:
+            ids = {s.id for s in stated}
+            hits = [h for h in hits if h.segment.id in ids] + [
+                Hit(s, 1.0, 0.0, 0.0) for s in stated
+                if all(h.segment.id != s.id for h in hits)] + [
+                h for h in hits if h.segment.id not in ids]
     weak: Evidence | None = None
     listing = query.intent == "what" and bool(query.asked)
     tried = 0
@@ -217,6 +233,12 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
             # about, not what it asks; a later clause that gives another time answers
             weak = weak or ev
             continue
+        if query.intent == "when" and query.when_kind != "frequency" \
+                and _VAGUE_TIME.fullmatch(fold(ev.direct).strip()):
+            # "Định kỳ tổng hợp báo cáo …" says that it recurs, not when: a later clause
+            # that dates it ("định kỳ trước ngày 01/6 và 15/11 hằng năm") answers
+            weak = weak or ev
+            continue
         if query.when_kind == "frequency" and not re.search(r"\d", ev.direct):
             # "định kỳ" alone: a clause that says how often ("3 tháng, 6 tháng") is better
             weak = weak or ev
@@ -226,6 +248,27 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
     # (by words and by meaning) nearly does and holds the kind of answer asked — OCR
     # garbles, abbreviations and paraphrases are what it misses
     return partial[0] or weak or near
+
+_VAGUE_TIME = re.compile(r"(?:dinh ky|thuong ky)")
+_VALUE = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*%")
+
+
+def _stating_value(engine: AnswerEngine, query: Query, doc_ids: list[str] | None) -> list[Segment]:
+    """The clauses of the plans asked whose target facts give a share the question quotes
+    ("100%"), in reading order."""
+    asked = set(_VALUE.findall(query.search))
+    if not asked:
+        return []
+    out: list[Segment] = []
+    for f in engine.index.facts:
+        if f.kind != "target" or (doc_ids and f.doc_id not in doc_ids):
+            continue
+        if any(set(_VALUE.findall(v)) & asked for v in f.values.values()):
+            seg = engine.segment(f.segment_id)
+            if seg is not None and all(s.id != seg.id for s in out):
+                out.append(seg)
+    return out
+
 
 def _ties_by_wording(query: Query, hits: list[Hit],
                      cov_of: Callable[[Segment], float]) -> list[Hit]:
@@ -390,6 +433,37 @@ def _ocr_close(term: str, word: str) -> bool:
 _MEASURES = ("ty le", "ti le", "so luong", "ty trong", "quy mo", "chi so")
 _MEASURE_ASKED = re.compile(r"\b(" + "|".join(_MEASURES) + r") ([a-z]+)")
 _SHARE = {"ty le", "ti le"}
+
+
+def substituted(qwords: list[str], terms: set[str], has: Callable[[str], bool],
+                seq: list[str]) -> bool:
+    """The text writes another word where the question has one of its key words, right
+    after a key word both share: "tài khoản thanh toán điện tử" asked, "tài khoản định danh
+    điện tử" written; "phủ sóng 4G" asked, "phủ sóng 5G" written; "doanh nghiệp lớn" asked,
+    "doanh nghiệp vừa và nhỏ" written. A missing word alone may be a paraphrase; one
+    replaced after the same anchor names another thing. An OCR garble of the word (one
+    letter off) is no replacement."""
+    asked = set(qwords)
+    at: dict[str, list[int]] = {}
+    for j, w in enumerate(seq):
+        at.setdefault(w, []).append(j)
+    for i in range(1, len(qwords)):
+        word, anchor = qwords[i], qwords[i - 1]
+        if word not in terms or has(word) or anchor not in terms or anchor not in at:
+            continue
+        after = [seq[j + 1] for j in at[anchor] if j + 1 < len(seq)]
+        if not after or any(x in asked for x in after):
+            continue  # the anchor goes on as the question does somewhere
+        if all(_replaces(word, x) for x in after):
+            return True
+    return False
+
+
+def _replaces(word: str, other: str) -> bool:
+    """`other` can stand where `word` stands as another thing: a content word, no number,
+    no stop word, no OCR garble of `word`."""
+    return (other not in STOP and not other.isdigit() and any(c.isalpha() for c in other)
+            and len(other) >= 2 and not _one_off(word, other) and not _garble_of(word, other))
 
 
 def _other_measure(search: str, seg_words: list[str]) -> bool:

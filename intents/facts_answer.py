@@ -17,11 +17,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from corpus.agencies import same_agency
+from corpus.agencies import find_agencies, same_agency
 from corpus.lexicon import syllables
 from corpus.models import Fact
 from corpus.normalize import readable, search_form, words
-from intents.evidence import Evidence
+from intents.evidence import Evidence, substituted
 from intents.models import Answer, Query
 from intents.normalize import abbreviation_index, spelt_out
 from retrieval.lexical import STOP
@@ -116,6 +116,8 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
         return None
     scored: list[tuple[float, Fact]] = []
     wants = _value_kind(query)
+    qwords = words(query.search)
+    bodies = [a.name for a in find_agencies(query.search)]
     for f in engine.index.facts:
         if f.kind != "target" or (doc_ids and f.doc_id not in doc_ids) or not f.values:
             continue
@@ -156,6 +158,13 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
                 got += w
             elif t in around:
                 got += w * SECTION_WEIGHT
+        if bodies and _parts_without(engine, f, bodies):
+            continue  # "… của VNPT" asked; the total's parts name MobiFone and Viettel only
+        seen = have | around
+        if substituted(qwords, set(terms), lambda t, seen=seen, odd=odd: _present(
+                t, seen, query.alts.get(t, []), odd), list(seq)) \
+                and _read_as_written(engine, f):
+            continue  # "tài khoản thanh toán …" asked, "tài khoản định danh …" stated
         if total:
             scored.append((got / total, f))
     if not scored:
@@ -188,6 +197,27 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
         return FactMatch(f, best, int(given[0]) if given[0].isdigit() else None,
                          f.values[given[0]], given)
     return FactMatch(f, best, None, "; ".join(f"{y}: {f.values[y]}" for y in given), given)
+
+
+def _read_as_written(engine: AnswerEngine, f: Fact) -> bool:
+    """The fact's clause needed no reading copy (clean text, not OCR, whose other word at a
+    place may be a garble of the question's)."""
+    seg = engine.segment(f.segment_id)
+    return seg is not None and not seg.reading
+
+
+def _parts_without(engine: AnswerEngine, f: Fact, bodies: list[str]) -> bool:
+    """The indicator is a total whose parts the plan gives by body ("Đầu tư mới trạm 5G" and
+    "Đầu tư mới trạm 5G (MobiFone)", "… (Viettel)"), and the question names a body that
+    neither it nor a part names: the plan does not give that body's share."""
+    parts = [search_form(g.text[len(f.text):]) for g in engine.index.facts
+             if g.kind == "target" and g.doc_id == f.doc_id and g.text != f.text
+             and g.text.startswith(f.text + " (")]
+    if not parts:
+        return False
+    own = search_form(" ".join([f.text, *f.lead, *f.support]))
+    return any(search_form(b) not in own and not any(search_form(b) in p for p in parts)
+               for b in bodies)
 
 
 def _with_split_years(engine: AnswerEngine, f: Fact) -> Fact:

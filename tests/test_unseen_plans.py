@@ -1,0 +1,158 @@
+"""Who / when / target answers on a plan written the way provincial plans are, which the
+engine was not built on: labelled task blocks whose task stands in bullets ("a) Nhiệm vụ:"
+over bullets, "b) Cơ quan thực hiện: - Đơn vị chủ trì: …", "c) Thời gian thực hiện: …"),
+requests under a heading ("Đề nghị: Hội …"), "Theo đề nghị của …", and target questions
+whose indicator the plan does not give (another word where the question has its own, a body
+whose share a total's parts do not give), a year asked of a value the question quotes, and a
+deadline asked where one clause only says "định kỳ". The plan is written for this test; the engine is
+the real one with the deterministic fake embedder."""
+
+from __future__ import annotations
+
+import pytest
+from plan_fixtures import engine_over
+
+from corpus.normalize import fold
+from intents import AnswerEngine
+
+PLAN = """ỦY BAN NHÂN DÂN
+TỈNH CAO BẰNG
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 33/KH-UBND
+Cao Bằng, ngày 12 tháng 8 năm 2025
+
+KẾ HOẠCH
+
+Phát triển hạ tầng số và công dân số tỉnh Cao Bằng
+
+Theo đề nghị của Sở Nội vụ tại Tờ trình số 120/TTr-SNV ngày 01 tháng 8 năm 2025.
+
+I. MỤC TIÊU
+
+- Tỷ lệ người dân có tài khoản định danh điện tử đạt 70%.
+
+- Tỷ lệ phủ sóng 5G trên địa bàn tỉnh đạt 100%.
+
+- Lắp đặt mới trạm thu phát sóng: 40 trạm (Trong đó: VNPT: 15 trạm, Viettel: 25 trạm).
+
+a) Đến hết năm 2027: Có ≥ 50% hợp tác xã trên địa bàn tỉnh ứng dụng công nghệ số.
+
+b) Đến hết năm 2035: 90% hợp tác xã trên địa bàn tỉnh ứng dụng công nghệ số.
+
+II. NHIỆM VỤ
+
+1. Về hạ tầng dùng chung
+
+a) Nhiệm vụ:
+
+- Rà soát, cải tạo hệ thống cột ăng-ten dùng chung tại các khu dân cư tập trung.
+
+- Chỉnh trang cáp treo trên các tuyến phố theo hướng dẫn của Bộ Xây dựng, ưu tiên ngầm hóa cáp viễn thông tại trung tâm các phường.
+
+b) Cơ quan thực hiện:
+
+- Đơn vị chủ trì: Sở Công Thương.
+
+- Đơn vị phối hợp: Sở Tài chính, UBND các xã, phường.
+
+c) Thời gian thực hiện: Hoàn thành trong năm 2026.
+
+III. TỔ CHỨC THỰC HIỆN
+
+1. Đề nghị: Hội Cựu chiến binh tỉnh, Hội Liên hiệp Phụ nữ tỉnh
+
+a) Tuyên truyền, vận động hội viên tham gia phong trào học kỹ năng số tại cộng đồng.
+
+2. Sở Khoa học và Công nghệ
+
+a) Chủ trì theo dõi việc thực hiện Kế hoạch.
+
+b) Định kỳ tổng hợp báo cáo kết quả thực hiện Kế hoạch.
+
+3. Các sở, ban, ngành, UBND các xã, phường tổ chức thực hiện nhiệm vụ được giao; định kỳ trước ngày 10/6 và 10/12 hằng năm báo cáo kết quả thực hiện về Sở Khoa học và Công nghệ.
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory) -> AnswerEngine:
+    return engine_over(tmp_path_factory.mktemp("unseen"), "tinh-cao-bang_33-KH-UBND.txt", PLAN)
+
+
+@pytest.mark.parametrize("question", [
+    "Ở Cao Bằng, ai chủ trì chỉnh trang cáp treo và ngầm hóa cáp viễn thông?",
+    "cao bang ai lo chinh trang cap treo ngam hoa cap vien thong",
+])
+def test_a_bullet_of_a_task_block_is_led_by_the_blocks_lead(engine, question) -> None:
+    # the bullet names "Bộ Xây dựng" (whose guidance is followed): the block's lead answers
+    answer = engine.ask(question)
+    assert answer.found and answer.intent == "who"
+    assert fold(answer.headline).startswith("so cong thuong")
+
+
+def test_a_bullet_of_a_task_block_has_the_blocks_deadline(engine) -> None:
+    answer = engine.ask("Cao Bằng phải hoàn thành việc chỉnh trang cáp treo khi nào?")
+    assert answer.found and answer.intent == "when"
+    assert "2026" in answer.headline
+
+
+@pytest.mark.parametrize("question", [
+    "Cao Bằng đề nghị những tổ chức nào vận động hội viên học kỹ năng số?",
+    "cao bang de nghi to chuc nao van dong hoi vien hoc ky nang so",
+])
+def test_a_request_under_a_heading_names_the_bodies_of_the_heading(engine, question) -> None:
+    answer = engine.ask(question)
+    assert answer.found
+    head = fold(answer.headline)
+    assert "hoi cuu chien binh" in head and "hoi lien hiep phu nu" in head
+
+
+def test_theo_de_nghi_cua_names_the_proposing_body(engine) -> None:
+    answer = engine.ask("Kế hoạch của Cao Bằng được ban hành theo đề nghị của cơ quan nào?")
+    assert answer.found and fold(answer.headline).startswith("so noi vu")
+
+
+@pytest.mark.parametrize("question", [
+    "Cao Bằng đặt chỉ tiêu tỷ lệ người dân có tài khoản thanh toán điện tử là bao nhiêu?",
+    "Cao Bằng đặt chỉ tiêu tỷ lệ phủ sóng 4G là bao nhiêu?",
+    "cao bang ty le phu song 4g bao nhieu",
+])
+def test_an_indicator_the_plan_lacks_is_not_answered_by_its_neighbour(engine, question) -> None:
+    answer = engine.ask(question)
+    assert not answer.found
+    assert "70%" not in answer.headline and "100%" not in answer.headline
+
+
+@pytest.mark.parametrize("question, value", [
+    ("Cao Bằng đặt chỉ tiêu tỷ lệ người dân có tài khoản định danh điện tử là bao nhiêu?", "70%"),
+    ("cao bang ty le phu song 5g bao nhieu", "100%"),
+])
+def test_the_indicator_the_plan_gives_is_still_answered(engine, question, value) -> None:
+    answer = engine.ask(question)
+    assert answer.found and value in answer.headline
+
+
+def test_a_body_whose_share_the_parts_do_not_give_is_not_given(engine) -> None:
+    answer = engine.ask("Cao Bằng lắp đặt mới bao nhiêu trạm thu phát sóng của MobiFone?")
+    assert not answer.found or "40" not in answer.headline
+
+
+def test_a_body_the_parts_give_is_answered_its_share(engine) -> None:
+    answer = engine.ask("Viettel lắp đặt mới bao nhiêu trạm thu phát sóng ở Cao Bằng?")
+    assert answer.found and "25" in answer.headline
+
+
+@pytest.mark.parametrize("question", [
+    "Mục tiêu 90% hợp tác xã ở Cao Bằng ứng dụng công nghệ số đặt cho năm nào?",
+    "cao bang nam nao 90% htx ung dung cong nghe so",
+])
+def test_the_year_of_a_quoted_value_is_the_year_that_value_is_set_for(engine, question) -> None:
+    answer = engine.ask(question)
+    assert answer.found and answer.intent == "when"
+    assert "2035" in answer.headline and "2027" not in answer.headline
+
+
+def test_a_deadline_is_not_answered_by_a_bare_định_kỳ(engine) -> None:
+    answer = engine.ask("Các sở, ngành ở Cao Bằng báo cáo kết quả thực hiện về Sở Khoa học và "
+                        "Công nghệ vào thời hạn nào?")
+    assert answer.found and "10/6" in answer.headline
