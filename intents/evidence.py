@@ -461,9 +461,11 @@ def substituted(qwords: list[str], terms: set[str], has: Callable[[str], bool],
 
 def _replaces(word: str, other: str) -> bool:
     """`other` can stand where `word` stands as another thing: a content word, no number,
-    no stop word, no OCR garble of `word`."""
+    no stop word, no OCR garble of `word` (one letter off in a word of three letters or
+    more: "4G" and "5G" are two things)."""
     return (other not in STOP and not other.isdigit() and any(c.isalpha() for c in other)
-            and len(other) >= 2 and not _one_off(word, other) and not _garble_of(word, other))
+            and len(other) >= 2 and not (len(word) >= 3 and _one_off(word, other))
+            and not _garble_of(word, other))
 
 
 def _other_measure(search: str, seg_words: list[str]) -> bool:

@@ -58,6 +58,14 @@ b) Cơ quan thực hiện:
 
 c) Thời gian thực hiện: Hoàn thành trong năm 2026.
 
+2. Về thanh toán số
+
+Mở rộng thanh toán không dùng tiền mặt trong thu học phí, viện phí và dịch vụ công; khuyến khích người dân thanh toán trực tuyến phí, lệ phí, thanh toán điện tử hóa đơn điện, nước.
+
+3. Về phủ sóng
+
+Phủ sóng 4G đến các thôn, bản vùng cao; nâng cấp trạm 4G tại khu vực biên giới.
+
 III. TỔ CHỨC THỰC HIỆN
 
 1. Đề nghị: Hội Cựu chiến binh tỉnh, Hội Liên hiệp Phụ nữ tỉnh
@@ -68,9 +76,16 @@ a) Tuyên truyền, vận động hội viên tham gia phong trào học kỹ n�
 
 a) Chủ trì theo dõi việc thực hiện Kế hoạch.
 
-b) Định kỳ tổng hợp báo cáo kết quả thực hiện Kế hoạch.
+b) Định kỳ tổng hợp báo cáo kết quả thực hiện Kế hoạch của các sở, ngành gửi Sở Khoa học và Công nghệ.
 
 3. Các sở, ban, ngành, UBND các xã, phường tổ chức thực hiện nhiệm vụ được giao; định kỳ trước ngày 10/6 và 10/12 hằng năm báo cáo kết quả thực hiện về Sở Khoa học và Công nghệ.
+
+PHỤ LỤC
+
+NHIỆM VỤ HỖ TRỢ HỢP TÁC XÃ
+
+STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành
+1 | Hỗ trợ hợp tác xã trên địa bàn tỉnh ứng dụng công nghệ số trong sản xuất | Sở Công Thương | Liên minh Hợp tác xã tỉnh | Quý IV/2025
 """
 
 
@@ -156,3 +171,21 @@ def test_a_deadline_is_not_answered_by_a_bare_định_kỳ(engine) -> None:
     answer = engine.ask("Các sở, ngành ở Cao Bằng báo cáo kết quả thực hiện về Sở Khoa học và "
                         "Công nghệ vào thời hạn nào?")
     assert answer.found and "10/6" in answer.headline
+
+
+@pytest.mark.parametrize("asked, written, replaced", [
+    ("tai khoan thanh toan dien tu", "tai khoan dinh danh dien tu", True),
+    ("ty le phu song 4g", "ty le phu song 5g tren dia ban", True),
+    ("doanh nghiep lon ung dung", "doanh nghiep vua va nho ung dung", True),
+    # a word left out, or written after the anchor elsewhere too, is no replacement
+    ("nguoi lon tiep can dich vu so", "dan so truong thanh tiep can dich vu so", False),
+    ("phu song 5g khu cong nghiep", "phu song 5g", False),
+    # an OCR garble of the word, one letter off, is the word
+    ("ho so suc khoe", "ho so suc khoc", False),
+])
+def test_another_word_at_the_questions_place(asked, written, replaced) -> None:
+    from intents.evidence import substituted
+
+    q, seq = asked.split(), written.split()
+    terms = {w for w in q if w not in ("ty", "le")}
+    assert substituted(q, terms, lambda t: t in seq, seq) is replaced
