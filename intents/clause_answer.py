@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from intents.evidence import Evidence
     from retrieval.search import Hit
 
+# "tổng số trạm …", "số lượng doanh nghiệp …" asks a count, wherever "bao nhiêu" stands
+COUNT_NOUN = re.compile(r"\b(?:tong so|so luong)\s+(?!phan tram|von\b|tien\b)[a-z]")
+_MONITORS = re.compile(r"\b(?:theo doi|danh gia|tong hop|giam sat|kiem tra)\b")
 ROW_TASK_MIN = 0.5  # share of the question's words a row's task must hold to answer for it
 
 
@@ -35,6 +38,11 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     body = seg.body
     pos = X.term_positions(body, query.terms)
     if query.intent == "who":
+        if query.role == "theo_doi" and not _MONITORS.search(
+                " ".join([body, fold(seg.table_header or ""), *map(fold, seg.heading_path)])):
+            # "ai theo dõi …": a clause that names who does the task, not who follows it up
+            # (a table's "cơ quan theo dõi, đánh giá" column, a "theo dõi, đôn đốc" duty)
+            return None
         held = holders(body, query.titles)
         if held:
             return Evidence(hit, cov, "; ".join(held))
@@ -398,8 +406,8 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
         # "mục tiêu thu nhập bình quân": an amount ("72 triệu đồng/người/năm") may answer it
         vals = sorted(vals + V.find_amounts(body), key=lambda v: v.start)
     # "bao nhiêu ngân sách" may be answered by a share ("3% tổng chi ngân sách")
-    count_asked = (re.search(r"\bbao nhieu (?!phan tram|ngan sach|kinh phi|von\b|tien\b|chi phi)"
-                             r"[a-z]", query.search)
+    count_asked = ((re.search(r"\bbao nhieu (?!phan tram|ngan sach|kinh phi|von\b|tien\b|chi phi)"
+                              r"[a-z]", query.search) or COUNT_NOUN.search(query.search))
                    and not re.search(r"\bty le\b|phan tram|%", query.search))
     if count_asked:
         counted = _counted(query.search, body, pos, query.terms, query.agency)
@@ -471,7 +479,8 @@ def _counted(question: str, body: str, pos: list[int], terms: list[str],
     """"Bao nhiêu trạm …": a number the clause gives of the noun counted ("35 trạm"), the one
     nearest the question's words; "" when it gives none, or when it gives counts per body
     ("VNPT: 15 trạm, Viettel: 25 trạm") and not for the body the question names."""
-    noun = re.search(r"\bbao nhieu ([a-z]+(?: [a-z0-9]+){0,3})", question)
+    noun = re.search(r"\bbao nhieu ([a-z]+(?: [a-z0-9]+){0,3})", question) or \
+        re.search(r"\b(?:tong so|so luong) ([a-z]+(?: [a-z0-9]+){0,3})", question)
     if not noun:
         return ""
     asked = noun.group(1).split()
@@ -495,8 +504,11 @@ def _counted(question: str, body: str, pos: list[int], terms: list[str],
         # the part the body the question names has ("trong đó: Viettel: 26 trạm"), then the
         # question's words just before the number, then nearness
         before = set(words(body[max(0, m.start() - 25):m.start()]))
+        # the body's own part: its name right before the number ("MobiFone: 22 trạm"), not
+        # one part earlier
+        own = set(words(body[:m.start()])[-len(named) - 1:]) if named else set()
         near = min((abs(m.start() - p) for p in pos), default=0)
-        return bool(named) and named <= before, len(terms & before), -near
+        return bool(named) and named <= own, len(terms & before), -near
 
     return readable(max(found, key=score).group(0))
 

@@ -243,6 +243,8 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
             # "định kỳ" alone: a clause that says how often ("3 tháng, 6 tháng") is better
             weak = weak or ev
             continue
+        if cov < _BARE and query.intent in ("who", "when", "target") and ev.direct:
+            return _fuller(engine, query, hits, rank, cov_of) or ev
         return ev
     # graded evidence: no clause covers the question's words, but one of the closest
     # (by words and by meaning) nearly does and holds the kind of answer asked — OCR
@@ -268,6 +270,26 @@ def _stating_value(engine: AnswerEngine, query: Query, doc_ids: list[str] | None
             if seg is not None and all(s.id != seg.id for s in out):
                 out.append(seg)
     return out
+
+
+_BARE = 0.7  # a passing clause under this …
+_FULL = 0.95  # … gives way to one of the closest that covers the question this fully
+_FULL_RANKS = 8
+
+
+def _fuller(engine: AnswerEngine, query: Query, hits: list[Hit], rank: int,
+            cov_of: Callable[[Segment], float]) -> Evidence | None:
+    """A clause among the closest, after the one that barely passes, that holds every key
+    word of the question and the answer asked ("Phát huy vai trò trong tuyên truyền …" has
+    the verb; "Chủ trì … tuyên truyền về kinh tế số" has the topic too)."""
+    for hit in hits[rank + 1:_FULL_RANKS]:
+        cov = cov_of(hit.segment)
+        if cov < _FULL or _closing_only(hit.segment.body):
+            continue
+        ev = clause_answer.extract(engine, query, hit, cov)
+        if ev is not None and ev.direct and states_year(query, ev) and not _echoes(query, ev):
+            return ev
+    return None
 
 
 def _ties_by_wording(query: Query, hits: list[Hit],

@@ -21,6 +21,7 @@ from corpus.agencies import find_agencies, same_agency
 from corpus.lexicon import syllables
 from corpus.models import Fact
 from corpus.normalize import readable, search_form, words
+from intents.clause_answer import COUNT_NOUN
 from intents.evidence import Evidence, substituted
 from intents.models import Answer, Query
 from intents.normalize import abbreviation_index, spelt_out
@@ -75,7 +76,7 @@ def _value_kind(query: Query) -> str:
     if _SHARE_ASK.search(query.search):
         return "share"
     # "bao nhiêu doanh nghiệp" counts; "bao nhiêu vào năm 2030" asks a value of any kind
-    m = _COUNT_ASK.search(query.search)
+    m = _COUNT_ASK.search(query.search) or COUNT_NOUN.search(query.search)
     noun = words(query.search[m.end() - 1:])[:1] if m else []
     return "count" if noun and noun[0] not in STOP and noun[0] not in _TIME_NOUNS else ""
 

@@ -80,7 +80,24 @@ b) Định kỳ tổng hợp báo cáo kết quả thực hiện Kế hoạch c�
 
 3. Các sở, ban, ngành, UBND các xã, phường tổ chức thực hiện nhiệm vụ được giao; định kỳ trước ngày 10/6 và 10/12 hằng năm báo cáo kết quả thực hiện về Sở Khoa học và Công nghệ.
 
+4. Mặt trận Tổ quốc tỉnh
+
+Phát huy vai trò trong tuyên truyền, vận động Nhân dân, giám sát thực hiện Kế hoạch.
+
+5. Đài Phát thanh và Truyền hình tỉnh
+
+Chủ trì, phối hợp với các sở, ngành tuyên truyền thường xuyên về phát triển hạ tầng số và công dân số của tỉnh.
+
+6. Doanh nghiệp viễn thông
+
+Đồng hành cùng Nhà nước trong đào tạo kỹ năng số cho người dân vùng cao.
+
 PHỤ LỤC
+
+CHỈ TIÊU VÀ CƠ QUAN THEO DÕI
+
+STT | Chỉ tiêu | Năm 2030 | Cơ quan theo dõi, đánh giá
+1 | Tỷ lệ người dân vùng cao được đào tạo kỹ năng số cơ bản | 60% | Sở Giáo dục và Đào tạo
 
 NHIỆM VỤ HỖ TRỢ HỢP TÁC XÃ
 
@@ -189,3 +206,18 @@ def test_another_word_at_the_questions_place(asked, written, replaced) -> None:
     q, seq = asked.split(), written.split()
     terms = {w for w in q if w not in ("ty", "le")}
     assert substituted(q, terms, lambda t: t in seq, seq) is replaced
+
+
+def test_who_follows_up_is_the_monitoring_body_not_who_does_it(engine) -> None:
+    answer = engine.ask("cao bang dao tao ky nang so cho nguoi dan vung cao ai theo doi")
+    assert answer.found and fold(answer.headline).startswith("so giao duc va dao tao")
+
+
+def test_a_clause_with_every_key_word_beats_one_that_barely_passes(engine) -> None:
+    answer = engine.ask("cao bang ai tuyen truyen ve phat trien ha tang so va cong dan so")
+    assert answer.found and fold(answer.headline).startswith("dai phat thanh va truyen hinh")
+
+
+def test_tong_so_asks_a_count_not_a_share(engine) -> None:
+    answer = engine.ask("Cao Bằng chỉ tiêu tổng số trạm 5G đến 2030 là bao nhiêu?")
+    assert "100%" not in answer.headline
