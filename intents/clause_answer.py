@@ -38,10 +38,11 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     body = seg.body
     pos = X.term_positions(body, query.terms)
     if query.intent == "who":
-        if query.role == "theo_doi" and not _MONITORS.search(
-                " ".join([body, fold(seg.table_header or ""), *map(fold, seg.heading_path)])):
-            # "ai theo dõi …": a clause that names who does the task, not who follows it up
-            # (a table's "cơ quan theo dõi, đánh giá" column, a "theo dõi, đôn đốc" duty)
+        if query.role == "theo_doi" and _prose(seg) and not _MONITORS.search(
+                " ".join([body, *map(fold, seg.heading_path)])):
+            # "ai theo dõi …": a clause of prose that names who does the task, not who
+            # follows it up ("theo dõi, đôn đốc"); a table row has its monitoring column,
+            # whose header OCR may have lost
             return None
         held = holders(body, query.titles)
         if held:
@@ -84,6 +85,11 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
 
 
 _HOLDER_START = re.compile(r".*(?:[;:.()\n]|\b(?:do|gom|voi|va|trong do|theo do)\b)\s*")
+
+
+def _prose(seg: Segment) -> bool:
+    """A clause of running text: no table row, no cells (OCR flattens rows into text)."""
+    return seg.kind != "row" and not seg.table_header and "|" not in seg.text
 
 
 def holders(body: str, titles: list[str]) -> list[str]:
