@@ -132,6 +132,11 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
     hit = sum(1 for a, b in qpairs if any((x, y) in pairs for x in forms(a) for y in forms(b))
               or (has(a) and has(b) and _near(seg_words, forms(a), forms(b))))
     cov = 0.6 * uni + 0.4 * hit / len(qpairs) if qpairs else uni
+    if query.intent == "target" and len(qpairs) >= 2 and not hit and not seg.reading:
+        # an indicator holds the question's compound words ("người cao tuổi", "chữ ký"):
+        # its words found only one by one, in other compounds ("độ tuổi", "kỹ năng"),
+        # are another indicator's
+        cov = min(cov, NEAR_MIN - 0.1)
     head = query.indicator_head
     full = spelt_out(seg_words) if head else []  # "DNNVV" holds "doanh nghiệp"
     if head and not any(_like(head[0], x, forms) and _like(head[1], y, forms)

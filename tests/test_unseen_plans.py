@@ -98,6 +98,7 @@ CHỈ TIÊU VÀ CƠ QUAN THEO DÕI
 
 STT | Chỉ tiêu | Năm 2030 | Cơ quan theo dõi, đánh giá
 1 | Tỷ lệ người dân vùng cao được đào tạo kỹ năng số cơ bản | 60% | Sở Giáo dục và Đào tạo
+2 | Tập huấn kỹ năng số cơ bản cho người dân trong độ tuổi lao động | 65% | Sở Nội vụ thúc đẩy, theo dõi, báo cáo chỉ tiêu
 
 NHIỆM VỤ HỖ TRỢ HỢP TÁC XÃ
 
@@ -148,11 +149,13 @@ def test_theo_de_nghi_cua_names_the_proposing_body(engine) -> None:
     "Cao Bằng đặt chỉ tiêu tỷ lệ người dân có tài khoản thanh toán điện tử là bao nhiêu?",
     "Cao Bằng đặt chỉ tiêu tỷ lệ phủ sóng 4G là bao nhiêu?",
     "cao bang ty le phu song 4g bao nhieu",
+    # the words one by one in other compounds ("độ tuổi", "kỹ năng", "báo cáo"): no indicator
+    "Cao Bằng đặt chỉ tiêu tỷ lệ người cao tuổi có chữ ký số là bao nhiêu?",
 ])
 def test_an_indicator_the_plan_lacks_is_not_answered_by_its_neighbour(engine, question) -> None:
     answer = engine.ask(question)
     assert not answer.found
-    assert "70%" not in answer.headline and "100%" not in answer.headline
+    assert not any(v in answer.headline for v in ("70%", "100%", "65%"))
 
 
 @pytest.mark.parametrize("question, value", [
