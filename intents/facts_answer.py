@@ -81,6 +81,13 @@ def _value_kind(query: Query) -> str:
     return "count" if noun and noun[0] not in STOP and noun[0] not in _TIME_NOUNS else ""
 
 
+def _counted_noun(query: Query) -> str:
+    """The noun a count question counts ("bao nhiêu khu công nghiệp" -> "khu"), or ""."""
+    m = _COUNT_ASK.search(query.search) or COUNT_NOUN.search(query.search)
+    noun = words(query.search[m.end() - 1:])[:1] if m else []
+    return noun[0] if noun and noun[0] not in STOP and noun[0] not in _TIME_NOUNS else ""
+
+
 def _has_head(seq: list[str]) -> bool:
     return _HEADS.search(" ".join(seq)) is not None
 
@@ -117,6 +124,7 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
         return None
     scored: list[tuple[float, Fact]] = []
     wants = _value_kind(query)
+    counted = _counted_noun(query)
     qwords = words(query.search)
     bodies = [a.name for a in find_agencies(query.search)]
     for f in engine.index.facts:
@@ -125,6 +133,8 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
         share = f.unit.startswith("%") or any(v.endswith("%") for v in f.values.values())
         if (wants == "count" and share) or (wants == "share" and f.unit and not share):
             continue  # "bao nhiêu doanh nghiệp" is not answered by a "tỷ lệ", nor the reverse
+        if wants == "count" and f.unit and counted not in words(search_form(f.unit)):
+            continue  # "bao nhiêu khu công nghiệp" is not answered by "87 trạm"
         # its words in search form, read at ingest (retrieval/fact_words.py)
         fw = engine.index.fact_words(f)
         seq = fw.text

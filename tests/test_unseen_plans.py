@@ -34,6 +34,8 @@ I. MỤC TIÊU
 
 - Tỷ lệ phủ sóng 5G trên địa bàn tỉnh đạt 100%.
 
+- Hiện nay, tổng số trạm thu phát sóng tại các khu dân cư tập trung là 87 trạm.
+
 - Lắp đặt mới trạm thu phát sóng: 40 trạm (Trong đó: VNPT: 15 trạm, Viettel: 25 trạm).
 
 a) Đến hết năm 2027: Có ≥ 50% hợp tác xã trên địa bàn tỉnh ứng dụng công nghệ số.
@@ -224,3 +226,8 @@ def test_a_clause_with_every_key_word_beats_one_that_barely_passes(engine) -> No
 def test_tong_so_asks_a_count_not_a_share(engine) -> None:
     answer = engine.ask("Cao Bằng chỉ tiêu tổng số trạm 5G đến 2030 là bao nhiêu?")
     assert "100%" not in answer.headline
+
+
+def test_a_count_of_one_noun_is_not_answered_by_a_count_of_another(engine) -> None:
+    answer = engine.ask("Cao Bằng có bao nhiêu khu dân cư tập trung?")
+    assert "87" not in answer.headline
