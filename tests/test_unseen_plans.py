@@ -231,3 +231,15 @@ def test_tong_so_asks_a_count_not_a_share(engine) -> None:
 def test_a_count_of_one_noun_is_not_answered_by_a_count_of_another(engine) -> None:
     answer = engine.ask("Cao Bằng có bao nhiêu khu dân cư tập trung?")
     assert "87" not in answer.headline
+
+
+@pytest.mark.parametrize("text, names", [
+    ("lắp đặt mới 40 trạm thu phát sóng", []),
+    ("bao nhiêu trạm thu phát sóng của MobiFone", ["MobiFone"]),
+    ("giao Trạm Y tế xã theo dõi", ["Trạm Y tế"]),
+])
+def test_a_head_noun_counted_is_a_thing_not_a_body(text, names) -> None:
+    from corpus.agencies import find_agencies
+    from corpus.normalize import search_form
+
+    assert [a.name for a in find_agencies(search_form(text))] == names
