@@ -216,7 +216,7 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
                 near = checked(engine, query, hit, cov)
             continue
         ev = clause_answer.extract(engine, query, hit, cov)
-        if ev is None or not states_year(query, ev):
+        if ev is None or not states_year(query, ev, engine):
             continue
         if listing and not ev.direct:
             # "những chương trình nào": a close clause that names them beats the closest
@@ -292,7 +292,7 @@ def _fuller(engine: AnswerEngine, query: Query, hits: list[Hit], rank: int,
         if cov < _FULL or _closing_only(hit.segment.body):
             continue
         ev = clause_answer.extract(engine, query, hit, cov)
-        if ev is not None and ev.direct and states_year(query, ev) and not _echoes(query, ev):
+        if ev is not None and ev.direct and states_year(query, ev, engine) and not _echoes(query, ev):
             return ev
     return None
 
@@ -333,7 +333,7 @@ def checked(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     if query.intent not in ("who", "when", "target"):
         return None
     ev = clause_answer.extract(engine, query, hit, cov)
-    if ev is None or not ev.direct or not _fits(query, ev) or not states_year(query, ev):
+    if ev is None or not ev.direct or not _fits(query, ev) or not states_year(query, ev, engine):
         return None
     if query.intent == "target" and not re.search(r"\d", ev.direct):
         return None
@@ -421,16 +421,26 @@ def _indicator_text(query: Query, seg: Segment) -> str:
     return text
 
 
-def states_year(query: Query, ev: Evidence) -> bool:
+def states_year(query: Query, ev: Evidence, engine: AnswerEngine | None = None) -> bool:
     """A value asked for a year comes from a clause that names that year, in its answer,
     its text or the headings it stands under: a value with no year of its own (a share
-    reported of the past) is no target for the year asked. Table rows are left to the
-    table reader, which gives a value by its year column."""
+    reported of the past) is no target for the year asked. Rows of a table with year
+    columns are left to the table reader, which gives a value by its year column; a row of
+    a table without them states its year like a clause."""
     if query.intent != "target" or not query.years or not re.search(r"\d", ev.direct):
         return True
     seg = ev.hit.segment
-    if seg.kind == "row" or seg.table_header or "|" in seg.text:
-        return True  # a table row: its year is its column's, which the reader infers
+    in_table = seg.kind == "row" or seg.table_header or "|" in seg.text
+    if in_table and (seg.reading or re.search(r"\b20[2-5]\d\b", seg.table_header or "")):
+        # a table row: its year is its column's, which the reader infers (an OCR row's
+        # header may have lost its years)
+        return True
+    if in_table and engine is not None:
+        # a row of a table without year columns: the years its targets were read with (the
+        # appendix's title: "… chỉ tiêu … đến năm 2030")
+        given = {y for f in engine.facts_at(seg.id) if f.kind == "target" for y in f.values if y}
+        if given:
+            return any(str(y) in given for y in query.years)
     around = " ".join([ev.direct, ev.detail, ev.about, seg.text, seg.search, *seg.heading_path,
                        seg.group or "", seg.table_header or ""])
     return any(str(y) in around for y in query.years)
