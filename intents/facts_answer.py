@@ -127,6 +127,7 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
     counted = _counted_noun(query)
     qwords = words(query.search)
     bodies = [a.name for a in find_agencies(query.search)]
+    parts_of = _parts_by_text(engine) if bodies else {}
     for f in engine.index.facts:
         if f.kind != "target" or (doc_ids and f.doc_id not in doc_ids) or not f.values:
             continue
@@ -169,7 +170,7 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
                 got += w
             elif t in around:
                 got += w * SECTION_WEIGHT
-        if bodies and _parts_without(engine, f, bodies):
+        if bodies and _parts_without(f, bodies, parts_of):
             continue  # "… của VNPT" asked; the total's parts name MobiFone and Viettel only
         seen = have | around
         if substituted(qwords, set(terms), lambda t, seen=seen, odd=odd: _present(
@@ -217,13 +218,23 @@ def _read_as_written(engine: AnswerEngine, f: Fact) -> bool:
     return seg is not None and not seg.reading
 
 
-def _parts_without(engine: AnswerEngine, f: Fact, bodies: list[str]) -> bool:
+def _parts_by_text(engine: AnswerEngine) -> dict[tuple[str, str], list[str]]:
+    """(plan, indicator) -> what its parts add ("Đầu tư mới trạm 5G (MobiFone)" is a part of
+    "Đầu tư mới trạm 5G"): one pass over the targets."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for g in engine.index.facts:
+        if g.kind == "target" and g.text.endswith(")") and " (" in g.text:
+            cut = g.text.rindex(" (")
+            out.setdefault((g.doc_id, g.text[:cut]), []).append(search_form(g.text[cut:]))
+    return out
+
+
+def _parts_without(f: Fact, bodies: list[str],
+                   parts_of: dict[tuple[str, str], list[str]]) -> bool:
     """The indicator is a total whose parts the plan gives by body ("Đầu tư mới trạm 5G" and
     "Đầu tư mới trạm 5G (MobiFone)", "… (Viettel)"), and the question names a body that
     neither it nor a part names: the plan does not give that body's share."""
-    parts = [search_form(g.text[len(f.text):]) for g in engine.index.facts
-             if g.kind == "target" and g.doc_id == f.doc_id and g.text != f.text
-             and g.text.startswith(f.text + " (")]
+    parts = parts_of.get((f.doc_id, f.text), [])
     if not parts:
         return False
     own = search_form(" ".join([f.text, *f.lead, *f.support]))
