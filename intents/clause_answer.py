@@ -370,6 +370,9 @@ def _when(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, s
                 return inside[0].display, "thời hạn"
         cands = [t for t in tx if t.kind != "range" and _is_deadline(t, seg, body)] or \
             [t for t in tx if t.kind == "range"]
+    if _PERIOD_ASKED.search(query.search) and any(t.kind == "range" for t in tx):
+        # "giai đoạn nào" asks a period: "giai đoạn 2026 - 2030", not "tầm nhìn đến 2045"
+        cands = [t for t in tx if t.kind == "range"]
     if not cands:
         return None
     best = X.nearest(cands, pos)
@@ -391,6 +394,7 @@ def _when(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, s
     return best.display, ""
 
 
+_PERIOD_ASKED = re.compile(r"\bgiai doan (?:nao|gi|bao lau)\b")
 _DEADLINE_VERB = re.compile(r"(thuc hien|trien khai|thoi gian|hoan thanh|tien hanh|duy tri)\W*$")
 
 

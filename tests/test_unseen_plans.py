@@ -24,7 +24,7 @@ Cao Bằng, ngày 12 tháng 8 năm 2025
 
 KẾ HOẠCH
 
-Phát triển hạ tầng số và công dân số tỉnh Cao Bằng
+Phát triển hạ tầng số và công dân số tỉnh Cao Bằng giai đoạn 2026 - 2030, tầm nhìn đến năm 2045
 
 Theo đề nghị của Sở Nội vụ tại Tờ trình số 120/TTr-SNV ngày 01 tháng 8 năm 2025.
 
@@ -251,3 +251,12 @@ def test_a_row_of_a_table_without_year_columns_is_no_target_for_another_year(eng
     assert not answer.found and "75%" not in answer.headline.split("nêu:")[0]
     answer = engine.ask("cao bang ty le ho gia dinh co dia chi so nam 2030")
     assert answer.found and "75%" in answer.headline
+
+
+@pytest.mark.parametrize("question", [
+    "Kế hoạch hạ tầng số và công dân số của Cao Bằng thực hiện trong giai đoạn nào?",
+    "cao bang ke hoach ha tang so cong dan so giai doan nao",
+])
+def test_giai_doan_nao_asks_a_period_not_a_vision_year(engine, question) -> None:
+    answer = engine.ask(question)
+    assert answer.found and "2026" in answer.headline and "2030" in answer.headline
