@@ -134,3 +134,43 @@ def test_the_remembered_vectors_keep_the_latest(monkeypatch) -> None:
         shared.embed_query(text)
     # "một" was used again before "ba" came, so "hai" was the oldest and went
     assert inner.texts == ["một", "hai", "ba", "hai"]
+
+
+@pytest.mark.parametrize(("runnable", "cores", "threads"), [
+    (1, 2, 2),  # only the asking thread runs: both cores for the model
+    (2, 2, 1),  # another job holds a core
+    (9, 2, 1),  # a busy machine: never fewer than one
+    (2, 4, 3),
+])
+def test_the_embedding_takes_the_cores_free_now(tmp_path, runnable, cores, threads) -> None:
+    from retrieval.embed import _OpenMP
+
+    omp = _OpenMP()
+    told: list[int] = []
+    omp._looked, omp._set, omp.cores = True, told.append, cores
+    omp.LOADAVG = tmp_path / "loadavg"
+    omp.LOADAVG.write_text(f"0.52 0.61 0.70 {runnable}/412 1234\n")
+    omp.fit_to_free_cores()
+    assert told == [threads]
+
+
+def test_a_thread_count_set_by_the_user_is_kept(monkeypatch, tmp_path) -> None:
+    from retrieval.embed import _OpenMP
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    omp = _OpenMP()
+    omp.LOADAVG = tmp_path / "loadavg"
+    omp.LOADAVG.write_text("3.0 3.0 3.0 5/412 1234\n")
+    omp.fit_to_free_cores()  # nothing to call: the library is not even looked up
+    assert omp._set is None and omp._looked
+
+
+def test_no_kernel_count_changes_nothing(tmp_path) -> None:
+    from retrieval.embed import _OpenMP
+
+    omp = _OpenMP()
+    told: list[int] = []
+    omp._looked, omp._set, omp.cores = True, told.append, 2
+    omp.LOADAVG = tmp_path / "absent"
+    omp.fit_to_free_cores()
+    assert told == []
