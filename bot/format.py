@@ -34,19 +34,33 @@ def _fitting(text: str, limit: int) -> int:
 
 
 # ---- splitting ---------------------------------------------------------------------------
+# Where a piece may end, best first: a paragraph; before a list item or a source line (so a
+# citation's source line and its «quote» under it stay in one message, and no item is cut
+# in two); a line; a sentence; a word. A place counts only in the second half of the window,
+# so no message is left nearly empty.
+_ITEM_START = re.compile(r"\n(?=[•▪◦‣\-–+*] |📄|\d{1,3}[.)] |[a-zđ][.)] )")
+
+
+def _cut(window: str) -> int:
+    half = len(window) // 2
+    paragraph = window.rfind("\n\n")
+    items = [m.start() for m in _ITEM_START.finditer(window)]
+    sentence = window.rfind(". ")
+    for cut in (paragraph, items[-1] if items else -1, window.rfind("\n"),
+                sentence + 1 if sentence >= 0 else -1, window.rfind(" ")):
+        if cut >= half:
+            return cut
+    return max(1, len(window))
+
+
 def split_text(text: str, limit: int) -> list[str]:
-    """Plain text into pieces ≤ limit, cutting at a paragraph, line, sentence or space."""
+    """Plain text into pieces ≤ limit, cutting at a paragraph, an item, a line, a sentence
+    or a space (`_cut`)."""
     text = text.strip()
     out: list[str] = []
     while size(text) > limit:
         window = text[:_fitting(text, limit)]
-        cut = max(window.rfind("\n\n"), -1)
-        for sep in ("\n", ". ", " "):
-            if cut >= len(window) // 2:
-                break
-            cut = max(cut, window.rfind(sep))
-        if cut < len(window) // 2:
-            cut = max(1, len(window))
+        cut = _cut(window)
         piece, text = text[:cut].rstrip(), text[cut:].lstrip()
         if piece:
             out.append(piece)

