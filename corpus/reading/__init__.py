@@ -47,11 +47,17 @@ def is_clean_text(text: str) -> bool:
 
 @functools.lru_cache(maxsize=20_000)
 def _restore(text: str, edits: bool, version: int, after: str = "") -> str:
+    from corpus.reading import copies
     from corpus.reading.decode import decode_line
 
-    lines = text.split("\n")  # the right context `after` follows the last line
-    return "\n".join(decode_line(line, edits=edits, after=after if i == len(lines) - 1 else "")
-                     for i, line in enumerate(lines))
+    out = copies.shipped(text, edits, after)  # the bundled plans' lines, read ahead
+    if out is None:
+        lines = text.split("\n")  # the right context `after` follows the last line
+        out = "\n".join(decode_line(line, edits=edits,
+                                    after=after if i == len(lines) - 1 else "")
+                        for i, line in enumerate(lines))
+    copies.remember(text, edits, after, out)
+    return out
 
 
 def _version() -> int:
