@@ -30,11 +30,17 @@ def is_clean_text(text: str) -> bool:
     """Properly typed Vietnamese: nearly every word a syllable of the language model as
     written, and many with marks (in typed text three words in four carry one; OCR that
     lost its marks keeps well under half). One or two words: all known, one marked."""
+    return _is_clean(unicodedata.normalize("NFC", text), _version())
+
+
+# Answers read the same clauses' text again and again (`corpus.normalize.readable` of a
+# quote or a heading): the check is made once per text and model state.
+@functools.lru_cache(maxsize=20_000)
+def _is_clean(text: str, version: int) -> bool:
     from corpus.reading.channel import fold_token
     from corpus.reading.lm import model
 
-    words = [w for w in _LETTERS.findall(unicodedata.normalize("NFC", text).lower())
-             if len(w) > 1]
+    words = [w for w in _LETTERS.findall(text.lower()) if len(w) > 1]
     if not words:
         return False
     ids = model().ids
