@@ -20,10 +20,15 @@ def shipped_file(tmp_path, monkeypatch):
     path = tmp_path / "copies.json.gz"
     monkeypatch.setattr(copies, "SHIPPED", path)
     monkeypatch.setattr(copies, "_shipped", None)
-    reading._restore.cache_clear()
+    _clear()
     yield path
     copies._shipped = None
+    _clear()
+
+
+def _clear() -> None:
     reading._restore.cache_clear()
+    reading._restore_typed.cache_clear()
 
 
 def _ship(path, entries: dict[str, str]) -> None:
@@ -42,7 +47,7 @@ def test_a_copy_of_another_model_is_never_used(shipped_file, monkeypatch) -> Non
     decoded = reading.restore_line(LINE, assume_ocr=True)
     _ship(shipped_file, {copies.key(LINE, True, "", model_key="a model of yesterday"):
                          "bản đọc cũ"})
-    reading._restore.cache_clear()
+    _clear()
     assert reading.restore_line(LINE, assume_ocr=True) == decoded
     # a change of the decoder's code or data changes the fingerprint, so every entry misses
     before = copies.fingerprint()

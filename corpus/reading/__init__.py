@@ -34,7 +34,9 @@ def is_clean_text(text: str) -> bool:
 
 
 # Answers read the same clauses' text again and again (`corpus.normalize.readable` of a
-# quote or a heading): the check is made once per text and model state.
+# quote or a heading): the check is made once per text and model state. Plan text only:
+# questions (`restore_diacritics`) are checked afresh, so a stream of new questions never
+# pushes a clause's check out of the cache and makes a later answer pay it again.
 @functools.lru_cache(maxsize=20_000)
 def _is_clean(text: str, version: int) -> bool:
     from corpus.reading.channel import fold_token
@@ -51,8 +53,21 @@ def _is_clean(text: str, version: int) -> bool:
     return known >= CLEAN_KNOWN * len(words) and marked >= CLEAN_MARKED * len(words)
 
 
+# Two caches of readings, one for plan text (`restore_line`: clauses, headings, facts)
+# and one for questions and names (`restore_diacritics`): every new question adds an
+# entry, and in one shared cache 10,000 of them pushed the headings' reading copies out,
+# so a later answer decoded a heading again (bench/ROBUSTNESS.md).
 @functools.lru_cache(maxsize=20_000)
 def _restore(text: str, edits: bool, version: int, after: str = "") -> str:
+    return _read(text, edits, after)
+
+
+@functools.lru_cache(maxsize=4096)
+def _restore_typed(text: str, version: int) -> str:
+    return _read(text, False, "")
+
+
+def _read(text: str, edits: bool, after: str) -> str:
     from corpus.reading import copies
     from corpus.reading.decode import decode_line
 
@@ -87,9 +102,9 @@ def restore_diacritics(text: str) -> str:
     """Plain unaccented Vietnamese with its marks restored; no OCR letter edits. Marks the
     writer typed stay, and clean text comes back as is."""
     text = unicodedata.normalize("NFC", text or "")
-    if not text.strip() or is_clean_text(text):
+    if not text.strip() or _is_clean.__wrapped__(text, _version()):
         return text
-    return _restore(text, False, _version())
+    return _restore_typed(text, _version())
 
 
 def document_is_clean(lines: list[str]) -> bool:

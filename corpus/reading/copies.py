@@ -122,9 +122,10 @@ def start_recording() -> None:
     """Keep every reading made from now on (lines already read in this process are read
     again, so none is left out)."""
     global _recording
-    from corpus.reading import _restore
+    from corpus.reading import _restore, _restore_typed
 
     _restore.cache_clear()
+    _restore_typed.cache_clear()
     _recording = {}
 
 
