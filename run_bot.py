@@ -245,7 +245,7 @@ def cmd_plans(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from retrieval.plan_ref import PlanRefError, resolve_plan
+    from corpus.plan_ref import PlanRefError, resolve_plan
 
     engine = _engine(args, sync=False)
     try:

@@ -213,7 +213,7 @@ def digest_reply(engine, today: date | None = None) -> Reply:  # noqa: ANN001
 
 
 def remove_reply(engine, ref: str) -> Reply:  # noqa: ANN001
-    from retrieval.plan_ref import PlanRefError, resolve_plan
+    from corpus.plan_ref import PlanRefError, resolve_plan
 
     ref = ref.strip()
     if not ref:

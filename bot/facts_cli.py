@@ -6,7 +6,7 @@
     python run_bot.py facts --due-within 60 --ics han.ics
 
 One library call (`select_facts`) over the engine's facts, the plan named the way the bots
-and `remove` name it (retrieval.plan_ref); narrow errors become a Vietnamese message and exit
+and `remove` name it (corpus.plan_ref); narrow errors become a Vietnamese message and exit
 code 2. The CSV and the calendar are written by bot.exports.
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bot.exports import to_csv, to_ics
 from corpus.fact_query import KIND_LABEL, KINDS, FactQueryError, FactRow, select_facts
-from retrieval.plan_ref import PlanRefError, resolve_plan
+from corpus.plan_ref import PlanRefError, resolve_plan
 
 _NO_DATE = {"ongoing": "thường xuyên", "condition": "có điều kiện", "recurring": "định kỳ"}
 

@@ -10,14 +10,13 @@ Overdue one-off deadlines are kept (and marked) when asking what falls due.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from corpus.agencies import same_agency
 from corpus.models import Document, Fact, Segment
-from corpus.normalize import fold
+from corpus.plan_ref import PlanRefError, resolve_plan
 from corpus.values import report_deadlines
 
 KINDS = ("task", "duty", "target")
@@ -58,22 +57,6 @@ class FactRow:
             "unit": f.unit, "comparison": f.comparison, "section": f.section, "page": f.page,
             "quote": self.quote,
         }
-
-
-def find_plan(documents: Iterable[Document], ref: str) -> Document:
-    """A plan by number ("79", "79/KH-UBND", "27-KH/ĐU") or locality ("Trần Liễu", "tran lieu")."""
-    docs = list(documents)
-    key = fold(ref).replace(" ", "")
-    for d in docs:
-        number = fold(d.meta.number).replace(" ", "")
-        head = re.split(r"[/\-]", number)[0]
-        if key and key in (d.id, number, head, fold(d.meta.locality).replace(" ", "")):
-            return d
-    for d in docs:  # "xã Lộc Tân", "phuong tran lieu"
-        if fold(d.meta.locality) and fold(d.meta.locality) in fold(ref):
-            return d
-    known = "; ".join(f"{d.meta.number} ({d.meta.locality})" for d in docs) or "chưa có"
-    raise FactQueryError(f"không tìm thấy kế hoạch «{ref}». Các kế hoạch đã nạp: {known}.")
 
 
 def report_dates(fact: Fact) -> list[tuple[str, int, int, int | None]]:
@@ -145,7 +128,10 @@ def select_facts(facts: Iterable[Fact], documents: Iterable[Document], *,
         raise FactQueryError("số ngày phải là số không âm, ví dụ --due-within 30.")
     if year is not None and not 2000 <= year <= 2100:
         raise FactQueryError(f"năm «{year}» không hợp lệ; ví dụ --year 2030.")
-    only = find_plan(docs.values(), plan).id if plan else None
+    try:
+        only = resolve_plan(docs.values(), plan).id if plan else None
+    except PlanRefError as e:
+        raise FactQueryError(str(e)) from e
     out: list[FactRow] = []
     for f in facts:
         doc = docs.get(f.doc_id)

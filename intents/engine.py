@@ -22,6 +22,7 @@ from corpus.agencies import find_agencies, same_agency
 from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, search_form, words
 from corpus.places import find_places
+from corpus.plan_ref import find_plan
 from corpus.sanitize import Question, clean_question
 from corpus.values import report_deadlines
 from intents import about, clause_answer, compose, due, facts_answer
@@ -33,7 +34,6 @@ from intents.evidence import Evidence
 from intents.models import Answer, Citation, Query
 from retrieval.embed import Embedder
 from retrieval.index import Index, IngestReport, Progress
-from retrieval.plan_ref import find_plan
 from retrieval.search import Hit
 from retrieval.settings import Settings
 
@@ -67,7 +67,7 @@ class AnswerEngine:
 
     def find_document(self, ref: str) -> Document | None:
         """The one plan `ref` names: id, number ('79', '79/KH-UBND') or locality ('Trần
-        Liễu', 'phường Trần Liễu'); None when none or several fit (retrieval.plan_ref)."""
+        Liễu', 'phường Trần Liễu'); None when none or several fit (corpus.plan_ref)."""
         return find_plan(self.index.documents.values(), ref)
 
     def remove(self, ref: str) -> Document | None:

@@ -18,7 +18,7 @@ import pytest
 
 from bot.exports import to_ics
 from corpus.agencies import canonical_agency, find_agencies, same_agency
-from corpus.fact_query import FactQueryError, find_plan, report_dates, select_facts
+from corpus.fact_query import FactQueryError, report_dates, select_facts
 from corpus.facts import vi_deadline
 from corpus.models import Document, Fact, PlanMeta
 from corpus.normalize import fold, search_form
@@ -523,7 +523,9 @@ def test_query_errors_are_vietnamese() -> None:
         select_facts(FACTS, DOCS, plan="99")
     with pytest.raises(FactQueryError, match="số ngày"):
         select_facts(FACTS, DOCS, due_within=-1)
-    assert find_plan(DOCS, "Lộc Tân").id == "a" and find_plan(DOCS, "27-KH/ĐU").id == "b"
+    # the plan filter takes a locality or a number, like every other command
+    assert {r.document.id for r in select_facts(FACTS, DOCS, plan="Lộc Tân", today=TODAY)} == {"a"}
+    assert {r.document.id for r in select_facts(FACTS, DOCS, plan="27-KH/ĐU", today=TODAY)} == {"b"}
 
 
 def test_ics_events_are_all_day_with_stable_uids() -> None:

@@ -1,4 +1,4 @@
-"""One resolver names a plan for the CLI, the bots and the engine (retrieval.plan_ref)."""
+"""One resolver names a plan for the CLI, the bots and the engine (corpus.plan_ref)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 
 from corpus.models import Document, PlanMeta
+from corpus.plan_ref import PlanRefError, find_plan, match_plans, resolve_plan
 from intents.engine import AnswerEngine
-from retrieval.plan_ref import PlanRefError, find_plan, match_plans, resolve_plan
 
 
 def _doc(id_: str, number: str, kind: str, locality: str) -> Document:
