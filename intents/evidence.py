@@ -109,7 +109,7 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
             form_of[t] = {t, *query.alts.get(t, []), *bm.correct(t)}
         return form_of[t]
 
-    garbled = _garbled_in_pairs(words(query.search), clause, forms)
+    garbled = _garbled_in_pairs(words(query.search), pairs, forms, clause)
     # only a word that is no syllable can be an OCR garble of a term (_ocr_close): those
     # few are looked through, once per term, not the whole clause for every term and pair
     odd = [*clause.odd, *(w for w in present - clause.present
@@ -447,11 +447,20 @@ def _clause_words(text: str) -> _ClauseWords:
     return _ClauseWords(seg_words, pairs, present, by_first, by_second, odd, spelt)
 
 
-def _garbled_in_pairs(qwords: list[str], clause: _ClauseWords, forms) -> set[str]:
+def _garbled_in_pairs(qwords: list[str], pairs: set[tuple[str, str]], forms,
+                      neighbours: _ClauseWords | None = None) -> set[str]:
     """Question words the clause writes garbled next to the word they follow or precede in
     the question: "ứng dụng" read "ứng dựng", "số hóa" read "s6 hóa". One letter off is too
-    weak alone when the garble is itself a syllable; the neighbour confirms it."""
-    by_first, by_second = clause.by_first, clause.by_second
+    weak alone when the garble is itself a syllable; the neighbour confirms it.
+    `neighbours`: the clause's words read once (`_clause_words`), else built from `pairs`."""
+    if neighbours is None:
+        by_first: dict[str, list[str]] = {}
+        by_second: dict[str, list[str]] = {}
+        for x, y in pairs:
+            by_first.setdefault(x, []).append(y)
+            by_second.setdefault(y, []).append(x)
+    else:
+        by_first, by_second = neighbours.by_first, neighbours.by_second
     out: set[str] = set()
     for a, b in zip(qwords, qwords[1:], strict=False):
         if any(_garble_of(b, y) for x in forms(a) for y in by_first.get(x, ())):
