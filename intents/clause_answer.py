@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from corpus import values as V
 from corpus.agencies import find_agencies
+from corpus.facts.fields import field_roles
 from corpus.models import Fact, Segment
 from corpus.normalize import fold, readable, search_form, words
 from intents import extract as X
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from intents.evidence import Evidence
     from retrieval.search import Hit
 
+# "tổng số trạm …", "số lượng doanh nghiệp …" asks a count, wherever "bao nhiêu" stands
+COUNT_NOUN = re.compile(r"\b(?:tong so|so luong)\s+(?!phan tram|von\b|tien\b)[a-z]")
+_MONITORS = re.compile(r"\b(?:theo doi|danh gia|tong hop|giam sat|kiem tra)\b")
 ROW_TASK_MIN = 0.5  # share of the question's words a row's task must hold to answer for it
 
 
@@ -34,6 +38,12 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     body = seg.body
     pos = X.term_positions(body, query.terms)
     if query.intent == "who":
+        if query.role == "theo_doi" and _prose(seg) and not _MONITORS.search(
+                " ".join([body, *map(fold, seg.heading_path)])):
+            # "ai theo dõi …": a clause of prose that names who does the task, not who
+            # follows it up ("theo dõi, đôn đốc"); a table row has its monitoring column,
+            # whose header OCR may have lost
+            return None
         held = holders(body, query.titles)
         if held:
             return Evidence(hit, cov, "; ".join(held))
@@ -77,6 +87,11 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
 _HOLDER_START = re.compile(r".*(?:[;:.()\n]|\b(?:do|gom|voi|va|trong do|theo do)\b)\s*")
 
 
+def _prose(seg: Segment) -> bool:
+    """A clause of running text: no table row, no cells (OCR flattens rows into text)."""
+    return seg.kind != "row" and not seg.table_header and "|" not in seg.text
+
+
 def holders(body: str, titles: list[str]) -> list[str]:
     """Who holds each post the question asks about, where the clause says "<X> làm <post>"
     or "<X> là <post>" ("đồng chí Bí thư Đảng ủy làm Trưởng ban; Văn phòng Đảng ủy là Cơ
@@ -107,6 +122,10 @@ def _task_fact(engine: AnswerEngine, query: Query, seg: Segment,
     # its duty (who, by its heading) answer too; a row is read only through its facts
     kinds = ("task", "duty") if row or need == "lead" else ("task",)
     tasks = [f for f in engine.facts_at(seg.id) if f.kind in kinds and getattr(f, need)]
+    if not tasks and not row:
+        block = _block_task(engine, seg)
+        if block is not None:
+            return block if getattr(block, need) else None
     terms = set(query.terms)
     if not tasks or not terms:
         return None
@@ -118,6 +137,34 @@ def _task_fact(engine: AnswerEngine, query: Query, seg: Segment,
     if (row and share < ROW_TASK_MIN) or (len(scored) > 1 and scored[1][0] == share):
         return None
     return f
+
+
+_BLOCK_BACK = 12  # items a task block's label stands above its last bullet, at most
+
+
+def _block_task(engine: AnswerEngine, seg: Segment) -> Fact | None:
+    """The task of the labelled block a bullet belongs to: "a) Nhiệm vụ:" over bullets, then
+    "b) Cơ quan thực hiện: …", "c) Thời gian thực hiện: …" under one heading. The block's
+    fact is read off its label's item, and each bullet under that label is part of its task
+    (corpus.facts.fields.task_blocks): its lead and deadline answer for the bullet too."""
+    if field_roles(seg):
+        return None  # a labelled item answers through its own facts or text
+    table = engine.index.segments
+    at = table.position(seg.id)
+    if at is None:
+        return None
+    for i in range(at - 1, max(-1, at - 1 - _BLOCK_BACK), -1):
+        prev = table[i]
+        if prev.doc_id != seg.doc_id or prev.heading_path != seg.heading_path:
+            return None
+        roles = field_roles(prev)
+        if not roles:
+            continue  # another bullet of the same task
+        if "task" not in roles:
+            return None  # the bullet follows another field, not the task's label
+        tasks = [f for f in engine.facts_at(prev.id) if f.kind == "task"]
+        return tasks[0] if len(tasks) == 1 else None
+    return None
 
 
 def _deadline_shown(text: str) -> str:
@@ -157,7 +204,15 @@ def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, st
         return _issuer_of_basis(body)
     if query.role == "de_nghi":
         # "đề nghị Cục …, Ban Cơ yếu Chính phủ cấp …": the agencies the request goes to
-        asked = _agencies_after_cue(body, r"\bde nghi\b")
+        # "theo đề nghị của Sở …": the body that proposed it; a duty under a heading "Đề
+        # nghị: Hội …, Hiệp hội …" is asked of the bodies its heading names
+        by = _agencies_after_cue(body, r"\btheo de nghi cua\b")
+        if by:
+            return ", ".join(by), "đề nghị"
+        cue = r"\bde nghi\b"
+        asked = _agencies_after_cue(body, cue) or next(
+            (found for head in reversed(seg.heading_path)
+             if (found := _agencies_after_cue(fold(head), cue))), [])
         return (", ".join(asked), "được đề nghị") if asked else None
     if query.role == "phoi_hop":
         sup = X.agencies_after(body, X.SUPPORT_FIELD)
@@ -315,6 +370,9 @@ def _when(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, s
                 return inside[0].display, "thời hạn"
         cands = [t for t in tx if t.kind != "range" and _is_deadline(t, seg, body)] or \
             [t for t in tx if t.kind == "range"]
+    if _PERIOD_ASKED.search(query.search) and any(t.kind == "range" for t in tx):
+        # "giai đoạn nào" asks a period: "giai đoạn 2026 - 2030", not "tầm nhìn đến 2045"
+        cands = [t for t in tx if t.kind == "range"]
     if not cands:
         return None
     best = X.nearest(cands, pos)
@@ -336,6 +394,7 @@ def _when(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, s
     return best.display, ""
 
 
+_PERIOD_ASKED = re.compile(r"\bgiai doan (?:nao|gi|bao lau)\b")
 _DEADLINE_VERB = re.compile(r"(thuc hien|trien khai|thoi gian|hoan thanh|tien hanh|duy tri)\W*$")
 
 
@@ -357,8 +416,8 @@ def _target(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str,
         # "mục tiêu thu nhập bình quân": an amount ("72 triệu đồng/người/năm") may answer it
         vals = sorted(vals + V.find_amounts(body), key=lambda v: v.start)
     # "bao nhiêu ngân sách" may be answered by a share ("3% tổng chi ngân sách")
-    count_asked = (re.search(r"\bbao nhieu (?!phan tram|ngan sach|kinh phi|von\b|tien\b|chi phi)"
-                             r"[a-z]", query.search)
+    count_asked = ((re.search(r"\bbao nhieu (?!phan tram|ngan sach|kinh phi|von\b|tien\b|chi phi)"
+                              r"[a-z]", query.search) or COUNT_NOUN.search(query.search))
                    and not re.search(r"\bty le\b|phan tram|%", query.search))
     if count_asked:
         counted = _counted(query.search, body, pos, query.terms, query.agency)
@@ -428,25 +487,45 @@ def _level(body: str, pos: list[int]) -> str:
 def _counted(question: str, body: str, pos: list[int], terms: list[str],
              agency: str = "") -> str:
     """"Bao nhiêu trạm …": a number the clause gives of the noun counted ("35 trạm"), the one
-    nearest the question's words; "" when it gives none."""
-    noun = re.search(r"\bbao nhieu ([a-z]+)", question)
+    nearest the question's words; "" when it gives none, or when it gives counts per body
+    ("VNPT: 15 trạm, Viettel: 25 trạm") and not for the body the question names."""
+    noun = re.search(r"\bbao nhieu ([a-z]+(?: [a-z0-9]+){0,3})", question) or \
+        re.search(r"\b(?:tong so|so luong) ([a-z]+(?: [a-z0-9]+){0,3})", question)
     if not noun:
         return ""
-    found = list(re.finditer(rf"\b(\d[\d.,]*) {noun.group(1)}\b", body))
+    asked = noun.group(1).split()
+    found: list[re.Match] = []
+    for n in range(len(asked), 0, -1):  # "11 cơ sở dữ liệu", not "11 cơ"
+        found = list(re.finditer(rf"\b(\d[\d.,]*) {' '.join(asked[:n])}\b", body))
+        if found:
+            break
     if not found:
         return ""
     terms = set(terms)
-
-    named = set(words(fold(agency)))
+    have = set(words(body))
+    bodies = [set(words(fold(a.name))) for a in find_agencies(question)]
+    parts = [set(words(fold(a.name))) for a in _parts_by_body(body)]
+    if parts and any(b and not b <= have for b in bodies):
+        return ""  # a body asked whose share the clause does not give
+    named = set().union(*[b for b in bodies if any(b <= p for p in parts)]) if parts else \
+        set(words(fold(agency)))
 
     def score(m: re.Match) -> tuple[bool, int, int]:
         # the part the body the question names has ("trong đó: Viettel: 26 trạm"), then the
         # question's words just before the number, then nearness
         before = set(words(body[max(0, m.start() - 25):m.start()]))
+        # the body's own part: its name right before the number ("MobiFone: 22 trạm"), not
+        # one part earlier
+        own = set(words(body[:m.start()])[-len(named) - 1:]) if named else set()
         near = min((abs(m.start() - p) for p in pos), default=0)
-        return bool(named) and named <= before, len(terms & before), -near
+        return bool(named) and named <= own, len(terms & before), -near
 
     return readable(max(found, key=score).group(0))
+
+
+def _parts_by_body(body: str) -> list:
+    """The bodies a clause gives a count each ("Trong đó: VNPT: 25 trạm, Viettel: 33 trạm")."""
+    return [a for a in find_agencies(body) if re.match(r"\s*[:(–-]?\s*\d", body[a.end:a.end + 8])]
 
 
 def _near_pair(part: list[str], head: tuple[str, str], i: int) -> bool:

@@ -134,6 +134,11 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
     hit = sum(1 for a, b in qpairs if any((x, y) in pairs for x in forms(a) for y in forms(b))
               or (has(a) and has(b) and _near(seg_words, forms(a), forms(b))))
     cov = 0.6 * uni + 0.4 * hit / len(qpairs) if qpairs else uni
+    if query.intent == "target" and len(qpairs) >= 2 and not hit and not seg.reading:
+        # an indicator holds the question's compound words ("người cao tuổi", "chữ ký"):
+        # its words found only one by one, in other compounds ("độ tuổi", "kỹ năng"),
+        # are another indicator's
+        cov = min(cov, NEAR_MIN - 0.1)
     head = query.indicator_head
     full = spelt_out(seg_words) if head else []  # "DNNVV" holds "doanh nghiệp"
     if head and not any(_like(head[0], x, forms) and _like(head[1], y, forms)
@@ -142,6 +147,12 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
         # another indicator, however many other words it shares
         # — below the bar of a near clause too, or the nearest indicator with a number
         # would answer for it
+        cov = min(cov, NEAR_MIN - 0.1)
+    if query.intent == "target" and not seg.reading and substituted(
+            words(query.search), set(query.terms), has, seg_words):
+        # "tỷ lệ phủ sóng 4G" asked, "tỷ lệ phủ sóng 5G" stated: the clause writes another
+        # word where the question has its own — another indicator, not a paraphrase. Only
+        # text read as written (no reading copy): in OCR text the other word may be a garble
         cov = min(cov, NEAR_MIN - 0.1)
     if _other_measure(query.search, seg_words):
         # "tỷ lệ thư viện số …" asked, "số lượng thư viện số …" stated: another indicator
@@ -181,6 +192,16 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
         return covered[seg.id]
 
     hits = _ties_by_wording(query, hits, cov_of)
+    if query.intent == "when" and query.when_kind == "year":
+        # "mục tiêu 100% … đặt cho năm nào": the clauses whose targets, read at ingest,
+        # have the value the question quotes come first, those the search ranked in its order
+        stated = _stating_value(engine, query, doc_ids)
+        if stated:
+            ids = {s.id for s in stated}
+            hits = [h for h in hits if h.segment.id in ids] + [
+                Hit(s, 1.0, 0.0, 0.0) for s in stated
+                if all(h.segment.id != s.id for h in hits)] + [
+                h for h in hits if h.segment.id not in ids]
     weak: Evidence | None = None
     listing = query.intent == "what" and bool(query.asked)
     tried = 0
@@ -197,7 +218,7 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
                 near = checked(engine, query, hit, cov)
             continue
         ev = clause_answer.extract(engine, query, hit, cov)
-        if ev is None or not states_year(query, ev):
+        if ev is None or not states_year(query, ev, engine):
             continue
         if listing and not ev.direct:
             # "những chương trình nào": a close clause that names them beats the closest
@@ -219,15 +240,64 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
             # about, not what it asks; a later clause that gives another time answers
             weak = weak or ev
             continue
+        if query.intent == "when" and query.when_kind != "frequency" \
+                and _VAGUE_TIME.fullmatch(fold(ev.direct).strip()):
+            # "Định kỳ tổng hợp báo cáo …" says that it recurs, not when: a later clause
+            # that dates it ("định kỳ trước ngày 01/6 và 15/11 hằng năm") answers
+            weak = weak or ev
+            continue
         if query.when_kind == "frequency" and not re.search(r"\d", ev.direct):
             # "định kỳ" alone: a clause that says how often ("3 tháng, 6 tháng") is better
             weak = weak or ev
             continue
+        if cov < _BARE and query.intent in ("who", "when", "target") and ev.direct:
+            return _fuller(engine, query, hits, rank, cov_of) or ev
         return ev
     # graded evidence: no clause covers the question's words, but one of the closest
     # (by words and by meaning) nearly does and holds the kind of answer asked — OCR
     # garbles, abbreviations and paraphrases are what it misses
     return partial[0] or weak or near
+
+_VAGUE_TIME = re.compile(r"(?:dinh ky|thuong ky)")
+_VALUE = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*%")
+
+
+def _stating_value(engine: AnswerEngine, query: Query, doc_ids: list[str] | None) -> list[Segment]:
+    """The clauses of the plans asked whose target facts give a share the question quotes
+    ("100%"), in reading order."""
+    asked = set(_VALUE.findall(query.search))
+    if not asked:
+        return []
+    out: list[Segment] = []
+    for f in engine.index.facts:
+        if f.kind != "target" or (doc_ids and f.doc_id not in doc_ids):
+            continue
+        if any(set(_VALUE.findall(v)) & asked for v in f.values.values()):
+            seg = engine.segment(f.segment_id)
+            if seg is not None and all(s.id != seg.id for s in out):
+                out.append(seg)
+    return out
+
+
+_BARE = 0.7  # a passing clause under this …
+_FULL = 0.95  # … gives way to one of the closest that covers the question this fully
+_FULL_RANKS = 8
+
+
+def _fuller(engine: AnswerEngine, query: Query, hits: list[Hit], rank: int,
+            cov_of: Callable[[Segment], float]) -> Evidence | None:
+    """A clause among the closest, after the one that barely passes, that holds every key
+    word of the question and the answer asked ("Phát huy vai trò trong tuyên truyền …" has
+    the verb; "Chủ trì … tuyên truyền về kinh tế số" has the topic too)."""
+    for hit in hits[rank + 1:_FULL_RANKS]:
+        cov = cov_of(hit.segment)
+        if cov < _FULL or _closing_only(hit.segment.body):
+            continue
+        ev = clause_answer.extract(engine, query, hit, cov)
+        if ev is not None and ev.direct and states_year(query, ev, engine) and not _echoes(query, ev):
+            return ev
+    return None
+
 
 def _ties_by_wording(query: Query, hits: list[Hit],
                      cov_of: Callable[[Segment], float]) -> list[Hit]:
@@ -265,7 +335,7 @@ def checked(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     if query.intent not in ("who", "when", "target"):
         return None
     ev = clause_answer.extract(engine, query, hit, cov)
-    if ev is None or not ev.direct or not _fits(query, ev) or not states_year(query, ev):
+    if ev is None or not ev.direct or not _fits(query, ev) or not states_year(query, ev, engine):
         return None
     if query.intent == "target" and not re.search(r"\d", ev.direct):
         return None
@@ -353,16 +423,26 @@ def _indicator_text(query: Query, seg: Segment) -> str:
     return text
 
 
-def states_year(query: Query, ev: Evidence) -> bool:
+def states_year(query: Query, ev: Evidence, engine: AnswerEngine | None = None) -> bool:
     """A value asked for a year comes from a clause that names that year, in its answer,
     its text or the headings it stands under: a value with no year of its own (a share
-    reported of the past) is no target for the year asked. Table rows are left to the
-    table reader, which gives a value by its year column."""
+    reported of the past) is no target for the year asked. Rows of a table with year
+    columns are left to the table reader, which gives a value by its year column; a row of
+    a table without them states its year like a clause."""
     if query.intent != "target" or not query.years or not re.search(r"\d", ev.direct):
         return True
     seg = ev.hit.segment
-    if seg.kind == "row" or seg.table_header or "|" in seg.text:
-        return True  # a table row: its year is its column's, which the reader infers
+    in_table = seg.kind == "row" or seg.table_header or "|" in seg.text
+    if in_table and (seg.reading or re.search(r"\b20[2-5]\d\b", seg.table_header or "")):
+        # a table row: its year is its column's, which the reader infers (an OCR row's
+        # header may have lost its years)
+        return True
+    if in_table and engine is not None:
+        # a row of a table without year columns: the years its targets were read with (the
+        # appendix's title: "… chỉ tiêu … đến năm 2030")
+        given = {y for f in engine.facts_at(seg.id) if f.kind == "target" for y in f.values if y}
+        if given:
+            return any(str(y) in given for y in query.years)
     around = " ".join([ev.direct, ev.detail, ev.about, seg.text, seg.search, *seg.heading_path,
                        seg.group or "", seg.table_header or ""])
     return any(str(y) in around for y in query.years)
@@ -392,6 +472,39 @@ def _ocr_close(term: str, word: str) -> bool:
 _MEASURES = ("ty le", "ti le", "so luong", "ty trong", "quy mo", "chi so")
 _MEASURE_ASKED = re.compile(r"\b(" + "|".join(_MEASURES) + r") ([a-z]+)")
 _SHARE = {"ty le", "ti le"}
+
+
+def substituted(qwords: list[str], terms: set[str], has: Callable[[str], bool],
+                seq: list[str]) -> bool:
+    """The text writes another word where the question has one of its key words, right
+    after a key word both share: "tài khoản thanh toán điện tử" asked, "tài khoản định danh
+    điện tử" written; "phủ sóng 4G" asked, "phủ sóng 5G" written; "doanh nghiệp lớn" asked,
+    "doanh nghiệp vừa và nhỏ" written. A missing word alone may be a paraphrase; one
+    replaced after the same anchor names another thing. An OCR garble of the word (one
+    letter off) is no replacement."""
+    asked = set(qwords)
+    at: dict[str, list[int]] = {}
+    for j, w in enumerate(seq):
+        at.setdefault(w, []).append(j)
+    for i in range(1, len(qwords)):
+        word, anchor = qwords[i], qwords[i - 1]
+        if word not in terms or has(word) or anchor not in terms or anchor not in at:
+            continue
+        after = [seq[j + 1] for j in at[anchor] if j + 1 < len(seq)]
+        if not after or any(x in asked for x in after):
+            continue  # the anchor goes on as the question does somewhere
+        if all(_replaces(word, x) for x in after):
+            return True
+    return False
+
+
+def _replaces(word: str, other: str) -> bool:
+    """`other` can stand where `word` stands as another thing: a content word, no number,
+    no stop word, no OCR garble of `word` (one letter off in a word of three letters or
+    more: "4G" and "5G" are two things)."""
+    return (other not in STOP and not other.isdigit() and any(c.isalpha() for c in other)
+            and len(other) >= 2 and not (len(word) >= 3 and _one_off(word, other))
+            and not _garble_of(word, other))
 
 
 def _other_measure(search: str, seg_words: list[str]) -> bool:

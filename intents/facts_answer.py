@@ -17,11 +17,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from corpus.agencies import same_agency
+from corpus.agencies import find_agencies, same_agency
 from corpus.lexicon import syllables
 from corpus.models import Fact
 from corpus.normalize import readable, search_form, words
-from intents.evidence import Evidence
+from intents.clause_answer import COUNT_NOUN
+from intents.evidence import Evidence, substituted
 from intents.models import Answer, Query
 from intents.normalize import abbreviation_index, spelt_out
 from retrieval.lexical import STOP
@@ -75,9 +76,16 @@ def _value_kind(query: Query) -> str:
     if _SHARE_ASK.search(query.search):
         return "share"
     # "bao nhiêu doanh nghiệp" counts; "bao nhiêu vào năm 2030" asks a value of any kind
-    m = _COUNT_ASK.search(query.search)
+    m = _COUNT_ASK.search(query.search) or COUNT_NOUN.search(query.search)
     noun = words(query.search[m.end() - 1:])[:1] if m else []
     return "count" if noun and noun[0] not in STOP and noun[0] not in _TIME_NOUNS else ""
+
+
+def _counted_noun(query: Query) -> str:
+    """The noun a count question counts ("bao nhiêu khu công nghiệp" -> "khu"), or ""."""
+    m = _COUNT_ASK.search(query.search) or COUNT_NOUN.search(query.search)
+    noun = words(query.search[m.end() - 1:])[:1] if m else []
+    return noun[0] if noun and noun[0] not in STOP and noun[0] not in _TIME_NOUNS else ""
 
 
 def _has_head(seq: list[str]) -> bool:
@@ -116,12 +124,18 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
         return None
     scored: list[tuple[float, Fact]] = []
     wants = _value_kind(query)
+    counted = _counted_noun(query)
+    qwords = words(query.search)
+    bodies = [a.name for a in find_agencies(query.search)]
+    parts_of = _parts_by_text(engine) if bodies else {}
     for f in engine.index.facts:
         if f.kind != "target" or (doc_ids and f.doc_id not in doc_ids) or not f.values:
             continue
         share = f.unit.startswith("%") or any(v.endswith("%") for v in f.values.values())
         if (wants == "count" and share) or (wants == "share" and f.unit and not share):
             continue  # "bao nhiêu doanh nghiệp" is not answered by a "tỷ lệ", nor the reverse
+        if wants == "count" and f.unit and counted not in words(search_form(f.unit)):
+            continue  # "bao nhiêu khu công nghiệp" is not answered by "87 trạm"
         # its words in search form, read at ingest (retrieval/fact_words.py)
         fw = engine.index.fact_words(f)
         seq = fw.text
@@ -156,6 +170,13 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
                 got += w
             elif t in around:
                 got += w * SECTION_WEIGHT
+        if bodies and _parts_without(f, bodies, parts_of):
+            continue  # "… của VNPT" asked; the total's parts name MobiFone and Viettel only
+        seen = have | around
+        if substituted(qwords, set(terms), lambda t, seen=seen, odd=odd: _present(
+                t, seen, query.alts.get(t, []), odd), list(seq)) \
+                and _read_as_written(engine, f):
+            continue  # "tài khoản thanh toán …" asked, "tài khoản định danh …" stated
         if total:
             scored.append((got / total, f))
     if not scored:
@@ -188,6 +209,37 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
         return FactMatch(f, best, int(given[0]) if given[0].isdigit() else None,
                          f.values[given[0]], given)
     return FactMatch(f, best, None, "; ".join(f"{y}: {f.values[y]}" for y in given), given)
+
+
+def _read_as_written(engine: AnswerEngine, f: Fact) -> bool:
+    """The fact's clause needed no reading copy (clean text, not OCR, whose other word at a
+    place may be a garble of the question's)."""
+    seg = engine.segment(f.segment_id)
+    return seg is not None and not seg.reading
+
+
+def _parts_by_text(engine: AnswerEngine) -> dict[tuple[str, str], list[str]]:
+    """(plan, indicator) -> what its parts add ("Đầu tư mới trạm 5G (MobiFone)" is a part of
+    "Đầu tư mới trạm 5G"): one pass over the targets."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for g in engine.index.facts:
+        if g.kind == "target" and g.text.endswith(")") and " (" in g.text:
+            cut = g.text.rindex(" (")
+            out.setdefault((g.doc_id, g.text[:cut]), []).append(search_form(g.text[cut:]))
+    return out
+
+
+def _parts_without(f: Fact, bodies: list[str],
+                   parts_of: dict[tuple[str, str], list[str]]) -> bool:
+    """The indicator is a total whose parts the plan gives by body ("Đầu tư mới trạm 5G" and
+    "Đầu tư mới trạm 5G (MobiFone)", "… (Viettel)"), and the question names a body that
+    neither it nor a part names: the plan does not give that body's share."""
+    parts = parts_of.get((f.doc_id, f.text), [])
+    if not parts:
+        return False
+    own = search_form(" ".join([f.text, *f.lead, *f.support]))
+    return any(search_form(b) not in own and not any(search_form(b) in p for p in parts)
+               for b in bodies)
 
 
 def _with_split_years(engine: AnswerEngine, f: Fact) -> Fact:

@@ -89,6 +89,8 @@ def weak_ok(toks: list[Tok], i: int, after: int, cls: str = "weak") -> bool:
             after2[1] not in name_words() and after2[1] not in abbreviations():
         return False  # "bộ quy tic", "trương quyết ligt": OCR debris after the first word
     if cls == "soft":
+        if prev.isdigit() or before == ("bao", "nhieu") or prev == "may":
+            return False  # "35 trạm", "bao nhiêu trường": things counted, not a body
         return nxt in syllable_set() or nxt in name_words()
     return nxt in name_words() or nxt in abbreviations()
 

@@ -140,6 +140,12 @@ def _fields_of(seg: Segment) -> list[tuple[str, str]]:
     return out
 
 
+def field_roles(seg: Segment) -> list[str]:
+    """The roles of a segment's labelled lines ("task", "lead", "deadline" …); [] for an
+    item with no label, such as a bullet under "a) Nhiệm vụ:"."""
+    return [r for r, _ in _fields_of(seg) if r]
+
+
 def task_blocks(doc: Document, segments: list[Segment]) -> tuple[list[Fact], set[str]]:
     """Tasks whose fields are spread over consecutive items under one heading, and the ids
     of the segments they were read from (which other readers then leave alone)."""
