@@ -7,6 +7,13 @@ again on the built one. Prints wall and CPU seconds of each (the README's "Lần
 Measured on a 2-core machine under a load of ~17 (eight parallel sessions):
 seeded 17.4 s wall / 5.8 s CPU (fresh clone); unseeded 935 s wall / 199 s CPU; the second
 start 6.2 s wall / 1.9 s CPU.
+
+Session 7, in a fresh clone (`git clone` of the branch, then `python bench/first_run.py`
+there), 2026-12-01: with the shipped vectors but every bundled line decoded, 42.7 s CPU
+(99.3 s wall at load 5.3); with the bundled plans' reading copies shipped too
+(corpus/reading/bundled_copies.json.gz), 9.8 s CPU, 10.2 s wall (load 3.1), the same
+answer; the second start 2.0–2.1 s CPU. What is left of the first start is the facts
+and the segmenting of the five plans (no decode, no embedding).
 """
 
 from __future__ import annotations

@@ -20,17 +20,19 @@ __all__ = ["run_bots", "settle"]
 
 def settle() -> None:
     """Before a long-running front end serves: the process's one-time loads (word lists,
-    reading model, agency and place names), so the first user does not wait for them, and
-    then everything loaded so far moved out of the cyclic collector's sight (gc.freeze):
+    reading model and its shipped copies, agency and place names), so the first user does
+    not wait for them, and then everything loaded so far moved out of the cyclic
+    collector's sight (gc.freeze):
     those objects live as long as the process, and a full collection walked all of them,
     up to 80 ms paid by whichever question happened to trigger it (bench/ROBUSTNESS.md)."""
     import gc
 
     from corpus import agencies, lexicon, places
-    from corpus.reading import lm
+    from corpus.reading import copies, lm
 
     lexicon.syllables(), lexicon.syllable_pairs(), lexicon.accented_syllables()
     lm.model()
+    copies.load()  # the shipped reading copies and the model's fingerprint
     # any name loads the tables; unaccented, so the tolerant reading's tables load too
     agencies.find_agencies("so tai chinh tinh"), places.find_places("xã Tân Phú")
     gc.collect()

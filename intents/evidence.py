@@ -12,6 +12,7 @@ meaning — that nearly does and holds that kind of answer is taken (graded evid
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,13 +94,13 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
     bm = engine.index.bm25
     if not query.terms or bm is None:
         return 1.0
-    seg_words = words(_indicator_text(query, seg))
-    present = set(seg_words)
+    clause = _clause_words(_indicator_text(query, seg))
+    seg_words, pairs = clause.words, clause.pairs
+    present = set(clause.present)
     # "KHCN", "TMĐT", "DVCTT" in the clause stand for the words the question spells out
-    for phrase, abbrs in abbreviation_index().items():
-        if abbrs & present and all(w in query.terms or w in STOP for w in phrase):
+    for phrase in clause.spelt:
+        if all(w in query.terms or w in STOP for w in phrase):
             present.update(phrase)
-    pairs = set(zip(seg_words, seg_words[1:], strict=False))
 
     form_of: dict[str, set[str]] = {}
 
@@ -109,10 +110,11 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
             form_of[t] = {t, *query.alts.get(t, []), *bm.correct(t)}
         return form_of[t]
 
-    garbled = _garbled_in_pairs(words(query.search), pairs, forms)
+    garbled = _garbled_in_pairs(words(query.search), pairs, forms, clause)
     # only a word that is no syllable can be an OCR garble of a term (_ocr_close): those
     # few are looked through, once per term, not the whole clause for every term and pair
-    odd = [w for w in present if len(w) >= 3 and w not in syllables()]
+    odd = [*clause.odd, *(w for w in present - clause.present
+                          if len(w) >= 3 and w not in syllables())]
     seen: dict[str, bool] = {}
 
     def has(t: str) -> bool:
@@ -536,15 +538,53 @@ def _other_measure(search: str, seg_words: list[str]) -> bool:
 _OCR_DIGITS = str.maketrans("0156483", "olsgaba")  # digits OCR reads for letters ("50" for "số")
 
 
-def _garbled_in_pairs(qwords: list[str], pairs: set[tuple[str, str]], forms) -> set[str]:
-    """Question words the clause writes garbled next to the word they follow or precede in
-    the question: "ứng dụng" read "ứng dựng", "số hóa" read "s6 hóa". One letter off is too
-    weak alone when the garble is itself a syllable; the neighbour confirms it."""
+@dataclass(frozen=True)
+class _ClauseWords:
+    """What coverage reads of a clause's text whatever the question: its words and word
+    pairs, each word's neighbours, its words that are no syllable, the abbreviations it
+    writes (as the words they stand for)."""
+
+    words: list[str]
+    pairs: set[tuple[str, str]]
+    present: frozenset[str]
+    by_first: dict[str, list[str]]
+    by_second: dict[str, list[str]]
+    odd: list[str]
+    spelt: list[tuple[str, ...]]
+
+
+@functools.lru_cache(maxsize=1024)  # ~29 KB a clause of the bundled plans: ≤ 30 MB
+def _clause_words(text: str) -> _ClauseWords:
+    """Read once per clause text, not once per question and clause: a list question
+    compares 40 clauses, and this was most of that work (bench/ROBUSTNESS.md). Keyed by
+    the clause's text only, so questions never crowd clauses out of it."""
+    seg_words = words(text)
+    present = frozenset(seg_words)
+    pairs = set(zip(seg_words, seg_words[1:], strict=False))
     by_first: dict[str, list[str]] = {}
     by_second: dict[str, list[str]] = {}
     for x, y in pairs:
         by_first.setdefault(x, []).append(y)
         by_second.setdefault(y, []).append(x)
+    odd = [w for w in present if len(w) >= 3 and w not in syllables()]
+    spelt = [phrase for phrase, abbrs in abbreviation_index().items() if abbrs & present]
+    return _ClauseWords(seg_words, pairs, present, by_first, by_second, odd, spelt)
+
+
+def _garbled_in_pairs(qwords: list[str], pairs: set[tuple[str, str]], forms,
+                      neighbours: _ClauseWords | None = None) -> set[str]:
+    """Question words the clause writes garbled next to the word they follow or precede in
+    the question: "ứng dụng" read "ứng dựng", "số hóa" read "s6 hóa". One letter off is too
+    weak alone when the garble is itself a syllable; the neighbour confirms it.
+    `neighbours`: the clause's words read once (`_clause_words`), else built from `pairs`."""
+    if neighbours is None:
+        by_first: dict[str, list[str]] = {}
+        by_second: dict[str, list[str]] = {}
+        for x, y in pairs:
+            by_first.setdefault(x, []).append(y)
+            by_second.setdefault(y, []).append(x)
+    else:
+        by_first, by_second = neighbours.by_first, neighbours.by_second
     out: set[str] = set()
     for a, b in zip(qwords, qwords[1:], strict=False):
         if any(_garble_of(b, y) for x in forms(a) for y in by_first.get(x, ())):

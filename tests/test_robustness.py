@@ -559,11 +559,12 @@ def test_settle_loads_what_questions_need_and_freezes_it(engine) -> None:
     import gc
 
     from bot import settle
-    from corpus.reading import lm
+    from corpus.reading import copies, lm
 
     settle()
     try:
         assert lm._MODEL is not None and gc.get_freeze_count() > 10_000
+        assert copies._shipped is not None and copies._fingerprint is not None
         a = engine.ask("Ai chủ trì số hóa hồ sơ ở phường Trần Liễu?")
         assert a.found
     finally:

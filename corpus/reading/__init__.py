@@ -30,11 +30,19 @@ def is_clean_text(text: str) -> bool:
     """Properly typed Vietnamese: nearly every word a syllable of the language model as
     written, and many with marks (in typed text three words in four carry one; OCR that
     lost its marks keeps well under half). One or two words: all known, one marked."""
+    return _is_clean(unicodedata.normalize("NFC", text), _version())
+
+
+# Answers read the same clauses' text again and again (`corpus.normalize.readable` of a
+# quote or a heading): the check is made once per text and model state. Plan text only:
+# questions (`restore_diacritics`) are checked afresh, so a stream of new questions never
+# pushes a clause's check out of the cache and makes a later answer pay it again.
+@functools.lru_cache(maxsize=20_000)
+def _is_clean(text: str, version: int) -> bool:
     from corpus.reading.channel import fold_token
     from corpus.reading.lm import model
 
-    words = [w for w in _LETTERS.findall(unicodedata.normalize("NFC", text).lower())
-             if len(w) > 1]
+    words = [w for w in _LETTERS.findall(text.lower()) if len(w) > 1]
     if not words:
         return False
     ids = model().ids
@@ -45,13 +53,32 @@ def is_clean_text(text: str) -> bool:
     return known >= CLEAN_KNOWN * len(words) and marked >= CLEAN_MARKED * len(words)
 
 
+# Two caches of readings, one for plan text (`restore_line`: clauses, headings, facts)
+# and one for questions and names (`restore_diacritics`): every new question adds an
+# entry, and in one shared cache 10,000 of them pushed the headings' reading copies out,
+# so a later answer decoded a heading again (bench/ROBUSTNESS.md).
 @functools.lru_cache(maxsize=20_000)
 def _restore(text: str, edits: bool, version: int, after: str = "") -> str:
+    return _read(text, edits, after)
+
+
+@functools.lru_cache(maxsize=4096)
+def _restore_typed(text: str, version: int) -> str:
+    return _read(text, False, "")
+
+
+def _read(text: str, edits: bool, after: str) -> str:
+    from corpus.reading import copies
     from corpus.reading.decode import decode_line
 
-    lines = text.split("\n")  # the right context `after` follows the last line
-    return "\n".join(decode_line(line, edits=edits, after=after if i == len(lines) - 1 else "")
-                     for i, line in enumerate(lines))
+    out = copies.shipped(text, edits, after)  # the bundled plans' lines, read ahead
+    if out is None:
+        lines = text.split("\n")  # the right context `after` follows the last line
+        out = "\n".join(decode_line(line, edits=edits,
+                                    after=after if i == len(lines) - 1 else "")
+                        for i, line in enumerate(lines))
+    copies.remember(text, edits, after, out)
+    return out
 
 
 def _version() -> int:
@@ -75,9 +102,9 @@ def restore_diacritics(text: str) -> str:
     """Plain unaccented Vietnamese with its marks restored; no OCR letter edits. Marks the
     writer typed stay, and clean text comes back as is."""
     text = unicodedata.normalize("NFC", text or "")
-    if not text.strip() or is_clean_text(text):
+    if not text.strip() or _is_clean.__wrapped__(text, _version()):
         return text
-    return _restore(text, False, _version())
+    return _restore_typed(text, _version())
 
 
 def document_is_clean(lines: list[str]) -> bool:
