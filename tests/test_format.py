@@ -106,3 +106,16 @@ def test_emoji_count_double_towards_the_limit() -> None:
     assert fmt.size("🙂") == 2 and fmt.size("ệ") == 1
     pieces = fmt.split_text("🙂" * 3000, 4096)
     assert all(fmt.size(p) <= 4096 for p in pieces) and "".join(pieces) == "🙂" * 3000
+
+
+def test_a_section_label_stops_before_ocr_debris() -> None:
+    from intents.cite import label
+
+    # a stamp read into the appendix's heading: the label keeps what a reader can use
+    assert label("Phụ lục: (Kèm theo Kế hoạch số 79/KH- %L,r/;ﬁ’) 5 \\{\\2&)731") == (
+        "Phụ lục: (Kèm theo Kế hoạch số 79/KH-…")
+    # codes, shares and brackets are not debris
+    for heading in ("Phụ lục: (Kèm theo Kế hoạch số 144/KH-UBND ngày 24/11/2025)",
+                    "2. Sở KH&CN; 100% (2025)", "3.4. Lĩnh vực logistics"):
+        assert label(heading) == heading
+    assert label("%;/{") == ""  # nothing legible: no label, the citation says where else
