@@ -76,9 +76,7 @@ def _value_kind(query: Query) -> str:
     if _SHARE_ASK.search(query.search):
         return "share"
     # "bao nhiêu doanh nghiệp" counts; "bao nhiêu vào năm 2030" asks a value of any kind
-    m = _COUNT_ASK.search(query.search) or COUNT_NOUN.search(query.search)
-    noun = words(query.search[m.end() - 1:])[:1] if m else []
-    return "count" if noun and noun[0] not in STOP and noun[0] not in _TIME_NOUNS else ""
+    return "count" if _counted_noun(query) else ""
 
 
 def _counted_noun(query: Query) -> str:
