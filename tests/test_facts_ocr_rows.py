@@ -6,8 +6,8 @@ from __future__ import annotations
 from corpus.facts.common import _line
 from corpus.facts.ocr_rows import _is_group
 from corpus.facts.tables import _table_tasks, wrapped_deadline
+from corpus.flat_rows import flat_rows as _rows
 from corpus.models import Block, Document, PlanMeta, Segment
-from corpus.segment import _rows
 
 SEG = Segment(id="s1", doc_id="d", order=0, kind="row", text="", search="",
               heading_path=["Phụ lục"], page=3)
