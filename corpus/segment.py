@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from corpus.flat_rows import LONE_NUMBER, ROW_NUM, VALUE, flat_rows
 from corpus.models import Block, Document, LoadedDocument, Segment, content_id
 from corpus.normalize import fold, search_form, strip_marks
+from corpus.table_runs import read_run, table_starts
 from corpus.tables import group_label, is_header, split_cells
 
 MAX_SEGMENT_CHARS = 900
@@ -139,6 +140,9 @@ class _Segmenter:
                 end = self._signature_end(blocks, i)
                 self._emit("text", blocks[i:end], ["Nơi nhận, người ký"])
                 i = end
+                continue
+            if table_starts(blocks, i):
+                i = self._typed_table(blocks, i, self._path() or ["Bảng"])
                 continue
             if (_is_appendix_title(b.text) or f.startswith("stt ")) and i > len(blocks) * 0.3:
                 appendix_at = i
@@ -273,32 +277,51 @@ class _Segmenter:
                        group)
 
     def _pipe_table(self, region: list[Block], name: str) -> None:
-        """A table typed as `cell | cell` lines: one line is one row. The header is found by
-        its column roles (`corpus.tables.is_header`), group rows by their numbering; lines
-        before the header are the table's title."""
-        header: str | None = None
-        group: str | None = None
+        """An appendix of typed `cell | cell` tables: lines before the first header are its
+        title; each table ends where its rows end (`corpus.table_runs`), and what follows a
+        table is read as prose under the appendix, or as the next table."""
+        self.stack = [(0, name)]
+        self.cur = None
+        self.after_blank = False
         title: list[Block] = []
-        for b in region:
-            text = b.text.strip()
-            if not text:
-                continue
-            cells = split_cells(text) if "|" in text else [text]
-            if is_header(cells):
+        seen_table = False
+        i = 0
+        while i < len(region):
+            if table_starts(region, i):
+                self._close()
                 if title:
                     self._emit("heading", title, [name])
                     title = []
-                header, group = " | ".join(cells), None
+                i = self._typed_table(region, i, [name])
+                seen_table = True
                 continue
-            if header is None:
+            b = region[i]
+            if seen_table:
+                self._line(b, fold(b.text))
+            elif b.text.strip():
                 title.append(b)
-                continue
-            label = group_label(cells, len(split_cells(header)))
-            if label is not None:
-                group = short_heading(label, 160)
-            self._emit("row", [b], [name], header, group)
+            i += 1
+        self._close()
         if title:
             self._emit("heading", title, [name])
+
+    def _typed_table(self, blocks: list[Block], start: int, path: list[str]) -> int:
+        """The typed table at `start`, one row segment a row under `path`, the header and
+        the group row above it kept with each row. Returns the index after the table."""
+        self._close()
+        lines, end = read_run(blocks, start)
+        header: str | None = None
+        group: str | None = None
+        for ln in lines:
+            if ln.kind == "header":
+                header, group = " | ".join(ln.cells), None
+                continue
+            if ln.kind == "group":
+                width = len(split_cells(header)) if header else len(ln.cells)
+                group = short_heading(group_label(ln.cells, width) or " ".join(ln.cells), 160)
+            self._emit("row", ln.blocks, path, header, group)
+        self.after_blank = False
+        return end
 
     # ---- structured (DOCX/PDF tables with known columns) -----------------------------
     def run_structured(self, blocks: list[Block]) -> list[Segment]:
@@ -403,11 +426,9 @@ def _split_regions(blocks: list[Block]) -> list[tuple[str, list[Block]]]:
 
 
 def _is_pipe_table(region: list[Block]) -> bool:
-    """Typed `cell | cell` rows under a header found by its column roles."""
-    lines = [b.text for b in region if b.text.strip()]
-    piped = [t for t in lines if t.count("|") >= 1]
-    return (len(piped) >= 2 and len(piped) >= 0.6 * len(lines)
-            and any(is_header(split_cells(t)) for t in piped[:5]))
+    """A region holding a typed `cell | cell` table (a header found by its column roles,
+    with rows below it): whatever prose stands around the table."""
+    return any(table_starts(region, i) for i in range(len(region)))
 
 
 def _is_tabular(region: list[Block]) -> bool:

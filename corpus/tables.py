@@ -47,7 +47,7 @@ _YEAR = re.compile(r"\b(20[0-9]\d)\b")
 _PERIOD = re.compile(r"\b(20\d\d)\s*[-–—/]\s*(20\d\d)\b")
 _ROMAN = re.compile(r"^(?:[IVX]{1,5}|[A-D])\s*[.)]?$")
 _NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,2}\s*[.)]?$")
-_GROUP_LINE = re.compile(r"^\s*(?:[IVX]{1,5}|[A-D])\s*[.)|]\s*\S")
+GROUP_LINE = re.compile(r"^\s*(?:[IVX]{1,5}|[A-D])\s*[.)|]\s*\S")
 
 
 def column_role(cell: str) -> str:
@@ -162,7 +162,7 @@ def group_label(cells: list[str], width: int) -> str | None:
     first = nonempty[0]
     if len(nonempty) == 2 and _ROMAN.match(first):
         return f"{first} {nonempty[1]}"
-    if len(nonempty) == 1 and _GROUP_LINE.match(first.replace("|", ".")):
+    if len(nonempty) == 1 and GROUP_LINE.match(first.replace("|", ".")):
         return first
     if len(nonempty) == 1 and width >= 3 and len(cells) <= 2 and first.isupper():
         return first  # an all-caps band across the table
