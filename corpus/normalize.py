@@ -356,7 +356,9 @@ def search_form(text: str, groups: Iterable[str] | None = None) -> str:
     return out
 
 
-_WORD = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+)*%?")
+# a number keeps its separators (15/11/2025, 0,6, 1.2) but a join of two codes is two words:
+# "3g/4g" is "3g" and "4g", so it matches "3g 4g" typed on a phone
+_WORD = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+(?![a-z]))*%?")
 
 
 def edit_distance(a: str, b: str) -> int:

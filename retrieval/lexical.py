@@ -13,6 +13,7 @@ import functools
 import json
 import math
 import os
+import re
 import shutil
 import uuid
 from array import array
@@ -40,9 +41,30 @@ def _segment_compounds(text: str) -> tuple[str, ...]:
     return tuple(w.replace(" ", "_") for w in word_tokenize(text) if " " in w)
 
 
+# codes joined by "/", "&" or "-" ("3g/4g", "kh&cn", "hdnd-ubnd", "iot/ai"): short parts, one
+# of them with a letter, the first not a bare number (a plan number "79/kh-ubnd", a period
+# "2026-2030" or a date is not one)
+_JOINED = re.compile(r"(?<![\w.,/&-])([a-z0-9]{1,6}(?:[/&-][a-z0-9]{1,6})+)(?![\w/&-])")
+
+
+def joined_forms(search_text: str) -> list[str]:
+    """The joined spelling of each join of codes: "kh&cn" -> "khcn", "3g/4g" -> "3g4g". Its
+    parts are words of their own (`corpus.normalize.words`), so "3g 4g" and "kh cn" match
+    it, and so does "khcn" typed as one word."""
+    out = []
+    for m in _JOINED.finditer(search_text):
+        parts = re.split(r"[/&-]", m.group(1))
+        if parts[0].isdigit() or not any(c.isalpha() for c in m.group(1)) or \
+                words(m.group(1)) == [m.group(1)]:  # kept whole ("iv/2025"): no other form
+            continue
+        out.append("".join(parts))
+    return out
+
+
 def terms(search_text: str, bigrams: bool = True, compounds: bool = False) -> list[str]:
     ws = words(search_text)
     out = [w for w in ws if w not in STOP]
+    out += joined_forms(search_text)
     if bigrams:
         out += [f"{a}_{b}" for a, b in zip(ws, ws[1:], strict=False)
                 if not (a in STOP and b in STOP)]
@@ -52,7 +74,7 @@ def terms(search_text: str, bigrams: bool = True, compounds: bool = False) -> li
 
 
 Span = tuple[int, int]  # a range of document positions: [start, end)
-FORMAT = 1  # of the saved arrays; a saved index of another format is rebuilt
+FORMAT = 2  # of the saved arrays and terms; a saved index of another format is rebuilt
 _CHUNK_TERMS = 4_000_000  # term occurrences counted per sort while building
 
 
