@@ -345,7 +345,10 @@ class _Segmenter:
                 header = joined  # the first row of a table, or a repeated header row
                 continue
             nonempty = [c for c in cells if c]
-            if len(nonempty) <= 2 and ROW_NUM.match(joined) and not VALUE.search(joined):
+            label = group_label(cells, len(split_cells(header)))
+            if label is not None:  # "I | Hạ tầng số", "A. XÃ HỘI SỐ" merged over the row
+                group = short_heading(label, 160)
+            elif len(nonempty) <= 2 and ROW_NUM.match(joined) and not VALUE.search(joined):
                 group = short_heading(joined, 160)
             path = self._path() or ["Bảng"]
             self._emit("row", [b.model_copy(update={"text": joined})], path, header, group)

@@ -76,6 +76,13 @@ def column_role(cell: str) -> str:
     return best[0]
 
 
+def lead_and_support(cell: str) -> bool:
+    """A header naming both the lead and the coordinating agencies ("Cơ quan chủ trì/phối
+    hợp", "Chủ trì, phối hợp"): the cell's first agency leads, the others coordinate."""
+    f = fold(cell)
+    return "chu tri" in f and "phoi hop" in f
+
+
 def header_roles(cells: list[str]) -> list[str]:
     return [column_role(c) for c in cells]
 
@@ -196,15 +203,20 @@ def read_table(header: list[str], lines: list[list[str]]) -> Table:
         if prev is not None:
             sub_row = not row.number or row.number == prev.number
             for i in range(len(cells)):
-                # a cell merged over several rows: the row's missing trailing cells, or any
-                # empty cell of a sub-row
+                # a cell merged over several rows: the row's missing trailing cells, any
+                # empty cell of a sub-row, or an empty cell no row goes without (a task's
+                # lead and deadline, a target's unit and monitoring body)
                 if (not cells[i] and i < len(prev.cells) and prev.cells[i]
-                        and _carries(roles[i]) and (i >= filled or sub_row)):
+                        and _carries(roles[i])
+                        and (i >= filled or sub_row or roles[i] in _ALWAYS_FILLED)):
                     cells[i] = prev.cells[i]
                     row.carried.add(i)
         table.rows.append(row)
         prev = row
     return table
+
+
+_ALWAYS_FILLED = ("lead", "deadline", "unit", "monitor")
 
 
 def _carries(role: str) -> bool:

@@ -37,7 +37,7 @@ from corpus.facts.ocr_rows import (
 )
 from corpus.models import Document, Fact, Segment, content_id
 from corpus.normalize import search_form
-from corpus.tables import Row, Table, is_header, read_table, split_cells
+from corpus.tables import Row, Table, is_header, lead_and_support, read_table, split_cells
 from corpus.values import (
     normalise_deadline,
 )
@@ -371,9 +371,15 @@ def _typed_task(doc: Document, table: Table, row: Row, seg: Segment) -> Fact | N
     task = row.first(roles, "task")
     if len(task.split()) < 2:
         return None
-    lead = [n for _, c in row.by_role(roles, "lead") for n in cell_agencies(c, _kind(doc))]
-    support = [n for _, c in row.by_role(roles, "support") for n in cell_agencies(c, _kind(doc))
-               if n not in lead]
+    lead: list[str] = []
+    support: list[str] = []
+    for i, c in row.by_role(roles, "lead"):
+        names = cell_agencies(c, _kind(doc))
+        joint = lead_and_support(table.header[i]) if i < len(table.header) else False
+        lead += names[:1] if joint else names
+        support += names[1:] if joint else []
+    support += [n for _, c in row.by_role(roles, "support") for n in cell_agencies(c, _kind(doc))]
+    support = list(dict.fromkeys(n for n in support if n not in lead))
     deadline = " ".join(row.first(roles, "deadline").split()).rstrip(".")
     if not lead and not deadline:
         return None

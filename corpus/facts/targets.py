@@ -32,7 +32,7 @@ from corpus.facts.ocr_rows import (
 )
 from corpus.lexicon import syllables
 from corpus.models import Document, Fact, Segment, content_id
-from corpus.normalize import search_form
+from corpus.normalize import fold, search_form
 from corpus.tables import Row, Table
 from corpus.values import (
     Quantity,
@@ -518,12 +518,19 @@ def typed_target(doc: Document, table: Table, row: Row, seg: Segment,
         return None
     values: dict[str, str] = {}
     comparison = unit = ""
+    # the row's "Đơn vị tính" cell: "%" makes its bare numbers shares; another unit
+    # ("điểm", "trạm") is the fact's unit
+    unit_cell = " ".join(row.first(roles, "unit").split())
+    share = unit_cell == "%" or fold(unit_cell) in ("phan tram", "ty le %")
     for i, key in table.year_columns():
         got = cell_value(row.cells[i].strip()) if i < len(row.cells) else None
         if got:
             sym, num, pct = got
+            pct = pct or share
             unit = "%" if pct else unit
             values[key.split("-")[-1]] = f"{sym} {num}{'%' if pct else ''}".strip()
+    if values and not unit and unit_cell and len(unit_cell) <= 30:
+        unit = unit_cell
     if not table.year_columns():
         found = find_percentages(search_form(indicator))
         year = _table_year(row, seg, segments)

@@ -1,0 +1,41 @@
+"""Table layouts the real plans do not have (bench/table_layouts.py, its tuned part), as clean
+text and as DOCX: the same row model and the facts the table states come out of both."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.table_layouts import (
+    LAYOUTS,
+    expected,
+    facts_of,
+    read,
+    row_model,
+    write_docx,
+    write_text,
+)
+
+TUNED = [layout for layout in LAYOUTS if layout.part == "tune"]
+
+
+@pytest.mark.parametrize("layout", TUNED, ids=[x.name for x in TUNED])
+def test_text_and_docx_tables_give_the_same_rows_and_the_stated_facts(layout,
+                                                                        tmp_path: Path) -> None:
+    text = read(write_text(layout, tmp_path / "xa-kiem-bang_21-KH-UBND.txt"))
+    docx = read(write_docx(layout, tmp_path / "xa-kiem-bang.docx"))
+    assert row_model(text) == row_model(docx)
+    assert len(row_model(text)) == sum(not isinstance(r, str) and r[0] not in ("I", "II")
+                                       for r in layout.rows)
+    want = expected(layout)
+    assert facts_of(text) == want
+    assert facts_of(docx) == want
+
+
+def test_a_unit_column_gives_the_values_their_unit(tmp_path: Path) -> None:
+    layout = next(x for x in TUNED if "Đơn vị tính" in x.header)
+    plan = read(write_text(layout, tmp_path / "xa-kiem-bang_21-KH-UBND.txt"))
+    units = {f.text: f.unit for f in plan.facts if f.kind == "target"}
+    assert units == {"Tỷ lệ hồ sơ dịch vụ công trực tuyến toàn trình": "%",
+                     "Số điểm truy cập wifi công cộng miễn phí": "điểm"}
