@@ -193,6 +193,60 @@ def write_docx(layout: Layout, path: Path) -> Path:
     return path
 
 
+def write_pdf(layout: Layout, path: Path) -> Path:
+    """A typed PDF: the plan's lines, and the table drawn with rules (group rows over the
+    whole width, merged cells spanning their rows)."""
+    from fpdf import FPDF
+
+    from tests.plan_fixtures import unicode_font
+
+    pdf = FPDF(format="A4")
+    font = unicode_font()
+    assert font is not None, "no font with Vietnamese glyphs (fonts-dejavu-core)"
+    pdf.add_font("dv", fname=str(font))
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.add_page()
+    pdf.set_font("dv", size=10)
+
+    def lines(text: str) -> None:
+        for line in text.strip().split("\n"):
+            if line.strip():
+                pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(2)
+
+    lines(PREAMBLE)
+    width = len(layout.header)
+    body = [r for r in layout.rows]
+    spans: dict[tuple[int, int], int] = {}  # (row, column) -> rows the cell spans
+    for k, row in enumerate(body):
+        if isinstance(row, str):
+            continue
+        for i, text in enumerate(row):
+            if text is not MERGED:
+                n = 1
+                while k + n < len(body) and not isinstance(body[k + n], str) and \
+                        i < len(body[k + n]) and body[k + n][i] is MERGED:
+                    n += 1
+                spans[(k, i)] = n
+    with pdf.table(text_align="LEFT", first_row_as_headings=False) as table:
+        r = table.row()
+        for text in layout.header:
+            r.cell(text)
+        for k, row in enumerate(body):
+            r = table.row()
+            if isinstance(row, str):
+                r.cell(row, colspan=width)
+                continue
+            cells = [*row, *[""] * (width - len(row))]
+            for i, text in enumerate(cells):
+                if text is not MERGED:
+                    r.cell(text, rowspan=spans.get((k, i), 1))
+    pdf.ln(4)
+    lines(CLOSING)
+    pdf.output(str(path))
+    return path
+
+
 def read(path: Path):  # noqa: ANN201 - corpus.pipeline.ParsedPlan
     from corpus.pipeline import read_plan
 
@@ -232,10 +286,11 @@ def score(part: str) -> dict:
         for k, layout in enumerate(x for x in LAYOUTS if part in ("all", x.part)):
             text = read(write_text(layout, Path(tmp) / f"xa-kiem-bang-{k}_21-KH-UBND.txt"))
             docx_plan = read(write_docx(layout, Path(tmp) / f"xa-kiem-bang-{k}.docx"))
+            pdf_plan = read(write_pdf(layout, Path(tmp) / f"xa-kiem-bang-{k}.pdf"))
             want_t, want_g = expected(layout)
             layouts += 1
-            same_rows += row_model(text) == row_model(docx_plan)
-            for name, plan in (("text", text), ("docx", docx_plan)):
+            same_rows += row_model(text) == row_model(docx_plan) == row_model(pdf_plan)
+            for name, plan in (("text", text), ("docx", docx_plan), ("pdf", pdf_plan)):
                 got_t, got_g = facts_of(plan)
                 right = len(want_t & got_t) + len(want_g & got_g)
                 want = len(want_t) + len(want_g)

@@ -1,5 +1,5 @@
 """Table layouts the real plans do not have (bench/table_layouts.py, its tuned part), as clean
-text and as DOCX: the same row model and the facts the table states come out of both."""
+text, DOCX and PDF: the same row model and the facts the table states come out of each."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bench.table_layouts import (
     read,
     row_model,
     write_docx,
+    write_pdf,
     write_text,
 )
 
@@ -25,12 +26,14 @@ def test_text_and_docx_tables_give_the_same_rows_and_the_stated_facts(layout,
                                                                         tmp_path: Path) -> None:
     text = read(write_text(layout, tmp_path / "xa-kiem-bang_21-KH-UBND.txt"))
     docx = read(write_docx(layout, tmp_path / "xa-kiem-bang.docx"))
-    assert row_model(text) == row_model(docx)
+    pdf = read(write_pdf(layout, tmp_path / "xa-kiem-bang.pdf"))
+    assert row_model(text) == row_model(docx) == row_model(pdf)
     assert len(row_model(text)) == sum(not isinstance(r, str) and r[0] not in ("I", "II")
                                        for r in layout.rows)
     want = expected(layout)
     assert facts_of(text) == want
     assert facts_of(docx) == want
+    assert facts_of(pdf) == want
 
 
 def test_a_unit_column_gives_the_values_their_unit(tmp_path: Path) -> None:
