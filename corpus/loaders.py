@@ -261,7 +261,8 @@ def decode_text(data: bytes, name: str = "") -> str:
         return data.decode("cp1258", errors="replace")
 
 
-_PAGE_START = re.compile(r"^ \S")
+# one leading space opens a page; " | I. Kinh tế số" is a table row whose first cell is empty
+_PAGE_START = re.compile(r"^ [^\s|]")
 
 
 def check_text(text: str, name: str) -> None:

@@ -8,7 +8,8 @@ as a heading or a paragraph, unless it
 - continues a wrapped cell (it follows a row directly, and starts in lower case or
   completes a row shorter than the header whose last cell has not ended its sentence), or
 - is a group row inside the table ("I. NÂNG CAO NHẬN THỨC …" with rows below it).
-A new header row ends the table too (the next table starts there).
+A new header row ends the table too (the next table starts there); a header typed over two
+lines right below each other is one header.
 
 `read_run` returns the table's lines as `TableLine`s (header, group and body rows, each
 with the blocks it spans) and the index of the first block after the table; the segmenter
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from corpus.models import Block
 from corpus.normalize import fold, strip_marks
@@ -79,6 +81,9 @@ def table_starts(blocks: list[Block], i: int) -> bool:
     if cells is None or not _typed_header(cells):
         return False
     j = _next_filled(blocks, i + 1)
+    below = piped(blocks[j].text) if j is not None else None
+    if below is not None and _typed_header(below):  # the header's second line
+        j = _next_filled(blocks, j + 1)
     if j is not None and piped(blocks[j].text) is None and _reads_as_group(blocks[j].text):
         j = _next_filled(blocks, j + 1)
     return j is not None and _body_row(piped(blocks[j].text), len(cells))
@@ -140,6 +145,17 @@ def read_run(blocks: list[Block], start: int) -> tuple[list[TableLine], int]:
         cells = piped(text)
         prev = out[-1]
         if cells is not None:
+            if prev.kind == "header" and _typed_header(cells) and not blank_before:
+                # a header over two lines ("Mục tiêu" over "Năm 2025 | Năm 2030"): a column
+                # is titled by its lower cell, or by the upper one where the lower is empty
+                prev.cells = [lo or up for up, lo in zip_longest(prev.cells, cells,
+                                                                fillvalue="")]
+                prev.blocks.append(b)
+                header = prev.cells
+                width = len(header)
+                end = i + 1
+                i += 1
+                continue
             if _typed_header(cells) and fold(" | ".join(cells)) != fold(" | ".join(header)):
                 break  # the header of the next table
             if _wraps(prev, cells, width, blank_before):

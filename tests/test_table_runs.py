@@ -69,8 +69,10 @@ PHỤ LỤC
 
 DANH MỤC CHỈ TIÊU CỦA TỈNH
 
-Chỉ tiêu | Đơn vị tính | Năm 2025 | Năm 2030 | Cơ quan theo dõi
-Tỷ lệ hồ sơ trực tuyến toàn trình | % | 50 | 80 | Văn phòng UBND tỉnh
+TT | Chỉ tiêu | Đơn vị tính | Mục tiêu |  | Cơ quan theo dõi
+ |  |  | Năm 2025 | Năm 2030 |
+ | I. Chính quyền số
+1 | Tỷ lệ hồ sơ trực tuyến toàn trình | % | 50 | 80 | Văn phòng UBND tỉnh
 
 Ghi chú: số liệu năm 2025 là ước thực hiện.
 
@@ -140,7 +142,7 @@ def test_lines_after_a_table_give_no_table_facts(plan) -> None:
 
 
 def test_an_appendix_table_ends_before_the_notes_below_it(plan) -> None:
-    row = _seg(plan, "Tỷ lệ hồ sơ trực tuyến toàn trình")
+    row = _seg(plan, "1 | Tỷ lệ hồ sơ trực tuyến toàn trình")
     assert row.kind == "row" and row.line_end == row.line_start
     note = _seg(plan, "Ghi chú: số liệu năm 2025")
     assert note.kind == "text" and note.table_header is None
@@ -164,3 +166,19 @@ def test_ocr_debris_between_column_rules_is_not_a_table_header() -> None:
     blocks = _blocks("cao; thu hut dong dao cong dong tham gia | ., . . Cac phong, co quan\n"
                      "12 Lo YISy | Phong Van hoa - X& hoi | Thuong xuyén")
     assert not table_starts(blocks, 0)
+
+
+def test_a_header_over_two_lines_is_one_header(plan) -> None:
+    row = _seg(plan, "1 | Tỷ lệ hồ sơ trực tuyến toàn trình")
+    assert row.table_header == "TT | Chỉ tiêu | Đơn vị tính | Năm 2025 | Năm 2030 | " \
+        "Cơ quan theo dõi"
+    target = next(f for f in plan.facts if f.text == "Tỷ lệ hồ sơ trực tuyến toàn trình")
+    assert target.values == {"2025": "50%", "2030": "80%"}
+    assert target.lead == ["Văn phòng UBND tỉnh"]
+
+
+def test_a_row_with_an_empty_first_cell_does_not_open_a_page(plan) -> None:
+    """A line with one leading space opens a page in a text plan; " | I. …" is a table row."""
+    group = _seg(plan, "| I. Chính quyền số")
+    assert group.page == _seg(plan, "1 | Tỷ lệ hồ sơ trực tuyến toàn trình").page == \
+        _seg(plan, "Ghi chú: số liệu năm 2025").page == 2
