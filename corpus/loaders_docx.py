@@ -349,6 +349,20 @@ def _unique_cells(row: Any) -> list[Any]:
     return out
 
 
+def _placed_cells(row: Any) -> list[list[str]]:
+    """The lines of each column's cell. A cell merged over some of the columns is read once,
+    in its first column, the others left empty, so the cells after it stay under their
+    header (as a typed `cell | cell` row keeps them); a cell over the whole row (a group
+    row, "I. HẠ TẦNG SỐ") is one cell."""
+    cells = row.cells
+    if len(_unique_cells(row)) == 1:
+        return [_cell_lines(cells[0])] if cells else []
+    out: list[list[str]] = []
+    for i, cell in enumerate(cells):
+        out.append([] if i and cell._tc is cells[i - 1]._tc else _cell_lines(cell))
+    return out
+
+
 @dataclass
 class _Reader:
     document: Any
@@ -372,7 +386,7 @@ class _Reader:
             self.add("", page)  # the paragraph boundary a text plan marks with a blank line
 
     def table(self, t: Any) -> None:
-        rows = [(r, [_cell_lines(c) for c in _unique_cells(r)]) for r in t.rows]
+        rows = [(r, _placed_cells(r)) for r in t.rows]
         width = max((len(cells) for _, cells in rows), default=0)
         layout = width <= 2 and len(rows) <= 4
         for r, cell_lines in rows:

@@ -42,3 +42,28 @@ def test_a_unit_column_gives_the_values_their_unit(tmp_path: Path) -> None:
     units = {f.text: f.unit for f in plan.facts if f.kind == "target"}
     assert units == {"Tỷ lệ hồ sơ dịch vụ công trực tuyến toàn trình": "%",
                      "Số điểm truy cập wifi công cộng miễn phí": "điểm"}
+
+
+def test_a_docx_cell_merged_over_some_columns_keeps_the_cells_after_it_in_place(
+        tmp_path: Path) -> None:
+    import docx
+
+    from bench.table_layouts import CLOSING, PREAMBLE
+
+    doc = docx.Document()
+    for line in PREAMBLE.strip().split("\n"):
+        doc.add_paragraph(line)
+    table = doc.add_table(rows=0, cols=5)
+    for text, cell in zip(["STT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời hạn"],
+                          table.add_row().cells, strict=True):
+        cell.text = text
+    cells = table.add_row().cells
+    cells[0].text, cells[1].text, cells[4].text = "1", "Số hóa hồ sơ địa chính của xã", \
+        "Quý IV/2026"
+    cells[2].merge(cells[3]).text = "Công an xã"  # one agency over both agency columns
+    doc.add_paragraph(CLOSING.strip())
+    path = tmp_path / "merged.docx"
+    doc.save(str(path))
+    task = next(f for f in read(path).facts if f.kind == "task")
+    assert task.lead == ["Công an xã"]
+    assert (task.deadline_text, task.deadline_kind) == ("Quý IV/2026", "quarter")
