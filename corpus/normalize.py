@@ -358,7 +358,7 @@ def search_form(text: str, groups: Iterable[str] | None = None) -> str:
 
 # a number keeps its separators (15/11/2025, 0,6, 1.2) but a join of two codes is two words:
 # "3g/4g" is "3g" and "4g", so it matches "3g 4g" typed on a phone
-_WORD = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+(?![a-z]))*%?")
+WORD = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+(?![a-z]))*%?")
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -372,7 +372,7 @@ def edit_distance(a: str, b: str) -> int:
 
 def words(text: str) -> list[str]:
     """Tokens of an already-folded string: syllables, numbers (with / . , inside), %."""
-    return _WORD.findall(text)
+    return WORD.findall(text)
 
 
 def readable(text: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from corpus.agencies import find_agencies
 from corpus.lexicon import syllable_pairs
 from corpus.models import Document
-from corpus.normalize import fold, words
+from corpus.normalize import WORD, fold, words
 from corpus.values import find_timex
 from intents.asking import (
     QUESTION_WORDS,
@@ -288,7 +288,7 @@ def _topic(q: str, named: list) -> str:
 
 
 # the tokens of `corpus.normalize.words`, with where they stand
-_WORD = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+)*%?")
+_WORD = WORD
 
 
 def _unplaced(q: str, named: list) -> str:
