@@ -32,6 +32,8 @@ _DEBRIS = re.compile(r"[~\[\]{}\\<>@_]")
 _NUMBERED = re.compile(r"^(?:[IVXLC]{1,6}|[A-Da-dđ]|\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]\s+\S")
 _BULLET = re.compile(r"^[-–—•+*]\s*\S")
 _SENTENCE_END = ".;:!?"
+# what follows a plan's last table: the recipients and signature, an appendix title
+_CLOSING = re.compile(r"^(noi nhan|tm\.|kt\.|phu luc|\(?kem theo|\(?ban hanh kem theo)")
 
 
 @dataclass
@@ -110,7 +112,8 @@ def _reads_as_group(text: str) -> bool:
 
 def _continues(prev: TableLine, text: str, width: int, blank_before: bool) -> bool:
     """`text` (a line with no cell rule) is the rest of the last cell of row `prev`."""
-    if blank_before or prev.kind != "row" or reads_as_heading(text):
+    if blank_before or prev.kind != "row" or reads_as_heading(text) or \
+            _CLOSING.match(fold(text)):
         return False
     t = text.strip()
     if t[:1].islower():

@@ -182,3 +182,21 @@ def test_a_row_with_an_empty_first_cell_does_not_open_a_page(plan) -> None:
     group = _seg(plan, "| I. Chính quyền số")
     assert group.page == _seg(plan, "1 | Tỷ lệ hồ sơ trực tuyến toàn trình").page == \
         _seg(plan, "Ghi chú: số liệu năm 2025").page == 2
+
+
+def test_the_signature_right_below_a_short_last_row_ends_the_table() -> None:
+    blocks = _blocks("TT | Nhiệm vụ | Chủ trì | Phối hợp\n1 | Số hóa hồ sơ | Sở Nội vụ\n"
+                     "Nơi nhận:\n- Như trên;")
+    lines, end = read_run(blocks, 0)
+    assert [ln.kind for ln in lines] == ["header", "row"] and end == 2
+
+
+def test_a_wrapped_cell_continues_its_row() -> None:
+    blocks = _blocks("TT | Nhiệm vụ | Chủ trì | Thời hạn\n1 | Số hóa hồ sơ hộ tịch và\n"
+                     "chứng thực của xã | Sở Tư pháp | Quý IV/2026\n2 | Tập huấn | Sở Nội vụ |"
+                     " Năm 2027\nBáo cáo kết quả về Sở Nội vụ.")
+    lines, end = read_run(blocks, 0)
+    assert [ln.cells for ln in lines[1:]] == [
+        ["1", "Số hóa hồ sơ hộ tịch và chứng thực của xã", "Sở Tư pháp", "Quý IV/2026"],
+        ["2", "Tập huấn", "Sở Nội vụ", "Năm 2027"]]
+    assert end == 4  # the paragraph after the table is not a row
