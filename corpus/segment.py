@@ -85,6 +85,7 @@ class _Segmenter:
         self.cur: _Open | None = None
         self.after_blank = False
         self.cur_is_title = False
+        self.typed = False  # set per plan by `run`: a typed plan's paragraphs may lack blanks
 
     # ---- output -------------------------------------------------------------------
     def _emit(self, kind: str, blocks: list[Block], path: list[str], header: str | None = None,
@@ -130,6 +131,7 @@ class _Segmenter:
 
     # ---- prose --------------------------------------------------------------------
     def run(self, blocks: list[Block]) -> list[Segment]:
+        self.typed = is_typed(blocks)
         i = 0
         appendix_at = None
         while i < len(blocks):
@@ -199,7 +201,9 @@ class _Segmenter:
             return
         if self.cur is not None and _FIELD.match(search_form(b.text)):
             self.cur.lines.append(b)  # "Cơ quan chủ trì: …" without a dash
-        elif self.cur is None or (self.after_blank and self.cur_is_title):
+        elif self.cur is None or (self.cur_is_title and (
+                self.after_blank or (self.typed and _clause_after_heading(self.cur.lines,
+                                                                          b.text)))):
             # body text under a heading: a segment of its own under that heading
             self._close()
             self.cur = _Open("text", [b], self._path())
@@ -377,6 +381,31 @@ class _Segmenter:
             return i + 1
         self._line(b, f)
         return i + 1
+
+
+def _clause_after_heading(heading: list[Block], line: str) -> bool:
+    """`line`, right below a one-line heading of a typed plan, is the first clause under it,
+    not the rest of the heading: in a plan typed without blank lines between paragraphs,
+    "1. Mục tiêu chung" / "Nâng cao hiệu quả …". A heading goes on in lower case, or in
+    capitals below capitals; a long heading line, a label with a colon or a line ending in
+    "," may run on into a capitalised word ("… của Bộ" / "Chính trị …")."""
+    if len(heading) != 1:
+        return False
+    h, t = heading[0].text.strip(), line.strip()
+    if not t[:1].isupper() or ":" in h or h.endswith((",", ";", "-")) or len(h) > 80:
+        return False
+    return not (_upper_ratio(h) > 0.7 and _upper_ratio(t) > 0.7)
+
+
+_MARKED = re.compile(r"[^\W\d_]*[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]",
+                     re.IGNORECASE)
+
+
+def is_typed(blocks: list[Block]) -> bool:
+    """Typed Vietnamese (a DOCX, a PDF, clean text), not OCR that lost its marks: most words
+    carry a mark (three in four in typed text; OCR keeps well under half)."""
+    words = [w for b in blocks[:400] for w in b.text.split() if w[:1].isalpha()]
+    return len(words) >= 20 and sum(bool(_MARKED.match(w)) for w in words) >= 0.6 * len(words)
 
 
 def _style_level(style: str | None) -> int | None:

@@ -200,3 +200,50 @@ def test_a_wrapped_cell_continues_its_row() -> None:
         ["1", "Số hóa hồ sơ hộ tịch và chứng thực của xã", "Sở Tư pháp", "Quý IV/2026"],
         ["2", "Tập huấn", "Sở Nội vụ", "Năm 2027"]]
     assert end == 4  # the paragraph after the table is not a row
+
+
+NO_BLANK_LINES = """ỦY BAN NHÂN DÂN
+HUYỆN GIỮ LẠI
+Số: 55/KH-UBND
+Giữ Lại, ngày 01 tháng 6 năm 2026
+
+KẾ HOẠCH
+Ứng dụng công nghệ thông tin năm 2026
+
+I. MỤC TIÊU
+1. Mục tiêu chung
+Nâng cao hiệu quả quản lý nhà nước bằng công nghệ số.
+2. Chỉ tiêu
+STT | Chỉ tiêu | ĐVT | Kế hoạch 2026
+1 | Tỷ lệ văn bản điện tử có chữ ký số | % | 95
+2 | Số cuộc họp trực tuyến | cuộc | 24
+(*) Số liệu năm 2026 là kế hoạch, được rà soát giữa năm.
+3. Yêu cầu
+Các cơ quan phân công rõ người, rõ việc.
+II. NHIỆM VỤ
+1. Hạ tầng
+STT | Nhiệm vụ | Đơn vị chủ trì | Thời gian
+1 | Nâng cấp mạng LAN tại trụ sở | Văn phòng HĐND và UBND | Quý III/2026
+- Bảo đảm an toàn thông tin cho hệ thống mạng nội bộ.
+2. Ứng dụng
+Triển khai hệ thống quản lý văn bản liên thông bốn cấp.
+III. KINH PHÍ
+Kinh phí từ ngân sách huyện.
+"""
+
+
+def test_a_typed_plan_without_blank_lines_keeps_headings_tables_and_clauses_apart(
+        tmp_path_factory) -> None:
+    path = tmp_path_factory.mktemp("dense") / "huyen-giu-lai_55-KH-UBND.txt"
+    path.write_text(NO_BLANK_LINES, encoding="utf-8")
+    plan = read_plan(path)
+    heading = _seg(plan, "1. Mục tiêu chung")
+    assert heading.kind == "heading" and heading.text == "1. Mục tiêu chung"
+    assert _seg(plan, "Nâng cao hiệu quả").heading_path == ["I. MỤC TIÊU", "1. Mục tiêu chung"]
+    assert _seg(plan, "(*) Số liệu năm 2026").kind == "text"  # the note ends the table
+    assert _seg(plan, "Các cơ quan phân công").heading_path == ["I. MỤC TIÊU", "3. Yêu cầu"]
+    bullet = _seg(plan, "- Bảo đảm an toàn thông tin")
+    assert bullet.kind == "text" and bullet.table_header is None
+    assert _seg(plan, "Triển khai hệ thống quản lý văn bản").heading_path == [
+        "II. NHIỆM VỤ", "2. Ứng dụng"]
+    assert [f.text for f in plan.facts if f.kind == "task"] == ["Nâng cấp mạng LAN tại trụ sở"]
