@@ -53,6 +53,11 @@ _TARGET = re.compile(
 # a thing asked by its noun ("nền tảng nào", "kế hoạch gì"), not an action ("làm gì") or
 # a who/when noun (those are read by `_asked_noun_cues` first)
 _THING_ASKED = re.compile(r"\b(?!(?:lam|la|ai|the|ra|nhung|cac|voi|cho|boi)\b)[a-z]{2,} (?:nao|gi)\b")
+# a role's verb followed by what is done in it: "phối hợp (thực hiện) làm gì", "chủ trì
+# những việc gì", "phối hợp (trong) nhiệm vụ gì"
+_ROLE_DUTIES = re.compile(r"\b(?:chu tri|phoi hop|phu trach) (?:(?:lam|thuc hien|trien khai|"
+                          r"trong|co) )?(?:nhung |cac )?(?:(?:viec|nhiem vu|cong viec) )?"
+                          r"(?:gi|nao)\b")
 _WHAT = re.compile(r"\bgi\b|\bnao\b|the nao|ra sao|nhu the|noi dung")
 
 _ROLE = [
@@ -187,6 +192,10 @@ def detect_intents(q: str) -> list[str]:
         return ["who"]
     if _TARGET.search(q):
         return ["target"]
+    if _ROLE_DUTIES.search(q):
+        # "Sở X phối hợp làm gì", "… chủ trì những việc gì": the role's verb asks what the
+        # body does in that role, a list of its tasks, not who
+        return ["list"]
     if _WHO_VERB.search(q) and not re.search(r"\bso sanh\b", q) and not _THING_ASKED.search(q):
         # "phối hợp xây dựng kế hoạch gì" asks the plan: the noun asked decides, the task's
         # verb only when nothing is asked by name

@@ -183,6 +183,23 @@ def not_given(engine: AnswerEngine, query: Query, nearest: Evidence) -> Answer:
                   citations=[citation(doc, seg)])
 
 
+def not_stated(engine: AnswerEngine, query: Query, nearest: Evidence, why: str) -> Answer:
+    """A value the plan gives only for other bodies (`why` "body": "Đầu tư mới trạm 5G:
+    MobiFone …, Viettel …" asked of VNPT) or under another qualifier ("qualifier": "toàn
+    trình" stated, "một phần" asked): said so, with what the plan does give as the
+    nearest clause (found=false: the question is not answered)."""
+    seg = nearest.hit.segment
+    doc = engine.index.documents[seg.doc_id]
+    asked = f" cho {query.agency}" if why == "body" and query.agency else ""
+    given = quote(readable(nearest.about or seg.shown), 160)
+    head = (f"Không tìm thấy: {doc.label()} không nêu số liệu này{asked}; gần nhất là: "
+            f"{given}: {nearest.direct}.")
+    body = [quote(head, HEADLINE_CHARS), "", f"📄 {where(doc, seg)}", f"«{quote(seg.shown, 600)}»"]
+    return Answer(question=query.text, intent=query.intent, found=False,
+                  headline=quote(head, HEADLINE_CHARS), answer=fit("\n".join(body)),
+                  citations=[citation(doc, seg)])
+
+
 def message(question: str, text: str) -> Answer:
     return Answer(question=question, intent="unknown", found=False, headline=text,
                   answer=text, citations=[])

@@ -25,7 +25,7 @@ from corpus.places import find_places
 from corpus.plan_ref import find_plan
 from corpus.sanitize import Question, clean_question
 from corpus.values import report_deadlines
-from intents import about, clause_answer, compose, due, facts_answer
+from intents import about, clause_answer, compose, contrast, due, facts_answer
 from intents import conversation as talk
 from intents import evidence as gate
 from intents import set_answer as sets
@@ -46,6 +46,8 @@ class AnswerEngine:
         # never pairs an index with the list or documents of another view
         self._facts_at: tuple[list[Fact] | None, dict[str, list[Fact]]] = (None, {})
         self._places: tuple[dict[str, Document] | None, Places | None] = (None, None)
+        self._names_at: tuple[list[Fact] | None, set[str]] = (None, set())
+        self._contrasts_at: tuple[list[Fact] | None, tuple] = (None, ())
         self.chats = talk.Conversations()  # each chat's short memory
 
     @classmethod
@@ -262,7 +264,47 @@ class AnswerEngine:
 
     def understand(self, question: str) -> Query:
         known = self.index.bm25.vocab if self.index.bm25 else ()
-        return understand(question, self.places(), known)
+        query = understand(question, self.places(), known)
+        own = self._plans_spelling(query.agency)
+        return query.model_copy(update={"agency": own}) if own != query.agency else query
+
+    def _plans_spelling(self, agency: str) -> str:
+        """The agency as the loaded plans name it: "Sở Tài chính thành phố" (the city's
+        name set aside as the plan's locality) is the plans' "Sở Tài chính" when no task
+        or duty names a "Sở Tài chính thành phố" and some name the shorter one; "Công an
+        tỉnh", which the plans name so, stays."""
+        m = _LEVEL_TAIL.search(agency)
+        if not agency or m is None or len(agency[:m.start()].split()) < 2:
+            return agency
+        names = self._agency_names()
+        if any(same_agency(agency, n) for n in names):
+            return agency
+        short = agency[:m.start()]
+        return short if any(same_agency(short, n) for n in names) else agency
+
+    def contrasts(self) -> tuple[contrast.Contrast, ...]:
+        """The qualifiers that contrast (intents.contrast): the listed ones and those the
+        loaded plans' sibling indicators show, read once per index view."""
+        facts = self.index.facts
+        built_for, found = self._contrasts_at
+        if built_for is not facts:
+            by_doc: dict[str, list[list[str]]] = {}
+            for f in facts:
+                if f.kind == "target":
+                    by_doc.setdefault(f.doc_id, []).append(list(self.index.fact_words(f).text))
+            found = tuple(dict.fromkeys([*contrast.listed(), *(
+                c for texts in by_doc.values() for c in contrast.learned(texts))]))
+            self._contrasts_at = (facts, found)
+        return found
+
+    def _agency_names(self) -> set[str]:
+        """The bodies the loaded plans' tasks and duties name, read once per index view."""
+        facts = self.index.facts
+        built_for, names = self._names_at
+        if built_for is not facts:
+            names = {a for f in facts for a in (*f.lead, *f.support)}
+            self._names_at = (facts, names)
+        return names
 
     def _validate(self, question: str, length: int) -> Answer | None:
         if length > MAX_QUESTION_CHARS:
@@ -351,11 +393,18 @@ class AnswerEngine:
             # it matches the question at least as well as the clause does
             fm = facts_answer.match_target(self, query, named)
             ev = facts_answer.evidence(self, fm) if fm is not None else None
+            if fm is not None and ev is not None and fm.refused \
+                    and not _answers_instead(query, evidence, fm):
+                # the indicator asked is given for other bodies or another qualifier only:
+                # said so, not answered by a sibling indicator the gate let through
+                return compose.not_stated(self, query, ev, fm.refused)
             if ev is not None and fm is not None and facts_answer.prefer_fact(fm, evidence, query.years):
                 if fm.value:
                     return compose.single_answer(self, query, ev)
                 if evidence is None:
                     return compose.not_given(self, query, ev)
+        if evidence is not None and query.intent == "target" and _other_body(self, query, evidence):
+            evidence = None
         if evidence is None and query.intent == "target" and query.years:
             # "chỉ tiêu năm 2026" where the plan sets one for 2030 only: not given, the
             # nearest value offered with its own year
@@ -404,6 +453,8 @@ class AnswerEngine:
         return gate.related(self, query, doc_ids, qvec, k)
 
 
+# the level a body's name may end with when the place after it was set aside
+_LEVEL_TAIL = re.compile(r"\s+(?:tỉnh|thành phố|TP\.?|tp\.?|huyện|quận|thị xã)$")
 _PART_LABEL = {"who": "cơ quan", "when": "thời hạn", "target": "chỉ tiêu"}
 _CLEAR_WORDS = frozenset(["bo", "xoa", "huy", "bo chon", "xoa chon", "clear", "reset"])
 _ALL_PLACES = re.compile(r"\b(?:cac|moi|tung|nhung) (?:xa|phuong|dia phuong|ke hoach)\b|"
@@ -441,6 +492,26 @@ def _names_agency(seg: Segment, agency: str) -> bool:
     """The clause, or the heading it stands under, names the agency."""
     return any(same_agency(agency, a.name) for text in (seg.body, *map(fold, seg.heading_path))
                for a in find_agencies(text))
+
+
+def _answers_instead(query: Query, clause: Evidence | None, fm: facts_answer.FactMatch) -> bool:
+    """A clause the gate passed answers a question whose indicator the plan gives only for
+    other bodies or another qualifier: it covers the question at least as well as that
+    indicator does, and, asked of a body, names it."""
+    if clause is None or not re.search(r"\d", clause.direct) or clause.coverage < fm.score:
+        return False
+    if fm.refused == "body":
+        return bool(query.agency) and _names_agency(clause.hit.segment, query.agency)
+    return True
+
+
+def _other_body(engine: AnswerEngine, query: Query, ev: Evidence) -> bool:
+    """A figure asked of one body ("MobiFone lắp mới bao nhiêu trạm") from a plan that
+    splits its figures by body, answered by a clause that does not name that body: the
+    clause gives a total or another body's part."""
+    seg = ev.hit.segment
+    return bool(query.agency) and facts_answer.splits_by_body(engine, seg.doc_id) \
+        and not _names_agency(seg, query.agency)
 
 
 def _clear(query: Query, ev: Evidence | None) -> bool:
