@@ -32,6 +32,7 @@ from intents import set_answer as sets
 from intents.detect import Places, understand
 from intents.evidence import Evidence
 from intents.models import Answer, Citation, Query
+from intents.section_answer import section_answer
 from retrieval.embed import Embedder, QueryVector
 from retrieval.index import Index, IngestReport, Progress
 from retrieval.search import Hit
@@ -333,6 +334,11 @@ class AnswerEngine:
                                    "hoạch đã nạp; gõ /kehoach để xem danh sách.")
         if query.about:
             return about.answer(self, query, named)
+        # "Mục tiêu chung của Kế hoạch 144 là gì": the section the question names by its
+        # heading, whatever cue words the name holds (intents.section_answer)
+        section = section_answer(self, query, named)
+        if section is not None:
+            return section
         # answers from facts first: they need no embedding of the question
         if _asks_due(query):
             # "việc nào sắp đến hạn", "Phòng X có việc gì đến hạn trong tháng 12/2025?"
