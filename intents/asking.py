@@ -175,7 +175,13 @@ def detect_intents(q: str) -> list[str]:
     # that does something
     q = _MEMBERS.sub(r"\1 nhung gi", q)
     who_at, when_at = _cue(_WHO, "who", q), _cue(_WHEN, "when", q)
-    if _LIST.search(q) and (who_at is None or _LIST_ASKED.search(q)):
+    asked_list = _LIST_ASKED.search(q)
+    if asked_list and who_at is not None and who_at.start() < asked_list.start() \
+            and asked_list.group(0).endswith(("gom", "sau")):
+        # "ai chủ trì các nhiệm vụ sau …", "… các nhiệm vụ gồm …": the body asked first,
+        # the tasks it leads named after it as the topic
+        asked_list = None
+    if _LIST.search(q) and (who_at is None or asked_list):
         # "cơ quan nào chủ trì các nhiệm vụ …" asks who; "các nhiệm vụ" is its topic
         return ["list"]
     who, when = who_at is not None, when_at is not None
