@@ -271,9 +271,17 @@ def _facts_list(engine: AnswerEngine, query: Query, doc_ids: list[str],
     asked "phối hợp"), from the extracted facts: whole task texts, with their deadlines."""
     roles = roles or (("support",) if query.role == "phoi_hop" else ("lead",))
     role = roles[0]
-    facts = [f for f in engine.index.facts if f.kind in ("task", "duty")
-             and (not doc_ids or f.doc_id in doc_ids)
-             and any(same_agency(query.agency, a) for r in roles for a in getattr(f, r))]
+    mine = [f for f in engine.index.facts if f.kind in ("task", "duty")
+            and (not doc_ids or f.doc_id in doc_ids)
+            and any(same_agency(query.agency, a) for a in (*f.lead, *f.support))]
+    facts = [f for f in mine if any(same_agency(query.agency, a)
+                                    for r in roles for a in getattr(f, r))]
+    if roles == ("support",):
+        # "Sở X phối hợp làm gì": also the duties given X that are coordination itself
+        # ("Sở Nội vụ: Phối hợp với Sở … rà soát …"); none at all, what X does in any role
+        facts += [f for f in mine if f not in facts and fold(f.text).startswith("phoi hop")]
+        if not facts:
+            facts, roles = mine, ("lead", "support")
     if query.years:
         facts = [f for f in facts if any(str(y) in f.deadline_text for y in query.years)]
     if not facts:

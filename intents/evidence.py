@@ -156,11 +156,6 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
         # word where the question has its own — another indicator, not a paraphrase. Only
         # text read as written (no reading copy): in OCR text the other word may be a garble
         cov = min(cov, NEAR_MIN - 0.1)
-    if query.intent == "target" and not seg.reading and _qualifier_missing(
-            words(query.search), set(query.terms), has):
-        # "bao nhiêu cơ sở dữ liệu được số hóa toàn trình": the words that close the
-        # indicator asked narrow it; a clause with none of them states a broader one
-        cov = min(cov, NEAR_MIN - 0.1)
     if contradicts(words(query.search), seg_words, engine.contrasts()):
         # "… một phần" asked, "… toàn trình" stated: the qualifier that tells the two
         # apart is contradicted, whatever else the clause shares (intents.contrast)
@@ -526,15 +521,6 @@ def _replaces(word: str, other: str) -> bool:
     return (other not in STOP and not other.isdigit() and any(c.isalpha() for c in other)
             and len(other) >= 2 and not (len(word) >= 3 and _one_off(word, other))
             and not _garble_of(word, other))
-
-
-def _qualifier_missing(qwords: list[str], terms: set[str], has: Callable[[str], bool]) -> bool:
-    """The question's last two key words, written together, are both missing from the
-    clause: the qualifier that closes the indicator asked is not the clause's."""
-    at = [i for i, w in enumerate(qwords) if w in terms and not w.isdigit()]
-    if len(at) < 3 or at[-1] != at[-2] + 1:
-        return False
-    return not has(qwords[at[-1]]) and not has(qwords[at[-2]])
 
 
 def _other_measure(search: str, seg_words: list[str]) -> bool:

@@ -72,8 +72,10 @@ def _heading_words(seg: Segment) -> list[str]:
 
 
 def _fit(name: list[str], head: list[str]) -> float:
-    """How well a heading matches the asked name: 2 the same words; 1 one holds the other
-    as a run, the asked name's other words only modifiers; 0 no match."""
+    """How well a heading matches the asked name: 2 the same words; 1.5 the same but for
+    the asked name's modifiers ("mục tiêu chung" for "Mục tiêu"); 1 the heading holds the
+    name as a run ("yêu cầu" in "Mục đích, yêu cầu"); 0 no match: a heading that is only a
+    part of the name ("Nhiệm vụ" of "nhiệm vụ về nguồn lực") is another section."""
     core = [w for w in name if w not in _MODIFIERS] or name
     if head == name:
         return 2.0
@@ -83,8 +85,8 @@ def _fit(name: list[str], head: list[str]) -> float:
     def run_in(a: list[str], b: list[str]) -> bool:
         return any(b[i:i + len(a)] == a for i in range(len(b) - len(a) + 1))
 
-    if len(core) >= 2 and (run_in(core, head) or (run_in(head, core) and len(head) >= 2)):
-        return 1.0
+    if len(core) >= 2 and run_in(core, head):
+        return 1.0  # "yêu cầu" in "Mục đích, yêu cầu"
     return 0.0
 
 
