@@ -128,7 +128,7 @@ QUESTION_WORDS = frozenset(
 
 # "AI" the technology, not the question word: "ứng dụng AI", "công nghệ AI", "trí tuệ nhân
 # tạo (AI)"
-_TECH_AI = re.compile(r"\b(dung|nghe|tao|hinh|cu|phap|tang) ai\b")
+_TECH_AI = re.compile(r"\b(dung|nghe|tao|hinh|cu|phap|tang|doi) ai\b")
 
 
 def cue_form(q: str, typed: str = "") -> str:
@@ -177,9 +177,10 @@ def detect_intents(q: str) -> list[str]:
     who_at, when_at = _cue(_WHO, "who", q), _cue(_WHEN, "when", q)
     asked_list = _LIST_ASKED.search(q)
     if asked_list and who_at is not None and who_at.start() < asked_list.start() \
-            and asked_list.group(0).endswith(("gom", "sau")):
-        # "ai chủ trì các nhiệm vụ sau …", "… các nhiệm vụ gồm …": the body asked first,
-        # the tasks it leads named after it as the topic
+            and not any(m.group(0).endswith(("nao", "gi", "han"))
+                        for m in _LIST_ASKED.finditer(q)):
+        # "ai chủ trì các nhiệm vụ sau …", "đơn vị nào lo những việc về …": the body asked
+        # first, the tasks named after it its topic (a list asks "việc nào", "sắp đến hạn")
         asked_list = None
     if _LIST.search(q) and (who_at is None or asked_list):
         # "cơ quan nào chủ trì các nhiệm vụ …" asks who; "các nhiệm vụ" is its topic

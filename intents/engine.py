@@ -25,14 +25,14 @@ from corpus.places import find_places
 from corpus.plan_ref import find_plan
 from corpus.sanitize import Question, clean_question
 from corpus.values import report_deadlines
-from intents import about, clause_answer, compose, contrast, due, facts_answer
+from intents import about, clause_answer, compose, contrast, due, facts_answer, plan_terms
 from intents import conversation as talk
 from intents import evidence as gate
 from intents import set_answer as sets
 from intents.detect import Places, understand
 from intents.evidence import Evidence
 from intents.models import Answer, Citation, Query
-from intents.section_answer import section_answer
+from intents.section_answer import agency_section, section_answer
 from retrieval.embed import Embedder, QueryVector
 from retrieval.index import Index, IngestReport, Progress
 from retrieval.search import Hit
@@ -47,8 +47,6 @@ class AnswerEngine:
         # never pairs an index with the list or documents of another view
         self._facts_at: tuple[list[Fact] | None, dict[str, list[Fact]]] = (None, {})
         self._places: tuple[dict[str, Document] | None, Places | None] = (None, None)
-        self._names_at: tuple[list[Fact] | None, set[str]] = (None, set())
-        self._contrasts_at: tuple[list[Fact] | None, tuple] = (None, ())
         self.chats = talk.Conversations()  # each chat's short memory
 
     @classmethod
@@ -266,46 +264,13 @@ class AnswerEngine:
     def understand(self, question: str) -> Query:
         known = self.index.bm25.vocab if self.index.bm25 else ()
         query = understand(question, self.places(), known)
-        own = self._plans_spelling(query.agency)
+        own = plan_terms.plans_spelling(self, query.agency, _named(query))
         return query.model_copy(update={"agency": own}) if own != query.agency else query
 
-    def _plans_spelling(self, agency: str) -> str:
-        """The agency as the loaded plans name it: "Sở Tài chính thành phố" (the city's
-        name set aside as the plan's locality) is the plans' "Sở Tài chính" when no task
-        or duty names a "Sở Tài chính thành phố" and some name the shorter one; "Công an
-        tỉnh", which the plans name so, stays."""
-        m = _LEVEL_TAIL.search(agency)
-        if not agency or m is None or len(agency[:m.start()].split()) < 2:
-            return agency
-        names = self._agency_names()
-        if any(same_agency(agency, n) for n in names):
-            return agency
-        short = agency[:m.start()]
-        return short if any(same_agency(short, n) for n in names) else agency
-
     def contrasts(self) -> tuple[contrast.Contrast, ...]:
-        """The qualifiers that contrast (intents.contrast): the listed ones and those the
-        loaded plans' sibling indicators show, read once per index view."""
-        facts = self.index.facts
-        built_for, found = self._contrasts_at
-        if built_for is not facts:
-            by_doc: dict[str, list[list[str]]] = {}
-            for f in facts:
-                if f.kind == "target":
-                    by_doc.setdefault(f.doc_id, []).append(list(self.index.fact_words(f).text))
-            found = tuple(dict.fromkeys([*contrast.listed(), *(
-                c for texts in by_doc.values() for c in contrast.learned(texts))]))
-            self._contrasts_at = (facts, found)
-        return found
-
-    def _agency_names(self) -> set[str]:
-        """The bodies the loaded plans' tasks and duties name, read once per index view."""
-        facts = self.index.facts
-        built_for, names = self._names_at
-        if built_for is not facts:
-            names = {a for f in facts for a in (*f.lead, *f.support)}
-            self._names_at = (facts, names)
-        return names
+        """The qualifiers that contrast (intents.contrast), listed and learned from the
+        loaded plans' sibling indicators."""
+        return plan_terms.contrasts(self)
 
     def _validate(self, question: str, length: int) -> Answer | None:
         if length > MAX_QUESTION_CHARS:
@@ -370,6 +335,9 @@ class AnswerEngine:
             return self._duties(query, named, qvec)
         if query.intent == "list":
             listed = compose.list_answer(self, query, named, qvec, today)
+            if not listed.found and query.agency and query.duties:
+                # no task read for the body: the section a heading that names it opens
+                listed = agency_section(self, query, named) or listed
             if listed.found or query.agency:
                 return listed
             # "Tổ công nghệ số cộng đồng có nhiệm vụ gì?": no task list names it as a lead,
@@ -426,7 +394,7 @@ class AnswerEngine:
     def _duties(self, query: Query, named: list[str], qvec: np.ndarray) -> Answer:
         """"Sở X làm gì?": the tasks and duties the plans give X; else a clause that names X
         and answers; else not given (a plan that gives X nothing does not say)."""
-        listed = compose.duties_answer(self, query, named)
+        listed = compose.duties_answer(self, query, named) or agency_section(self, query, named)
         if listed is not None:
             return listed
         what = query.model_copy(update={"intent": "what"})
@@ -459,8 +427,6 @@ class AnswerEngine:
         return gate.related(self, query, doc_ids, qvec, k)
 
 
-# the level a body's name may end with when the place after it was set aside
-_LEVEL_TAIL = re.compile(r"\s+(?:tỉnh|thành phố|TP\.?|tp\.?|huyện|quận|thị xã)$")
 _PART_LABEL = {"who": "cơ quan", "when": "thời hạn", "target": "chỉ tiêu"}
 _CLEAR_WORDS = frozenset(["bo", "xoa", "huy", "bo chon", "xoa chon", "clear", "reset"])
 _ALL_PLACES = re.compile(r"\b(?:cac|moi|tung|nhung) (?:xa|phuong|dia phuong|ke hoach)\b|"

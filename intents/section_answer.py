@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from corpus.agencies import find_agencies
+from corpus.agencies import find_agencies, same_agency
 from corpus.models import Segment
 from corpus.normalize import fold, readable, search_form, words
 from intents.cite import HEADLINE_CHARS, citation, fit, place, quote, where
@@ -125,6 +125,27 @@ def section_answer(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> An
     seg = _section(engine, name, doc_ids)
     if seg is None:
         return None
+    return _render(engine, query, seg)
+
+
+def agency_section(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer | None:
+    """"Hội Nông dân tỉnh làm gì?" where the plan gives the body's duties under a heading
+    that names it with others ("6. Đề nghị: Hiệp hội Doanh nghiệp tỉnh, Hội Nông dân tỉnh,
+    …") and no task was read for it: that section, with its items or lead paragraph; None
+    when no heading of the plans named (one plan) names the body."""
+    if not query.agency or len(doc_ids) != 1:
+        return None
+    table = engine.index.segments
+    heading = KINDS.index("heading")
+    for a, b in table.spans(doc_ids):
+        positions = [p for p in range(a, b) if table.kinds[p] == heading]
+        for seg in table.many(positions):
+            if any(same_agency(query.agency, m.name) for m in find_agencies(fold(seg.shown))):
+                return _render(engine, query, seg)
+    return None
+
+
+def _render(engine: AnswerEngine, query: Query, seg: Segment) -> Answer | None:
     what = query.model_copy(update={"intent": "what"})
     outline = outline_of(engine, seg)
     if outline is not None:

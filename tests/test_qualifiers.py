@@ -8,7 +8,8 @@ deterministic fake embedder):
   sibling body's part, or another clause with a number;
 - "Mục tiêu chung … là gì" names a section: its text answers, not a target value;
 - "Sở X (tỉnh Y) phối hợp làm gì" asks X's tasks, not who;
-- "ai chủ trì các nhiệm vụ sau …" stays a who-question.
+- "ai chủ trì các nhiệm vụ sau …" stays a who-question;
+- a body whose duties stand under a heading naming it with others gets that section.
 """
 
 from __future__ import annotations
@@ -65,6 +66,12 @@ Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Nội vụ 
 3. Sở Nội vụ
 
 Phối hợp với Sở Khoa học và Công nghệ rà soát vị trí việc làm về chuyển đổi số trong các cơ quan hành chính.
+
+4. Đề nghị: Hội Nông dân tỉnh, Liên minh Hợp tác xã tỉnh
+
+a) Vận động hội viên, thành viên sử dụng dịch vụ công trực tuyến.
+
+b) Giới thiệu mô hình hợp tác xã ứng dụng chuyển đổi số tiêu biểu.
 """
 
 
@@ -149,6 +156,17 @@ def test_what_a_body_does_in_a_role_is_its_tasks(engine, question) -> None:
     answer = engine.ask(question)
     assert answer.found and answer.intent != "who"
     assert "vi tri viec lam" in fold(answer.answer)
+
+
+@pytest.mark.parametrize("question", [
+    "Hội Nông dân tỉnh Phú Thọ có những nhiệm vụ gì?",
+    "Kế hoạch 45 đề nghị Liên minh Hợp tác xã tỉnh Phú Thọ làm gì?",
+    "lien minh hop tac xa tinh phu tho lam gi",
+])
+def test_duties_under_a_heading_that_names_the_body(engine, question) -> None:
+    answer = engine.ask(question)
+    assert answer.found
+    assert "mo hinh hop tac xa ung dung chuyen doi so" in fold(answer.answer)
 
 
 def test_a_body_named_with_its_province_keeps_the_plans_spelling(engine) -> None:

@@ -1,0 +1,77 @@
+"""What the loaded plans themselves say about the words of a question: how they spell the
+bodies they name, and which qualifiers they contrast. Read once per view of the index.
+
+    plans_spelling(engine, "Sở Tài chính thành phố", [doc]) -> "Sở Tài chính"
+    contrasts(engine) -> the listed contrasts and those sibling indicators teach
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import TYPE_CHECKING
+
+from corpus.agencies import same_agency
+from intents import contrast
+
+if TYPE_CHECKING:
+    from intents.engine import AnswerEngine
+
+# the level a body's name may end with once the place after it was set aside
+_LEVEL_TAIL = re.compile(r"\s+(?:tỉnh|thành phố|TP\.?|tp\.?|huyện|quận|thị xã)$", re.IGNORECASE)
+_LOCK = threading.Lock()
+# facts list -> what was read of it; keyed by identity: a new index view is a new list
+_READ: dict[str, tuple[object, object]] = {}
+
+
+def plans_spelling(engine: AnswerEngine, agency: str, doc_ids: list[str]) -> str:
+    """The agency as the plans asked of name it: "Sở Tài chính thành phố" (the city's name
+    set aside as the plan's locality) is the plan's "Sở Tài chính" when none of its tasks
+    or duties names a "Sở Tài chính thành phố" and some name the shorter one; "Công an
+    tỉnh", which the plans name so, stays."""
+    m = _LEVEL_TAIL.search(agency)
+    if not agency or m is None or len(agency[:m.start()].split()) < 2:
+        return agency
+    names = _agency_names(engine, doc_ids)
+    if any(same_agency(agency, n) for n in names):
+        return agency
+    short = agency[:m.start()]
+    return short if any(same_agency(short, n) for n in names) else agency
+
+
+def _agency_names(engine: AnswerEngine, doc_ids: list[str]) -> set[str]:
+    """The bodies the tasks and duties of these plans (all, none named) name."""
+    def read() -> dict[str, set[str]]:
+        by_doc: dict[str, set[str]] = {}
+        for f in engine.index.facts:
+            by_doc.setdefault(f.doc_id, set()).update((*f.lead, *f.support))
+        return by_doc
+
+    by_doc = _cached("names", engine, read)
+    return set().union(*(v for d, v in by_doc.items() if not doc_ids or d in doc_ids))
+
+
+def contrasts(engine: AnswerEngine) -> tuple[contrast.Contrast, ...]:
+    """The listed contrasts and those each plan's sibling indicators show."""
+    def read() -> tuple[contrast.Contrast, ...]:
+        by_doc: dict[str, list[list[str]]] = {}
+        for f in engine.index.facts:
+            if f.kind == "target":
+                by_doc.setdefault(f.doc_id, []).append(list(engine.index.fact_words(f).text))
+        learned = (c for texts in by_doc.values() for c in contrast.learned(texts))
+        return tuple(dict.fromkeys([*contrast.listed(), *learned]))
+
+    return _cached("contrasts", engine, read)
+
+
+def _cached(kind: str, engine: AnswerEngine, read):  # noqa: ANN001, ANN202 - one reader each
+    facts = engine.index.facts
+    key = f"{kind}:{id(engine)}"
+    with _LOCK:
+        got = _READ.get(key)
+        if got is not None and got[0] is facts:
+            return got[1]
+    value = read()
+    with _LOCK:
+        _READ[key] = (facts, value)
+    return value
