@@ -6,6 +6,7 @@ itself comes from `intents.clause_answer`, the citation from `intents.cite`.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -227,7 +228,8 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
             if seg.kind == "row" and not lead:
                 found = find_agencies(body)
                 lead = found[:1]
-            if not any(same_agency(query.agency, a.name) for a in lead):
+            if not any(same_agency(query.agency, a.name) for a in lead) and not (
+                    query.role == "phoi_hop" and _partner_in(body, query.agency)):
                 continue
         if query.years:
             tx = V.find_timex(body)
@@ -257,6 +259,17 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
                                           if more > 0 else []))
     return Answer(question=query.text, intent="list", found=True, headline=head[:300],
                   answer=fit(text), citations=cits[:5], rest=rest)
+
+
+_PARTNER_CUE = re.compile(r"\bphoi hop(?: chat che)?(?: voi)?\b|\bdon vi phoi hop\b")
+
+
+def _partner_in(body: str, agency: str) -> bool:
+    """The clause names the agency among those it works with: after "phối hợp (với)", within
+    the list of bodies that follows ("Phối hợp với Sở Xây dựng, Sở Quy hoạch - Kiến trúc …")."""
+    cues = [m.end() for m in _PARTNER_CUE.finditer(body)]
+    return any(same_agency(agency, a.name) and any(0 <= a.start - c <= 120 for c in cues)
+               for a in find_agencies(body))
 
 
 def duties_answer(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer | None:

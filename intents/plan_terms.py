@@ -12,6 +12,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from corpus.agencies import same_agency
+from corpus.normalize import search_form
 from intents import contrast
 
 if TYPE_CHECKING:
@@ -32,11 +33,40 @@ def plans_spelling(engine: AnswerEngine, agency: str, doc_ids: list[str]) -> str
     m = _LEVEL_TAIL.search(agency)
     if not agency or m is None or len(agency[:m.start()].split()) < 2:
         return agency
-    names = _agency_names(engine, doc_ids)
-    if any(same_agency(agency, n) for n in names):
-        return agency
     short = agency[:m.start()]
-    return short if any(same_agency(short, n) for n in names) else agency
+    # the plans asked of first; naming neither form, how any loaded plan spells it
+    for names in (_agency_names(engine, doc_ids), _agency_names(engine, [])):
+        if any(same_agency(agency, n) for n in names):
+            return agency
+        if any(same_agency(short, n) for n in names):
+            return short
+    # named by no task or duty: how the plans' text writes it ("Phối hợp với Sở Tư pháp")
+    text = _plans_text(engine, doc_ids)
+    if text and not _says(text, agency) and _says(text, short):
+        return short
+    return agency
+
+
+def _says(text: str, name: str) -> bool:
+    return re.search(rf"\b{re.escape(search_form(name))}\b", text) is not None
+
+
+def _plans_text(engine: AnswerEngine, doc_ids: list[str]) -> str:
+    """The search form of the clauses of these plans, joined (one plan named at most: a
+    question naming none is not read against every plan's text)."""
+    if len(doc_ids) != 1:
+        return ""
+
+    def read() -> dict[str, str]:
+        return {}
+
+    texts = _cached("texts", engine, read)
+    doc = doc_ids[0]
+    if doc not in texts:
+        table = engine.index.segments
+        texts[doc] = " " + " ".join(table[p].body for a, b in table.spans([doc])
+                                    for p in range(a, b)) + " "
+    return texts[doc]
 
 
 def _agency_names(engine: AnswerEngine, doc_ids: list[str]) -> set[str]:

@@ -59,6 +59,8 @@ a) Thẩm định dự toán kinh phí thực hiện Kế hoạch, tham mưu b�
 
 b) Hướng dẫn các đơn vị lập dự toán chi cho chuyển đổi số.
 
+c) Phối hợp với Sở Tư pháp, Sở Công Thương rà soát quy định về phí, lệ phí dịch vụ công trực tuyến.
+
 2. Sở Khoa học và Công nghệ
 
 Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Nội vụ tổ chức bồi dưỡng kỹ năng số cho cán bộ, công chức cấp xã.
@@ -167,6 +169,11 @@ def test_duties_under_a_heading_that_names_the_body(engine, question) -> None:
     answer = engine.ask(question)
     assert answer.found
     assert "mo hinh hop tac xa ung dung chuyen doi so" in fold(answer.answer)
+
+
+def test_a_body_named_only_as_a_partner_is_given_what_it_works_on(engine) -> None:
+    answer = engine.ask("Sở Tư pháp tỉnh Phú Thọ phối hợp làm gì?")
+    assert answer.found and "phi, le phi" in fold(answer.answer)
 
 
 def test_a_body_named_with_its_province_keeps_the_plans_spelling(engine) -> None:
