@@ -580,6 +580,15 @@ def _header_years(seg: Segment, n_values: int) -> list[int]:
 def best_sentence(seg: Segment, query: Query, limit: int = 170) -> str:
     """The sentence of the clause with most of the question's words, quoted."""
     parts = X.sentences(seg.shown) or [seg.shown]
-    terms = set(query.terms)
-    best = max(parts, key=lambda p: len(terms & set(words(fold(readable(p))))))
+    # the noun a what-question asks for is the sentence's to have too ("mở thêm chuyên
+    # ngành gì"); the question's word pairs count twice: "mô hình" is no "mở thêm"
+    terms = set(query.terms) | {w for n in query.asked for w in n.split()}
+    qw = words(query.search)
+    pairs = {(a, b) for a, b in zip(qw, qw[1:], strict=False) if a in terms and b in terms}
+
+    def score(p: str) -> int:
+        ws = words(fold(readable(p)))
+        return len(terms & set(ws)) + 2 * len(pairs & set(zip(ws, ws[1:], strict=False)))
+
+    best = max(parts, key=score)
     return quote(readable(best), limit)

@@ -34,7 +34,7 @@ from intents.asking import (
 from intents.detail import count_heads, named_heads
 from intents.models import Query
 from intents.normalize import normalize
-from intents.places import PLAN_NO, Places, decision_numbers, find_plan_numbers
+from intents.places import PLAN_NO, Places, find_plan_numbers
 from retrieval.lexical import STOP
 
 __all__ = ["Places", "understand"]
@@ -357,7 +357,7 @@ def understand(question: str, docs: list[Document] | Places,
     role = asked_role(cues)
     plan_docs = find_plan_numbers(q, places)
     agencies = find_agencies(q)
-    plan_nums = {a or b for a, b in PLAN_NO.findall(q)} | decision_numbers(q, places)
+    plan_nums = {a or b for a, b in PLAN_NO.findall(q)}
     report = report_period(q) if intent == "when" else ""
     nouns = asked_nouns(q)
     asked = _asked_type(q, nouns)

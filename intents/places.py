@@ -137,22 +137,10 @@ def find_localities(q: str, docs: Iterable[Document] | Places) -> list[str]:
     return [d for m in places.find(q) for d in m.doc_ids]
 
 
-# a decision or programme named by number ("Quyết định 2820", "2820/QĐ-UBND"): a loaded
-# plan's number only, for such numbers are also the decisions a plan cites
-DECISION_NO = re.compile(
-    r"\b(?:quyet dinh|qd|chuong trinh|ctr)\s*(?:so\s*)?(\d{1,4})\b|\b(\d{1,4})\s*[/-]\s*(?:qd|ctr)\b")
-
-
-def decision_numbers(q: str, places: Places) -> set[str]:
-    """The numbers of loaded plans the question names as a decision or programme."""
-    return {a or b for a, b in DECISION_NO.findall(q) if places.by_number.get(int(a or b))}
-
-
 def find_plan_numbers(q: str, docs: Iterable[Document] | Places) -> list[str]:
-    places = docs if isinstance(docs, Places) else Places(docs)
-    nums = {int(a or b) for a, b in PLAN_NO.findall(q)} | {
-        int(n) for n in decision_numbers(q, places)}
+    nums = {int(a or b) for a, b in PLAN_NO.findall(q)}
     if not nums:
         return []
+    places = docs if isinstance(docs, Places) else Places(docs)
     wanted = {d for n in nums for d in places.by_number.get(n, [])}
     return [d.id for d in places.docs if d.id in wanted]
