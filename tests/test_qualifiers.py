@@ -61,6 +61,8 @@ b) Hướng dẫn các đơn vị lập dự toán chi cho chuyển đổi số.
 
 c) Phối hợp với Sở Tư pháp, Sở Công Thương rà soát quy định về phí, lệ phí dịch vụ công trực tuyến.
 
+d) Gửi báo cáo quyết toán kinh phí về Ủy ban nhân dân tỉnh trước ngày 31/01 hằng năm.
+
 2. Sở Khoa học và Công nghệ
 
 Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Nội vụ tổ chức bồi dưỡng kỹ năng số cho cán bộ, công chức cấp xã.
@@ -174,6 +176,12 @@ def test_duties_under_a_heading_that_names_the_body(engine, question) -> None:
 def test_a_body_named_only_as_a_partner_is_given_what_it_works_on(engine) -> None:
     answer = engine.ask("Sở Tư pháp tỉnh Phú Thọ phối hợp làm gì?")
     assert answer.found and "phi, le phi" in fold(answer.answer)
+
+
+def test_a_body_asked_where_it_reports_is_not_its_own_answer(engine) -> None:
+    answer = engine.ask("Sở Tài chính Phú Thọ gửi báo cáo quyết toán kinh phí về đâu?")
+    assert answer.found and answer.intent == "who"
+    assert fold(answer.headline).startswith(("uy ban nhan dan tinh", "ubnd tinh"))
 
 
 def test_a_body_named_with_its_province_keeps_the_plans_spelling(engine) -> None:
