@@ -114,18 +114,54 @@ def _allowed(engine: AnswerEngine, doc_ids: list[str]) -> set[str]:
     return out
 
 
+# a value asked for: a question that has one of these is a target question, whatever it
+# calls the indicator
+_MEASURE_ASK = re.compile(r"\b(?:bao nhieu|ty le|ti le|phan tram|so luong|may|muc nao|dat)\b|%")
+
+
 def section_answer(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer | None:
     """The section a question names, with its items or lead paragraph; None when the
-    question is not of that shape, names no one plan, or no heading of it matches."""
+    question is not of that shape, names no one plan, or no heading of it matches. A
+    question read as a target for the cue word its name holds ("mục tiêu tổng quát … là
+    gì") that asks no value, of a plan without that section, is told which sections the
+    plan has rather than given a number from some clause."""
     if len(doc_ids) != 1:
         return None
     name = asked_name(query, _allowed(engine, doc_ids))
     if not name:
         return None
     seg = _section(engine, name, doc_ids)
-    if seg is None:
-        return None
-    return _render(engine, query, seg)
+    if seg is not None:
+        return _render(engine, query, seg)
+    if query.intent == "target" and not _MEASURE_ASK.search(query.search):
+        return _no_section(engine, query, name, doc_ids[0])
+    return None
+
+
+def _as_typed(text: str, name: list[str]) -> str:
+    """The words of the question that read as `name` (folded), as the user typed them."""
+    toks = re.findall(r"[^\W_]+", text)
+    folded = [fold(t) for t in toks]
+    for i in range(len(toks) - len(name) + 1):
+        if folded[i:i + len(name)] == name:
+            return " ".join(toks[i:i + len(name)])
+    return " ".join(name)
+
+
+def _no_section(engine: AnswerEngine, query: Query, name: list[str], doc_id: str) -> Answer:
+    doc = engine.index.documents[doc_id]
+    table = engine.index.segments
+    heading = KINDS.index("heading")
+    tops = [s for a, b in table.spans([doc_id])
+            for s in table.many(p for p in range(a, b) if table.kinds[p] == heading)
+            if not s.heading_path]
+    head = f"Không tìm thấy: {doc.label()} không có mục «{_as_typed(query.text, name)}»."
+    lines = [head]
+    if tops:
+        lines += ["", "Các mục chính của kế hoạch:"] + [
+            f"• {quote(readable(s.shown), 120)}" for s in tops[:10]]
+    return Answer(question=query.text, intent="what", found=False, headline=head,
+                  answer=fit("\n".join(lines)), citations=[])
 
 
 def agency_section(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer | None:

@@ -146,6 +146,12 @@ def test_a_list_section_named_by_its_heading_gives_its_items(engine) -> None:
     assert "70%" in answer.answer and "60%" in answer.answer
 
 
+def test_a_section_the_plan_lacks_is_said_so_not_answered_with_a_value(engine) -> None:
+    answer = engine.ask("Chỉ tiêu tổng quát của kế hoạch 45 Phú Thọ là gì?")
+    assert not answer.found
+    assert "%" not in answer.headline and "MỤC TIÊU" in answer.answer
+
+
 def test_the_duties_of_a_body_are_no_section(engine) -> None:
     # "nhiệm vụ của Sở Tài chính là gì" names a body after "của": its duties, not a heading
     answer = engine.ask("Nhiệm vụ của Sở Tài chính tỉnh Phú Thọ là gì?")
