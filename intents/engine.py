@@ -372,7 +372,8 @@ class AnswerEngine:
                 # the indicator asked is given for other bodies or another qualifier only:
                 # said so, not answered by a sibling indicator the gate let through
                 return compose.not_stated(self, query, ev, fm.refused)
-            if ev is not None and fm is not None and facts_answer.prefer_fact(fm, evidence, query.years):
+            if ev is not None and fm is not None and facts_answer.prefer_fact(fm, evidence, query.years,
+                                                                         query.terms):
                 if fm.value:
                     return compose.single_answer(self, query, ev)
                 if evidence is None:
@@ -479,10 +480,11 @@ def _answers_instead(query: Query, clause: Evidence | None, fm: facts_answer.Fac
 
 def _other_body(engine: AnswerEngine, query: Query, ev: Evidence) -> bool:
     """A figure asked of one body ("MobiFone lắp mới bao nhiêu trạm") from a plan that
-    splits its figures by body, answered by a clause that does not name that body: the
-    clause gives a total or another body's part."""
+    splits its figures by body and names that body somewhere, answered by a clause that
+    does not name it: the clause gives a total or another body's part."""
     seg = ev.hit.segment
     return bool(query.agency) and facts_answer.splits_by_body(engine, seg.doc_id) \
+        and plan_terms.names(engine, seg.doc_id, query.agency) \
         and not _names_agency(seg, query.agency)
 
 

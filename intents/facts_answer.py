@@ -21,6 +21,7 @@ from corpus.agencies import find_agencies, same_agency
 from corpus.lexicon import syllables
 from corpus.models import Fact
 from corpus.normalize import readable, search_form, words
+from intents import plan_terms
 from intents.clause_answer import COUNT_NOUN
 from intents.contrast import contradicts
 from intents.evidence import Evidence, substituted
@@ -128,7 +129,10 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
     wants = _value_kind(query)
     counted = _counted_noun(query)
     qwords = words(query.search)
-    bodies = [a.name for a in find_agencies(query.search)]
+    # bodies the plans asked of name ("Trạm …" read out of "trạm hiện có" is none)
+    bodies = [a.name for a in find_agencies(query.search)
+              if any(plan_terms.names(engine, d, a.name) for d in doc_ids[:1])] if doc_ids \
+        else [a.name for a in find_agencies(query.search)]
     parts_of = _parts_by_text(engine) if bodies else {}
     refused: list[tuple[float, Fact, str]] = []
     for f in engine.index.facts:
@@ -328,7 +332,17 @@ def evidence(engine: AnswerEngine, fm: FactMatch) -> Evidence | None:
                     f"năm {fm.year}" if fm.year and fm.value else "", about=fm.fact.text)
 
 
-def prefer_fact(fm: FactMatch, clause: Evidence | None, years: list[int]) -> bool:
+def _qualified(clause_value: str, fact_value: str, terms: list[str]) -> bool:
+    """The clause's value names a word of the question its count is of ("28 trạm 5G")
+    that the indicator's value ("87 trạm", of the same noun) does not."""
+    cw, fw = words(search_form(clause_value)), words(search_form(fact_value))
+    if not fact_value or len(cw) < 2 or len(fw) < 2 or cw[1] != fw[1]:
+        return False
+    return bool((set(cw[2:]) - set(fw)) & set(terms))
+
+
+def prefer_fact(fm: FactMatch, clause: Evidence | None, years: list[int],
+                terms: list[str] = ()) -> bool:
     """The indicator read at ingest answers rather than the clause the gate passed: when no
     clause gives a value, when the fact matches the question better than the clause covers
     it (by a clear margin: the clause may hold what the table reader missed), when the
@@ -336,6 +350,10 @@ def prefer_fact(fm: FactMatch, clause: Evidence | None, years: list[int]) -> boo
     more of the years asked."""
     if clause is None or not re.search(r"\d", clause.direct):
         return True
+    if _qualified(clause.direct, fm.value, terms):
+        # "bao nhiêu trạm 5G": the clause counts "28 trạm 5G", the indicator "87 trạm" —
+        # the total the asked part is of
+        return False
     if fm.score >= clause.coverage + FACT_MARGIN:
         return True
     if years and fm.value and not any(str(y) in f"{clause.direct} {clause.detail}"

@@ -47,6 +47,11 @@ def plans_spelling(engine: AnswerEngine, agency: str, doc_ids: list[str]) -> str
     return agency
 
 
+def names(engine: AnswerEngine, doc_id: str, name: str) -> bool:
+    """The plan's text names it ("MobiFone" in "Trong đó: MobiFone: 09 trạm")."""
+    return _says(_plans_text(engine, [doc_id]), name)
+
+
 def _says(text: str, name: str) -> bool:
     return re.search(rf"\b{re.escape(search_form(name))}\b", text) is not None
 

@@ -47,7 +47,7 @@ Xây dựng nền hành chính phục vụ người dân trên môi trường s�
 
 - Tỷ lệ thủ tục hành chính cấp xã được số hóa kết quả giải quyết đạt 60%.
 
-- Hiện nay, tổng số trạm thu phát sóng trên địa bàn tỉnh là 400 trạm.
+- Hiện nay, tổng số trạm thu phát sóng trên địa bàn tỉnh là 400 trạm. Trong đó, có 60 trạm 5G trên nền hạ tầng 4G.
 
 - Lắp đặt mới trạm 5G: 30 trạm (Trong đó: Viettel: 20 trạm, VNPT: 10 trạm).
 
@@ -123,6 +123,11 @@ def test_a_body_the_split_does_not_name_gets_no_figure(engine, question) -> None
     answer = engine.ask(question)
     assert not answer.found
     assert "400" not in answer.headline and "10 trạm" not in answer.headline
+
+
+def test_a_count_of_the_part_asked_is_not_the_total(engine) -> None:
+    answer = engine.ask("Trong số trạm hiện có ở Phú Thọ, có bao nhiêu trạm 5G?")
+    assert answer.found and "60" in answer.headline.split("—")[0]
 
 
 def test_a_body_the_split_names_gets_its_part(engine) -> None:
