@@ -21,7 +21,6 @@ from corpus.agencies import find_agencies, same_agency
 from corpus.lexicon import syllables
 from corpus.models import Fact
 from corpus.normalize import readable, search_form, words
-from intents import plan_terms
 from intents.clause_answer import COUNT_NOUN
 from intents.contrast import contradicts
 from intents.evidence import Evidence, substituted
@@ -129,10 +128,9 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
     wants = _value_kind(query)
     counted = _counted_noun(query)
     qwords = words(query.search)
-    # bodies the plans asked of name ("Trạm …" read out of "trạm hiện có" is none)
+    # a body asked of, not the noun counted ("Trạm …" read out of "bao nhiêu trạm hiện có")
     bodies = [a.name for a in find_agencies(query.search)
-              if any(plan_terms.names(engine, d, a.name) for d in doc_ids[:1])] if doc_ids \
-        else [a.name for a in find_agencies(query.search)]
+              if words(search_form(a.name))[:1] != [counted]]
     parts_of = _parts_by_text(engine) if bodies else {}
     refused: list[tuple[float, Fact, str]] = []
     for f in engine.index.facts:
