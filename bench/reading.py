@@ -27,6 +27,8 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def held_aside(row: dict) -> bool:
+    if "part" in row:  # a set that names its parts (bench/data/reading_synth.jsonl)
+        return row["part"] == "held"
     key = f"{row['file']}:{row['line']}".encode()
     return int(hashlib.sha256(key).hexdigest()[:8], 16) % 100 < HELD_SHARE
 
