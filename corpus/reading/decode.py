@@ -119,7 +119,13 @@ def _abbreviation(text: str) -> bool:
     letters = "".join(c for c in text if c.isalpha())
     if len(letters) > 1 and letters.isupper():
         return _SYLLABLE_SHAPE.fullmatch(fold_token(letters.lower())) is None
-    return any(a.islower() and b.isupper() for a, b in zip(text, text[1:], strict=False))
+    if not any(a.islower() and b.isupper() for a, b in zip(text, text[1:], strict=False)):
+        return False
+    # one capital vowel inside a small-letter word that spells a syllable ("vOi", "tAm",
+    # "sO"): the OCR read a hatted or horned vowel as a capital; not a name ("VNeID", "IoT")
+    inner = [c for c in letters[1:] if c.isupper()]
+    return (len(inner) != 1 or not _VOWEL.match(fold_token(inner[0].lower()))
+            or fold_token(letters.lower()) not in model().by_fold)
 
 
 def _glued_number(text: str) -> bool:
