@@ -24,8 +24,11 @@ TYPED_MARKS_COST = 4.0  # restoring diacritics: changing marks a writer typed
 # A word as the OCR writes it: letters, digits, and the symbols OCR reads for marked vowels.
 _WORD = re.compile(r"[^\W_]+(?:[’'&€¢£¥§][^\W_]*)*|&[^\W_]+")
 # Codes that stay as written: anything with a slash, a number with a hyphen before letters
-# ("57-NQ"), a word mixing capitals and digits ("QH15", "TW57").
-_CODE = re.compile(r"\S*/\S*|\d+-[^\W\d_]\S*|(?<!\S)[A-ZĐ]{2,}\d+\w*")
+# ("57-NQ"), a word mixing capitals and digits ("QH15", "TW57"), a number with one or two
+# capital consonants after it ("4G", "3D": a digit OCR reads for a letter stands in a
+# word, and no syllable is a vowel's digit before a capital consonant alone).
+_CODE = re.compile(r"\S*/\S*|\d+-[^\W\d_]\S*|(?<!\S)[A-ZĐ]{2,}\d+\w*"
+                   r"|(?<![^\W_])\d+[BCDFGHJKLMNPQRSTVWXZ]{1,2}(?![^\W_])")
 # The shape of a Vietnamese syllable (folded): onset, one to three vowels, coda.
 _SYLLABLE_SHAPE = re.compile(r"(ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnpqrstvx])?"
                              r"[aeiouy]{1,3}(ng|nh|ch|[cmnpt])?")
