@@ -35,6 +35,7 @@ _SYLLABLE_SHAPE = re.compile(r"(ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnpqrs
 _ROMAN = re.compile(r"[IVXLC]+")
 _VOWEL = re.compile(r"[aeiouy]")
 RUN_MIN = 8  # no syllable has this many letters: a longer word may be several run together
+CAMEL_RUN_MIN = 5  # a capitalised piece of a run ("Vanhoa") may hold two syllables from here
 
 
 @dataclass
@@ -66,6 +67,8 @@ def _tokens(line: str) -> list[_Token]:
                  or _abbreviation(text))
         number = fixed and not marker and text[:1].isdigit() and (code or text.isdigit())
         pieces = None if fixed else _run_together(text)
+        if fixed and not code and not marker:
+            pieces = _camel_run(text)
         if pieces:
             at = a
             for k, piece in enumerate(pieces):
@@ -78,14 +81,14 @@ def _tokens(line: str) -> list[_Token]:
     return out
 
 
-def _run_together(text: str) -> list[str] | None:
+def _run_together(text: str, min_len: int = RUN_MIN) -> list[str] | None:
     """Syllables the OCR ran together ("nguoidancoso"), as slices of the token; None for
     a token that is not such a run. Fewest syllables first, then the likeliest (dynamic
     programming over the folded vocabulary); kept only if every piece has the shape of a
     syllable and most neighbouring pieces are pairs the model has seen ("internet" stays)."""
     key = fold_token(text.lower())
     lm = model()
-    if len(key) < RUN_MIN or not key.isalpha() or key in lm.by_fold:
+    if len(key) < min_len or not key.isalpha() or key in lm.by_fold:
         return None
     best: list[tuple[int, float, int] | None] = [None] * (len(key) + 1)
     best[0] = (0, 0.0, 0)
@@ -109,6 +112,29 @@ def _run_together(text: str) -> list[str] | None:
     if seen * 2 < len(pieces) - 1:
         return None
     return [text[i:j] for i, j in reversed(cuts)]
+
+
+_CAMEL = re.compile(r"[A-ZĐ]?[^\W\d_A-ZĐ]+(?:[A-ZĐ][^\W\d_A-ZĐ]+)+")
+
+
+def _camel_run(text: str) -> list[str] | None:
+    """Words the OCR ran together that keep their capitals ("PhongVanhoa", "BanThuong"):
+    cut before each capital, a piece that is itself a run cut again; None unless every
+    piece reads as syllables (names such as "TikTok", "ZaloPay" stay whole)."""
+    if not _CAMEL.fullmatch(text):
+        return None
+    starts = [0] + [i for i, c in enumerate(text) if i and c.isupper()]
+    out: list[str] = []
+    for a, b in zip(starts, [*starts[1:], len(text)], strict=True):
+        piece = text[a:b]
+        if len(piece) > 1 and fold_token(piece.lower()) in model().by_fold:
+            out.append(piece)
+            continue
+        runs = _run_together(piece, min_len=CAMEL_RUN_MIN)
+        if not runs:
+            return None
+        out += runs
+    return out
 
 
 def _seen_pair(lm: SyllableLM, a: str, b: str) -> bool:
