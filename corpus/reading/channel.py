@@ -27,6 +27,7 @@ CHANNEL_FILE = DATA / "ocr_channel.tsv"
 SHAPES_FILE = DATA / "ocr_shapes.tsv"
 OUT_OF_SHAPE = 0.1  # a symbol read for a letter outside its shape: at most this share of its rate
 MAX_EDITS = 2
+LONG_TOKEN = 5  # a token this long is searched one edit further ("thire": thức)
 KEEP_FOLDS = 20  # folded candidates kept per token before their accented forms are scored
 SMOOTH = 4.0  # pseudo-counts given to the prior in each true character's distribution
 # Pseudo-counts a true character's distribution takes from its family's: the characters
@@ -263,7 +264,7 @@ class Channel:
         from rapidfuzz.distance import Levenshtein
 
         key = fold_token(ocr.lower())
-        reach = 1 if len(key) <= 2 else MAX_EDITS
+        reach = 1 if len(key) <= 2 else MAX_EDITS + (len(key) >= LONG_TOKEN)
         near = process.extract(key, self._fold_list(lm), scorer=Levenshtein.distance,
                                score_cutoff=reach, limit=None)
         cost = self.cost
