@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from corpus.reading.channel import Channel, channel, fold_token
 from corpus.reading.lm import _SHIFT, NUM, SyllableLM, model
 
-CHANNEL_WEIGHT = 0.6  # nats of channel cost per nat of language-model log-probability (bench/READING.md)
+CHANNEL_WEIGHT = 1.0  # nats of channel cost per nat of language-model log-probability
 KEEP_COST = 9.0  # keeping an unknown token as written, over and above its LM cost
 CANDIDATES = 24  # per token, after the channel ranks them
 TYPED_MARKS_COST = 4.0  # restoring diacritics: changing marks a writer typed
