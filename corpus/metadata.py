@@ -52,6 +52,8 @@ _DATE_NUM = re.compile(r"ngay\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d)"
 _RIGHT = re.compile(r"\b(?:cong hoa|c\w{1,2}ng h\w{1,2}a x|\w{0,2}ang cong san|d\w{1,2}c [l1]\w{1,2}p|"
                     r"so\s*:|so \d|s\S{0,2}\s*:|xa hoi chu nghia|chu nghia viet nam|"
                     r"tu do\W+hanh phuc)")
+_MOTTO = re.compile(r"\b(?:cong hoa|c\w{1,2}ng h\w{1,2}a x|\w{0,2}ang cong san|d\w{1,2}c [l1]\w{1,2}p|"
+                    r"xa hoi chu nghia|tu do\W+hanh phuc)")
 # the words of the national motto: a header line made of them alone is the right column
 # broken over lines by a web page ("CỘNG" / "HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
 _MOTTO_WORDS = frozenset(["cong", "hoa", "xa", "hoi", "chu", "nghia", "viet", "nam", "doc", "lap",
@@ -69,13 +71,15 @@ def extract_metadata(doc: LoadedDocument) -> PlanMeta:
     kind_at, kind, body_at = _layout(head)
     header = head[:kind_at] if kind_at is not None else head[:body_at]
     joined = " ".join(x.strip() for x in header if x.strip())
+    if kind_at is None and not _header_marks(joined):
+        header, joined = [], ""  # no kind line, no number, motto or date: not a header
     left, date_place = _columns(header)
     date_place = _joined_date_place(joined) or date_place
     number, code_kind, issuing = _number(header, head if kind_at is not None else header,
                                          joined)
     kind = kind or code_kind
     date = _date([joined]) or _date(header)
-    if not date and kind_at is not None:  # a plan's header whose date OCR broke
+    if not date and kind_at:  # a plan's header whose date OCR broke
         date = _date(head)
     meta = PlanMeta(number=number, date=date, kind=kind or "",
                     title=_title(lines, kind_at) if kind_at is not None else "",
@@ -131,6 +135,13 @@ def _layout(head: list[str]) -> tuple[int | None, str, int]:
             body_at = i
             break
     return None, "", body_at
+
+
+def _header_marks(joined: str) -> bool:
+    """The text holds what only a document's header holds: the motto, a "Số:" number or a
+    "<place>, ngày … tháng … năm …" line."""
+    f = search_form(joined)
+    return bool(_MOTTO.search(f) or _DATE.search(fold(joined)) or _NUMBER.search(f))
 
 
 def _kind_of(word: str) -> str:
@@ -301,6 +312,7 @@ _BODIES = [
 _CENTRAL = [
     (r"^thu tuong chinh phu$", "Thủ tướng Chính phủ"),
     (r"^chinh phu$", "Chính phủ"),
+    (r"^uy ban thuong vu quoc hoi$", "Ủy ban Thường vụ Quốc hội"),
     (r"^quoc hoi$", "Quốc hội"),
     (r"^bo chinh tri$", "Bộ Chính trị"),
     (r"^ban chap hanh trung uong$", "Ban Chấp hành Trung ương"),
@@ -312,23 +324,28 @@ def _issuer(left: list[str], date_place: str,
     """The issuing body and the unit it governs (None for a national body)."""
     forms = [search_form(x) for x in left]
     province = _province_hint(forms)
+    # a name a web page broke over lines ("ỦY BAN THƯỜNG VỤ" / "QUỐC HỘI") is read whole
+    spans = [*forms, *(f"{a} {b}" for a, b in zip(forms, forms[1:], strict=False))]
+    for rx, name in _CENTRAL:
+        if any(re.search(rx, f) for f in spans):
+            return name, None
+    joined, starts = "", []
     for f in forms:
-        for rx, name in _CENTRAL:
-            if re.search(rx, f):
-                return name, None
-    joined = " ".join(forms)
-    body, body_at = "", 0
-    # the lowest body named: "ĐẢNG BỘ TỈNH X / ĐẢNG ỦY XÃ Y" is Y's Đảng ủy, not X's
+        starts.append(len(joined))
+        joined += f + " "
+    body, body_pos = "", 0
+    # the lowest body named: "ĐẢNG BỘ TỈNH X / ĐẢNG ỦY XÃ Y" is Y's Đảng ủy, not X's; a
+    # body opens a line of the left column, whatever lines it runs over ("ỦY" / "BAN NHÂN DÂN")
     for rx, name in _BODIES:
-        for i, f in enumerate(forms):
-            if re.match(rx + r"\b", f) and (not body or i >= body_at):
-                body, body_at = name, i
-    unit = _unit_of(forms[body_at:], province, first_page)
+        for m in re.finditer(rx + r"\b", joined):
+            if m.start() in starts and (not body or m.start() >= body_pos):
+                body, body_pos = name, m.start()
+    unit = _unit_of([joined[body_pos:]], province, first_page)
     if unit is None and body:  # a body's place is where it dates the document
         unit = _place_unit(date_place, province)
-    unit = unit or _unit_of(forms[:body_at], province, first_page)
+    unit = unit or _unit_of([joined[:body_pos]], province, first_page)
     if not body and unit is None:
-        return _agency_issuer(left), None
+        return _agency_issuer(left) or _authority(left), None
     if not body:
         body = "UBND" if re.search(r"uy ban|ubnd", joined) else ""
     if body in ("Tỉnh ủy", "Thành ủy") and unit is not None:
@@ -336,10 +353,40 @@ def _issuer(left: list[str], date_place: str,
     if unit is None:
         return _agency_issuer(left) or body, None
     agency = _agency_issuer([x for x, f in zip(left, forms, strict=True)
-                             if re.match(r"(so|bo|ban|van phong)\b", f)])
+                             if re.match(r"(so|bo|ban|van phong)\b", f)
+                             and not _AUTHORITY.match(f)])
     if agency:  # "UBND TỈNH X / SỞ Y TẾ": the department is the issuer
         return f"{agency} {unit.full}", unit
     return f"{body} {unit.full}".strip(), unit
+
+
+# the authority line above the preamble: "BỘ TRƯỞNG BỘ THÔNG TIN VÀ TRUYỀN THÔNG"
+_AUTHORITY = re.compile(r"^(?:bo truong|chu tich|giam doc|thu truong)\s+(?=bo |so )")
+
+
+def _authority(left: list[str]) -> str:
+    """The ministry or department named by the authority line, spelt the way such names
+    are: the head noun, then a capital on each part ("Bộ Thông tin và Truyền thông",
+    "Bộ Lao động - Thương binh và Xã hội")."""
+    from corpus.agencies import canonical_agency
+
+    for raw in left:
+        m = _AUTHORITY.match(search_form(raw))
+        if not m:
+            continue
+        words = raw.split()[len(m.group(0).split()):]
+        name = canonical_agency(" ".join(words))
+        return name or _spell_org(words)
+    return ""
+
+
+def _spell_org(words: list[str]) -> str:
+    out: list[str] = []
+    for i, w in enumerate(words):
+        low = w.lower()
+        starts_part = i <= 1 or out[-1] in ("và", "-") or out[-1].endswith(",")
+        out.append(low[:1].upper() + low[1:] if starts_part and low != "và" else low)
+    return " ".join(out)
 
 
 def _agency_issuer(left: list[str]) -> str:
@@ -358,52 +405,97 @@ def _province_hint(forms: list[str]) -> str:
         if m:
             words = m.group(1).split()
             for n in range(min(4, len(words)), 0, -1):
-                unit = places.official(" ".join(words[:n]), "tỉnh", max_edits=1)
+                name = " ".join(words[:n])
+                unit = places.official(name, "tỉnh", max_edits=0) or \
+                    places.former(name, "tỉnh") or places.official(name, "tỉnh", max_edits=1)
                 if unit is not None:
                     return unit.province
     return ""
 
 
+# unit markers on an issuer line (search form) -> the kind they name; the district and
+# township kinds are those of plans issued before the 2025 reorganisation
+_UNIT_KINDS = {"xa": "xã", "phuong": "phường", "dac khu": "đặc khu", "tinh": "tỉnh",
+               "thanh pho": "thành phố", "thanh uy": "tỉnh", "tinh uy": "tỉnh",
+               "thi tran": "thị trấn", "huyen": "huyện", "quan": "quận", "thi xa": "thị xã"}
+_UNIT_MARK = re.compile(r"\b(" + "|".join(sorted(_UNIT_KINDS, key=len, reverse=True))
+                        + r")\s+([a-z ]+)")
+
+
 def _unit_of(forms: list[str], province: str, first_page: list[str]) -> places.Unit | None:
     """The unit named on the lowest issuer line: "xa phong tho", "tinh bac ninh",
-    "tinh uy nghe an"."""
-    for f in reversed(forms):
-        for m in re.finditer(r"\b(xa|phuong|dac khu|tinh|thanh pho|thanh uy|tinh uy)\s+([a-z ]+)",
-                             f):
-            kind, words = m.group(1), m.group(2).split()
-            kind = "tinh" if kind.endswith("uy") else kind
+    "tinh uy nghe an". An exact name is taken before a near one: a current unit, then a
+    former one ("TỈNH HẢI DƯƠNG" is the former province, not Hải Phòng two letters away),
+    then one within the letters OCR may have changed."""
+    marked = [(_UNIT_KINDS[m.group(1)], m.group(2).split())
+              for f in reversed(forms) for m in reversed(list(_UNIT_MARK.finditer(f)))]
+    for stage in ("exact", "former", "near"):
+        for kind, words in marked:
             for n in range(min(5, len(words)), 0, -1):
-                unit = places.official(" ".join(words[:n]), kind, province) or \
-                    _one_name(" ".join(words[:n]), kind, first_page)
+                name = " ".join(words[:n])
+                if stage == "exact":
+                    unit = places.official(name, kind, province, max_edits=0) or \
+                        _one_name(name, kind, first_page)
+                elif stage == "former":
+                    unit = _former(name, kind, province, first_page)
+                else:
+                    unit = places.official(name, kind, province) if kind in _CURRENT else None
                 if unit is not None:
                     return unit
     return None
 
 
+_CURRENT = {"xã", "phường", "đặc khu", "tỉnh", "thành phố"}
+
+
+def _named_provinces(first_page: list[str]) -> set[str]:
+    return {p.province for line in first_page for p in places.find_places(line)
+            if p.units and all(u.is_province for u in p.units)}
+
+
 def _one_name(name: str, kind: str, first_page: list[str]) -> places.Unit | None:
     """A name several provinces have ("xã Tân Phú"): the province the first page names
-    decides; else the unit without its province (the name is still official)."""
-    found = places.lookup(name, kind)
+    decides; else a former unit of that name in that province; else the unit without its
+    province (the name is still official)."""
+    found = places.lookup(name, kind) if kind in _CURRENT else []
     if not found or len({u.name for u in found}) != 1:
         return None
-    named = {p.province for line in first_page for p in places.find_places(line)
-             if p.units and all(u.is_province for u in p.units)}
+    named = _named_provinces(first_page)
     inside = [u for u in found if u.province in named]
     if len(inside) == 1:
         return inside[0]
+    if not inside:
+        old = _former(name, kind, "", first_page, named)
+        if old is not None and old.province:
+            return old
     return found[0].model_copy(update={"province": "", "code": ""})
 
 
+def _former(name: str, kind: str, province: str, first_page: list[str],
+            named: set[str] | None = None) -> places.Unit | None:
+    """The former unit of that name: the only one, or the only one in a province the
+    first page names."""
+    unit = places.former(name, kind, province)
+    if unit is not None or province:
+        return unit
+    named = _named_provinces(first_page) if named is None else named
+    found = [u for p in sorted(named) if (u := places.former(name, kind, p)) is not None]
+    return found[0] if len(found) == 1 else None
+
+
 def _place_unit(place: str, province: str) -> places.Unit | None:
-    """The unit of the place written before the date ("P. Trần Liễu", "An Hdo"). On a
-    merged OCR line the left column's last words precede it, so the longest run of final
-    words that names a unit wins."""
+    """The unit of the place written before the date ("P. Trần Liễu", "An Hdo",
+    "Thanh Hoá"). On a merged OCR line the left column's last words precede it, so the
+    longest run of final words that names a unit wins; a province's name is the province
+    (a body that names no unit of its own is a province's: its commune would be named)."""
     words = re.findall(r"[a-z]+", search_form(place))
     for n in range(min(4, len(words)), 1, -1):
         tail = words[-n:]
         if tail[0] in ("p", "x", "tp", "xa", "phuong", "tinh") and n > 2:
             tail = tail[1:]
-        unit = places.official(" ".join(tail), "", province)
+        name = " ".join(tail)
+        unit = places.official(name, "tỉnh", province, max_edits=0) or \
+            places.official(name, "", province)
         if unit is not None:
             return unit
     return None
