@@ -345,7 +345,11 @@ def _issuer(left: list[str], date_place: str,
         unit = _place_unit(date_place, province)
     unit = unit or _unit_of([joined[:body_pos]], province, first_page)
     if not body and unit is None:
-        return _agency_issuer(left) or _authority(left), None
+        agency, authority = _agency_issuer(left), _authority(left)
+        # "BỘ TÀI NGUYÊN VÀ" cut off by the page, "BỘ TRƯỞNG BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG"
+        if authority and fold(authority).startswith(fold(agency)):
+            return authority, None
+        return agency or authority, None
     if not body:
         body = "UBND" if re.search(r"uy ban|ubnd", joined) else ""
     if body in ("Tỉnh ủy", "Thành ủy") and unit is not None:
@@ -376,7 +380,8 @@ def _authority(left: list[str]) -> str:
             continue
         words = raw.split()[len(m.group(0).split()):]
         name = canonical_agency(" ".join(words))
-        return name or _spell_org(words)
+        # the recognizer's name when it spans the whole line (it may stop at "và")
+        return name if name and len(name.split()) >= len(words) else _spell_org(words)
     return ""
 
 
