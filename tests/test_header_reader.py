@@ -139,3 +139,12 @@ def test_letter_keeps_its_number_and_warns() -> None:
               "Kính gửi: Bộ Nội vụ.\nThủ tướng Chính phủ có ý kiến như sau:")
     assert (m.number, m.issuer, m.date) == ("101/VPCP-KGVX", "Văn phòng Chính phủ", "06/01/2025")
     assert m.warning
+
+
+def test_forced_non_plan_is_not_cited_as_a_plan() -> None:
+    from corpus.models import Document
+
+    m = _meta("VĂN PHÒNG CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 7/VPCP-KTTH\n"
+              "Hà Nội, ngày 6 tháng 1 năm 2025\nKính gửi: Bộ Tài chính.")
+    label = Document(id="d", path="/tmp/x.txt", sha256="d", meta=m).label()
+    assert label == "Văn bản 7/VPCP-KTTH – Văn phòng Chính phủ"
