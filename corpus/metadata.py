@@ -77,6 +77,7 @@ def extract_metadata(doc: LoadedDocument) -> PlanMeta:
     date_place = _joined_date_place(joined) or date_place
     number, code_kind, issuing = _number(header, head if kind_at is not None else header,
                                          joined)
+    titled = kind  # what the kind line says, when there is one
     kind = kind or code_kind
     date = _date([joined]) or _date(header)
     if not date and kind_at:  # a plan's header whose date OCR broke
@@ -91,9 +92,10 @@ def extract_metadata(doc: LoadedDocument) -> PlanMeta:
         meta.locality, meta.locality_kind, meta.province = unit.name, unit.kind, unit.province
     if kind == "Quyết định":
         meta.issues = _issues_plan(lines, kind_at, meta.title)
-    if kind not in _PLAN_KINDS and not (number and code_kind in _PLAN_KINDS):
+    if kind not in _PLAN_KINDS and not (number and code_kind in _PLAN_KINDS and not titled):
         # neither a plan's title nor its number: a meeting note, a letter … (ingested only
-        # when asked); a plan with its number illegible is still a plan
+        # when asked); a plan with its kind line illegible is still a plan by its number,
+        # but a legible kind line decides ("QUY ĐỊNH" numbered 97-QĐ/TW is no plan)
         meta.warning = _not_plan_warning(kind, number)
     return _apply_sidecar(Path(doc.path), meta)
 

@@ -148,3 +148,14 @@ def test_forced_non_plan_is_not_cited_as_a_plan() -> None:
               "Hà Nội, ngày 6 tháng 1 năm 2025\nKính gửi: Bộ Tài chính.")
     label = Document(id="d", path="/tmp/x.txt", sha256="d", meta=m).label()
     assert label == "Văn bản 7/VPCP-KTTH – Văn phòng Chính phủ"
+
+
+def test_kind_line_decides_over_the_number_code() -> None:
+    # Party numbers use QĐ for a Quy định too: the kind line says what the text is
+    m = _meta("BAN CHẤP HÀNH TRUNG ƯƠNG\nĐẢNG CỘNG SẢN VIỆT NAM\nSố: 12-QĐ/TW\n"
+              "Hà Nội, ngày 3 tháng 3 năm 2024\nQUY ĐỊNH\nVỀ CÔNG TÁC KIỂM TRA")
+    assert (m.kind, m.number) == ("Quy định", "12-QĐ/TW") and m.warning
+    # a plan whose kind line is illegible is still a plan by its number
+    m = _meta("UBND XÃ AN BÌNH\nSố: 9/KH-UBND\nAn Bình, ngày 1 tháng 7 năm 2025\n"
+              "Chuyển đổi số năm 2025\nCăn cứ Kế hoạch của UBND tỉnh;")
+    assert m.kind == "Kế hoạch" and not m.warning
