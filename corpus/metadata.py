@@ -109,21 +109,26 @@ def _not_plan_warning(kind: str | None, number: str) -> str:
 
 # a line that opens the body: the preamble, the first heading, an article, a salutation
 _BODY_OPENER = re.compile(r"^\W*(?:can cu|thuc hien|trien khai|xet de nghi|theo de nghi|kinh gui|"
-                          r"nham |dieu 1\b|phan i\b|i\s*[.-]\s*\w|ngay \d{1,2}\s*[/-])")
+                          r"nham |dieu 1\b|phan i\b|i\s*[.-]\s*\w|"
+                          r"ngay \d{1,2}\s*[/-]\s*\d{1,2}(?:\s*[/-]\s*\d{2,4})?\s*,)")
 _KIND_WORDS = "|".join(sorted((k for k in _KINDS if k != "ke hoach"), key=len, reverse=True))
 _KIND_LINE = re.compile(r"^\W*(k\S{0,2}\s*ho\S{0,2}ch|" + _KIND_WORDS + r")"
                         r"(?: hanh dong)?\W*$")
 # a capitalised line that begins with the kind: "ĐỀ CƯƠNG TUYÊN TRUYỀN …", "QUYẾT ĐỊNH VỀ …"
 _KIND_HEAD = re.compile(r"^\W*(ke hoach|" + _KIND_WORDS + r")\b")
-_MAX_HEADER = 24  # lines before the kind line; past that, text without one has no header
+_MAX_HEADER = 24  # written lines before the kind line; past that, no kind line is looked for
 
 
 def _layout(head: list[str]) -> tuple[int | None, str, int]:
     """The kind line (its index and kind) and the line where the body begins. The kind line
     is looked for only before the body: "QUYẾT ĐỊNH:" after the preamble is the enacting
     formula, and a sentence of the body that cites a kind names another document."""
-    body_at = min(len(head), _MAX_HEADER)
-    for i, raw in enumerate(head[:_MAX_HEADER]):
+    body_at, written = len(head), 0
+    for i, raw in enumerate(head):
+        written += bool(raw.strip())
+        if written > _MAX_HEADER:  # blank blocks (a DOCX's empty paragraphs) do not count
+            body_at = i
+            break
         f = search_form(raw)
         m = _KIND_LINE.match(f)
         if m:

@@ -159,3 +159,15 @@ def test_kind_line_decides_over_the_number_code() -> None:
     m = _meta("UBND XÃ AN BÌNH\nSố: 9/KH-UBND\nAn Bình, ngày 1 tháng 7 năm 2025\n"
               "Chuyển đổi số năm 2025\nCăn cứ Kế hoạch của UBND tỉnh;")
     assert m.kind == "Kế hoạch" and not m.warning
+
+
+def test_blank_blocks_do_not_push_the_kind_line_out_of_the_header() -> None:
+    # a DOCX whose header cells and spacing give an empty block after every line
+    lines = ["ỦY BAN NHÂN DÂN", "TỈNH CAO BẰNG", "-------", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+             "Độc lập - Tự do - Hạnh phúc", "---------------", "Số: 61/KH-UBND",
+             "Cao Bằng, ngày 2 tháng 6 năm 2025", "", "", "", "", "KẾ HOẠCH",
+             "Phát triển hạ tầng số", "Căn cứ Luật Tổ chức chính quyền địa phương;"]
+    m = _meta("\n\n".join(lines))
+    assert (m.kind, m.number, m.issuer, m.date) == ("Kế hoạch", "61/KH-UBND",
+                                                    "UBND tỉnh Cao Bằng", "02/06/2025")
+    assert m.title == "Phát triển hạ tầng số"
