@@ -8,7 +8,8 @@ block, kind, title, preamble). EXPECTED is a JSON-lines file, one item per file:
 "is_plan", "issues_plan", "part"}`` written by hand before the reader was run on them
 (``bench/fresh_meta_expected.jsonl`` keeps the values and each page's source address, not
 its text). ``part`` is "tune" (read item by item while improving the reader), "held"
-(scored in aggregate only) or "late" (gathered after the work, scored once, in aggregate).
+(scored in aggregate only), "late" and "late2" (gathered after the work, scored once, in
+aggregate).
 
 Each file goes through the reader that ingest uses (`load_document` then
 `extract_metadata`, as `corpus.pipeline.read_plan` calls them). A field is right when it
@@ -91,7 +92,7 @@ def run(folder: Path, expected: Path, show: str = "") -> dict[str, dict[str, tup
 
 
 def report(result: dict[str, dict[str, tuple[int, int]]]) -> str:
-    parts = [p for p in ("tune", "held", "late") if p in result] + ["all"]
+    parts = [p for p in ("tune", "held", "late", "late2") if p in result] + ["all"]
     lines = ["| field | " + " | ".join(parts) + " |", "|---|" + "---|" * len(parts)]
     for field in [*FIELDS, "ALL FIELDS"]:
         cells = []
