@@ -249,7 +249,7 @@ def _number(header: list[str], head: list[str], joined: str = "") -> tuple[str, 
 
 
 # "Số: 2844/VPCP-KSTT", "số: 653/2019/UBTVQH14" as written (clean text)
-_SO_NUMBER = re.compile(r"(?i)(?<![^\W\d_])s[ốố]\s*(?:hiệu)?\s*:?\s*"
+_SO_NUMBER = re.compile(r"(?i)(?<![^\W\d_])s[ốôo]\s*(?:hiệu)?\s*:?\s*"
                         r"(\d{1,5}(?:\s*[/-]\s*[^\W_]{1,15}){1,3})")
 
 
