@@ -175,6 +175,10 @@ def _unit_of(forms: list[str], province: str, first_page: list[str]) -> places.U
     for stage in ("exact", "former", "near"):
         for kind, words in marked:
             for n in range(min(5, len(words)), 0, -1):
+                if n == 1 < len(words) and stage != "near":
+                    # one syllable of a longer run ("xa an hdo") is no exact name: the
+                    # run may be a two-syllable name OCR changed
+                    continue
                 name = " ".join(words[:n])
                 if stage == "exact":
                     unit = places.official(name, kind, province, max_edits=0) or \
