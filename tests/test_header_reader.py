@@ -171,3 +171,10 @@ def test_blank_blocks_do_not_push_the_kind_line_out_of_the_header() -> None:
     assert (m.kind, m.number, m.issuer, m.date) == ("Kế hoạch", "61/KH-UBND",
                                                     "UBND tỉnh Cao Bằng", "02/06/2025")
     assert m.title == "Phát triển hạ tầng số"
+
+
+def test_former_district_body() -> None:
+    m = _meta("ỦY BAN NHÂN DÂN\nHUYỆN TRIỆU SƠN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+              "Số: 661/KH-UBND\nTriệu Sơn, ngày 05 tháng 02 năm 2021\nKẾ HOẠCH\nTuyên truyền")
+    assert (m.issuer, m.locality_kind, m.province) == ("UBND huyện Triệu Sơn", "huyện",
+                                                       "Thanh Hóa")
