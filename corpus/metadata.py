@@ -47,7 +47,7 @@ _NUMBER = re.compile(
     r"(khhd|kh|qd|nq|ctr|ct|da|kl|ttr|tt|nd|bc|tb|hd)\s*([-/])\s*([a-z0-9]{1,10}(?:-[a-z0-9]{1,8})?)\b")
 _DATE = re.compile(
     r"ngay\s*(?:([0-9a-z]{1,2})\s*)?th\w{0,3}ng\s*([0-9]{1,2})\s*n\w{0,3}m\s*((?:19|20)\d\d)")
-_DATE_NUM = re.compile(r"ngay\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d)")
+_DATE_NUM = re.compile(r"ngay\s*(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*((?:19|20)\d\d)")
 # where the right column begins on a merged header line (search form)
 _RIGHT = re.compile(r"\b(?:cong hoa|c\w{1,2}ng h\w{1,2}a x|\w{0,2}ang cong san|d\w{1,2}c [l1]\w{1,2}p|"
                     r"so\s*:|so \d|s\S{0,2}\s*:|xa hoi chu nghia|chu nghia viet nam|"
@@ -281,7 +281,7 @@ def _date(head: list[str]) -> str:
         m = _DATE.search(f) or _DATE_NUM.search(f)
         if not m:
             continue
-        day, month, year = m.groups()
+        day, month, year = m.group(1), m.groups()[-2], m.groups()[-1]
         day = day or ""
         if day.isdigit() and 1 <= int(day) <= 31 and 1 <= int(month) <= 12:
             return f"{int(day):02d}/{int(month):02d}/{year}"

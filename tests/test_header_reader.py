@@ -178,3 +178,11 @@ def test_former_district_body() -> None:
               "Số: 661/KH-UBND\nTriệu Sơn, ngày 05 tháng 02 năm 2021\nKẾ HOẠCH\nTuyên truyền")
     assert (m.issuer, m.locality_kind, m.province) == ("UBND huyện Triệu Sơn", "huyện",
                                                        "Thanh Hóa")
+
+
+@pytest.mark.parametrize("line", ["Hà Nội, ngày 24/12/2025", "Hà Nội, ngày 24-12-2025",
+                                  "Hà Nội, ngày 24.12.2025"])
+def test_numeric_date_lines(line: str) -> None:
+    m = _meta(f"BỘ NỘI VỤ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 5/KH-BNV\n{line}\nKẾ HOẠCH\n"
+              "Chuyển đổi số")
+    assert m.date == "24/12/2025" and m.issuer == "Bộ Nội vụ"
