@@ -300,6 +300,11 @@ def _date(head: list[str]) -> str:
 
 def _title(lines: list[str], kind_at: int) -> str:
     out: list[str] = []
+    first = lines[kind_at].split()
+    m = _KIND_HEAD.match(search_form(lines[kind_at]))
+    if m and not _KIND_LINE.match(search_form(lines[kind_at])):
+        # "ĐỀ CƯƠNG TUYÊN TRUYỀN …": the title begins on the kind's own line
+        out.append(" ".join(first[len(m.group(1).split()):]))
     for raw in lines[kind_at + 1:kind_at + 15]:
         f = fold(raw)
         if not f:

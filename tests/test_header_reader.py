@@ -186,3 +186,9 @@ def test_numeric_date_lines(line: str) -> None:
     m = _meta(f"BỘ NỘI VỤ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 5/KH-BNV\n{line}\nKẾ HOẠCH\n"
               "Chuyển đổi số")
     assert m.date == "24/12/2025" and m.issuer == "Bộ Nội vụ"
+
+
+def test_title_that_begins_on_the_kind_line() -> None:
+    m = _meta("UBND XÃ AN BÌNH\nSố: 3/KH-UBND\nAn Bình, ngày 1 tháng 7 năm 2025\n"
+              "KẾ HOẠCH CHUYỂN ĐỔI SỐ\nNĂM 2025\n\nCăn cứ Kế hoạch của UBND tỉnh;")
+    assert m.kind == "Kế hoạch" and m.title == "Chuyển đổi số năm 2025"
