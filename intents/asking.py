@@ -53,6 +53,11 @@ _TARGET = re.compile(
 # a thing asked by its noun ("nền tảng nào", "kế hoạch gì"), not an action ("làm gì") or
 # a who/when noun (those are read by `_asked_noun_cues` first)
 _THING_ASKED = re.compile(r"\b(?!(?:lam|la|ai|the|ra|nhung|cac|voi|cho|boi)\b)[a-z]{2,} (?:nao|gi)\b")
+# a role's verb followed by what is done in it: "phối hợp (thực hiện) làm gì", "chủ trì
+# những việc gì", "phối hợp (trong) nhiệm vụ gì"
+_ROLE_DUTIES = re.compile(r"\b(?:chu tri|phoi hop|phu trach) (?:(?:lam|thuc hien|trien khai|"
+                          r"trong|co) )?(?:nhung |cac )?(?:(?:viec|nhiem vu|cong viec) )?"
+                          r"(?:gi|nao)\b")
 _WHAT = re.compile(r"\bgi\b|\bnao\b|the nao|ra sao|nhu the|noi dung")
 
 _ROLE = [
@@ -123,7 +128,7 @@ QUESTION_WORDS = frozenset(
 
 # "AI" the technology, not the question word: "ứng dụng AI", "công nghệ AI", "trí tuệ nhân
 # tạo (AI)"
-_TECH_AI = re.compile(r"\b(dung|nghe|tao|hinh|cu|phap|tang) ai\b")
+_TECH_AI = re.compile(r"\b(dung|nghe|tao|hinh|cu|phap|tang|doi) ai\b")
 
 
 def cue_form(q: str, typed: str = "") -> str:
@@ -170,7 +175,14 @@ def detect_intents(q: str) -> list[str]:
     # that does something
     q = _MEMBERS.sub(r"\1 nhung gi", q)
     who_at, when_at = _cue(_WHO, "who", q), _cue(_WHEN, "when", q)
-    if _LIST.search(q) and (who_at is None or _LIST_ASKED.search(q)):
+    asked_list = _LIST_ASKED.search(q)
+    if asked_list and who_at is not None and who_at.start() < asked_list.start() \
+            and not any(m.group(0).endswith(("nao", "gi", "han"))
+                        for m in _LIST_ASKED.finditer(q)):
+        # "ai chủ trì các nhiệm vụ sau …", "đơn vị nào lo những việc về …": the body asked
+        # first, the tasks named after it its topic (a list asks "việc nào", "sắp đến hạn")
+        asked_list = None
+    if _LIST.search(q) and (who_at is None or asked_list):
         # "cơ quan nào chủ trì các nhiệm vụ …" asks who; "các nhiệm vụ" is its topic
         return ["list"]
     who, when = who_at is not None, when_at is not None
@@ -187,6 +199,10 @@ def detect_intents(q: str) -> list[str]:
         return ["who"]
     if _TARGET.search(q):
         return ["target"]
+    if _ROLE_DUTIES.search(q):
+        # "Sở X phối hợp làm gì", "… chủ trì những việc gì": the role's verb asks what the
+        # body does in that role, a list of its tasks, not who
+        return ["list"]
     if _WHO_VERB.search(q) and not re.search(r"\bso sanh\b", q) and not _THING_ASKED.search(q):
         # "phối hợp xây dựng kế hoạch gì" asks the plan: the noun asked decides, the task's
         # verb only when nothing is asked by name

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from corpus import values as V
-from corpus.agencies import find_agencies
+from corpus.agencies import find_agencies, same_agency
 from corpus.facts.fields import field_roles
 from corpus.models import Fact, Segment
 from corpus.normalize import fold, readable, search_form, words
@@ -51,9 +51,11 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
         task = _row_task(engine, query, seg)
         if task == ():
             return None  # a row of other tasks
-        if task:
+        if task and not _asked_body(query, task[0]):
             direct, detail, extra, about = task
             return Evidence(hit, cov, direct, detail, extra, about)
+        # "Các doanh nghiệp viễn thông gửi danh sách về đâu": the body the question names
+        # does the task; the answer is the other body the clause names
         found = _who(query, seg, body, pos)
         if not found:
             return None
@@ -246,6 +248,9 @@ def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, st
         if both and rest:
             return f"{found[0].name} (chủ trì); phối hợp: " + ", ".join(dict.fromkeys(rest)), ""
         return found[0].name, "chủ trì" if query.role != "theo_doi" else "theo dõi"
+    others = [a for a in found if not _asked_body(query, a.name)]
+    if others and len(others) < len(found):
+        found = others  # the body the question names is not its own answer
     if found:
         best = X.nearest(found, pos)
         names = [best.name]
@@ -255,10 +260,17 @@ def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, st
         return ", ".join(dict.fromkeys(names)), ""
     # duties under "Tổ chức thực hiện": the heading names the agency
     for head in reversed(seg.heading_path):
-        heads = find_agencies(fold(head))
+        heads = [a for a in find_agencies(fold(head)) if not _asked_body(query, a.name)]
         if heads:
             return heads[0].name, ""
     return None
+
+
+def _asked_body(query: Query, name: str) -> bool:
+    """The answer names the body the question itself names as the doer ("Sở X gửi về
+    đâu?"), when it asks of another one."""
+    return bool(query.agency) and query.role not in ("ky", "can_cu") \
+        and same_agency(query.agency, name.split(",")[0].split("(")[0].strip())
 
 
 def _row_of_question(body: str, found: list, terms: set[str]) -> list:
@@ -580,6 +592,15 @@ def _header_years(seg: Segment, n_values: int) -> list[int]:
 def best_sentence(seg: Segment, query: Query, limit: int = 170) -> str:
     """The sentence of the clause with most of the question's words, quoted."""
     parts = X.sentences(seg.shown) or [seg.shown]
-    terms = set(query.terms)
-    best = max(parts, key=lambda p: len(terms & set(words(fold(readable(p))))))
+    # the noun a what-question asks for is the sentence's to have too ("mở thêm chuyên
+    # ngành gì"); the question's word pairs count twice: "mô hình" is no "mở thêm"
+    terms = set(query.terms) | {w for n in query.asked for w in n.split()}
+    qw = words(query.search)
+    pairs = {(a, b) for a, b in zip(qw, qw[1:], strict=False) if a in terms and b in terms}
+
+    def score(p: str) -> int:
+        ws = words(fold(readable(p)))
+        return len(terms & set(ws)) + 2 * len(pairs & set(zip(ws, ws[1:], strict=False)))
+
+    best = max(parts, key=score)
     return quote(readable(best), limit)

@@ -6,6 +6,7 @@ itself comes from `intents.clause_answer`, the citation from `intents.cite`.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -183,6 +184,23 @@ def not_given(engine: AnswerEngine, query: Query, nearest: Evidence) -> Answer:
                   citations=[citation(doc, seg)])
 
 
+def not_stated(engine: AnswerEngine, query: Query, nearest: Evidence, why: str) -> Answer:
+    """A value the plan gives only for other bodies (`why` "body": "Đầu tư mới trạm 5G:
+    MobiFone …, Viettel …" asked of VNPT) or under another qualifier ("qualifier": "toàn
+    trình" stated, "một phần" asked): said so, with what the plan does give as the
+    nearest clause (found=false: the question is not answered)."""
+    seg = nearest.hit.segment
+    doc = engine.index.documents[seg.doc_id]
+    asked = f" cho {query.agency}" if why == "body" and query.agency else ""
+    given = quote(readable(nearest.about or seg.shown), 160)
+    head = (f"Không tìm thấy: {doc.label()} không nêu số liệu này{asked}; gần nhất là: "
+            f"{given}: {nearest.direct}.")
+    body = [quote(head, HEADLINE_CHARS), "", f"📄 {where(doc, seg)}", f"«{quote(seg.shown, 600)}»"]
+    return Answer(question=query.text, intent=query.intent, found=False,
+                  headline=quote(head, HEADLINE_CHARS), answer=fit("\n".join(body)),
+                  citations=[citation(doc, seg)])
+
+
 def message(question: str, text: str) -> Answer:
     return Answer(question=question, intent="unknown", found=False, headline=text,
                   answer=text, citations=[])
@@ -210,7 +228,8 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
             if seg.kind == "row" and not lead:
                 found = find_agencies(body)
                 lead = found[:1]
-            if not any(same_agency(query.agency, a.name) for a in lead):
+            if not any(same_agency(query.agency, a.name) for a in lead) and not (
+                    query.role == "phoi_hop" and _partner_in(body, query.agency)):
                 continue
         if query.years:
             tx = V.find_timex(body)
@@ -242,6 +261,17 @@ def list_answer(engine: AnswerEngine, query: Query, doc_ids: list[str],
                   answer=fit(text), citations=cits[:5], rest=rest)
 
 
+_PARTNER_CUE = re.compile(r"\bphoi hop(?: chat che)?(?: voi)?\b|\bdon vi phoi hop\b")
+
+
+def _partner_in(body: str, agency: str) -> bool:
+    """The clause names the agency among those it works with: after "phối hợp (với)", within
+    the list of bodies that follows ("Phối hợp với Sở Xây dựng, Sở Quy hoạch - Kiến trúc …")."""
+    cues = [m.end() for m in _PARTNER_CUE.finditer(body)]
+    return any(same_agency(agency, a.name) and any(0 <= a.start - c <= 120 for c in cues)
+               for a in find_agencies(body))
+
+
 def duties_answer(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer | None:
     """"Sở X làm gì?": the tasks and duties the plans give the agency named, leading or
     coordinating, from the extracted facts; None when they give it none."""
@@ -254,9 +284,17 @@ def _facts_list(engine: AnswerEngine, query: Query, doc_ids: list[str],
     asked "phối hợp"), from the extracted facts: whole task texts, with their deadlines."""
     roles = roles or (("support",) if query.role == "phoi_hop" else ("lead",))
     role = roles[0]
-    facts = [f for f in engine.index.facts if f.kind in ("task", "duty")
-             and (not doc_ids or f.doc_id in doc_ids)
-             and any(same_agency(query.agency, a) for r in roles for a in getattr(f, r))]
+    mine = [f for f in engine.index.facts if f.kind in ("task", "duty")
+            and (not doc_ids or f.doc_id in doc_ids)
+            and any(same_agency(query.agency, a) for a in (*f.lead, *f.support))]
+    facts = [f for f in mine if any(same_agency(query.agency, a)
+                                    for r in roles for a in getattr(f, r))]
+    if roles == ("support",):
+        # "Sở X phối hợp làm gì": also the duties given X that are coordination itself
+        # ("Sở Nội vụ: Phối hợp với Sở … rà soát …"); none at all, what X does in any role
+        facts += [f for f in mine if f not in facts and fold(f.text).startswith("phoi hop")]
+        if not facts:
+            facts, roles = mine, ("lead", "support")
     if query.years:
         facts = [f for f in facts if any(str(y) in f.deadline_text for y in query.years)]
     if not facts:

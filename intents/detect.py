@@ -325,7 +325,9 @@ def _without_place(agency: str, places: list[list[str]] = ()) -> str:
     name of a place the question names (`places`, folded words), the kind word before it
     kept: "Công an tỉnh Bắc Ninh" is the plan's "Công an tỉnh", "Sở Tài chính Đồng Tháp"
     its "Sở Tài chính"."""
-    m = re.match(r"(.+?)\s+(xã|phường|thị trấn)\s+\S.*$", agency)
+    # "… xã Tân Phú" is the commune; "Liên minh Hợp tác xã tỉnh" is a name with "xã" in it
+    m = re.match(r"(.+?)\s+(xã|phường|thị trấn)\s+(?!(?:[Tt]ỉnh|[Tt]hành phố|[Hh]uyện)\b)\S.*$",
+                 agency)
     if m:
         # a body of the commune itself keeps its kind: "UBND phường Trần Liễu" is "UBND phường"
         whole = fold(m.group(1)) in ("ubnd", "hdnd", "dang uy", "uy ban nhan dan", "cong an")
@@ -367,6 +369,8 @@ def understand(question: str, docs: list[Document] | Places,
         topic = REPORT_WORDS.sub(" ", REPORT_PERIOD.sub(f" {report} ", topic, count=1))
     topic = _ASKING_PHRASES.sub(" ", topic)
     content = _content_words(topic)
+    if re.search(r"\ba_i\b", cues):
+        content.add("ai")  # "ứng dụng AI", "chuyển đổi AI": the technology, a content word
     # the date of the plan named ("Kế hoạch số 79/KH-UBND ngày 02/10/2025") says which
     # plan, not what the clause is about
     plan_dates = set(_PLAN_DATE.findall(q))

@@ -25,13 +25,14 @@ from corpus.places import find_places
 from corpus.plan_ref import find_plan
 from corpus.sanitize import Question, clean_question
 from corpus.values import report_deadlines
-from intents import about, clause_answer, compose, due, facts_answer
+from intents import about, clause_answer, compose, contrast, due, facts_answer, plan_terms
 from intents import conversation as talk
 from intents import evidence as gate
 from intents import set_answer as sets
 from intents.detect import Places, understand
 from intents.evidence import Evidence
 from intents.models import Answer, Citation, Query
+from intents.section_answer import agency_section, section_answer
 from retrieval.embed import Embedder, QueryVector
 from retrieval.index import Index, IngestReport, Progress
 from retrieval.search import Hit
@@ -262,7 +263,14 @@ class AnswerEngine:
 
     def understand(self, question: str) -> Query:
         known = self.index.bm25.vocab if self.index.bm25 else ()
-        return understand(question, self.places(), known)
+        query = understand(question, self.places(), known)
+        own = plan_terms.plans_spelling(self, query.agency, _named(query))
+        return query.model_copy(update={"agency": own}) if own != query.agency else query
+
+    def contrasts(self) -> tuple[contrast.Contrast, ...]:
+        """The qualifiers that contrast (intents.contrast), listed and learned from the
+        loaded plans' sibling indicators."""
+        return plan_terms.contrasts(self)
 
     def _validate(self, question: str, length: int) -> Answer | None:
         if length > MAX_QUESTION_CHARS:
@@ -291,6 +299,11 @@ class AnswerEngine:
                                    "hoạch đã nạp; gõ /kehoach để xem danh sách.")
         if query.about:
             return about.answer(self, query, named)
+        # "Mục tiêu chung của Kế hoạch 144 là gì": the section the question names by its
+        # heading, whatever cue words the name holds (intents.section_answer)
+        section = section_answer(self, query, named)
+        if section is not None:
+            return section
         # answers from facts first: they need no embedding of the question
         if _asks_due(query):
             # "việc nào sắp đến hạn", "Phòng X có việc gì đến hạn trong tháng 12/2025?"
@@ -322,6 +335,9 @@ class AnswerEngine:
             return self._duties(query, named, qvec)
         if query.intent == "list":
             listed = compose.list_answer(self, query, named, qvec, today)
+            if not listed.found and query.agency and query.duties:
+                # no task read for the body: the section a heading that names it opens
+                listed = agency_section(self, query, named) or listed
             if listed.found or query.agency:
                 return listed
             # "Tổ công nghệ số cộng đồng có nhiệm vụ gì?": no task list names it as a lead,
@@ -351,11 +367,19 @@ class AnswerEngine:
             # it matches the question at least as well as the clause does
             fm = facts_answer.match_target(self, query, named)
             ev = facts_answer.evidence(self, fm) if fm is not None else None
-            if ev is not None and fm is not None and facts_answer.prefer_fact(fm, evidence, query.years):
+            if fm is not None and ev is not None and fm.refused \
+                    and not _answers_instead(query, evidence, fm):
+                # the indicator asked is given for other bodies or another qualifier only:
+                # said so, not answered by a sibling indicator the gate let through
+                return compose.not_stated(self, query, ev, fm.refused)
+            if ev is not None and fm is not None and facts_answer.prefer_fact(fm, evidence, query.years,
+                                                                         query.terms):
                 if fm.value:
                     return compose.single_answer(self, query, ev)
                 if evidence is None:
                     return compose.not_given(self, query, ev)
+        if evidence is not None and query.intent == "target" and _other_body(self, query, evidence):
+            evidence = None
         if evidence is None and query.intent == "target" and query.years:
             # "chỉ tiêu năm 2026" where the plan sets one for 2030 only: not given, the
             # nearest value offered with its own year
@@ -371,7 +395,7 @@ class AnswerEngine:
     def _duties(self, query: Query, named: list[str], qvec: np.ndarray) -> Answer:
         """"Sở X làm gì?": the tasks and duties the plans give X; else a clause that names X
         and answers; else not given (a plan that gives X nothing does not say)."""
-        listed = compose.duties_answer(self, query, named)
+        listed = compose.duties_answer(self, query, named) or agency_section(self, query, named)
         if listed is not None:
             return listed
         what = query.model_copy(update={"intent": "what"})
@@ -441,6 +465,27 @@ def _names_agency(seg: Segment, agency: str) -> bool:
     """The clause, or the heading it stands under, names the agency."""
     return any(same_agency(agency, a.name) for text in (seg.body, *map(fold, seg.heading_path))
                for a in find_agencies(text))
+
+
+def _answers_instead(query: Query, clause: Evidence | None, fm: facts_answer.FactMatch) -> bool:
+    """A clause the gate passed answers a question whose indicator the plan gives only for
+    other bodies or another qualifier: it covers the question at least as well as that
+    indicator does, and, asked of a body, names it."""
+    if clause is None or not re.search(r"\d", clause.direct) or clause.coverage < fm.score:
+        return False
+    if fm.refused == "body":
+        return bool(query.agency) and _names_agency(clause.hit.segment, query.agency)
+    return True
+
+
+def _other_body(engine: AnswerEngine, query: Query, ev: Evidence) -> bool:
+    """A figure asked of one body ("MobiFone lắp mới bao nhiêu trạm") from a plan that
+    splits its figures by body and names that body somewhere, answered by a clause that
+    does not name it: the clause gives a total or another body's part."""
+    seg = ev.hit.segment
+    return bool(query.agency) and facts_answer.splits_by_body(engine, seg.doc_id) \
+        and plan_terms.names(engine, seg.doc_id, query.agency) \
+        and not _names_agency(seg, query.agency)
 
 
 def _clear(query: Query, ev: Evidence | None) -> bool:

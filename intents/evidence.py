@@ -25,6 +25,7 @@ from corpus.lexicon import syllables
 from corpus.models import Segment
 from corpus.normalize import fold, words
 from intents import clause_answer
+from intents.contrast import contradicts
 from intents.detail import asked_words
 from intents.models import Query
 from intents.normalize import abbreviation_index, spelt_out
@@ -154,6 +155,10 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
         # "tỷ lệ phủ sóng 4G" asked, "tỷ lệ phủ sóng 5G" stated: the clause writes another
         # word where the question has its own — another indicator, not a paraphrase. Only
         # text read as written (no reading copy): in OCR text the other word may be a garble
+        cov = min(cov, NEAR_MIN - 0.1)
+    if contradicts(words(query.search), seg_words, engine.contrasts()):
+        # "… một phần" asked, "… toàn trình" stated: the qualifier that tells the two
+        # apart is contradicted, whatever else the clause shares (intents.contrast)
         cov = min(cov, NEAR_MIN - 0.1)
     if _other_measure(query.search, seg_words):
         # "tỷ lệ thư viện số …" asked, "số lượng thư viện số …" stated: another indicator

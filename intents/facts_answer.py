@@ -22,6 +22,7 @@ from corpus.lexicon import syllables
 from corpus.models import Fact
 from corpus.normalize import readable, search_form, words
 from intents.clause_answer import COUNT_NOUN
+from intents.contrast import contradicts
 from intents.evidence import Evidence, substituted
 from intents.models import Answer, Query
 from intents.normalize import abbreviation_index, spelt_out
@@ -44,6 +45,9 @@ class FactMatch:
     year: int | None  # the year answered
     value: str  # "" when the year asked is not given
     given: list[str]  # the years the fact gives
+    # why the indicator asked about does not answer: "body" (the plan splits it by bodies,
+    # not the one asked), "qualifier" (the question's qualifier is contradicted); "" answers
+    refused: str = ""
 
 
 def _one_off(a: str, b: str) -> bool:
@@ -124,8 +128,11 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
     wants = _value_kind(query)
     counted = _counted_noun(query)
     qwords = words(query.search)
-    bodies = [a.name for a in find_agencies(query.search)]
+    # a body asked of, not the noun counted ("Trạm …" read out of "bao nhiêu trạm hiện có")
+    bodies = [a.name for a in find_agencies(query.search)
+              if words(search_form(a.name))[:1] != [counted]]
     parts_of = _parts_by_text(engine) if bodies else {}
+    refused: list[tuple[float, Fact, str]] = []
     for f in engine.index.facts:
         if f.kind != "target" or (doc_ids and f.doc_id not in doc_ids) or not f.values:
             continue
@@ -168,15 +175,29 @@ def match_target(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Fact
                 got += w
             elif t in around:
                 got += w * SECTION_WEIGHT
+        if not total:
+            continue
         if bodies and _parts_without(f, bodies, parts_of):
-            continue  # "… của VNPT" asked; the total's parts name MobiFone and Viettel only
+            # "… của VNPT" asked; the total's parts name MobiFone and Viettel only
+            refused.append((got / total, f, "body"))
+            continue
         seen = have | around
-        if substituted(qwords, set(terms), lambda t, seen=seen, odd=odd: _present(
-                t, seen, query.alts.get(t, []), odd), list(seq)) \
+        if (substituted(qwords, set(terms), lambda t, seen=seen, odd=odd: _present(
+                t, seen, query.alts.get(t, []), odd), list(seq))
+                or contradicts(qwords, [*seq, *sorted(fw.slash)], engine.contrasts())) \
                 and _read_as_written(engine, f):
-            continue  # "tài khoản thanh toán …" asked, "tài khoản định danh …" stated
-        if total:
-            scored.append((got / total, f))
+            # "tài khoản thanh toán …" asked, "tài khoản định danh …" stated; "… một phần"
+            # asked, "… toàn trình" stated
+            refused.append((got / total, f, "qualifier"))
+            continue
+        scored.append((got / total, f))
+    top_refused = max(refused, key=lambda r: r[0], default=None)
+    if top_refused is not None and top_refused[0] >= MATCH_MIN and \
+            top_refused[0] >= max((sc for sc, _ in scored), default=0.0):
+        # the indicator asked about is there, for another body or qualifier: the plan
+        # does not give the value asked, and no sibling indicator stands in for it
+        sc, g, why = top_refused
+        return FactMatch(g, sc, None, "", sorted(g.values), refused=why)
     if not scored:
         return None
     if query.years:
@@ -225,6 +246,12 @@ def _parts_by_text(engine: AnswerEngine) -> dict[tuple[str, str], list[str]]:
             cut = g.text.rindex(" (")
             out.setdefault((g.doc_id, g.text[:cut]), []).append(search_form(g.text[cut:]))
     return out
+
+
+def splits_by_body(engine: AnswerEngine, doc_id: str) -> bool:
+    """The plan gives some indicator split by bodies ("… (Trong đó: MobiFone: 09 trạm,
+    Viettel: 26 trạm)"): a figure asked of one body is that body's part, not a total."""
+    return any(d == doc_id for d, _ in _parts_by_text(engine))
 
 
 def _parts_without(f: Fact, bodies: list[str],
@@ -303,7 +330,17 @@ def evidence(engine: AnswerEngine, fm: FactMatch) -> Evidence | None:
                     f"năm {fm.year}" if fm.year and fm.value else "", about=fm.fact.text)
 
 
-def prefer_fact(fm: FactMatch, clause: Evidence | None, years: list[int]) -> bool:
+def _qualified(clause_value: str, fact_value: str, terms: list[str]) -> bool:
+    """The clause's value names a word of the question its count is of ("28 trạm 5G")
+    that the indicator's value ("87 trạm", of the same noun) does not."""
+    cw, fw = words(search_form(clause_value)), words(search_form(fact_value))
+    if not fact_value or len(cw) < 2 or len(fw) < 2 or cw[1] != fw[1]:
+        return False
+    return bool((set(cw[2:]) - set(fw)) & set(terms))
+
+
+def prefer_fact(fm: FactMatch, clause: Evidence | None, years: list[int],
+                terms: list[str] = ()) -> bool:
     """The indicator read at ingest answers rather than the clause the gate passed: when no
     clause gives a value, when the fact matches the question better than the clause covers
     it (by a clear margin: the clause may hold what the table reader missed), when the
@@ -311,6 +348,10 @@ def prefer_fact(fm: FactMatch, clause: Evidence | None, years: list[int]) -> boo
     more of the years asked."""
     if clause is None or not re.search(r"\d", clause.direct):
         return True
+    if _qualified(clause.direct, fm.value, terms):
+        # "bao nhiêu trạm 5G": the clause counts "28 trạm 5G", the indicator "87 trạm" —
+        # the total the asked part is of
+        return False
     if fm.score >= clause.coverage + FACT_MARGIN:
         return True
     if years and fm.value and not any(str(y) in f"{clause.direct} {clause.detail}"

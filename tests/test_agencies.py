@@ -83,3 +83,18 @@ def test_kind_from_the_plan() -> None:
     # the commune named after a body in a question is the plan's own body
     assert same_agency("Văn phòng Đảng ủy xã Bình Tân", "Văn phòng Đảng ủy")
     assert not same_agency("Văn phòng Đảng ủy xã Bình Tân", "Văn phòng UBND xã")
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # a province typed right after the name, without "tỉnh": "chính | phủ" is not read across
+    ("nhiệm vụ của sở tài chính phú thọ là gì", ["Sở Tài chính Phú Thọ"]),
+    ("nhiem vu cua so tai chinh phu tho la gi", ["Sở Tài chính Phú Thọ"]),
+])
+def test_a_place_after_a_name_ends_it(text, want) -> None:
+    assert names(text) == want
+
+
+def test_words_around_a_name_still_hide_it() -> None:
+    # "hành chính phủ hợp" is two words, not the Government
+    assert names("thủ tục hành chính phù hợp") == []
+    assert names("thu tuc hanh chinh phu hop") == []

@@ -8,6 +8,7 @@ import functools
 from rapidfuzz.distance import Levenshtein
 
 from corpus.agencies.lexicon import KnownSpelling, common_pairs, known_by_first, syllable_set
+from corpus.agencies.place_spans import place_end
 from corpus.agencies.tokens import CHAIN, Tok, fuzzy_equal, slip_keys, words_from
 
 
@@ -87,4 +88,8 @@ def inside_words(toks: list[Tok], i: int, end: int) -> bool:
     if i == 0 or end >= len(toks) or not toks[i - 1].word or not toks[end].word:
         return False
     pairs = common_pairs()
-    return (toks[i - 1].w, toks[i].w) in pairs and (toks[end - 1].w, toks[end].w) in pairs
+    if not ((toks[i - 1].w, toks[i].w) in pairs and (toks[end - 1].w, toks[end].w) in pairs):
+        return False
+    # a place right after the name ends it there: "của sở tài chính | phú thọ" is "Sở Tài
+    # chính" of Phú Thọ, not "… tài | Chính phủ | thọ"
+    return place_end(toks, end) == end
