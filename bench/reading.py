@@ -27,6 +27,8 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def held_aside(row: dict) -> bool:
+    if "part" in row:  # a set that names its parts (bench/data/reading_synth.jsonl)
+        return row["part"] == "held"
     key = f"{row['file']}:{row['line']}".encode()
     return int(hashlib.sha256(key).hexdigest()[:8], 16) % 100 < HELD_SHARE
 
@@ -65,11 +67,17 @@ def main() -> None:
                     "it learns the clean plans an index holds")
     ap.add_argument("--corpus", action="store_true",
                     help="also time the reading copy of every bundled plan")
+    ap.add_argument("--fresh", action="store_true",
+                    help="decode every line: the shipped reading copies are not used")
     args = ap.parse_args()
     rows = [json.loads(ln) for ln in Path(args.file).read_text(encoding="utf-8").splitlines()
             if ln.strip()]
     from corpus.reading import restore_line
 
+    if args.fresh:
+        from corpus.reading import copies
+
+        copies._shipped = {}  # read as empty: nothing is served ahead
     t0 = time.perf_counter()
     restore_line("khoi dong")  # load the model outside the timing
     load = time.perf_counter() - t0

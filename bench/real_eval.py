@@ -1,6 +1,6 @@
 """Accuracy on the five real provincial plans (../shared/corpus/real/), which are not bundled.
 
-    python bench/real_eval.py [--reuse] [--by-intent] [--part tune|held|late|tune2|held2|late2|tune3|held3|late3|tune4|held4|all]
+    python bench/real_eval.py [--reuse] [--by-intent] [--part tune|held|late|tune2|held2|late2|tune3|held3|late3|tune4|held4|late4|all]
 
 It ingests the real plans into a scratch data directory (bench/out/real_data, gitignored;
 `--reuse` keeps an earlier one), splits bench/real_questions.jsonl into its tuning part, its held-aside part
@@ -14,7 +14,8 @@ clause ("tune3", tuned on, and "held3", scored only, both written before the eng
 first and last main), "tune4"/"held4" (session 8: 16 questions on qualifier contrasts, sections
 named by heading, agency duties, plural who and absent indicators, split by a hash of the
 question before any engine work; held4 is scored only, with /work/tools/held_agg2.py),
-and runs
+"late4" (24 questions the lead wrote at the start of session 8, scored only in aggregate, on
+the session's first and last main), and runs
 the shared evaluator
 (../shared/tools/evaluate.py) on each part separately, so the held-aside figure is never
 mixed into the one tuned on.
@@ -43,7 +44,8 @@ from bench.common import OUT, SHARED  # noqa: E402
 QUESTIONS = ROOT / "bench" / "real_questions.jsonl"
 REAL_PLANS = SHARED / "corpus" / "real"
 DATA = OUT / "real_data"
-PARTS = ("tune", "held", "late", "tune2", "held2", "late2", "tune3", "held3", "late3", "tune4", "held4")
+PARTS = ("tune", "held", "late", "tune2", "held2", "late2", "tune3", "held3", "late3", "tune4",
+         "held4", "late4")
 TUNED = ("tune", "tune2", "tune3", "late", "tune4")  # answers of these parts are kept to be read; the others never
 
 

@@ -10,8 +10,11 @@ begins. The locality is read from the issuer (never from a sentence of the body)
 against the official gazetteer (corpus.places), which gives its official spelling and its
 province; the place before the date is a second witness when OCR garbled the issuer.
 
-Rules match the search form and tolerate OCR letter swaps. A `<file>.meta.json` beside a
-plan may override what is read (optional).
+The header ends at the kind line, or where the body begins when there is none (the
+preamble, the first heading, running prose); a text with no header block at all (no kind
+line, motto, number or date line) is not a plan. The issuer and its unit are read by
+corpus.issuer. Rules match the search form and tolerate OCR letter swaps. A
+`<file>.meta.json` beside a plan may override what is read (optional).
 """
 
 from __future__ import annotations
@@ -21,28 +24,40 @@ import re
 from pathlib import Path
 
 from corpus import places
+from corpus.issuer import read_issuer
 from corpus.models import LoadedDocument, PlanMeta
 from corpus.normalize import fold, nfc, search_form
 
 # document kinds: folded title word -> display, and their codes in a number
 _KINDS = {"ke hoach": "Kế hoạch", "quyet dinh": "Quyết định", "nghi quyet": "Nghị quyết",
           "chuong trinh": "Chương trình", "de an": "Đề án", "chi thi": "Chỉ thị",
-          "ket luan": "Kết luận"}
+          "ket luan": "Kết luận", "thong tu": "Thông tư", "nghi dinh": "Nghị định",
+          "bao cao": "Báo cáo", "thong bao": "Thông báo", "to trinh": "Tờ trình",
+          "de cuong": "Đề cương", "huong dan": "Hướng dẫn", "bien ban": "Biên bản",
+          "giay moi": "Giấy mời", "cong van": "Công văn", "quy che": "Quy chế",
+          "quy dinh": "Quy định"}
 _KIND_CODES = {"KH": "Kế hoạch", "QD": "Quyết định", "NQ": "Nghị quyết", "CTR": "Chương trình",
-               "DA": "Đề án", "CT": "Chỉ thị", "KL": "Kết luận", "KHHD": "Kế hoạch"}
+               "DA": "Đề án", "CT": "Chỉ thị", "KL": "Kết luận", "KHHD": "Kế hoạch",
+               "TT": "Thông tư", "ND": "Nghị định", "BC": "Báo cáo", "TB": "Thông báo",
+               "TTR": "Tờ trình", "HD": "Hướng dẫn", "BB": "Biên bản", "GM": "Giấy mời"}
 _PLAN_KINDS = {"Kế hoạch", "Chương trình", "Đề án", "Quyết định", "Nghị quyết"}
 # "Số: 144/KH-UBND", "Số 27-KH/ĐU", "S627 -KH/PU", "Sb: 79 /IKH-UBND", "01/2025/QĐ-UBND"
 _NUMBER = re.compile(
-    r"(?:^|\s)(?:[s$]\S{0,2}\s*[:.]?\s*)?(\d{1,5})(?:\s*/\s*(?:19|20)\d\d)?\s*([-/])\s*[i1l]?"
-    r"(kh|qd|nq|ctr|da|kl|khhd)\s*([-/])\s*([a-z0-9]{1,10}(?:-[a-z0-9]{1,8})?)\b")
+    r"(?:^|\s)(?:[s$]\S{0,2}\s*[:.]?\s*)?(\d{1,5})(?:\s*/\s*((?:19|20)\d\d))?\s*([-/])\s*[i1l]?"
+    r"(khhd|kh|qd|nq|ctr|ct|da|kl|ttr|tt|nd|bc|tb|hd)\s*([-/])\s*([a-z0-9]{1,10}(?:-[a-z0-9]{1,8})?)\b")
 _DATE = re.compile(
-    r"ngay\s*([0-9a-z]{1,2})\s*th\w{0,3}ng\s*([0-9]{1,2})\s*n\w{0,3}m\s*((?:19|20)\d\d)")
-_DATE_NUM = re.compile(r"ngay\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d)")
+    r"ngay\s*(?:([0-9a-z]{1,2})\s*)?th\w{0,3}ng\s*([0-9]{1,2})\s*n\w{0,3}m\s*((?:19|20)\d\d)")
+_DATE_NUM = re.compile(r"ngay\s*(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*((?:19|20)\d\d)")
 # where the right column begins on a merged header line (search form)
 _RIGHT = re.compile(r"\b(?:cong hoa|c\w{1,2}ng h\w{1,2}a x|\w{0,2}ang cong san|d\w{1,2}c [l1]\w{1,2}p|"
-                    r"so\s*:|so \d|s\S{0,2}\s*:)")
-_KIND_LINE = re.compile(r"^\W*(k\S{0,2}\s*ho\S{0,2}ch|quyet dinh|nghi quyet|chuong trinh"
-                        r"(?: hanh dong)?|de an)\W*$")
+                    r"so\s*:|so \d|s\S{0,2}\s*:|xa hoi chu nghia|chu nghia viet nam|"
+                    r"tu do\W+hanh phuc)")
+_MOTTO = re.compile(r"\b(?:cong hoa|c\w{1,2}ng h\w{1,2}a x|\w{0,2}ang cong san|d\w{1,2}c [l1]\w{1,2}p|"
+                    r"xa hoi chu nghia|tu do\W+hanh phuc)")
+# the words of the national motto: a header line made of them alone is the right column
+# broken over lines by a web page ("CỘNG" / "HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+_MOTTO_WORDS = frozenset(["cong", "hoa", "xa", "hoi", "chu", "nghia", "viet", "nam", "doc", "lap",
+                          "tu", "do", "hanh", "phuc"])
 _SIGN_ROLE = re.compile(r"\b(?:tm|t/m|kt|tl|q)\s*\.?\s*(?:uy ban|ban|dang uy|chu tich|bi thu|"
                         r"thu tuong|bo truong|giam doc|chinh phu|tinh uy|thanh uy)")
 _ROLES = re.compile(r"^(?:pho )?(?:chu tich|bi thu|thu tuong|bo truong|giam doc|truong ban|"
@@ -53,22 +68,32 @@ _PARTY_CODES = {"du", "pu", "bu", "tu", "tw"}
 def extract_metadata(doc: LoadedDocument) -> PlanMeta:
     lines = [b.text for b in doc.blocks]
     head = lines[:40]
-    kind_at, kind = _kind_line(head)
-    header = head[:kind_at] if kind_at is not None else head[:6]
+    kind_at, kind, body_at = _layout(head)
+    header = head[:kind_at] if kind_at is not None else head[:body_at]
+    joined = " ".join(x.strip() for x in header if x.strip())
+    if kind_at is None and not _header_marks(joined):
+        header, joined = [], ""  # no kind line, no number, motto or date: not a header
     left, date_place = _columns(header)
-    number, code_kind = _number(header, head)
+    date_place = _joined_date_place(joined) or date_place
+    number, code_kind, issuing = _number(header, head if kind_at is not None else header,
+                                         joined)
+    titled = kind  # what the kind line says, when there is one
     kind = kind or code_kind
-    meta = PlanMeta(number=number, date=_date(header) or _date(head), kind=kind or "",
+    date = _date([joined]) or _date(header)
+    if not date and kind_at:  # a plan's header whose date OCR broke
+        date = _date(head)
+    meta = PlanMeta(number=number, date=date, kind=kind or "",
                     title=_title(lines, kind_at) if kind_at is not None else "",
                     signer=_signer(lines))
-    meta.issuer, unit = _issuer(left, date_place, lines[:80])
+    meta.issuer, unit = read_issuer(left, date_place, lines[:80], issuing)
     if unit is not None:
         meta.locality, meta.locality_kind, meta.province = unit.name, unit.kind, unit.province
-    if kind == "Quyết định" and _issues_plan(lines, kind_at):
-        meta.issues = "Kế hoạch"
-    if kind not in _PLAN_KINDS and not (number and code_kind in _PLAN_KINDS):
+    if kind == "Quyết định":
+        meta.issues = _issues_plan(lines, kind_at, meta.title)
+    if kind not in _PLAN_KINDS and not (number and code_kind in _PLAN_KINDS and not titled):
         # neither a plan's title nor its number: a meeting note, a letter … (ingested only
-        # when asked); a plan with its number illegible is still a plan
+        # when asked); a plan with its kind line illegible is still a plan by its number,
+        # but a legible kind line decides ("QUY ĐỊNH" numbered 97-QĐ/TW is no plan)
         meta.warning = _not_plan_warning(kind, number)
     return _apply_sidecar(Path(doc.path), meta)
 
@@ -82,28 +107,82 @@ def _not_plan_warning(kind: str | None, number: str) -> str:
 # ---- header columns ---------------------------------------------------------------------
 
 
-def _kind_line(head: list[str]) -> tuple[int | None, str]:
+# a line that opens the body: the preamble, the first heading, an article, a salutation
+_BODY_OPENER = re.compile(r"^\W*(?:can cu|thuc hien|trien khai|xet de nghi|theo de nghi|kinh gui|"
+                          r"nham |dieu 1\b|phan i\b|i\s*[.-]\s*\w|"
+                          r"ngay \d{1,2}\s*[/-]\s*\d{1,2}(?:\s*[/-]\s*\d{2,4})?\s*,)")
+_KIND_WORDS = "|".join(sorted((k for k in _KINDS if k != "ke hoach"), key=len, reverse=True))
+_KIND_LINE = re.compile(r"^\W*(k\S{0,2}\s*ho\S{0,2}ch|" + _KIND_WORDS + r")"
+                        r"(?: hanh dong)?\W*$")
+# a capitalised line that begins with the kind: "ĐỀ CƯƠNG TUYÊN TRUYỀN …", "QUYẾT ĐỊNH VỀ …"
+_KIND_HEAD = re.compile(r"^\W*(ke hoach|" + _KIND_WORDS + r")\b")
+_MAX_HEADER = 24  # written lines before the kind line; past that, no kind line is looked for
+
+
+def _layout(head: list[str]) -> tuple[int | None, str, int]:
+    """The kind line (its index and kind) and the line where the body begins. The kind line
+    is looked for only before the body: "QUYẾT ĐỊNH:" after the preamble is the enacting
+    formula, and a sentence of the body that cites a kind names another document."""
+    body_at, written = len(head), 0
     for i, raw in enumerate(head):
-        m = _KIND_LINE.match(search_form(raw))
+        written += bool(raw.strip())
+        if written > _MAX_HEADER:  # blank blocks (a DOCX's empty paragraphs) do not count
+            body_at = i
+            break
+        f = search_form(raw)
+        m = _KIND_LINE.match(f)
         if m:
-            word = m.group(1)
-            word = "ke hoach" if word.startswith("k") else word
-            return i, _KINDS.get(word.replace(" hanh dong", ""), "")
-    return None, ""
+            return i, _kind_of(m.group(1)), i
+        m = _KIND_HEAD.match(f)
+        if m and _capitalised(raw) and len(f.split()) > len(m.group(1).split()):
+            return i, _kind_of(m.group(1)), i
+        if i and (_BODY_OPENER.match(f) or _prose(raw)):
+            body_at = i
+            break
+    return None, "", body_at
+
+
+def _header_marks(joined: str) -> bool:
+    """The text holds what only a document's header holds: the motto, a "Số:" number or a
+    "<place>, ngày … tháng … năm …" line."""
+    f = search_form(joined)
+    return bool(_MOTTO.search(f) or _DATE.search(fold(joined)) or _NUMBER.search(f))
+
+
+def _kind_of(word: str) -> str:
+    word = "ke hoach" if word.startswith("k") and not word.startswith("ket") else word
+    return _KINDS.get(word.replace(" hanh dong", ""), "")
+
+
+def _capitalised(raw: str) -> bool:
+    letters = [c for c in raw if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _prose(raw: str) -> bool:
+    """A sentence of running text (a news lead, a paragraph), not a header line."""
+    words = raw.split()
+    return len(words) >= 15 and sum(w[:1].islower() for w in words) > len(words) / 2
 
 
 def _columns(header: list[str]) -> tuple[list[str], str]:
     """The left column's lines (issuer, its parent) and the place written before the date."""
     left: list[str] = []
     place = ""
-    for raw in header:
+    for i, raw in enumerate(header):
         tokens = raw.split()
         forms = [search_form(t) for t in tokens]
+        words = re.findall(r"[a-z]+", " ".join(forms))
+        if words and set(words) <= _MOTTO_WORDS:
+            continue  # a piece of the motto broken off its line
+        nxt = search_form(header[i + 1]) if i + 1 < len(header) else ""
+        if raw.rstrip().endswith(",") and nxt.startswith("ngay"):
+            continue  # "Ninh Bình," over "ngày 30 tháng 9 …": the date's place
         joined, starts = "", []
         for f in forms:
             starts.append(len(joined))
             joined += f + " "
-        cut = len(tokens)
+        cut = next((k for k, t in enumerate(tokens) if t == "|"), len(tokens))
         m = _RIGHT.search(joined)
         if m:
             cut = min(cut, _token_at(starts, m.start()))
@@ -118,6 +197,21 @@ def _columns(header: list[str]) -> tuple[list[str], str]:
         if re.search(r"[A-Za-zÀ-ỹĐđ]{2}", part):
             left.append(part)
     return left, place
+
+
+def _joined_date_place(joined: str) -> str:
+    """The place of "<place>, ngày …" in the header read as one text, so that a date line
+    broken by a page ("Tiền" / "Giang, ngày 07 tháng 12 …") keeps its place whole."""
+    tokens = joined.split()
+    for i, tok in enumerate(tokens):
+        if i and fold(tok).startswith("ngay") and tokens[i - 1].endswith(","):
+            run: list[str] = []
+            for t in reversed(tokens[max(0, i - 4):i]):
+                if not re.search(r"[^\W\d_]", t) or re.search(r"[\d|:]|--", t):
+                    break
+                run.insert(0, t)
+            return " ".join(run).strip(" ,")
+    return ""
 
 
 def _token_at(starts: list[int], pos: int) -> int:
@@ -135,29 +229,41 @@ def _date_place(before: list[str], raw: str) -> str:
 _GLUED_SO = re.compile(r"(?<![\w$])[S$][6obé0](?=\d)")
 
 
-def _number(header: list[str], head: list[str]) -> tuple[str, str]:
-    """The number on the header's "Số:" line; failing that, a number that opens a line of
-    the first page (never one cited in a sentence: "Nghị quyết số 57-NQ/TW")."""
-    for line in header:
+def _number(header: list[str], head: list[str], joined: str = "") -> tuple[str, str, str]:
+    """The number on the header's "Số:" line (its kind and issuing codes too); failing
+    that, a number that opens a line of the first page (never one cited in a sentence:
+    "Nghị quyết số 57-NQ/TW")."""
+    for line in [*header, joined]:
         m = _NUMBER.search(search_form(_GLUED_SO.sub("Số ", line)))
         if m:
             return _format_number(line, *m.groups())
+    m = _SO_NUMBER.search(nfc(joined))
+    if m:  # "Số: 2844/VPCP-KSTT", "Nghị quyết số: 653/2019/UBTVQH14": no kind code
+        number = re.sub(r"\s+", "", m.group(1))
+        return number, "", number.rsplit("/", 1)[-1].split("-")[-1]
     for line in head:
         m = _NUMBER.match(search_form(_GLUED_SO.sub("Số ", line)))
         if m:
             return _format_number(line, *m.groups())
-    return "", ""
+    return "", "", ""
 
 
-def _format_number(raw: str, num: str, sep1: str, code: str, sep2: str, body: str) -> tuple[str, str]:
+# "Số: 2844/VPCP-KSTT", "số: 653/2019/UBTVQH14" as written (clean text)
+_SO_NUMBER = re.compile(r"(?i)(?<![^\W\d_])s[ốôo]\s*(?:hiệu)?\s*:?\s*"
+                        r"(\d{1,5}(?:\s*[/-]\s*[^\W_]{1,15}){1,3})")
+
+
+def _format_number(raw: str, num: str, year: str | None, sep1: str, code: str, sep2: str,
+                   body: str) -> tuple[str, str, str]:
     kind = _KIND_CODES.get(code.upper(), "")
     written = _as_written(raw, code)
     body_w = _as_written(raw, body)
     if sep1 == "-" or body in _PARTY_CODES:  # Party style: "27-KH/ĐU"
         if body in {"du", "pu", "bu"}:
             body_w = "ĐU"
-        return f"{num}-{written}/{body_w}", kind
-    return f"{num}/{written}-{body_w}", kind
+        return f"{num}-{written}/{body_w}", kind, body
+    head = f"{num}/{year}" if year else num
+    return f"{head}/{written}-{body_w}", kind, body
 
 
 def _as_written(raw: str, folded: str) -> str:
@@ -175,7 +281,8 @@ def _date(head: list[str]) -> str:
         m = _DATE.search(f) or _DATE_NUM.search(f)
         if not m:
             continue
-        day, month, year = m.groups()
+        day, month, year = m.group(1), m.groups()[-2], m.groups()[-1]
+        day = day or ""
         if day.isdigit() and 1 <= int(day) <= 31 and 1 <= int(month) <= 12:
             return f"{int(day):02d}/{int(month):02d}/{year}"
         if 1 <= int(month) <= 12:
@@ -188,134 +295,16 @@ def _date(head: list[str]) -> str:
     return ""
 
 
-# ---- issuer and locality -----------------------------------------------------------------
-
-# the body, folded, and how it is written before the unit's name
-_BODIES = [
-    (r"(?:uy ban nhan dan|ubnd|uy ban nh\w{1,2}n d\w{1,2}n)", "UBND"),
-    (r"(?:hoi dong nhan dan|hdnd)", "HĐND"),
-    (r"\w{0,2}ang uy", "Đảng ủy"),
-    (r"ban thuong vu \w{0,2}ang uy", "Ban Thường vụ Đảng ủy"),
-    (r"tinh uy", "Tỉnh ủy"),
-    (r"thanh uy", "Thành ủy"),
-    (r"doan (?:dai bieu quoc hoi|dbqh)", "Đoàn đại biểu Quốc hội"),
-]
-_CENTRAL = [
-    (r"^thu tuong chinh phu$", "Thủ tướng Chính phủ"),
-    (r"^chinh phu$", "Chính phủ"),
-    (r"^quoc hoi$", "Quốc hội"),
-    (r"^bo chinh tri$", "Bộ Chính trị"),
-    (r"^ban chap hanh trung uong$", "Ban Chấp hành Trung ương"),
-]
-
-
-def _issuer(left: list[str], date_place: str,
-            first_page: list[str]) -> tuple[str, places.Unit | None]:
-    """The issuing body and the unit it governs (None for a national body)."""
-    forms = [search_form(x) for x in left]
-    province = _province_hint(forms)
-    for f in forms:
-        for rx, name in _CENTRAL:
-            if re.search(rx, f):
-                return name, None
-    joined = " ".join(forms)
-    body, body_at = "", 0
-    # the lowest body named: "ĐẢNG BỘ TỈNH X / ĐẢNG ỦY XÃ Y" is Y's Đảng ủy, not X's
-    for rx, name in _BODIES:
-        for i, f in enumerate(forms):
-            if re.match(rx + r"\b", f) and (not body or i >= body_at):
-                body, body_at = name, i
-    unit = _unit_of(forms[body_at:], province, first_page)
-    if unit is None and body:  # a body's place is where it dates the document
-        unit = _place_unit(date_place, province)
-    unit = unit or _unit_of(forms[:body_at], province, first_page)
-    if not body and unit is None:
-        return _agency_issuer(left), None
-    if not body:
-        body = "UBND" if re.search(r"uy ban|ubnd", joined) else ""
-    if body in ("Tỉnh ủy", "Thành ủy") and unit is not None:
-        return f"{body} {unit.name}", unit
-    if unit is None:
-        return _agency_issuer(left) or body, None
-    agency = _agency_issuer([x for x, f in zip(left, forms, strict=True)
-                             if re.match(r"(so|bo|ban|van phong)\b", f)])
-    if agency:  # "UBND TỈNH X / SỞ Y TẾ": the department is the issuer
-        return f"{agency} {unit.full}", unit
-    return f"{body} {unit.full}".strip(), unit
-
-
-def _agency_issuer(left: list[str]) -> str:
-    from corpus.agencies import canonical_agency
-
-    for x in reversed(left):
-        name = canonical_agency(x)
-        if name:
-            return name
-    return ""
-
-
-def _province_hint(forms: list[str]) -> str:
-    for f in forms:
-        m = re.search(r"\b(?:tinh|thanh pho)\s+(.+)$", f)
-        if m:
-            words = m.group(1).split()
-            for n in range(min(4, len(words)), 0, -1):
-                unit = places.official(" ".join(words[:n]), "tỉnh", max_edits=1)
-                if unit is not None:
-                    return unit.province
-    return ""
-
-
-def _unit_of(forms: list[str], province: str, first_page: list[str]) -> places.Unit | None:
-    """The unit named on the lowest issuer line: "xa phong tho", "tinh bac ninh",
-    "tinh uy nghe an"."""
-    for f in reversed(forms):
-        for m in re.finditer(r"\b(xa|phuong|dac khu|tinh|thanh pho|thanh uy|tinh uy)\s+([a-z ]+)",
-                             f):
-            kind, words = m.group(1), m.group(2).split()
-            kind = "tinh" if kind.endswith("uy") else kind
-            for n in range(min(5, len(words)), 0, -1):
-                unit = places.official(" ".join(words[:n]), kind, province) or \
-                    _one_name(" ".join(words[:n]), kind, first_page)
-                if unit is not None:
-                    return unit
-    return None
-
-
-def _one_name(name: str, kind: str, first_page: list[str]) -> places.Unit | None:
-    """A name several provinces have ("xã Tân Phú"): the province the first page names
-    decides; else the unit without its province (the name is still official)."""
-    found = places.lookup(name, kind)
-    if not found or len({u.name for u in found}) != 1:
-        return None
-    named = {p.province for line in first_page for p in places.find_places(line)
-             if p.units and all(u.is_province for u in p.units)}
-    inside = [u for u in found if u.province in named]
-    if len(inside) == 1:
-        return inside[0]
-    return found[0].model_copy(update={"province": "", "code": ""})
-
-
-def _place_unit(place: str, province: str) -> places.Unit | None:
-    """The unit of the place written before the date ("P. Trần Liễu", "An Hdo"). On a
-    merged OCR line the left column's last words precede it, so the longest run of final
-    words that names a unit wins."""
-    words = re.findall(r"[a-z]+", search_form(place))
-    for n in range(min(4, len(words)), 1, -1):
-        tail = words[-n:]
-        if tail[0] in ("p", "x", "tp", "xa", "phuong", "tinh") and n > 2:
-            tail = tail[1:]
-        unit = places.official(" ".join(tail), "", province)
-        if unit is not None:
-            return unit
-    return None
-
-
 # ---- title, signer, what it issues --------------------------------------------------------
 
 
 def _title(lines: list[str], kind_at: int) -> str:
     out: list[str] = []
+    first = lines[kind_at].split()
+    m = _KIND_HEAD.match(search_form(lines[kind_at]))
+    if m and not _KIND_LINE.match(search_form(lines[kind_at])):
+        # "ĐỀ CƯƠNG TUYÊN TRUYỀN …": the title begins on the kind's own line
+        out.append(" ".join(first[len(m.group(1).split()):]))
     for raw in lines[kind_at + 1:kind_at + 15]:
         f = fold(raw)
         if not f:
@@ -368,12 +357,24 @@ def _signer(lines: list[str]) -> str:
     return ""
 
 
-def _issues_plan(lines: list[str], kind_at: int | None) -> bool:
-    """A Quyết định whose title or Điều 1 issues a Kế hoạch."""
+_ISSUES = re.compile(r"\b(?:ban hanh|phe duyet)\s+(?:kem theo quyet dinh nay\s+)?"
+                     r"(ke hoach|chuong trinh|de an)\b")
+
+
+def _issues_plan(lines: list[str], kind_at: int | None, title: str) -> str:
+    """What a Quyết định issues or approves ("Kế hoạch", "Chương trình", "Đề án"), read in
+    its title and its Điều 1 only: the preamble cites other decisions that issue plans."""
+    parts = [fold(title)]
     start = kind_at or 0
-    window = " ".join(fold(x) for x in lines[start:start + 80])
-    return bool(re.search(r"ban hanh (?:kem theo quyet dinh nay )?(?:ke hoach|chuong trinh)",
-                          window))
+    for i, raw in enumerate(lines[start:start + 120]):
+        if re.match(r"\W*dieu\s*1\b", fold(raw)):
+            parts.append(" ".join(fold(x) for x in lines[start + i:start + i + 4]))
+            break
+    for part in parts:
+        m = _ISSUES.search(part)
+        if m:
+            return _KINDS[m.group(1)]
+    return ""
 
 
 def _apply_sidecar(path: Path, meta: PlanMeta) -> PlanMeta:

@@ -73,7 +73,8 @@ class Document(BaseModel):
     def label(self) -> str:
         """'Kế hoạch 79/KH-UBND – UBND phường Trần Liễu' for citations ('Quyết định
         2820/QĐ-UBND – UBND thành phố Hồ Chí Minh' for a decision that issues a plan)."""
-        kind = self.meta.kind or "Kế hoạch"
+        # a file ingested with --force that is not a plan is not cited as one
+        kind = self.meta.kind or ("Văn bản" if self.meta.warning else "Kế hoạch")
         number = f"{kind} {self.meta.number}" if self.meta.number else kind
         who = self.meta.issuer or (
             f"{self.meta.locality_kind} {self.meta.locality}".strip() or Path(self.path).name

@@ -42,6 +42,7 @@ class Unit(BaseModel):
     kind: str  # "xã" | "phường" | "đặc khu" | "tỉnh" | "thành phố"
     province: str  # short name of the province ("Đồng Nai"); itself for a province
     code: str = ""
+    former: bool = False  # a unit before the 2025 reorganisation (its own province then)
 
     @property
     def full(self) -> str:
@@ -256,6 +257,63 @@ def _settle_provinces(found: list[Place]) -> list[Place]:
                                          "name": inside[0].name})
         out.append(p)
     return out
+
+
+@functools.cache
+def former_units() -> tuple[Unit, ...]:
+    """The units before the 2025 reorganisation: 63 provinces, their districts, and their
+    communes, wards and townships, each with the province it was in then. A plan issued
+    before July 2025 names these ("UBND TỈNH TIỀN GIANG", "XÃ DÂN LỰC")."""
+    path = _db_path()
+    if path is None:
+        return ()
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = con.execute("SELECT province, provinceShort, districtShort, districtType, "
+                           "districtCode, wardShort, wardType, wardCode "
+                           "FROM admin_units_legacy").fetchall()
+    except sqlite3.Error:  # an older package without the legacy table
+        rows = []
+    finally:
+        con.close()
+    out: dict[str, Unit] = {}
+    for province, p_short, d_short, d_type, d_code, w_short, w_type, w_code in rows:
+        p_kind = "thành phố" if fold(province).startswith("thanh pho") else "tỉnh"
+        p = nfc(p_short)
+        out.setdefault("p:" + p, Unit(name=p, kind=p_kind, province=p, former=True))
+        if d_short:
+            out.setdefault(f"d:{d_code}", Unit(name=nfc(d_short), kind=nfc(d_type).lower(),
+                                               province=p, code=f"d{d_code}", former=True))
+        if w_short:
+            out[f"w:{w_code}"] = Unit(name=nfc(w_short), kind=nfc(w_type).lower(), province=p,
+                                      code=w_code, former=True)
+    return tuple(out.values())
+
+
+@functools.cache
+def _former_by_key() -> dict[str, tuple[Unit, ...]]:
+    table: dict[str, list[Unit]] = {}
+    for u in former_units():
+        table.setdefault(_key(u.name), []).append(u)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def former(name: str, kind: str = "", province: str = "") -> Unit | None:
+    """The one former unit of that exact name (any marks), kind and province; None when
+    none or several fit. Kinds: "xã", "phường", "thị trấn", "huyện", "quận", "thị xã",
+    "thành phố" (a province-level or a district-level city), "tỉnh" (a province)."""
+    want_kind = _MARKERS.get(fold(kind or ""), kind)
+    want_prov = _key(province or "")
+    found = [u for u in _former_by_key().get(_key(name), ())
+             if (not want_kind or u.kind == want_kind
+                 or (want_kind == "tỉnh" and u.name == u.province and u.kind != "thành phố"))
+             and (not want_prov or _key(u.province) == want_prov)]
+    if want_kind == "tỉnh" or not want_kind:  # a province's own entry, not its namesake city
+        provinces_only = [u for u in found if u.name == u.province and u.code == ""]
+        found = provinces_only if want_kind == "tỉnh" else found
+    marked = [u for u in found if nfc(u.name).lower() == nfc(name).strip().lower()]
+    found = marked or found
+    return found[0] if len({(u.name, u.kind, u.province) for u in found}) == 1 else None
 
 
 def official(name: str, kind: str = "", province: str = "", max_edits: int = 2) -> Unit | None:

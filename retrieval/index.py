@@ -33,6 +33,7 @@ from corpus.models import Document, Fact, Segment, content_id
 from corpus.normalize import fold
 from corpus.pipeline import ParsedPlan, read_plan
 from corpus.reading import keep_counts_in
+from corpus.version import reader_version
 from retrieval.dense import DenseIndex, choose_kind
 from retrieval.embed import Embedder, make_embedder
 from retrieval.fact_words import FactWords, read_fact_words
@@ -413,7 +414,10 @@ class Index:
                 f"«{path.name}» đã được thay bằng «{Path(live.path).name if live else '?'}» "
                 "của cùng kế hoạch; giữ bản đó."))
         old = self.store.document_by_path(resolved)
-        if old is not None and old.sha256 == data_hash and not getattr(self, "_force", False):
+        # a file read by another version of the reader is read again: its facts and
+        # segments were parsed at ingest, by the code of that time
+        if old is not None and old.sha256 == data_hash and not getattr(self, "_force", False) \
+                and self.store.reader_of(old.id) == reader_version():
             return IngestReport(str(path), "unchanged", old,
                                 message=f"«{path.name}» không đổi, giữ nguyên chỉ mục.")
         started = time.perf_counter()
@@ -437,7 +441,7 @@ class Index:
         vectors = self._new_vectors([embedding_text(s) for s in plan.segments])
         try:  # one transaction: the old version stays whole if this fails
             self.store.replace_document(plan.document, plan.segments, plan.facts, twins,
-                                        vectors)
+                                        vectors, reader=reader_version())
         except sqlite3.DatabaseError as exc:
             return IngestReport(str(path), "error", message=(
                 f"Không ghi được «{path.name}» vào chỉ mục: {exc}; bản cũ được giữ nguyên."))

@@ -72,6 +72,10 @@ class Store:
                 with self.transaction():
                     if "reading" not in self.db["segments"].columns_dict:
                         self.db["segments"].add_column("reading", str)
+            if "reader" not in self.db["documents"].columns_dict:  # before reader versions
+                with self.transaction():
+                    if "reader" not in self.db["documents"].columns_dict:
+                        self.db["documents"].add_column("reader", str)
             if "words" not in self.db["facts"].columns_dict:  # facts stored before their words
                 with self.transaction():
                     if "words" not in self.db["facts"].columns_dict:
@@ -87,7 +91,7 @@ class Store:
         if "documents" not in db.table_names():
             db["documents"].create(
                 {"id": str, "path": str, "sha256": str, "format": str, "pages": int,
-                 "page_estimated": int, "meta": str},
+                 "page_estimated": int, "meta": str, "reader": str},
                 pk="id",
             )
             db["documents"].create_index(["path"], unique=True)
@@ -118,10 +122,12 @@ class Store:
     # ---- writes -------------------------------------------------------------------
     def replace_document(self, doc: Document, segments: list[Segment],
                          facts: Iterable[Fact] = (), supersede: Iterable[Document] = (),
-                         vectors: Iterable[tuple[str, str, bytes]] = ()) -> None:
+                         vectors: Iterable[tuple[str, str, bytes]] = (),
+                         reader: str = "") -> None:
         """Put one plan in place of any earlier version of the same file, and of the
         `supersede` documents (other files of the same plan), atomically, with the
-        (key, model, vector) rows of its segments not cached yet."""
+        (key, model, vector) rows of its segments not cached yet. `reader` is the version
+        of the reader that parsed it (`corpus.version`)."""
         # the facts' words are read before the write lock is taken: readers and other
         # writers wait only for the rows
         title = doc.meta.title
@@ -141,7 +147,7 @@ class Store:
             self.db["documents"].insert(
                 {"id": doc.id, "path": doc.path, "sha256": doc.sha256, "format": doc.format,
                  "pages": doc.pages, "page_estimated": int(doc.page_estimated),
-                 "meta": doc.meta.model_dump_json()},
+                 "meta": doc.meta.model_dump_json(), "reader": reader},
             )
             self.db["segments"].insert_all(
                 ({"id": s.id, "doc_id": s.doc_id, "ord": s.order, "kind": s.kind,
@@ -269,6 +275,11 @@ class Store:
     def document(self, doc_id: str) -> Document | None:
         rows = list(self.reader.query("select * from documents where id = ?", [doc_id]))
         return self._doc(rows[0]) if rows else None
+
+    def reader_of(self, doc_id: str) -> str:
+        """The version of the reader that parsed a stored plan ("" before versions)."""
+        rows = list(self.reader.query("select reader from documents where id = ?", [doc_id]))
+        return (rows[0]["reader"] or "") if rows else ""
 
     def document_by_path(self, path: str) -> Document | None:
         rows = list(self.reader.query("select * from documents where path = ?", [path]))

@@ -98,3 +98,21 @@ def test_words_around_a_name_still_hide_it() -> None:
     # "hành chính phủ hợp" is two words, not the Government
     assert names("thủ tục hành chính phù hợp") == []
     assert names("thu tuc hanh chinh phu hop") == []
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # a ministry named like the province's department of its sector
+    ("Bộ Thông tin và Truyền thông phối hợp", ["Bộ Thông tin và Truyền thông"]),
+    # a syllable that, folded, is also a clause word ("tư"/"từ", "môi"/"mọi") inside a name
+    ("BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG", ["Bộ Tài nguyên và Môi trường"]),
+    ("bo ke hoach va dau tu", ["Bộ Kế hoạch và Đầu tư"]),
+    # … while the clause word still ends a name where it is one
+    ("Sở Kế hoạch và Đầu tư từ năm 2025", ["Sở Kế hoạch và Đầu tư"]),
+    ("Sở Tài chính và mọi đơn vị", ["Sở Tài chính"]),
+])
+def test_names_with_clause_syllables(text, want) -> None:
+    assert names(text) == want
+
+
+def test_a_set_of_information_is_no_ministry() -> None:
+    assert names("bộ thông tin dữ liệu dùng chung") == []

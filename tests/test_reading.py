@@ -218,3 +218,40 @@ def test_a_wrapped_line_is_read_with_the_start_of_the_next_one() -> None:
 def test_a_line_that_ends_its_sentence_takes_no_context() -> None:
     lines = ["hoan thanh trong nam 2026.", "ving cao"]
     assert restore_lines(lines)[0] == restore_line(lines[0])
+
+
+def test_a_symbol_reads_for_the_letters_of_its_shape() -> None:
+    # "&" was read for ã only; ế looks the same under the OCR (a vowel under stacked marks)
+    # but no decode could ever count it: the shape class lends ế the class's rate. "u" is
+    # not of the shape: the few pairs hard EM taught it stay below that rate.
+    counts = {("ã", "&"): 40.0, ("ã", "ã"): 60.0, ("ế", "ế"): 500.0, ("u", "&"): 5.0,
+              ("u", "u"): 20.0}
+    shaped = Channel(counts, shapes={"&": frozenset({"ã", "ế"})})
+    plain = Channel(counts, shapes={})
+    assert shaped.cost("ế", "&") < plain.cost("ế", "&") - 5
+    assert shaped.cost("u", "&") > shaped.cost("ế", "&") > shaped.cost("ã", "&")
+
+
+def test_the_shipped_shape_classes_stay_within_their_letters() -> None:
+    from corpus.reading.channel import load_shapes
+
+    shapes = load_shapes()
+    assert "ố" in shapes["6"] and "ô" in shapes["0"] and "l" in shapes["1"]
+    assert "o" not in shapes["6"] and "u" not in shapes["&"]  # marked forms only; not u
+
+
+@pytest.mark.parametrize(("ocr", "expected"), [
+    ("Chinh tri, K& hoach hanh dong", "Chính trị, Kế hoạch hành động"),  # & for ế
+    ("chinh quyén s0, nang cao", "chính quyền số, nâng cao"),  # 0 for ố
+    ("kién nghi vOi cap trén", "kiến nghị với cấp trên"),  # a capital O read for ơ
+    ("PhongVanhoa - Xa hoi", "Phòng Văn hóa - Xã hội"),  # words run together, capitals kept
+    ("Két qua dat dwore trong cac linh vuc", "Kết quả đạt được trong các lĩnh vực"),
+])
+def test_symbols_capitals_and_runs_the_ocr_makes_are_read(ocr: str, expected: str) -> None:
+    assert restore_line(ocr) == expected
+
+
+def test_names_and_numbers_with_letters_stay_as_written() -> None:
+    out = restore_line("mang 4G va 6G, mo hinh 3D, VNeID va IoT, eKYC, YouTube, TikTok")
+    for kept in ("4G", "6G", "3D", "VNeID", "IoT", "eKYC", "YouTube", "TikTok"):
+        assert kept in out

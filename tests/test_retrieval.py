@@ -12,6 +12,7 @@ import pytest
 from conftest import PLANS_DIR, plan_path
 
 from corpus.normalize import fold, search_form, words
+from corpus.version import reader_version
 from retrieval.embed import FakeEmbedder
 from retrieval.index import Index, embedding_text
 from retrieval.lexical import terms
@@ -191,6 +192,27 @@ def test_changed_plan_is_updated(tmp_path) -> None:
     assert len(idx.dense.ids) == n + 1
     idx.remove(next(iter(idx.documents)))
     assert len(idx.segments) == 0 and idx.documents == {}
+
+
+def test_a_plan_read_by_another_reader_version_is_read_again(tmp_path, monkeypatch) -> None:
+    """Facts and segments are parsed at ingest: after the reader's code changes, an unchanged
+    file is read again instead of answering from what the old code read."""
+    src = tmp_path / "plans"
+    src.mkdir()
+    dst = src / plan_path("an_hao").name
+    dst.write_bytes(plan_path("an_hao").read_bytes())
+    settings = Settings(data_dir=tmp_path / "data", embedder="fake", plans=[src])
+    idx = Index.open(settings)
+    doc_id = next(iter(idx.documents))
+    assert idx.store.reader_of(doc_id) == reader_version()
+    assert [r.status for r in idx.ingest([dst])] == ["unchanged"]
+    # a data directory written by another version of the reader
+    with idx.store.transaction():
+        idx.store.db.execute("update documents set reader = 'older' where id = ?", [doc_id])
+    again = Index.open(settings)
+    assert again.store.reader_of(doc_id) == reader_version()
+    assert len(again.documents) == 1 and len(again.segments) == len(idx.segments)
+    assert [r.status for r in again.ingest([dst])] == ["unchanged"]
 
 
 # ---- scale: plan filter, incremental add, snapshot, saved BM25 ------------------------------

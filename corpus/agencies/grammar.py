@@ -17,6 +17,7 @@ from corpus.agencies.lexicon import (
     all_name_pairs,
     common_pairs,
     fuzzy_heads,
+    known_spellings,
     name_starts,
     name_words,
     stop_at,
@@ -81,7 +82,8 @@ def weak_ok(toks: list[Tok], i: int, after: int, cls: str = "weak") -> bool:
         return False  # after a noun it qualifies: "xã hội số", "công nghệ số"
     if place_kind_at(toks, after):
         return False  # "địa | bàn phường": no name starts with a place
-    if (head, nxt) in name_starts():
+    if (head, nxt) in name_starts() or \
+            _parallel_start(head, tuple(words_from(toks, after, 8)[0])):
         return True
     if (head, nxt) in common_pairs():  # "số liệu", "tổ chức", "hội nghị", "ban hành"
         return False
@@ -95,13 +97,52 @@ def weak_ok(toks: list[Tok], i: int, after: int, cls: str = "weak") -> bool:
     return nxt in name_words() or nxt in abbreviations()
 
 
+# a ministry and the province's department of its sector share a name ("Bộ Thông tin và
+# Truyền thông" / "Sở Thông tin và Truyền thông"): a name known under one head starts a
+# name under the other
+_PARALLEL = {"bo": "so", "so": "bo"}
+
+
+def _parallel_start(head: str, after: tuple[str, ...]) -> bool:
+    """The words after a Bộ/Sở are a whole known name of the parallel head ("bộ | thông
+    tin và truyền thông"; not "bộ | thông tin dữ liệu")."""
+    other = _PARALLEL.get(head)
+    if other is None or len(after) < 2 or (other, after[0]) not in name_starts():
+        return False
+    return any(k.words[0] == other and after[:len(k.words) - 1] == k.words[1:]
+               for k in known_spellings() if len(k.words) > 2)
+
+
+def _stops(toks: list[Tok], j: int, first: bool) -> bool:
+    """A clause word ends the name at token j, unless it is a syllable of a name's word."""
+    return stop_at(toks, j, first) and not (
+        not first and _one_word_stop(toks, j) and _inside_name_word(toks, j))
+
+
+def _one_word_stop(toks: list[Tok], j: int) -> bool:
+    """The stop at token j is one word long ("tư", not "phối hợp")."""
+    nxt = toks[j + 1].w if j + 1 < len(toks) and toks[j + 1].word else ""
+    return (toks[j].w,) in STOP_PHRASES and (toks[j].w, nxt) not in STOP_PHRASES
+
+
+def _inside_name_word(toks: list[Tok], j: int) -> bool:
+    """A one-syllable function word that is here a syllable of a word of known names:
+    "đầu | tư", "tài | nguyên", "môi | trường" (folded, "tư"/"tài"/"môi" are "từ"/"tại"/
+    "mọi")."""
+    prev = toks[j - 1].w if j > 0 and toks[j - 1].word else ""
+    nxt = toks[j + 1].w if j + 1 < len(toks) and toks[j + 1].word else ""
+    here = toks[j].w
+    return any(p in all_name_pairs() and p in common_pairs()
+               for p in ((prev, here), (here, nxt)) if all(p))
+
+
 def name_end(toks: list[Tok], start: int) -> int:
     """Where a name that starts at token `start` ends (exclusive)."""
     j, words = start, 0
     while j < len(toks) and words < MAX_NAME:
         t = toks[j]
         if t.word:
-            if stop_at(toks, j, words == 0) or place_kind_at(toks, j):
+            if _stops(toks, j, words == 0) or place_kind_at(toks, j):
                 break
             if words and t.w != "va" and _is_head_here(toks, j) and t.w not in name_words():
                 break
@@ -136,7 +177,7 @@ def _garbled(word: str) -> bool:
 def _joins(toks: list[Tok], start: int, j: int) -> bool:
     """"… và Du lịch" joins a name; "… và Sở Y tế", "… và các đơn vị" do not, except an
     office shared by two bodies ("Văn phòng Đoàn ĐBQH và HĐND tỉnh")."""
-    if j + 1 >= len(toks) or not toks[j + 1].word or stop_at(toks, j + 1, False):
+    if j + 1 >= len(toks) or not toks[j + 1].word or _stops(toks, j + 1, False):
         return False
     if _is_head_here(toks, j + 1):
         shared = {"ubnd", "hdnd", "dbqh", "dang", "uy"}
@@ -149,7 +190,7 @@ def _enumeration_closes(toks: list[Tok], comma: int) -> bool:
     words and no other punctuation, by "và" and a name word."""
     for seen, at in enumerate(range(comma + 1, min(comma + 7, len(toks)))):
         t = toks[at]
-        if not t.word or stop_at(toks, at, False) or _is_head_here(toks, at):
+        if not t.word or _stops(toks, at, False) or _is_head_here(toks, at):
             return False
         if t.w == "va":
             return seen > 0

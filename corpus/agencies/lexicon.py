@@ -187,6 +187,11 @@ def all_name_pairs() -> frozenset[tuple[str, str]]:
     return frozenset(p for pairs in _name_pairs().values() for p in pairs)
 
 
+def name_pairs_of(head: str) -> frozenset[tuple[str, str]]:
+    """Adjacent words inside the known names of one head word ("so")."""
+    return _name_pairs().get(head, frozenset())
+
+
 @functools.cache
 def _name_pairs() -> dict[str, frozenset[tuple[str, str]]]:
     """Adjacent folded words inside the known names of each head ("so": "tai chinh",

@@ -24,7 +24,10 @@ from pathlib import Path
 from corpus.reading.lm import DATA, SyllableLM
 
 CHANNEL_FILE = DATA / "ocr_channel.tsv"
+SHAPES_FILE = DATA / "ocr_shapes.tsv"
+OUT_OF_SHAPE = 0.1  # a symbol read for a letter outside its shape: at most this share of its rate
 MAX_EDITS = 2
+LONG_TOKEN = 5  # a token this long is searched one edit further ("thire": thức)
 KEEP_FOLDS = 20  # folded candidates kept per token before their accented forms are scored
 SMOOTH = 4.0  # pseudo-counts given to the prior in each true character's distribution
 # Pseudo-counts a true character's distribution takes from its family's: the characters
@@ -79,10 +82,37 @@ def _prior(t: str, o: str) -> float:
     return 0.001
 
 
+_SHAPE_LETTERS = ("aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợ"
+                  "uùúủũụưừứửữựyỳýỷỹỵdđ")
+
+
+def load_shapes(path: Path | None = None) -> dict[str, frozenset[str]]:
+    """The shape classes of `ocr_shapes.tsv`: symbol → the true characters it may stand for."""
+    path = path or SHAPES_FILE
+    out: dict[str, frozenset[str]] = {}
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        symbol, _, spec = unicodedata.normalize("NFC", line).partition("\t")
+        members: set[str] = set()
+        for item in spec.split():
+            letter, kind = item[0], item[1:]
+            if kind in ("+", "*"):
+                members |= {t for t in _SHAPE_LETTERS
+                            if base(t) == letter and (kind == "+" or t != letter)}
+            else:
+                members.add(item)
+        out[symbol] = frozenset(members)
+    return out
+
+
 class Channel:
     """Character substitution/insertion/deletion costs and the candidate search."""
 
-    def __init__(self, counts: dict[tuple[str, str], float] | None = None) -> None:
+    def __init__(self, counts: dict[tuple[str, str], float] | None = None,
+                 shapes: dict[str, frozenset[str]] | None = None) -> None:
         self.counts = counts or {}
         totals: dict[str, float] = defaultdict(float)
         upper: dict[str, float] = defaultdict(float)
@@ -112,8 +142,20 @@ class Channel:
                     err[fam][o] += n
             for fam in tot:
                 self._pool[(level, fam)] = (tot[fam], same[fam], dict(err[fam]))
+        self.shapes = shapes if shapes is not None else load_shapes()
+        self.shape_rate = self._shape_rates()
         self._folds: list[str] | None = None
         self._lock = threading.Lock()
+
+    def _shape_rates(self) -> dict[str, float]:
+        """How often the letters of a symbol's shape class were read as the symbol, pooled
+        over the class: "&" for any vowel under marks, "0" for any o."""
+        rates = {}
+        for o, members in self.shapes.items():
+            total = sum(self.totals.get(t, 0.0) for t in members)
+            hits = sum(self.counts.get((t, o), 0.0) for t in members)
+            rates[o] = (hits + 1.0) / (total + 100.0)
+        return rates
 
     @classmethod
     def load(cls, path: Path = CHANNEL_FILE) -> Channel:
@@ -125,6 +167,7 @@ class Channel:
                     t, o = (unicodedata.normalize("NFC", p) for p in parts[:2])
                     counts[(t, o)] = float(parts[2])
         return cls(counts)
+
 
     @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one channel lives for the process
     def cost(self, t: str, o: str) -> float:
@@ -149,7 +192,17 @@ class Channel:
         total = self.totals.get(t, 0.0)
         if t == EMPTY:
             return (n + SMOOTH * _prior(t, o)) / (total + SMOOTH)
-        return (n + FAMILY_SMOOTH * self._family_p(1, t, o)) / (total + FAMILY_SMOOTH)
+        p = (n + FAMILY_SMOOTH * self._family_p(1, t, o)) / (total + FAMILY_SMOOTH)
+        if t in self.shapes.get(o, ()):
+            # a letter of the symbol's shape: read as it at least as often as its class.
+            # Decoded counts cannot show it otherwise: a pair the channel forbade (ế for
+            # "&") was never decoded, so never counted.
+            return max(p, self.shape_rate[o])
+        if o in self.shapes:
+            # another letter: the decoded counts of such pairs are hard EM's own mistakes
+            # ("s0" read "sẽ" taught ẽ → 0); a tenth of the class's rate at most
+            return min(p, OUT_OF_SHAPE * self.shape_rate[o])
+        return p
 
     def _family_p(self, level: int, t: str, o: str) -> float:
         """P(o | t) as t's family reads its members: itself as often as they read
@@ -211,7 +264,7 @@ class Channel:
         from rapidfuzz.distance import Levenshtein
 
         key = fold_token(ocr.lower())
-        reach = 1 if len(key) <= 2 else MAX_EDITS
+        reach = 1 if len(key) <= 2 else MAX_EDITS + (len(key) >= LONG_TOKEN)
         near = process.extract(key, self._fold_list(lm), scorer=Levenshtein.distance,
                                score_cutoff=reach, limit=None)
         cost = self.cost

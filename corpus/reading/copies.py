@@ -48,7 +48,8 @@ def _code_and_data() -> bytes:
     files = [*(HERE / f for f in ("__init__.py", "decode.py", "channel.py", "lm.py")),
              corpus / "places.py", corpus / "normalize.py",
              corpus / "lexicon.py", data / "unigrams.tsv.gz", data / "bigrams.tsv.gz",
-             data / "domain_text.txt", data / "agency_names.tsv", data / "ocr_channel.tsv"]
+             data / "domain_text.txt", data / "agency_names.tsv", data / "ocr_channel.tsv",
+             data / "ocr_shapes.tsv"]
     for f in files:
         h.update(f.name.encode() + b"\0" + (f.read_bytes() if f.exists() else b"-"))
     return h.digest()

@@ -24,14 +24,18 @@ TYPED_MARKS_COST = 4.0  # restoring diacritics: changing marks a writer typed
 # A word as the OCR writes it: letters, digits, and the symbols OCR reads for marked vowels.
 _WORD = re.compile(r"[^\W_]+(?:[’'&€¢£¥§][^\W_]*)*|&[^\W_]+")
 # Codes that stay as written: anything with a slash, a number with a hyphen before letters
-# ("57-NQ"), a word mixing capitals and digits ("QH15", "TW57").
-_CODE = re.compile(r"\S*/\S*|\d+-[^\W\d_]\S*|(?<!\S)[A-ZĐ]{2,}\d+\w*")
+# ("57-NQ"), a word mixing capitals and digits ("QH15", "TW57"), a number with one or two
+# capital consonants after it ("4G", "3D": a digit OCR reads for a letter stands in a
+# word, and no syllable is a vowel's digit before a capital consonant alone).
+_CODE = re.compile(r"\S*/\S*|\d+-[^\W\d_]\S*|(?<!\S)[A-ZĐ]{2,}\d+\w*"
+                   r"|(?<![^\W_])\d+[BCDFGHJKLMNPQRSTVWXZ]{1,2}(?![^\W_])")
 # The shape of a Vietnamese syllable (folded): onset, one to three vowels, coda.
 _SYLLABLE_SHAPE = re.compile(r"(ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnpqrstvx])?"
                              r"[aeiouy]{1,3}(ng|nh|ch|[cmnpt])?")
 _ROMAN = re.compile(r"[IVXLC]+")
 _VOWEL = re.compile(r"[aeiouy]")
 RUN_MIN = 8  # no syllable has this many letters: a longer word may be several run together
+CAMEL_RUN_MIN = 5  # a capitalised piece of a run ("Vanhoa") may hold two syllables from here
 
 
 @dataclass
@@ -63,6 +67,8 @@ def _tokens(line: str) -> list[_Token]:
                  or _abbreviation(text))
         number = fixed and not marker and text[:1].isdigit() and (code or text.isdigit())
         pieces = None if fixed else _run_together(text)
+        if fixed and not code and not marker:
+            pieces = _camel_run(text)
         if pieces:
             at = a
             for k, piece in enumerate(pieces):
@@ -75,14 +81,14 @@ def _tokens(line: str) -> list[_Token]:
     return out
 
 
-def _run_together(text: str) -> list[str] | None:
+def _run_together(text: str, min_len: int = RUN_MIN) -> list[str] | None:
     """Syllables the OCR ran together ("nguoidancoso"), as slices of the token; None for
     a token that is not such a run. Fewest syllables first, then the likeliest (dynamic
     programming over the folded vocabulary); kept only if every piece has the shape of a
     syllable and most neighbouring pieces are pairs the model has seen ("internet" stays)."""
     key = fold_token(text.lower())
     lm = model()
-    if len(key) < RUN_MIN or not key.isalpha() or key in lm.by_fold:
+    if len(key) < min_len or not key.isalpha() or key in lm.by_fold:
         return None
     best: list[tuple[int, float, int] | None] = [None] * (len(key) + 1)
     best[0] = (0, 0.0, 0)
@@ -108,6 +114,29 @@ def _run_together(text: str) -> list[str] | None:
     return [text[i:j] for i, j in reversed(cuts)]
 
 
+_CAMEL = re.compile(r"[A-ZĐ]?[^\W\d_A-ZĐ]+(?:[A-ZĐ][^\W\d_A-ZĐ]+)+")
+
+
+def _camel_run(text: str) -> list[str] | None:
+    """Words the OCR ran together that keep their capitals ("PhongVanhoa", "BanThuong"):
+    cut before each capital, a piece that is itself a run cut again; None unless every
+    piece reads as syllables (names such as "TikTok", "ZaloPay" stay whole)."""
+    if not _CAMEL.fullmatch(text):
+        return None
+    starts = [0] + [i for i, c in enumerate(text) if i and c.isupper()]
+    out: list[str] = []
+    for a, b in zip(starts, [*starts[1:], len(text)], strict=True):
+        piece = text[a:b]
+        if len(piece) > 1 and fold_token(piece.lower()) in model().by_fold:
+            out.append(piece)
+            continue
+        runs = _run_together(piece, min_len=CAMEL_RUN_MIN)
+        if not runs:
+            return None
+        out += runs
+    return out
+
+
 def _seen_pair(lm: SyllableLM, a: str, b: str) -> bool:
     """Some accented forms of the folded syllables a, b stand together in the counts."""
     return any(lm.big.get(i * _SHIFT + k) for i in lm.by_fold[a] for k in lm.by_fold[b])
@@ -119,7 +148,13 @@ def _abbreviation(text: str) -> bool:
     letters = "".join(c for c in text if c.isalpha())
     if len(letters) > 1 and letters.isupper():
         return _SYLLABLE_SHAPE.fullmatch(fold_token(letters.lower())) is None
-    return any(a.islower() and b.isupper() for a, b in zip(text, text[1:], strict=False))
+    if not any(a.islower() and b.isupper() for a, b in zip(text, text[1:], strict=False)):
+        return False
+    # one capital vowel inside a small-letter word that spells a syllable ("vOi", "tAm",
+    # "sO"): the OCR read a hatted or horned vowel as a capital; not a name ("VNeID", "IoT")
+    inner = [c for c in letters[1:] if c.isupper()]
+    return (len(inner) != 1 or not _VOWEL.match(fold_token(inner[0].lower()))
+            or fold_token(letters.lower()) not in model().by_fold)
 
 
 def _glued_number(text: str) -> bool:

@@ -6,7 +6,7 @@ pipeline adds its own counts (`learn`), so agency and domain words ("hđnd", "ch
 số") are known; they weigh `DOMAIN_WEIGHT` times a news count because plans are what the
 reading copy is made of.
 
-P(b | a) = 0.8 · c(a, b) / c(a, ·) + 0.2 · P(b),  P(b) = (c(b) + 1) / (N + V)
+P(b | a) = 0.7 · c(a, b) / c(a, ·) + 0.3 · P(b),  P(b) = (c(b) + 1) / (N + V)
 (interpolated with an add-one unigram, as published for these counts).
 """
 
@@ -24,8 +24,8 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 NUM = "<num>"
-BIGRAM_SHARE = 0.8
-START_SHARE = 0.5  # weight of the clause-start term (0 = the unigram alone)
+BIGRAM_SHARE = 0.7
+START_SHARE = 0.3  # weight of the clause-start term (0 = the unigram alone)
 END_FLOOR = 0.01  # the least chance a syllable ends a clause
 DOMAIN_WEIGHT = 20  # one syllable pair of a clean plan counts as much as 20 of the news
 # The shipped administrative text (domain_text.txt, agency names, the gazetteer's units):
