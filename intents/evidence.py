@@ -514,11 +514,17 @@ def substituted(qwords: list[str], terms: set[str], has: Callable[[str], bool],
     return False
 
 
+# prepositions and directional co-verbs (a closed class): "chuyển đổi … lên 5G" and "…
+# sang trạm 5G" say the same thing with another small word
+_FUNCTION = frozenset({"tu", "sang", "len", "xuong", "toi", "qua", "vao", "ra", "den", "ve"})
+
+
 def _replaces(word: str, other: str) -> bool:
     """`other` can stand where `word` stands as another thing: a content word, no number,
-    no stop word, no OCR garble of `word` (one letter off in a word of three letters or
-    more: "4G" and "5G" are two things)."""
+    no stop or function word on either side, no OCR garble of `word` (one letter off in a
+    word of three letters or more: "4G" and "5G" are two things)."""
     return (other not in STOP and not other.isdigit() and any(c.isalpha() for c in other)
+            and word not in _FUNCTION and other not in _FUNCTION
             and len(other) >= 2 and not (len(word) >= 3 and _one_off(word, other))
             and not _garble_of(word, other))
 

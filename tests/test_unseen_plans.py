@@ -205,6 +205,9 @@ def test_a_deadline_is_not_answered_by_a_bare_định_kỳ(engine) -> None:
     ("phu song 5g khu cong nghiep", "phu song 5g", False),
     # an OCR garble of the word, one letter off, is the word
     ("ho so suc khoe", "ho so suc khoc", False),
+    # a preposition or directional word in the other's place says the same thing
+    ("chuyen doi tram 3g 4g len 5g", "chuyen doi tu tram 3g 4g sang tram 5g", False),
+    ("chuyen doi tong cong bao nhieu tram", "chuyen doi tu tram 3g 4g", False),
 ])
 def test_another_word_at_the_questions_place(asked, written, replaced) -> None:
     from intents.evidence import substituted
