@@ -116,3 +116,14 @@ def test_names_with_clause_syllables(text, want) -> None:
 
 def test_a_set_of_information_is_no_ministry() -> None:
     assert names("bộ thông tin dữ liệu dùng chung") == []
+
+
+def test_commune_kinds_typed_without_commas() -> None:
+    assert names("ubnd phuong xa dac khu o hcm phai lam gi") == ["UBND phường, xã, đặc khu"]
+    assert names("Trạm Y tế xã Tân Phú") == ["Trạm Y tế xã Tân Phú"]
+
+
+def test_a_list_of_commune_kinds_in_any_order_is_one_body() -> None:
+    assert same_agency("UBND phường, xã, đặc khu", "UBND xã, phường, đặc khu")
+    assert same_agency("ubnd phuong xa dac khu", "UBND xã, phường, đặc khu")
+    assert not same_agency("UBND xã", "UBND xã, phường, đặc khu")

@@ -45,7 +45,7 @@ def same_agency(query: str, name: str) -> bool:
     is the canonical `name`: through the recognizer first, else by folded words."""
     canon = canonical_agency(query)
     if canon is not None:
-        if canon == name or fold(canon) == fold(name):
+        if canon == name or fold(canon) == fold(name) or _kinds_sorted(canon) == _kinds_sorted(name):
             return True
         # "Văn phòng Đảng ủy xã Bình Tân" in a question is the plan's "Văn phòng Đảng ủy"
         if _placeless(canon) == name or canon == _placeless(name):
@@ -78,6 +78,19 @@ def _placeless(name: str) -> str:
         if lookup(" ".join(words[-k:])):
             return _PLACE_KIND.sub("", " ".join(words[:-k]))
     return out
+
+
+_KINDS_LIST = re.compile(r"((?:xã|phường|đặc khu)(?:,? (?:xã|phường|đặc khu))+)$")
+
+
+def _kinds_sorted(name: str) -> str:
+    """A name ending in a list of commune kinds, the kinds in one order: "UBND phường, xã,
+    đặc khu" is "UBND xã, phường, đặc khu"."""
+    m = _KINDS_LIST.search(name)
+    if not m:
+        return name
+    kinds = sorted(re.findall(r"đặc khu|xã|phường", m.group(1)))
+    return name[:m.start()] + ", ".join(kinds)
 
 
 def _kindless(name: str) -> str:

@@ -53,7 +53,7 @@ def place_end(toks: list[Tok], j: int) -> int:
             return end + 1 if end < len(toks) and re.fullmatch(r"[ivxl]+|\d+", toks[end].w) else end
         return j
     _, end = words_from(toks, j, len(kind.split()))
-    if end < len(toks) and toks[end].w == ",":
+    if end < len(toks) and (toks[end].w == "," or kind_next(toks, end)):
         return _kinds_list_end(toks, end)
     n = named_place(words_from(toks, end, 4)[0], kind)[0]
     return words_from(toks, end, n)[1] if n else end
@@ -103,9 +103,20 @@ def named_place(words: list[str], kind: str) -> tuple[int, str]:
     return _named_place_cached(tuple(words), kind)
 
 
+_LIST_KINDS = ("xa", "phuong", "dac")
+
+
+def kind_next(toks: list[Tok], j: int) -> bool:
+    """Another commune-level kind right after one, typed without a comma on a phone
+    ("ubnd phuong xa dac khu")."""
+    return j < len(toks) and toks[j].w in _LIST_KINDS and \
+        (toks[j].w != "dac" or words_from(toks, j, 2)[0] == ["dac", "khu"])
+
+
 def _kinds_list_end(toks: list[Tok], end: int) -> int:
-    """The end of ", phường, đặc khu" after "xã" (or of ", xã, phường")."""
-    while end + 1 < len(toks) and toks[end].w == "," and toks[end + 1].w in (
-            "xa", "phuong", "dac"):
-        end = words_from(toks, end + 1, 2 if toks[end + 1].w == "dac" else 1)[1]
-    return end
+    """The end of ", phường, đặc khu" after "xã" (or of ", xã, phường"; commas optional)."""
+    while True:
+        at = end + 1 if end < len(toks) and toks[end].w == "," else end
+        if not kind_next(toks, at):
+            return end
+        end = words_from(toks, at, 2 if toks[at].w == "dac" else 1)[1]

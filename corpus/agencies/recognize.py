@@ -11,7 +11,7 @@ from corpus.agencies.grammar import body_at, head_at, name_end, trim, weak_ok
 from corpus.agencies.known_names import inside_words, match_known
 from corpus.agencies.lexicon import KINDS
 from corpus.agencies.naming import display_name, kind_word, spell_words, with_kind
-from corpus.agencies.place_spans import place_end
+from corpus.agencies.place_spans import kind_next, place_end
 from corpus.agencies.tokens import Tok, tokenize, words_from
 
 
@@ -80,7 +80,8 @@ def _known_at(toks: list[Tok], i: int,
     # a place after a known name belongs to it ("Liên đoàn Lao động tỉnh", "UBND xã,
     # phường, đặc khu"); the plan's own bodies keep their short name ("UBND xã")
     more = body_at(toks, end) or place_end(toks, end)
-    if "{kind" in k.name and not (end < len(toks) and toks[end].w == ","):
+    if "{kind" in k.name and not (end < len(toks) and toks[end].w == ",") and \
+            not kind_next(toks, end):
         more = end
     elif more > end and [t.w for t in toks[end:more]] in (["xa"], ["phuong"]):
         # the commune's own bodies go by their name alone ("Văn phòng HĐND và UBND",
@@ -88,6 +89,9 @@ def _known_at(toks: list[Tok], i: int,
         more, end = end, words_from(toks, end, 1)[1]
     if more > end:
         ext = re.sub(r"\s+,", ",", spell_words(list(toks[end:more])))
+        if "{kind" in k.name and kind_next(toks, end):
+            # "phường xã đặc khu" typed without commas after "UBND xã"
+            ext = ", " + ", ".join(re.findall(r"đặc khu|\S+", ext))
         name = f"{name}{ext}" if ext.startswith(",") else f"{name} {ext}"
         end = trim(toks, i, more)
     return (AgencyMatch(name, toks[i].s, toks[end - 1].e), end), slips
