@@ -115,9 +115,17 @@ class DenseIndex:
 
     def add(self, vectors: np.ndarray, ids: list[str]) -> None:
         """Rows appended after the existing ones (an IVF index keeps its trained lists)."""
-        if len(ids):
-            self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-            self.ids = self.ids + list(ids)
+        if not len(ids):
+            return
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if not self.ids and self.index.d != vectors.shape[1]:
+            # an index built with no plans does not know the embedder's dimension yet: the
+            # first plan loaded into it (an upload after starting with none) builds it
+            built = DenseIndex.build(vectors, list(ids), self.kind)
+            self.index, self.ids = built.index, built.ids
+            return
+        self.index.add(vectors)
+        self.ids = self.ids + list(ids)
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows and inner-product scores of the k nearest segments."""

@@ -99,14 +99,9 @@ def _id_list(segments: SegmentTable) -> list[str]:
 
 
 def pipeline_version() -> str:
-    """Fingerprint of the code that turns a file into segments and facts."""
-    import corpus
-
-    h = hashlib.sha256()
-    root = Path(corpus.__file__).parent
-    for f in sorted([*root.rglob("*.py"), *root.glob("data/*")]):  # reading copy too
-        h.update(f.read_bytes())
-    return h.hexdigest()[:16]
+    """Fingerprint of the code and data that turn a file into segments and facts (one
+    definition: `corpus.version`, also stored with each plan)."""
+    return reader_version()
 
 
 # What is embedded of a segment, at ingest (from the Segment) and at a rebuild (the store's
@@ -292,6 +287,11 @@ class Index:
         idx = cls(settings, embedder, progress)
         if sync:
             idx.ingest(plan_files(settings.plans), skip_errors=True, sync=True)
+            # plans loaded from elsewhere (an upload, `ingest FILE`) read by an older
+            # reader are read again too, while their files are still there
+            stale = [Path(p) for p in idx.store.paths_read_by_other(reader_version())]
+            if stale := [p for p in stale if p.is_file()]:
+                idx.ingest(stale, skip_errors=True)
         else:
             idx.reload()
         return idx

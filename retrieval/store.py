@@ -281,6 +281,11 @@ class Store:
         rows = list(self.reader.query("select reader from documents where id = ?", [doc_id]))
         return (rows[0]["reader"] or "") if rows else ""
 
+    def paths_read_by_other(self, reader: str) -> list[str]:
+        """Files of the stored plans that another version of the reader parsed."""
+        return [r["path"] for r in self.reader.query(
+            "select path from documents where coalesce(reader, '') != ?", [reader])]
+
     def document_by_path(self, path: str) -> Document | None:
         rows = list(self.reader.query("select * from documents where path = ?", [path]))
         return self._doc(rows[0]) if rows else None

@@ -215,6 +215,26 @@ def test_a_plan_read_by_another_reader_version_is_read_again(tmp_path, monkeypat
     assert [r.status for r in again.ingest([dst])] == ["unchanged"]
 
 
+def test_a_plan_loaded_from_elsewhere_is_read_again_by_a_new_reader(tmp_path) -> None:
+    """A plan ingested by path (an upload, `ingest FILE`), not from the plans folder, is read
+    again at the next start when an older reader parsed it."""
+    (tmp_path / "plans").mkdir()
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    dst = other / plan_path("an_hao").name
+    dst.write_bytes(plan_path("an_hao").read_bytes())
+    settings = Settings(data_dir=tmp_path / "data", embedder="fake", plans=[tmp_path / "plans"])
+    idx = Index.open(settings)
+    assert [r.status for r in idx.ingest([dst])] == ["added"]
+    doc_id = next(iter(idx.documents))
+    with idx.store.transaction():
+        idx.store.db.execute("update documents set reader = 'older' where id = ?", [doc_id])
+    assert idx.store.paths_read_by_other(reader_version()) == [str(dst.resolve())]
+    again = Index.open(settings)
+    assert again.store.paths_read_by_other(reader_version()) == []
+    assert len(again.documents) == 1 and len(again.segments) == len(idx.segments)
+
+
 # ---- scale: plan filter, incremental add, snapshot, saved BM25 ------------------------------
 def test_plan_filter_scores_its_rows_exactly_in_a_large_collection(index, reference,
                                                                   monkeypatch) -> None:
@@ -343,3 +363,13 @@ def test_a_segment_deleted_by_another_process_is_skipped(tmp_path) -> None:
     assert hits and all(h.segment.doc_id != gone for h in hits)
     a, _ = idx.segments.ranges[gone]
     assert idx.segments.get(idx.segments.id(a)) is None
+
+
+def test_an_index_started_with_no_plans_takes_the_first_plans_vectors() -> None:
+    from retrieval.dense import DenseIndex
+
+    empty = DenseIndex.build(np.zeros((0, 0), dtype=np.float32), [])
+    vecs = np.eye(3, 8, dtype=np.float32)
+    empty.add(vecs, ["a", "b", "c"])
+    rows, scores = empty.search(vecs[1], 1)
+    assert empty.ids == ["a", "b", "c"] and list(rows) == [1] and scores[0] > 0.99
