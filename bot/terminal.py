@@ -44,7 +44,7 @@ class TerminalChat:
         text = line.strip()
         if not text:
             return ""
-        if fold(text).strip(" .!") in QUIT:
+        if fold(text).strip(" .!").lstrip("/") in QUIT:  # "/thoat" as a Telegram user types it
             return None
         if len(text) > commands.MAX_QUESTION:
             return commands.TOO_LONG.format(n=len(text), limit=commands.MAX_QUESTION)
@@ -55,6 +55,8 @@ class TerminalChat:
         cmd = commands.parse_command(text)
         if cmd is not None:
             return self._command(cmd)
+        if re.fullmatch(r"/\S+", text):  # a command word that is none: not a question
+            return f"Không có lệnh «{text}».\n\n" + self._command(commands.Command("help"))
         answer = self.engine.ask(text, chat=CHAT)
         self._more = list(answer.more or [])
         return _text(format.answer_text(answer, has_more=bool(self._more)))

@@ -398,3 +398,15 @@ def test_an_unusable_data_dir_gets_a_clear_message() -> None:
     r = run(Path("/proc/khong-ghi-duoc"), "plans")
     assert r.returncode == 2 and "Lỗi: không tạo hoặc dùng được thư mục dữ liệu" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_slash_words_are_commands_not_questions(data_dir) -> None:
+    """"/thoat" ends the chat as "thoat" does; an unknown "/word" gets the help, never a
+    search answer."""
+    from intents import AnswerEngine
+    from retrieval import Settings
+
+    chat = TerminalChat(AnswerEngine.open(Settings(data_dir=data_dir, embedder="fake")))
+    assert chat.reply("/thoat") is None
+    unknown = chat.reply("/abcxyz")
+    assert unknown.startswith("Không có lệnh «/abcxyz»") and "kehoach" in unknown
