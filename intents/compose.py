@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from corpus import values as V
 from corpus.agencies import find_agencies, same_agency
-from corpus.models import Fact, Segment
+from corpus.models import Document, Fact, Segment
 from corpus.normalize import fold, readable
 from intents import extract as X
 from intents import set_answer as sets
@@ -178,10 +178,7 @@ def not_given(engine: AnswerEngine, query: Query, nearest: Evidence) -> Answer:
     given = f"{nearest.direct}" + (f" ({nearest.detail})" if nearest.detail else "")
     head = (f"Không tìm thấy: {doc.label()} không nêu chỉ tiêu năm {asked}; điều khoản gần "
             f"nhất nêu: {given}.")
-    body = [quote(head, HEADLINE_CHARS), "", f"📄 {where(doc, seg)}", f"«{quote(seg.shown, 600)}»"]
-    return Answer(question=query.text, intent=query.intent, found=False,
-                  headline=quote(head, HEADLINE_CHARS), answer=fit("\n".join(body)),
-                  citations=[citation(doc, seg)])
+    return _not_found_near(query, doc, seg, head)
 
 
 def not_stated(engine: AnswerEngine, query: Query, nearest: Evidence, why: str) -> Answer:
@@ -195,6 +192,11 @@ def not_stated(engine: AnswerEngine, query: Query, nearest: Evidence, why: str) 
     given = quote(readable(nearest.about or seg.shown), 160)
     head = (f"Không tìm thấy: {doc.label()} không nêu số liệu này{asked}; gần nhất là: "
             f"{given}: {nearest.direct}.")
+    return _not_found_near(query, doc, seg, head)
+
+
+def _not_found_near(query: Query, doc: Document, seg: Segment, head: str) -> Answer:
+    """found=false with the nearest clause the plan does give, quoted and cited."""
     body = [quote(head, HEADLINE_CHARS), "", f"📄 {where(doc, seg)}", f"«{quote(seg.shown, 600)}»"]
     return Answer(question=query.text, intent=query.intent, found=False,
                   headline=quote(head, HEADLINE_CHARS), answer=fit("\n".join(body)),
