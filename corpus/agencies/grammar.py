@@ -3,6 +3,7 @@ its name up to where the clause takes over, and the body it belongs to."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rapidfuzz.distance import Levenshtein
@@ -109,8 +110,13 @@ def _parallel_start(head: str, after: tuple[str, ...]) -> bool:
     other = _PARALLEL.get(head)
     if other is None or len(after) < 2 or (other, after[0]) not in name_starts():
         return False
-    return any(k.words[0] == other and after[:len(k.words) - 1] == k.words[1:]
-               for k in known_spellings() if len(k.words) > 2)
+    return any(after[:len(tail)] == tail for tail in _name_tails(other))
+
+
+@functools.cache
+def _name_tails(head: str) -> tuple[tuple[str, ...], ...]:
+    """The words after the head of each known name of two words or more after it."""
+    return tuple(k.words[1:] for k in known_spellings() if k.words[0] == head and len(k.words) > 2)
 
 
 def _stops(toks: list[Tok], j: int, first: bool) -> bool:
