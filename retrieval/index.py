@@ -388,13 +388,14 @@ class Index:
             if (key := _plan_key(d)) is not None:
                 self._by_plan.setdefault(key, []).append(d)
         version = pipeline_version()
-        self._force = self.store.get_state("pipeline") != version
+        # a new reader version re-reads each plan it did not parse (`_ingest_one`); the
+        # version is kept too as part of the search structures' content key
+        reread = self.store.get_state("pipeline") != version
         for p in self.progress(paths, len(paths), "Đọc kế hoạch"):
             reports.append(self._ingest_one(Path(p), sync, force))
             if reports[-1].status == "error" and not skip_errors:
                 log.warning("ingest failed: %s", reports[-1].message)
         self.store.set_state("pipeline", version)
-        reread, self._force = self._force, False
         added = any(r.status == "added" for r in reports)
         if reread or not added or any(r.status == "updated" for r in reports) or \
                 not self._append():
@@ -416,7 +417,7 @@ class Index:
         old = self.store.document_by_path(resolved)
         # a file read by another version of the reader is read again: its facts and
         # segments were parsed at ingest, by the code of that time
-        if old is not None and old.sha256 == data_hash and not getattr(self, "_force", False) \
+        if old is not None and old.sha256 == data_hash \
                 and self.store.reader_of(old.id) == reader_version():
             return IngestReport(str(path), "unchanged", old,
                                 message=f"«{path.name}» không đổi, giữ nguyên chỉ mục.")
