@@ -174,12 +174,17 @@ def test_reopen_reuses_saved_faiss_and_skips_unchanged(index, data_dir) -> None:
     assert len(again.documents) == 5
 
 
-def test_changed_plan_is_updated(tmp_path) -> None:
-    src = tmp_path / "plans"
-    src.mkdir()
-    dst = src / plan_path("an_hao").name
+def _copy_plan(folder: Path) -> Path:
+    """A copy of one bundled plan in `folder` (made if missing)."""
+    folder.mkdir(exist_ok=True)
+    dst = folder / plan_path("an_hao").name
     dst.write_bytes(plan_path("an_hao").read_bytes())
-    settings = Settings(data_dir=tmp_path / "data", embedder="fake", plans=[src])
+    return dst
+
+
+def test_changed_plan_is_updated(tmp_path) -> None:
+    dst = _copy_plan(tmp_path / "plans")
+    settings = Settings(data_dir=tmp_path / "data", embedder="fake", plans=[tmp_path / "plans"])
     idx = Index.open(settings)
     n = len(idx.segments)
     assert len(idx.documents) == 1
@@ -194,14 +199,11 @@ def test_changed_plan_is_updated(tmp_path) -> None:
     assert len(idx.segments) == 0 and idx.documents == {}
 
 
-def test_a_plan_read_by_another_reader_version_is_read_again(tmp_path, monkeypatch) -> None:
+def test_a_plan_read_by_another_reader_version_is_read_again(tmp_path) -> None:
     """Facts and segments are parsed at ingest: after the reader's code changes, an unchanged
     file is read again instead of answering from what the old code read."""
-    src = tmp_path / "plans"
-    src.mkdir()
-    dst = src / plan_path("an_hao").name
-    dst.write_bytes(plan_path("an_hao").read_bytes())
-    settings = Settings(data_dir=tmp_path / "data", embedder="fake", plans=[src])
+    dst = _copy_plan(tmp_path / "plans")
+    settings = Settings(data_dir=tmp_path / "data", embedder="fake", plans=[tmp_path / "plans"])
     idx = Index.open(settings)
     doc_id = next(iter(idx.documents))
     assert idx.store.reader_of(doc_id) == reader_version()
@@ -219,10 +221,7 @@ def test_a_plan_loaded_from_elsewhere_is_read_again_by_a_new_reader(tmp_path) ->
     """A plan ingested by path (an upload, `ingest FILE`), not from the plans folder, is read
     again at the next start when an older reader parsed it."""
     (tmp_path / "plans").mkdir()
-    other = tmp_path / "elsewhere"
-    other.mkdir()
-    dst = other / plan_path("an_hao").name
-    dst.write_bytes(plan_path("an_hao").read_bytes())
+    dst = _copy_plan(tmp_path / "elsewhere")
     settings = Settings(data_dir=tmp_path / "data", embedder="fake", plans=[tmp_path / "plans"])
     idx = Index.open(settings)
     assert [r.status for r in idx.ingest([dst])] == ["added"]
