@@ -26,9 +26,11 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is ever downloaded at run time
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-# OpenMP threads of the embedder and FAISS sleep when idle instead of spinning: on a busy
-# machine spinning threads burn the CPU the other thread needs (read once, at library load)
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# OpenMP threads of the embedder and FAISS spin about 1 ms before they sleep, read once
+# when each loads its runtime, so set before either is imported (set_openmp_wait says why)
+from retrieval.embed import set_openmp_wait  # noqa: E402 - no model, no FAISS loaded
+
+set_openmp_wait()
 
 ENVIRONMENT = """\
 biến môi trường:

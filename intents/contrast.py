@@ -74,11 +74,24 @@ def _has(seq: list[str], member: tuple[str, ...]) -> bool:
     return any(tuple(seq[i:i + n]) == member for i in range(len(seq) - n + 1))
 
 
+@functools.lru_cache(maxsize=64)
+def _grams(seq: tuple[str, ...], longest: int) -> frozenset[tuple[str, ...]]:
+    """Every run of up to `longest` words of a question: a question is checked against
+    each clause of its evidence, so its runs are listed once, not scanned per member."""
+    return frozenset(seq[i:i + n] for n in range(1, longest + 1)
+                     for i in range(len(seq) - n + 1))
+
+
 def contradicts(qwords: list[str], clause: list[str], contrasts: Iterable[Contrast]) -> bool:
     """The question says a member of a contrast the clause does not, and the clause says
     another member of it."""
+    contrasts = tuple(contrasts)
+    if not contrasts:
+        return False
+    longest = max(len(m) for members in contrasts for m in members)
+    said = _grams(tuple(qwords), longest)
     for members in contrasts:
-        asked = [m for m in members if _has(qwords, m)]
+        asked = [m for m in members if m in said]
         if not asked or any(_has(clause, m) for m in asked):
             continue
         # a member the question says is no other's part ("cấp xã" in "cấp xã, phường")

