@@ -1,6 +1,6 @@
 """Phone-typed questions: how well they are normalised and answered.
 
-    python bench/phone_eval.py [--split tune|held|both] [--data-dir DIR] [--norm-only]
+    python bench/phone_eval.py [--split tune|held|both|s9q_tune|s9q_held] [--data-dir DIR] [--norm-only]
 
 `bench/phone_questions.jsonl` holds questions as officials type them on a phone
 (`question_plain`: no diacritics, abbreviations, Telex left over, typos, casual words) with
@@ -110,7 +110,8 @@ def quick(items: list[dict], data_dir: str, show: bool,
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=["tune", "held", "both"], default="both")
+    ap.add_argument("--split", choices=["tune", "held", "both", "s9q_tune", "s9q_held"],
+                    default="both")
     ap.add_argument("--data-dir", default="/tmp/realidx")
     ap.add_argument("--norm-only", action="store_true")
     ap.add_argument("--restore", action="store_true",
