@@ -37,6 +37,8 @@ _MARKERS = (
     (3, re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S")),
     (2, re.compile(r"^\d{1,2}\s*[.)]\s*[^\d\s]")),
     (5, re.compile(r"^[a-zđ]\)\s*\S")),
+    # a letter marker the scan read as a symbol of its shape ("¢)" for "c)", "@)" for "a)")
+    (5, re.compile(r"^[¢©@€&]\)\s*\S")),
     (6, re.compile(r"^[-–—•]\s*\S")),
     (7, re.compile(r"^[+*]\s*\S")),
 )
@@ -69,6 +71,19 @@ def rank(seg: Segment) -> int:
     return 0
 
 
+# "l)" read as "1)" (or "I)", "|)") among letter markers: a letter item, not a numbered one
+_ONE_FOR_L = re.compile(r"^[1lI|]\)\s*\S")
+
+
+def _rank_among(seg: Segment, first: int | None) -> int:
+    """The marker's rank among items of rank `first`: "1)" in a run of "a)", "b)" … is the
+    scan's "l)"."""
+    r = rank(seg)
+    if first == 5 and r == 2 and _ONE_FOR_L.match(seg.shown.strip().lstrip("‘'\". ")):
+        return 5
+    return r
+
+
 def _after(engine: AnswerEngine, seg: Segment) -> Iterator[Segment]:
     """The segments that follow a clause in its plan, in order, read a few at a time (a
     clause's items end long before the window does)."""
@@ -87,8 +102,11 @@ def _after(engine: AnswerEngine, seg: Segment) -> Iterator[Segment]:
 def _under_heading(seg: Segment, nxt: Segment) -> bool:
     """`nxt` stands under the heading `seg` opens: its heading path is seg's path plus seg."""
     n = len(seg.heading_path)
-    return (len(nxt.heading_path) > n and nxt.heading_path[:n] == seg.heading_path
-            and fold(nxt.heading_path[n])[:24] == fold(seg.shown.splitlines()[0])[:24])
+    if len(nxt.heading_path) <= n or nxt.heading_path[:n] != seg.heading_path:
+        return False
+    # heading paths keep the line as read (an OCR line), not the reading copy
+    under = fold(nxt.heading_path[n])[:24]
+    return any(under == fold(t.splitlines()[0])[:24] for t in (seg.text, seg.shown) if t)
 
 
 def _inside(seg: Segment, after: Iterator[Segment]) -> list[Segment]:
@@ -113,7 +131,7 @@ def _inside(seg: Segment, after: Iterator[Segment]) -> list[Segment]:
             continue
         if t.heading_path != path:
             break
-        rt = rank(t)
+        rt = _rank_among(t, first)
         if rt == 0 or (r0 and rt <= r0) or (first is not None and rt < first):
             break
         if first is None:
@@ -138,11 +156,13 @@ def outline_of(engine: AnswerEngine, seg: Segment) -> Outline | None:
 
 def _read_outline(engine: AnswerEngine, seg: Segment) -> Outline | None:
     inside = _inside(seg, _after(engine, seg))
-    marked = [t for t in inside if rank(t) > 0]
+    first = next((rank(t) for t in inside if rank(t) > 0), None)
+    ranks = {t.id: _rank_among(t, first) for t in inside}
+    marked = [t for t in inside if ranks[t.id] > 0]
     if not marked:
         return None
-    top = min((len(t.heading_path), rank(t)) for t in marked)
-    items = [t for t in marked if (len(t.heading_path), rank(t)) == top]
+    top = min((len(t.heading_path), ranks[t.id]) for t in marked)
+    items = [t for t in marked if (len(t.heading_path), ranks[t.id]) == top]
     if len(items) < MIN_ITEMS:
         return None
     first = inside.index(items[0])

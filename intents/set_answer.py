@@ -111,7 +111,11 @@ def _named(asked: set[tuple[str, ...]], outline: Outline) -> float:
 def _covers(engine: AnswerEngine, query: Query, outline: Outline, floor: float) -> bool:
     """The clause with its items covers the question's words as the evidence gate asks,
     and at least as well as `floor` (the clause the gate found, when there is one)."""
-    whole = " ".join([outline.head.search] + [i.body for i in outline.items])
+    whole = " ".join([outline.head.search] + [i.body for i in outline.items]
+                     # an OCR plan's search form is of the line as read ("Ting cuwong dau
+                     # tw"): its reading copy's words count too
+                     + [search_form(s.reading) for s in (outline.head, *outline.items)
+                        if s.reading])
     probe = outline.head.model_copy(update={"search": whole})
     return engine.coverage(query, probe) >= max(COVERAGE_MIN, floor)
 
