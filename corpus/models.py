@@ -127,6 +127,9 @@ class Fact(BaseModel):
     deadline_text: str = ""
     deadline_kind: str = ""  # date|month|quarter|year|range|recurring|condition|ongoing
     due_date: str | None = None  # ISO date of the deadline's last day, when one is known
+    product: str = ""  # a task table's "Sản phẩm / Kết quả (dự kiến)" cell
+    funding: str = ""  # a task table's "Nguồn kinh phí" cell
+    refers: list[str] = Field(default_factory=list)  # segments a "tại mục (IV)(5)" points to
     unit: str = ""
     values: dict[str, str] = Field(default_factory=dict)  # year -> "≥ 90%"
     comparison: str = ""

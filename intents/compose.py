@@ -308,7 +308,7 @@ def _facts_list(engine: AnswerEngine, query: Query, doc_ids: list[str],
         where_ = f" ({place(docs[f.doc_id])})" if len({x.doc_id for x in facts}) > 1 else ""
         # a few tasks are shown whole as far as the room allows: the detail asked often
         # stands at a long task's end ("… theo tiêu chuẩn TCVN 14423:2025")
-        lines.append(f"• {quote(readable(f.text), 160 if len(facts) > 3 else 360)}{due}"
+        lines.append(f"• {X.task_text(engine, f, X.item_room(len(facts)))}{due}"
                      f"{where_} (tr. {f.page})")
     label = "chủ trì, phối hợp" if len(roles) > 1 else "phối hợp" if role == "support" \
         else "chủ trì"

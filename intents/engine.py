@@ -33,6 +33,7 @@ from intents.detect import Places, understand
 from intents.evidence import Evidence
 from intents.models import Answer, Citation, Query
 from intents.section_answer import agency_section, section_answer
+from intents.task_fields import task_field_answer
 from retrieval.embed import Embedder, QueryVector
 from retrieval.index import Index, IngestReport, Progress
 from retrieval.search import Hit
@@ -301,6 +302,11 @@ class AnswerEngine:
             return about.answer(self, query, named)
         # "Mục tiêu chung của Kế hoạch 144 là gì": the section the question names by its
         # heading, whatever cue words the name holds (intents.section_answer)
+        # "kết quả dự kiến / nguồn kinh phí của nhiệm vụ X": that field of the task, from the
+        # facts read at ingest (intents.task_fields)
+        fielded = task_field_answer(self, query, named)
+        if fielded is not None:
+            return fielded
         section = section_answer(self, query, named)
         if section is not None:
             return section

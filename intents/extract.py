@@ -9,9 +9,14 @@ so it reads the OCR text and a clean DOCX alike.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from corpus.agencies import AgencyMatch, find_agencies
-from corpus.normalize import fold, words
+from corpus.normalize import fold, readable, words
+
+if TYPE_CHECKING:
+    from corpus.models import Fact
+    from intents.engine import AnswerEngine
 
 # ---- agencies by role --------------------------------------------------------------------
 LEAD_FIELD = re.compile(r"(co quan |don vi )?chu tri\s*:\s*")
@@ -163,3 +168,38 @@ def _sentence_end(text: str, start: int, limit: int = 700) -> int:
         elif c == "." and not inside and (i + 1 == len(text) or text[i + 1] == " "):
             return i
     return stop
+
+
+# ---- a task or duty as listed ------------------------------------------------------------------
+
+LIST_ROOM = 1400  # characters of one reply the lines of an agency's tasks share
+
+
+def item_room(n: int) -> int:
+    """Characters for each of `n` listed tasks: a few are shown whole as far as the reply
+    allows (the detail asked often stands at a long task's end), many at least 160."""
+    return max(160, LIST_ROOM // max(1, min(n, 8)))
+
+
+def task_text(engine: AnswerEngine, fact: Fact, limit: int) -> str:
+    """A task's or duty's text as listed, within `limit` characters; a duty that points to a
+    part of the plan ("… các nhiệm vụ tại mục (IV) (5)", read at ingest into `refers`) with
+    what that part holds: its name and its items."""
+    from intents.cite import quote
+    from intents.outline import label, outline_of
+
+    text = quote(readable(fact.text), limit)
+    parts = [s for s in (engine.segment(i) for i in fact.refers) if s is not None]
+    if not parts:
+        return text
+    room = max(limit - len(text), 200)
+    shown = []
+    for seg in parts:
+        outline = outline_of(engine, seg)
+        if outline is not None:
+            items = "; ".join(label(i, 90) for i in outline.items)
+            shown.append(f"{label(seg, 90)}: {items}")
+        else:
+            shown.append(readable(seg.shown))
+    each = room // len(shown)
+    return text + "".join(f"\n   ▸ {quote(s, each)}" for s in shown)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from intents.engine import AnswerEngine
     from intents.evidence import Evidence
 
+NAME_MIN = 0.15  # a set whose name has no pair of the question holds at least this share of it
 COVERAGE_MIN = 0.6  # the evidence gate's bar (intents.evidence), for the clause with its items
 _HITS = 30  # hits read for a clause that opens the set asked
 # words that ask for a set rather than name its content: "gồm những nội dung gì",
@@ -182,8 +183,9 @@ def _best_set(engine: AnswerEngine, query: Query, q: Query,
     """Of the sets found (with the rank of the hit that led to each), the one whose name
     matches the question best, then whose own words cover it best, then the higher in the
     outline, then the closer hit — among those that, with their items, cover the question
-    as the evidence gate asks. A set whose name shares nothing with the question is not
-    the one asked ("triển khai tại những chợ nào" is not answered by "Tổ chức thực hiện")."""
+    as the evidence gate asks. A set whose name shares nothing with the question, or only a
+    common word, is not the one asked ("triển khai tại những chợ nào" is not answered by
+    "Tổ chức thực hiện", nor "Mô hình … thanh toán số …" by "Thúc đẩy … chuyển đổi số")."""
     qwords = words(query.search)
     asked = _pairs(qwords) | {(w,) for w in qwords}
     ranked: dict[str, tuple[tuple[float, float, int, int], Outline]] = {}
@@ -195,7 +197,7 @@ def _best_set(engine: AnswerEngine, query: Query, q: Query,
             ranked[outline.head.id] = (key, outline)
     # the best first; the costlier check of the items' words only as far as needed
     for key, outline in sorted(ranked.values(), key=lambda r: r[0], reverse=True):
-        if key[0] == 0 and key[1] == 0:
+        if key[0] == 0 and key[1] < NAME_MIN:
             break
         if _covers(engine, q, outline, floor):
             return outline

@@ -31,6 +31,7 @@ from corpus.facts.counts import count_targets
 from corpus.facts.duties import _duty
 from corpus.facts.fields import _task_from_fields, _task_from_prose, task_blocks
 from corpus.facts.ocr_rows import _stream, _tables
+from corpus.facts.refs import resolve_references
 from corpus.facts.spelling import respell_agencies
 from corpus.facts.tables import _table_tasks, typed_table_facts
 from corpus.facts.targets import _prose_targets, _table_targets
@@ -76,6 +77,7 @@ def _extract(doc: Document, segments: list[Segment]) -> list[Fact]:
         for kind, segs in _tables(segments):
             lines = _stream(segs)
             facts += _table_tasks(doc, lines) if kind == "task" else _table_targets(doc, lines)
+    facts = resolve_references(facts, segments)  # "… tại mục (IV) (5) của Kế hoạch"
     order = {s.id: s.order for s in segments}
     seen: set[str] = set()
     out = []

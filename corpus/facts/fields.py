@@ -105,7 +105,8 @@ _LABEL = re.compile(
     r"^\W*(?:[a-zđ]\)\s*|\d{1,2}[.)]\s*|[-–+•]\s*)?"
     r"(?P<label>(?:ten )?nhiem vu(?: cu the)?|noi dung(?: thuc hien)?|"
     r"(?:co quan|don vi) (?:chu tri|phoi hop|thuc hien)|chu tri|phoi hop|"
-    r"th\w{1,3} ?(?:gian|han)(?: thuc hien| hoan thanh)?|tien do|san pham|ket qua(?: du kien)?)"
+    r"th\w{1,3} ?(?:gian|han)(?: thuc hien| hoan thanh)?|tien do|san pham|ket qua(?: du kien)?|"
+    r"(?:nguon )?kinh phi(?: thuc hien)?)"
     r"\s*:\s*(?P<rest>.*)$")
 
 
@@ -120,6 +121,8 @@ def _label_role(label: str) -> str:
         return "agencies"  # "Cơ quan thực hiện:" opens the lead/coordinating bullets
     if label.startswith(("san pham", "ket qua")):
         return "product"
+    if "kinh phi" in label:
+        return "funding"
     return "deadline"
 
 
@@ -212,4 +215,9 @@ def _block_fact(doc: Document, seg: Segment, block: dict[str, list[str]]) -> Fac
     return _fact(doc, seg, "task", text[:1].upper() + text[1:600],
                  lead=list(dict.fromkeys(lead)),
                  support=[s for s in dict.fromkeys(support) if s not in lead][:8],
-                 deadline_text=deadline, deadline_kind=dkind, due_date=due)
+                 deadline_text=deadline, deadline_kind=dkind, due_date=due,
+                 product=_joined(block, "product"), funding=_joined(block, "funding"))
+
+
+def _joined(block: dict[str, list[str]], role: str) -> str:
+    return " ".join(" ".join(block.get(role, [])).split()).rstrip(" .;")

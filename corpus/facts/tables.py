@@ -388,4 +388,10 @@ def _typed_task(doc: Document, table: Table, row: Row, seg: Segment) -> Fact | N
     return Fact(id=content_id(seg.id, "task", task[:80]), doc_id=doc.id, segment_id=seg.id,
                 kind="task", text=task, lead=lead, support=support[:8],
                 deadline_text=deadline, deadline_kind=dkind, due_date=due, page=seg.page,
-                section=section)
+                section=section, product=_cell(row, roles, "product"),
+                funding=_cell(row, roles, "funding"))
+
+
+def _cell(row: Row, roles: list[str], role: str) -> str:
+    """A row's cell of one column role, its lines joined ("" when the table has none)."""
+    return " ".join(" ".join(c for _, c in row.by_role(roles, role)).split()).rstrip(".;")
