@@ -316,7 +316,7 @@ class AnswerEngine:
             listed = due.due_answer(self, query, named, today)
             if listed.found or query.due_span is None:
                 return listed
-        if query.all_targets:
+        if query.all_targets or sets.asks_year_targets(query):
             # "chỉ tiêu năm 2030 của phường Trần Liễu": every target of that year, as a table
             table = compose.targets_table(self, query, named, query.years[0])
             if table is not None:

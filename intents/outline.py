@@ -142,6 +142,17 @@ def _inside(seg: Segment, after: Iterator[Segment]) -> list[Segment]:
     return out
 
 
+def body_of(engine: AnswerEngine, seg: Segment, limit: int = 12) -> list[Segment]:
+    """What stands under a heading — its prose when it opens no items ("8. Tăng cường giám
+    sát, đánh giá" and the paragraph below it) —, at most `limit` segments; [] for a clause
+    that is no heading."""
+    after = _after(engine, seg)
+    nxt = next(after, None)
+    if nxt is None or not _under_heading(seg, nxt):
+        return []
+    return list(takewhile(lambda t: _under_heading(seg, t), chain([nxt], after)))[:limit]
+
+
 def outline_of(engine: AnswerEngine, seg: Segment) -> Outline | None:
     """The clause with the items that stand directly under it; None when it has fewer than
     two (a clause that is not a heading or a lead-in has none). Read once per index: the

@@ -90,19 +90,40 @@ def _fit(name: list[str], head: list[str]) -> float:
     return 0.0
 
 
+# a run-in label: an item that names itself before a colon ("- Giải pháp về nhân lực: Tổ
+# chức tập huấn …", "a) Phát triển hải quan số:")
+_RUN_IN = re.compile(r"^\s*(?:[-–+•]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*\.?)?\s*([^:;.]{3,80}):")
+RUN_IN_MIN = 1.5  # a label answers only when it is the name asked (its modifiers aside)
+
+
+def _run_in_words(seg: Segment) -> list[str]:
+    m = _RUN_IN.match(readable(seg.shown))
+    ws = words(search_form(m.group(1))) if m else []
+    return ws if 2 <= len(ws) <= 8 else []
+
+
 def _section(engine: AnswerEngine, name: list[str], doc_ids: list[str]) -> Segment | None:
     """The heading of the plans named that matches the asked name best (the first in the
-    plan among equals)."""
+    plan among equals); else an item labelled with that very name."""
     table = engine.index.segments
     heading = KINDS.index("heading")
+    text = KINDS.index("text")
     best: tuple[float, Segment] | None = None
+    labelled: tuple[float, Segment] | None = None
     for a, b in table.spans(doc_ids):
         positions = [p for p in range(a, b) if table.kinds[p] == heading]
         for seg in table.many(positions):
             score = _fit(name, _heading_words(seg))
             if score and (best is None or score > best[0]):
                 best = (score, seg)
-    return best[1] if best else None
+        if best is not None:
+            continue
+        for seg in table.many(p for p in range(a, b) if table.kinds[p] == text):
+            score = _fit(name, _run_in_words(seg)) if ":" in seg.shown[:90] else 0.0
+            if score >= RUN_IN_MIN and (labelled is None or score > labelled[0]):
+                labelled = (score, seg)
+    found = best or labelled
+    return found[1] if found else None
 
 
 def _allowed(engine: AnswerEngine, doc_ids: list[str]) -> set[str]:
@@ -186,12 +207,16 @@ def _render(engine: AnswerEngine, query: Query, seg: Segment) -> Answer | None:
     outline = outline_of(engine, seg)
     if outline is not None:
         return render(engine, what, outline, seg)
-    lead = _lead(engine, seg)
+    # an item labelled with the name asked answers with what follows its label
+    lead = _lead(engine, seg) if seg.kind == "heading" else seg
     if lead is None:
         return None
     doc = engine.index.documents[seg.doc_id]
-    title = strip_marker(readable(seg.shown)).strip(" :.")
-    head = quote(f"{title}: {readable(lead.shown)} [{place(doc)}]", HEADLINE_CHARS)
+    if lead is seg:
+        title, said = (x.strip(" :.") for x in strip_marker(readable(seg.shown)).split(":", 1))
+    else:
+        title, said = strip_marker(readable(seg.shown)).strip(" :."), readable(lead.shown)
+    head = quote(f"{title}: {said} [{place(doc)}]", HEADLINE_CHARS)
     body = [head, "", f"📄 {where(doc, lead)}", f"«{quote(lead.shown, 1200)}»"]
     return Answer(question=query.text, intent="what", found=True, headline=head,
                   answer=fit("\n".join(body)), citations=[citation(doc, lead)],

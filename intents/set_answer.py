@@ -24,6 +24,7 @@ from intents.cite import HEADLINE_CHARS, citation, fit, place, quote, where
 from intents.models import Answer, Query
 from intents.outline import (
     Outline,
+    body_of,
     candidates,
     label,
     name,
@@ -60,6 +61,19 @@ _SET_LEADS = frozenset(["nhung", "cac", "may", "gom"])
 def asks_set(query: Query) -> bool:
     """The question asks for the items of something ("gồm những …", "các … nào")."""
     return query.intent == "list" or bool(_SET_CUE.search(query.search))
+
+
+_TARGET_WORD = re.compile(r"\b(?:chi tieu|muc tieu)\b")
+# words that leave a set of targets unnarrowed ("các mục tiêu chủ yếu … gồm những gì")
+_BROAD = frozenset(["gom", "bao", "nhung", "cac", "chu", "yeu", "cu", "the", "tat", "ca", "chinh",
+                    "quan", "trong", "liet", "ke", "noi", "dung", "dat", "ra"])
+
+
+def asks_year_targets(query: Query) -> bool:
+    """"Mục tiêu đến năm 2030 của xã X gồm những gì?": the set of a year's targets, no
+    indicator named (answered from the target facts, one line each)."""
+    return (bool(query.years) and asks_set(query) and bool(_TARGET_WORD.search(query.search))
+            and all(t in _BROAD for t in query.terms))
 
 
 def _self_listing(seg: Segment) -> bool:
@@ -162,7 +176,46 @@ def set_around(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer | Non
         return None
     q = content_query(query)
     best = _best_set(engine, query, q, [(0, o) for o in candidates(engine, seg)])
+    prose = _prose_section(engine, query, seg)
+    if prose is not None and (best is None or _name_score(query, seg) > _name_score(
+            query, best.head)):
+        # "8. Tăng cường giám sát, đánh giá" found, which opens a paragraph, not items: its
+        # paragraph, not a sibling set that shares a word of its name
+        return prose
     return render(engine, query, best, seg) if best is not None else None
+
+
+def _name_score(query: Query, head: Segment) -> float:
+    qwords = words(query.search)
+    asked = _pairs(qwords) | {(w,) for w in qwords}
+    return _named(asked, Outline(head, [], name_words=words(search_form(name(head)))))
+
+
+def _prose_section(engine: AnswerEngine, query: Query, seg: Segment) -> Answer | None:
+    """A heading the gate found that opens prose, not items: the heading with its prose
+    (the heading alone says nothing); None for a clause that is no such heading."""
+    if seg.kind != "heading" or outline_of(engine, seg) is not None:
+        return None
+    body = [s for s in body_of(engine, seg) if s.kind != "row"]
+    if not body:
+        return None
+    doc = engine.index.documents[seg.doc_id]
+    where_ = place(doc)
+    first = readable(body[0].shown)
+    lead = f"{quote(name(seg) or readable(seg.shown), 90)}: "
+    head = f"{lead}{quote(first, HEADLINE_CHARS - len(lead) - len(where_) - 4)} [{where_}]"
+    top = [head, "", f"📄 {where(doc, seg)}", f"«{quote(seg.shown, 200)}»"]
+    room = 1900 - len("\n".join(top))
+    lines: list[str] = []
+    for s in body:
+        left = room - len("\n".join(lines)) - 4
+        if left < 80:
+            break
+        lines.append(quote(readable(s.shown), min(left, 900)))
+    cits = [citation(doc, seg, 300)] + [citation(doc, s, 300) for s in body[:3]]
+    return Answer(question=query.text, intent=query.intent, found=True, headline=head,
+                  answer=fit("\n".join(top + lines)), citations=cits,
+                  segment_ids=[seg.id] + [s.id for s in body])
 
 
 def expand(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer | None:
@@ -171,8 +224,10 @@ def expand(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer | None:
     set it opens, or one of its items opens that fits the question better, with its items;
     None for a clause that is no heading or lead-in."""
     first = outline_of(engine, ev.hit.segment)
-    if ev.direct or first is None:
+    if ev.direct:
         return None
+    if first is None:
+        return _prose_section(engine, query, ev.hit.segment)
     below = [o for o in (outline_of(engine, i) for i in first.items) if o is not None]
     best = _best_set(engine, query, content_query(query), [(0, o) for o in [first, *below]])
     return render(engine, query, best or first, ev.hit.segment)

@@ -22,6 +22,7 @@ from corpus.values import (
 # reporting section ("Chế độ báo cáo", "Chế độ thông tin, báo cáo")
 _DUTY_HEAD = re.compile(r"\bto chuc th\W?\w{0,2}\W?c hien\b|\btrach nhiem\b|"
                         r"\bche do (?:thong tin,? )?bao cao\b")
+DUTY_CHARS = 1000
 _CLOSING = re.compile(r"^(?:tren day la|noi nhan)")
 _HEAD_LINE = re.compile(r"^\s*(?:\d{1,2}|[IVX]{1,4})\.\s*\S")
 
@@ -133,7 +134,8 @@ def _duty(doc: Document, seg: Segment, headings: dict[str, str]) -> Fact | None:
     if dkind and dkind != "recurring":
         dkind, due = normalise_deadline(deadline.split(";")[0])
     shown = _clean(_readable(_strip_number(text)))
-    if len(shown) > 400:
-        shown = shown[:399].rsplit(" ", 1)[0] + "…"
+    # kept whole as far as one reply could show it: the answer decides how much it shows
+    if len(shown) > DUTY_CHARS:
+        shown = shown[:DUTY_CHARS - 1].rsplit(" ", 1)[0] + "…"
     return _fact(doc, seg, "duty", shown, lead=lead, deadline_text=deadline,
                  deadline_kind=dkind, due_date=due)
