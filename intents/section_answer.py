@@ -44,9 +44,11 @@ _MODIFIERS = frozenset(["chung", "tong", "quat", "cu", "the", "chinh", "chu", "y
 _MAX_NAME = 5  # a section's name is short: "mục tiêu cụ thể", "mục đích, yêu cầu"
 
 
-def asked_name(query: Query, allowed: set[str]) -> list[str]:
+def asked_name(query: Query, allowed: set[str],
+               places: tuple[list[str], ...] = ()) -> list[str]:
     """The noun phrase a question asks about as a section (folded words), or [] when the
-    question is not of that shape. `allowed`: the words of the plans' titles and places."""
+    question is not of that shape. `allowed`: the words of the plans' titles and places;
+    `places`: the words of their localities, which may open the question."""
     text = query.search.strip()
     m = _ASKING.search(" " + text)
     if m is None:
@@ -56,6 +58,13 @@ def asked_name(query: Query, allowed: set[str]) -> list[str]:
         text = text.split(",", 1)[1].strip()  # "Theo Kế hoạch 144, mục tiêu … là gì"
     parts = _SPLIT.split(text, maxsplit=1)
     name = words(parts[0])
+    # "phong tho giai phap ve nhan luc la gi": the place typed first is no part of the name
+    for place_name in places:
+        kinds = [[], ["xa"], ["phuong"], ["tinh"], ["thanh", "pho"], ["tp"]]
+        for lead in ([*k, *place_name] for k in kinds):
+            if len(name) > len(lead) and name[:len(lead)] == lead:
+                name = name[len(lead):]
+                break
     rest = words(parts[1]) if len(parts) > 1 else []
     if not name or len(name) > _MAX_NAME or any(any(c.isdigit() for c in w) for w in name):
         return []
@@ -126,6 +135,15 @@ def _section(engine: AnswerEngine, name: list[str], doc_ids: list[str]) -> Segme
     return found[1] if found else None
 
 
+def _place_words(engine: AnswerEngine, doc_ids: list[str]) -> tuple[list[str], ...]:
+    """The plans' localities (and provinces) as folded words, each whole."""
+    out = []
+    for d in doc_ids:
+        meta = engine.index.documents[d].meta
+        out += [words(fold(t)) for t in (meta.locality, meta.province or "") if t]
+    return tuple(w for w in out if w)
+
+
 def _allowed(engine: AnswerEngine, doc_ids: list[str]) -> set[str]:
     out: set[str] = set()
     for d in doc_ids:
@@ -148,7 +166,7 @@ def section_answer(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> An
     plan has rather than given a number from some clause."""
     if len(doc_ids) != 1:
         return None
-    name = asked_name(query, _allowed(engine, doc_ids))
+    name = asked_name(query, _allowed(engine, doc_ids), _place_words(engine, doc_ids))
     if not name:
         return None
     seg = _section(engine, name, doc_ids)

@@ -243,6 +243,12 @@ def _best_set(engine: AnswerEngine, query: Query, q: Query,
     "Tổ chức thực hiện", nor "Mô hình … thanh toán số …" by "Thúc đẩy … chuyển đổi số")."""
     qwords = words(query.search)
     asked = _pairs(qwords) | {(w,) for w in qwords}
+    # the pairs that hold a word of what is asked about: "nhiệm vụ" of "nhiệm vụ đầu tư hạ
+    # tầng gồm gì" names the kind of set, which "III. Nhiệm vụ cụ thể" shares with each of
+    # its parts; "đầu tư", "hạ tầng" name the one asked
+    content = set(q.terms)
+    own = {p for p in asked if content & set(p)}
+    asked = own or asked
     ranked: dict[str, tuple[tuple[float, float, int, int], Outline]] = {}
     for n, outline in found:
         if outline.head.id not in ranked:
