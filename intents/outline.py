@@ -43,7 +43,7 @@ _MARKERS = (
     (7, re.compile(r"^[+*]\s*\S")),
 )
 _MARKER_TEXT = re.compile(r"^(?:[IVX]{1,4}\s*[.,:]|\d{1,2}(?:\.\d{1,2}){0,2}\.?\)?|[a-zđ]\)|"
-                          r"[-–—•+*])\s*")
+                          r"[¢©@€&]\)|[-–—•+*])\s*")
 _FIELD_LABEL = re.compile(r"^(?:nhiem vu|co quan|don vi|thoi gian|thoi han|san pham|ket qua|"
                           r"nguon kinh phi|trong tam|trong do|vi du)\b")
 
