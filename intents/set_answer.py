@@ -247,7 +247,8 @@ def _best_set(engine: AnswerEngine, query: Query, q: Query,
     # tầng gồm gì" names the kind of set, which "III. Nhiệm vụ cụ thể" shares with each of
     # its parts; "đầu tư", "hạ tầng" name the one asked
     # ("những nhóm nhiệm vụ nào": the noun asked for, after "những", is what is asked)
-    content = set(q.terms) | {w for noun in query.asked for w in noun.split()}
+    content = set(q.terms) | {w for noun in query.asked for w in noun.split()} | {
+        str(y) for y in query.years}
     own = {p for p in asked if content & set(p)}
     asked = own or asked
     ranked: dict[str, tuple[tuple[float, float, int, int], Outline]] = {}
