@@ -15,7 +15,7 @@ from corpus.agencies import AgencyMatch, find_agencies
 from corpus.normalize import fold, readable, words
 
 if TYPE_CHECKING:
-    from corpus.models import Fact
+    from corpus.models import Fact, Segment
     from intents.engine import AnswerEngine
 
 # ---- agencies by role --------------------------------------------------------------------
@@ -186,7 +186,7 @@ def task_text(engine: AnswerEngine, fact: Fact, limit: int) -> str:
     part of the plan ("… các nhiệm vụ tại mục (IV) (5)", read at ingest into `refers`) with
     what that part holds: its name and its items."""
     from intents.cite import quote
-    from intents.outline import label, outline_of
+    from intents.outline import outline_of
 
     text = quote(readable(fact.text), limit)
     parts = [s for s in (engine.segment(i) for i in fact.refers) if s is not None]
@@ -197,9 +197,21 @@ def task_text(engine: AnswerEngine, fact: Fact, limit: int) -> str:
     for seg in parts:
         outline = outline_of(engine, seg)
         if outline is not None:
-            items = "; ".join(label(i, 90) for i in outline.items)
-            shown.append(f"{label(seg, 90)}: {items}")
+            items = "; ".join(_name_line(i) for i in outline.items)
+            shown.append(f"{_name_line(seg)}: {items}")
         else:
             shown.append(readable(seg.shown))
     each = room // len(shown)
     return text + "".join(f"\n   ▸ {quote(s, each)}" for s in shown)
+
+
+def _name_line(seg: Segment) -> str:
+    """An item named by its first line when that line is a heading over prose ("1.1. Nông
+    nghiệp" over "Phát triển nông nghiệp số …"), else by its label."""
+    from intents.outline import label, strip_marker
+
+    lines = [ln.strip() for ln in readable(seg.shown).splitlines() if ln.strip()]
+    if len(lines) >= 2 and len(lines[0]) <= 90 and not lines[0].endswith((",", ";")) \
+            and lines[1][:1].isupper():
+        return strip_marker(lines[0]).strip(" :.")
+    return label(seg, 90)

@@ -215,9 +215,21 @@ def agency_section(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> An
     for a, b in table.spans(doc_ids):
         positions = [p for p in range(a, b) if table.kinds[p] == heading]
         for seg in table.many(positions):
-            if any(same_agency(query.agency, m.name) for m in find_agencies(fold(seg.shown))):
+            if any(_same_body(query.agency, m.name) for m in find_agencies(fold(seg.shown))):
                 return _render(engine, query, seg)
     return None
+
+
+# the level a body's name may end with, which a question leaves out ("Hiệp hội Doanh nghiệp"
+# for "Hiệp hội Doanh nghiệp tỉnh")
+_LEVEL = re.compile(r"\s+(?:tinh|thanh pho|tp|xa|phuong|dac khu|huyen|quan)$")
+
+
+def _same_body(asked: str, named: str) -> bool:
+    if same_agency(asked, named):
+        return True
+    a, b = (_LEVEL.sub("", fold(x)).strip() for x in (asked, named))
+    return a == b and bool(a)
 
 
 def _render(engine: AnswerEngine, query: Query, seg: Segment) -> Answer | None:

@@ -60,6 +60,7 @@ for _v in HEAD_INDEX.values():
 
 # words that end a name: verbs and function words of the clause around it (one or two
 # syllables: "chủ trì" ends a name, "chủ" alone does not: "Chủ tịch")
+# (a question's words end a name typed without marks: "hiep hoi doanh nghiep lam gi")
 STOP_PHRASES = frozenset(tuple(p.split()) for p in """
 chu tri|phoi hop|thuc hien|tham muu|huong dan|theo doi|bao cao|trien khai|to chuc thuc|
 xay dung ke|cung cap|dam bao|tang cuong|day manh|kiem tra|giam sat|tong hop|de xuat|
@@ -68,7 +69,8 @@ khi|neu|thi|ma|nhu|cua|hoac|cac|nhung|moi|mot|nay|do|gom|bao gom|giao|yeu cau|
 de nghi|chi dao|lanh dao|phu trach|chu dong|cap|dinh ky|hang|
 thuong xuyen|hoan thanh|tiep tuc|ban hanh|ra soat|chuan bi|ung dung|nghien cuu de|
 dieu hanh|van hanh|xu ly|rieng|chung|ho tro|phat huy|tuyen truyen|thuc day|quan tam|
-trinh|gui|phe duyet|xem xet|nhan|co trach nhiem|chiu trach nhiem|thuoc
+trinh|gui|phe duyet|xem xet|nhan|co trach nhiem|chiu trach nhiem|thuoc|
+lam gi|lam nhung|gi|nao|ra sao|the nao|bao nhieu
 """.replace("\n", "").split("|") if p.strip())
 _MAX_STOP = max(len(p) for p in STOP_PHRASES)
 # verbs after which no name starts (a name may begin with "Xây dựng", "Kiểm tra" …)
