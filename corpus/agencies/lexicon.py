@@ -78,6 +78,8 @@ _NAME_CAN_START = frozenset({("kiem", "tra"), ("tong", "hop"), ("quan", "ly"), (
                              ("ke",), ("dau",), ("tai",), ("chi", "dao"), ("lanh", "dao")})
 
 
+# a stop word that is the first syllable of a field's name (folded, marks lost)
+_COMPOUNDS = frozenset({("giao", "duc"), ("giao", "thong")})
 _TIME_WORDS = frozenset({"nam", "thang", "ngay", "quy", "giai"})  # before a number or "doan"
 
 
@@ -87,6 +89,8 @@ def stop_at(toks: list[Tok], j: int, first: bool) -> bool:
     if words and words[0] in _TIME_WORDS and len(words) > 1 and (
             words[1][0].isdigit() or words[1] in ("doan", "nay", "toi", "sau", "truoc")):
         return True
+    if tuple(words[:2]) in _COMPOUNDS:
+        return False  # "giao" opens "giáo dục", "giao thông", not a verb "giao"
     for n in range(min(_MAX_STOP, len(words)), 0, -1):
         phrase = tuple(words[:n])
         if phrase in STOP_PHRASES:
