@@ -174,3 +174,21 @@ def test_letter_markers_the_scan_misread_rank_as_letters() -> None:
     one = _seg("1) Hoàn thiện cơ sở dữ liệu", [])
     assert O._rank_among(one, 5) == 5  # "l)" after "k)"
     assert O._rank_among(one, None) == O.rank(_seg("1. Mục đích", []))
+
+
+@pytest.mark.parametrize("typed, name", [
+    ("hiep hoi doanh nghiep tinh lam gi", "Hiệp hội Doanh nghiệp tỉnh"),
+    ("so giao duc lam gi", "Sở Giáo dục"),
+    ("phong giao duc chu tri viec nao", "Phòng Giáo dục"),
+])
+def test_a_question_typed_without_marks_ends_the_name_it_asks_about(typed, name) -> None:
+    from corpus.agencies import find_agencies
+
+    assert [a.name for a in find_agencies(typed)] == [name]
+
+
+def test_a_body_asked_without_its_level_is_the_one_a_heading_names(engine) -> None:
+    from intents.section_answer import _same_body
+
+    assert _same_body("Hiệp hội Doanh nghiệp", "Hiệp hội Doanh nghiệp tỉnh")
+    assert not _same_body("Hội Nông dân", "Hiệp hội Doanh nghiệp tỉnh")
