@@ -210,7 +210,7 @@ def _name_line(seg: Segment) -> str:
     nghiệp" over "Phát triển nông nghiệp số …"), else by its label."""
     from intents.outline import label, strip_marker
 
-    lines = [ln.strip() for ln in readable(seg.shown).splitlines() if ln.strip()]
+    lines = [readable(ln).strip() for ln in seg.shown.splitlines() if ln.strip()]
     if len(lines) >= 2 and len(lines[0]) <= 90 and not lines[0].endswith((",", ";")) \
             and lines[1][:1].isupper():
         return strip_marker(lines[0]).strip(" :.")

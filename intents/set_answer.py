@@ -163,7 +163,9 @@ def set_answer(engine: AnswerEngine, query: Query, doc_ids: list[str] | None,
             return None  # a close clause lists the set itself ("bao gồm: …, …, …")
         found += [(n, o) for o in candidates(engine, seg)]
     best = _best_set(engine, query, q, found, floor)
-    return render(engine, query, best) if best is not None else None
+    if best is None:
+        return None
+    return _prose_item(engine, query, best) or render(engine, query, best)
 
 
 def set_around(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer | None:
@@ -182,7 +184,26 @@ def set_around(engine: AnswerEngine, query: Query, ev: Evidence) -> Answer | Non
         # "8. Tăng cường giám sát, đánh giá" found, which opens a paragraph, not items: its
         # paragraph, not a sibling set that shares a word of its name
         return prose
-    return render(engine, query, best, seg) if best is not None else None
+    if best is None:
+        return None
+    return _prose_item(engine, query, best) or render(engine, query, best, seg)
+
+
+def _prose_item(engine: AnswerEngine, query: Query, best: Outline) -> Answer | None:
+    """The set found has an item named as asked that opens prose ("7.2. Chiến lược 5 năm
+    triển khai các nền tảng số" under "7. Xây dựng chiến lược …"): that item with its
+    prose, not the set that names it among others."""
+    own = _name_score(query, best.head)
+    named = [(_name_score(query, i), i) for i in best.items]
+    score, item = max(named, key=lambda x: x[0], default=(0.0, None))
+    if item is None or score <= own or sum(sc == score for sc, _ in named) > 1 \
+            or outline_of(engine, item) is not None:
+        return None
+    if item.kind == "heading":
+        return _prose_section(engine, query, item)
+    # an item whose first line is its name and the rest its prose, with what stands under it
+    body = [item, *(s for s in best.under.get(item.id, []) if s.kind != "row")]
+    return _prose_reply(engine, query, item, body)
 
 
 def _name_score(query: Query, head: Segment) -> float:
@@ -199,19 +220,33 @@ def _prose_section(engine: AnswerEngine, query: Query, seg: Segment) -> Answer |
     body = [s for s in body_of(engine, seg) if s.kind != "row"]
     if not body:
         return None
+    return _prose_reply(engine, query, seg, body)
+
+
+def _prose_reply(engine: AnswerEngine, query: Query, seg: Segment,
+                 body: list[Segment]) -> Answer:
+    """A heading (or an item named by its first words) with the prose under it: the prose's
+    start in the headline, as much of it below as one message holds."""
     doc = engine.index.documents[seg.doc_id]
     where_ = place(doc)
+    lines_of = [readable(ln).strip() for ln in seg.shown.splitlines() if ln.strip()]
+    own_line = len(lines_of) >= 2 and len(lines_of[0]) <= 90 and lines_of[1][:1].isupper()
+    title = strip_marker(lines_of[0]).strip(" :.") if own_line else \
+        quote(name(seg) or readable(seg.shown), 90)
     first = readable(body[0].shown)
-    lead = f"{quote(name(seg) or readable(seg.shown), 90)}: "
+    if body[0] is seg:  # "7.2. Chiến lược …" over "Phối hợp với …": the prose after the name
+        first = " ".join(lines_of[1:]) if own_line else strip_marker(first)
+    lead = f"{title}: "
     head = f"{lead}{quote(first, HEADLINE_CHARS - len(lead) - len(where_) - 4)} [{where_}]"
-    top = [head, "", f"📄 {where(doc, seg)}", f"«{quote(seg.shown, 200)}»"]
+    top = [head, "", f"📄 {where(doc, seg)}"] + ([] if body[0] is seg else [
+        f"«{quote(seg.shown, 200)}»"])
     room = 1900 - len("\n".join(top))
     lines: list[str] = []
     for s in body:
         left = room - len("\n".join(lines)) - 4
         if left < 80:
             break
-        lines.append(quote(readable(s.shown), min(left, 900)))
+        lines.append(quote(readable(s.shown), min(left, 1400)))
     cits = [citation(doc, seg, 300)] + [citation(doc, s, 300) for s in body[:3]]
     return Answer(question=query.text, intent=query.intent, found=True, headline=head,
                   answer=fit("\n".join(top + lines)), citations=cits,

@@ -51,6 +51,14 @@ b) Số hóa 3D các hiện vật quý hiếm của kho lưu trữ.
 
 - Giải pháp về tài chính: Lồng ghép vốn sự nghiệp văn hóa với vốn xã hội hóa.
 
+4. Xây dựng chiến lược số
+
+4.1. Chiến lược dữ liệu di sản
+Thu thập dữ liệu di sản từ các xã vùng cao và lưu trữ tập trung tại Bảo tàng tỉnh.
+
+4.2. Chiến lược quảng bá di sản trên môi trường số
+Quảng bá di sản trên mạng xã hội và các sàn du lịch trực tuyến bằng video thực tế ảo.
+
 III. TỔ CHỨC THỰC HIỆN
 
 1. Sở Văn hóa, Thể thao và Du lịch
@@ -192,3 +200,10 @@ def test_a_body_asked_without_its_level_is_the_one_a_heading_names(engine) -> No
 
     assert _same_body("Hiệp hội Doanh nghiệp", "Hiệp hội Doanh nghiệp tỉnh")
     assert not _same_body("Hội Nông dân", "Hiệp hội Doanh nghiệp tỉnh")
+
+
+def test_a_part_named_as_asked_answers_with_its_prose_not_its_siblings(engine) -> None:
+    a = engine.ask("Chiến lược quảng bá di sản trên môi trường số của Điện Biên gồm những gì?")
+    text = fold(a.answer)
+    assert a.found and "mang xa hoi" in text
+    assert "vung cao" not in fold(a.headline)
