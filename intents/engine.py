@@ -308,6 +308,14 @@ class AnswerEngine:
         if fielded is not None:
             return fielded
         section = section_answer(self, query, named)
+        if section is not None and section.found:
+            return section
+        if facts_answer.asks_target_set(query):
+            # "Bắc Ninh có những chỉ tiêu xã hội số nào?": the targets read at ingest under
+            # the part of the plan named
+            listed = facts_answer.target_set(self, query, named)
+            if listed is not None:
+                return listed
         if section is not None:
             return section
         # answers from facts first: they need no embedding of the question

@@ -319,6 +319,65 @@ def agency_targets(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> An
     return compose.fact_list_reply(engine, query, facts, head, lines, "chỉ tiêu", "target")
 
 
+_TARGET_NOUN = re.compile(r"\b(?:chi tieu|muc tieu)\b")
+# words that ask for a set of targets or leave it unnarrowed
+_SET_WORDS = frozenset(["chi", "tieu", "muc", "gom", "bao", "nhung", "cac", "chu", "yeu", "cu", "the",
+                        "tat", "ca", "chinh", "quan", "trong", "liet", "ke", "dat", "ra", "co",
+                        "nao", "gi", "noi", "dung", "de"])
+SECTION_MATCH = 0.8  # IDF-weighted share of the question's own words a target's section holds
+
+
+def asks_target_set(query: Query) -> bool:
+    """"Bắc Ninh có những chỉ tiêu xã hội số nào?", "Mục tiêu cụ thể của Kế hoạch 617 gồm
+    những gì?": a set of targets, narrowed (or not) by the part of the plan that sets them."""
+    from intents.set_answer import asks_set
+
+    return not query.agency and asks_set(query) and bool(_TARGET_NOUN.search(query.search))
+
+
+def target_set(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer | None:
+    """The targets of one plan whose section (the heading or the table's group row they
+    stand under) holds the question's own words, one line each with their values — the same
+    indicator stated twice (in the goals and again in the appendix) once; None when fewer
+    than two fit or the question names no single plan."""
+    from intents import compose
+
+    if len(doc_ids) != 1:
+        return None
+    bm = engine.index.bm25
+    own = [t for t in dict.fromkeys(query.terms) if t not in _SET_WORDS]
+    weight = {t: bm.idf(t) if bm is not None else 1.0 for t in own}
+    total = sum(weight.values())
+    facts: list[Fact] = []
+    seen: list[tuple[str, set[str]]] = []
+    for f in engine.index.facts:
+        if f.kind != "target" or f.doc_id != doc_ids[0] or not f.values:
+            continue
+        if query.years and not any(str(y) in f.values for y in query.years):
+            continue
+        if total:
+            have = set(words(search_form(f.section)))
+            if sum(w for t, w in weight.items() if t in have) / total < SECTION_MATCH:
+                continue
+        # the same indicator stated again (in the appendix, with its value in the text):
+        # the same values, mostly the same words
+        vals = str(sorted(f.values.items()))
+        ws = {w for w in words(search_form(f.text)) if not w[:1].isdigit()}
+        if not any(v == vals and len(ws & o) >= 0.6 * min(len(ws), len(o)) for v, o in seen):
+            seen.append((vals, ws))
+            facts.append(f)
+    if len(facts) < 2:
+        return None
+    lines = []
+    for f in facts:
+        vals = "; ".join(f"{y}: {v}" if y else v for y, v in sorted(f.values.items()))
+        lines.append(f"• {compose.quote(readable(f.text), 140)} — {vals} (tr. {f.page})")
+    doc = engine.index.documents[doc_ids[0]]
+    part = f" ({compose.quote(facts[0].section.split(' › ')[-1], 80)})" if total else ""
+    head = f"{compose.place(doc)}: {len(facts)} chỉ tiêu{part}"
+    return compose.fact_list_reply(engine, query, facts, head, lines, "chỉ tiêu", "target")
+
+
 def evidence(engine: AnswerEngine, fm: FactMatch) -> Evidence | None:
     """The matched indicator as the evidence of an answer: its value(s), the year answered,
     the indicator's text, and the clause it was read from."""

@@ -145,7 +145,25 @@ def task_field_answer(engine: AnswerEngine, query: Query, doc_ids: list[str]) ->
     else:
         facts = [f for grp, f in best if not grp]
     given = [f for f in facts if getattr(f, field)]
-    return _reply(engine, query, field, given) if given else None
+    if given:
+        return _reply(engine, query, field, given)
+    return _not_given(engine, query, field, facts[0])
+
+
+def _not_given(engine: AnswerEngine, query: Query, field: str, fact: Fact) -> Answer:
+    """The task asked is there, its field left empty: the plan does not say (not another
+    task's value)."""
+    doc = engine.index.documents[fact.doc_id]
+    seg = engine.segment(fact.segment_id)
+    name = _column_name(seg, field)
+    head = (f"Không tìm thấy: {doc.label()} không ghi «{name}» cho nhiệm vụ "
+            f"«{quote(readable(fact.text), 120)}».")
+    body = [head]
+    if seg is not None:
+        body += ["", f"📄 {where(doc, seg)}", f"«{quote(seg.shown, 500)}»"]
+    return Answer(question=query.text, intent=query.intent, found=False,
+                  headline=quote(head, HEADLINE_CHARS), answer=fit("\n".join(body)),
+                  citations=[citation(doc, seg, 300)] if seg is not None else [])
 
 
 def _group_of(engine: AnswerEngine, f: Fact) -> str:

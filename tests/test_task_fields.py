@@ -31,7 +31,17 @@ SỐ HÓA DI SẢN VĂN HÓA TỈNH ĐIỆN BIÊN GIAI ĐOẠN 2026 - 2030
 
 I. MỤC TIÊU
 
-1. Đến năm 2030: 80% di tích cấp tỉnh có hồ sơ số; 60% hiện vật bảo tàng được số hóa 3D; thu hút 200 nghìn lượt khách tham quan trực tuyến mỗi năm.
+1. Mục tiêu về di sản số
+
+- Tỷ lệ di tích cấp tỉnh có hồ sơ số đến năm 2030 đạt 80%.
+
+- Tỷ lệ hiện vật bảo tàng được số hóa 3D đến năm 2030 đạt 60%.
+
+2. Mục tiêu về du lịch số
+
+- Tỷ lệ điểm du lịch có thuyết minh tự động đến năm 2030 đạt 70%.
+
+- Tỷ lệ khách tham quan đặt vé trực tuyến đến năm 2030 đạt 50%.
 
 II. NHIỆM VỤ
 
@@ -77,6 +87,8 @@ TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian ho
 I | Xây dựng cơ sở dữ liệu di sản văn hóa
 1 | Thu thập, chuẩn hóa hồ sơ di tích cấp tỉnh vào cơ sở dữ liệu di sản | Sở Văn hóa, Thể thao và Du lịch | UBND các xã, phường | Quý IV/2026 | Cơ sở dữ liệu di tích cấp tỉnh | Ngân sách tỉnh
 2 | Số hóa hồ sơ hiện vật của Bảo tàng tỉnh | Bảo tàng tỉnh | Sở Khoa học và Công nghệ | Năm 2027 | Kho hồ sơ hiện vật số
+III | Đào tạo nhân lực di sản
+1 | Tập huấn kỹ năng số cho cán bộ bảo tàng và hướng dẫn viên | Bảo tàng tỉnh | Sở Nội vụ | Năm 2026 | Lớp tập huấn
 II | Vận hành cổng di sản số
 1 | Xây dựng cổng thông tin di sản số phục vụ khách tham quan trực tuyến | Sở Khoa học và Công nghệ | Sở Văn hóa, Thể thao và Du lịch | Quý II/2027 | Cổng thông tin di sản số | Vốn xã hội hóa
 """
@@ -162,6 +174,20 @@ def test_a_years_targets_asked_as_a_set_are_listed(engine) -> None:
     assert a.found
     text = fold(a.answer)
     assert "80%" in text and "60%" in text
+
+
+def test_targets_asked_by_the_part_that_sets_them_are_that_parts(engine) -> None:
+    a = engine.ask("Điện Biên có những chỉ tiêu du lịch số nào?")
+    text = fold(a.answer)
+    assert a.found and "70%" in text and "50%" in text
+    assert "80%" not in text
+
+
+def test_a_task_whose_field_is_empty_is_not_given_another_tasks(engine) -> None:
+    a = engine.ask("Nguồn kinh phí của nhiệm vụ tập huấn kỹ năng số cho cán bộ bảo tàng ở "
+                   "Điện Biên là gì?")
+    assert not a.found and "nguon kinh phi" in fold(a.headline)
+    assert "ngan sach tinh" not in fold(a.answer)
 
 
 def _seg(text: str, path: list[str], reading: str = "", order: int = 0) -> Segment:
