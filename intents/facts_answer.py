@@ -332,7 +332,8 @@ def asks_target_set(query: Query) -> bool:
     những gì?": a set of targets, narrowed (or not) by the part of the plan that sets them."""
     from intents.set_answer import asks_set
 
-    return not query.agency and asks_set(query) and bool(_TARGET_NOUN.search(query.search))
+    return (not query.agency and not query.all_targets and asks_set(query)
+            and bool(_TARGET_NOUN.search(query.search)))
 
 
 def target_set(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer | None:
@@ -346,6 +347,8 @@ def target_set(engine: AnswerEngine, query: Query, doc_ids: list[str]) -> Answer
         return None
     bm = engine.index.bm25
     own = [t for t in dict.fromkeys(query.terms) if t not in _SET_WORDS]
+    if not own and query.years:
+        return None  # every target of a year: its table (compose.targets_table)
     weight = {t: bm.idf(t) if bm is not None else 1.0 for t in own}
     total = sum(weight.values())
     facts: list[Fact] = []
