@@ -230,6 +230,8 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
         ev = clause_answer.extract(engine, query, hit, cov)
         if ev is None or not states_year(query, ev, engine):
             continue
+        if role_contradicted(query, hit.segment.body):
+            continue  # the body asked is the lead's partner here, not the lead
         if listing and not ev.direct:
             # "những chương trình nào": a close clause that names them beats the closest
             # one, which is kept
@@ -447,6 +449,11 @@ def states_year(query: Query, ev: Evidence, engine: AnswerEngine | None = None) 
     a table without them states its year like a clause."""
     if query.intent != "target" or not query.years or not re.search(r"\d", ev.direct):
         return True
+    told = _years_told(f"{ev.direct} {ev.detail}")
+    if told:
+        # the answer says its own year ("30% (năm 2030)"): it answers for that year, whatever
+        # other years the clause names ("Đến 2026: 80% …; Đến 2030: … 30% …")
+        return any(_year_fits(told, y, query.years) for y in query.years)
     seg = ev.hit.segment
     in_table = seg.kind == "row" or seg.table_header or "|" in seg.text
     if in_table and (seg.reading or re.search(r"\b20[2-5]\d\b", seg.table_header or "")):
@@ -462,6 +469,36 @@ def states_year(query: Query, ev: Evidence, engine: AnswerEngine | None = None) 
     around = " ".join([ev.direct, ev.detail, ev.about, seg.text, seg.search, *seg.heading_path,
                        seg.group or "", seg.table_header or ""])
     return any(str(y) in around for y in query.years)
+
+
+_YEAR_SPAN = re.compile(r"\b(20[2-9]\d)(?:\s*[-–]\s*(20[2-9]\d))?\b")
+
+
+def _years_told(text: str) -> list[tuple[int, int]]:
+    """The years (or spans "2026-2030") an answer names, as (first, last)."""
+    return [(int(a), int(b or a)) for a, b in _YEAR_SPAN.findall(text)]
+
+
+def _year_fits(told: list[tuple[int, int]], year: int, asked: list[int]) -> bool:
+    """A year the answer names is the year asked, a span the answer names holds it, or the
+    year named falls in the span the question asks ("giai đoạn 2026-2030": 2030)."""
+    lo, hi = (min(asked), max(asked)) if len(asked) >= 2 else (year, year)
+    return any(a <= year <= b or lo <= a <= hi for a, b in told)
+
+
+_SPAN_ASKED = re.compile(r"\b20[2-9]\d\s*[-–]\s*20[2-9]\d\b|\bgiai doan\b|"
+                         r"\btu (?:nam )?20[2-9]\d (?:den|toi) (?:nam )?20[2-9]\d\b")
+
+
+def in_span_asked(query: Query, ev: Evidence) -> bool:
+    """A value found with no year asked that names a year inside the span the question asks
+    ("giai đoạn 2026-2030 … đạt bao nhiêu": "100% (năm 2030)") answers it; a value for
+    another year, or asked for single years ("năm 2025 và 2030"), does not."""
+    if len(query.years) < 2 or not _SPAN_ASKED.search(query.search):
+        return False
+    told = _years_told(f"{ev.direct} {ev.detail}")
+    lo, hi = min(query.years), max(query.years)
+    return bool(told) and all(lo <= a and b <= hi for a, b in told)
 
 
 def _context(seg: Segment) -> str:
@@ -620,6 +657,30 @@ def _near(seq: list[str], a: set[str], b: set[str], gap: int = 2) -> bool:
     pos_a = [i for i, w in enumerate(seq) if w in a]
     pos_b = [i for i, w in enumerate(seq) if w in b]
     return any(0 < j - i <= gap for i in pos_a for j in pos_b)
+
+
+_LEADS = re.compile(r"\W{0,3}(?:la co quan |lam )?chu tri\b")
+_PARTNERS = re.compile(r"\bphoi hop(?: chat che)?(?: voi)?\W*$")
+
+
+def role_contradicted(query: Query, text: str) -> bool:
+    """Asked what a body leads ("Sở Nội vụ chủ trì nhiệm vụ nào"), the clause gives the
+    lead to another body and names the one asked only as a partner ("Sở Khoa học và Công
+    nghệ chủ trì, phối hợp với Sở Nội vụ …"): it says what the body supports, not what it
+    leads. Roles are read off the clause's agency names: a name followed by "chủ trì"
+    leads, one after "phối hợp (với)" supports."""
+    if query.role != "chu_tri" or not query.agency or query.intent == "who":
+        return False
+    body = fold(text)
+    found = find_agencies(body)
+    # the name's own end may have taken the role word ("UBND xã chủ trì" read as a place
+    # "xã … Trì"): "chủ trì" ending the name counts as following it
+    leads = [m for m in found if _LEADS.match(body, m.end)
+             or body[m.start:m.end].endswith(" chu tri")]
+    if not leads or any(same_agency(query.agency, m.name) for m in leads):
+        return False
+    return any(same_agency(query.agency, m.name) and _PARTNERS.search(body, 0, m.start)
+               for m in found)
 
 
 def _role_words(query: Query) -> list[str]:
