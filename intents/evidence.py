@@ -25,7 +25,7 @@ from corpus.lexicon import syllables
 from corpus.models import Segment
 from corpus.normalize import fold, words
 from intents import clause_answer
-from intents.contrast import contradicts
+from intents.contrast import contradicts, narrows
 from intents.detail import asked_words
 from intents.models import Query
 from intents.normalize import abbreviation_index, spelt_out
@@ -159,6 +159,11 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
     if contradicts(words(query.search), seg_words, engine.contrasts()):
         # "… một phần" asked, "… toàn trình" stated: the qualifier that tells the two
         # apart is contradicted, whatever else the clause shares (intents.contrast)
+        cov = min(cov, NEAR_MIN - 0.1)
+    if query.intent == "target" and narrows(words(query.search), seg_words, engine.contrasts(),
+                                            _own_level(engine, seg)):
+        # "người dân nông thôn có …" asked, "người dân có …" stated: the figure of the whole
+        # is not the part's
         cov = min(cov, NEAR_MIN - 0.1)
     if _other_measure(query.search, seg_words):
         # "tỷ lệ thư viện số …" asked, "số lượng thư viện số …" stated: another indicator
@@ -681,6 +686,15 @@ def role_contradicted(query: Query, text: str) -> bool:
         return False
     return any(same_agency(query.agency, m.name) and _PARTNERS.search(body, 0, m.start)
                for m in found)
+
+
+def _own_level(engine: AnswerEngine, seg: Segment) -> tuple[tuple[str, ...], ...]:
+    """The level a plan's own figures are at without saying so: "cấp xã" in a commune's
+    plan, "cấp tỉnh" in a province's."""
+    doc = engine.index.documents.get(seg.doc_id)
+    kind = fold(doc.meta.locality_kind or "") if doc is not None else ""
+    level = {"phuong": "xa", "thanh pho": "tinh"}.get(kind, kind)
+    return (("cap", level),) if level else ()
 
 
 def _role_words(query: Query) -> list[str]:

@@ -8,7 +8,10 @@ for this test (the real engine with the deterministic fake embedder):
 - asked what a body leads, a clause that gives the lead to another body and names the one
   asked as its partner does not answer;
 - a province named with its kind ("tỉnh Lai Châu …") asks the province's own plan: a
-  commune's plan in it does not answer for it.
+  commune's plan in it does not answer for it;
+- a qualifier the question puts on the indicator's noun ("người dân nông thôn") is not
+  answered by the figure of the whole ("người dân"), but the plan's own level ("cấp xã" in a
+  commune's plan) need not be written.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from __future__ import annotations
 import pytest
 from plan_fixtures import engine_over
 
-from corpus.normalize import fold
+from corpus.normalize import fold, words
 from intents import AnswerEngine
+from intents.contrast import listed, narrows
 from intents.evidence import Evidence, in_span_asked, role_contradicted, states_year
 from retrieval.search import Hit
 
@@ -39,6 +43,10 @@ I. MỤC TIÊU
 Đến 2026: 80% hồ sơ công việc được xử lý trực tuyến. Đến 2030: 30% sản phẩm OCOP của xã lên sàn thương mại điện tử.
 
 - Mục tiêu tỷ lệ phủ sóng 5G tại các thôn bản đến năm 2030 đạt 100%.
+
+- Tỷ lệ người dân có tài khoản định danh điện tử đạt 80%.
+
+- Tỷ lệ thủ tục hành chính được số hóa kết quả giải quyết đạt 90%.
 
 II. TỔ CHỨC THỰC HIỆN
 
@@ -140,3 +148,39 @@ def test_the_commune_itself_is_answered(engine) -> None:
     answer = engine.ask("Xã Phong Thổ đặt tỷ lệ phủ sóng 5G tại các thôn bản năm 2030 là bao "
                         "nhiêu?")
     assert answer.found and "100%" in answer.headline
+
+
+@pytest.mark.parametrize("question", [
+    "Xã Phong Thổ đặt tỷ lệ người dân nông thôn có tài khoản định danh điện tử là bao nhiêu?",
+    "phong tho ty le nguoi dan nong thon co tai khoan dinh danh dien tu bao nhieu",
+])
+def test_a_part_asked_is_not_answered_by_the_whole(engine, question) -> None:
+    answer = engine.ask(question)
+    assert not (answer.found and "80%" in answer.headline)
+
+
+def test_the_whole_asked_is_answered(engine) -> None:
+    answer = engine.ask("Xã Phong Thổ đặt tỷ lệ người dân có tài khoản định danh điện tử là bao "
+                        "nhiêu?")
+    assert answer.found and "80%" in answer.headline
+
+
+def test_the_plans_own_level_need_not_be_written(engine) -> None:
+    answer = engine.ask("Tỷ lệ thủ tục hành chính cấp xã được số hóa kết quả giải quyết ở xã "
+                        "Phong Thổ là bao nhiêu?")
+    assert answer.found and "90%" in answer.headline
+
+
+def test_narrowing_read_off_the_words() -> None:
+    def w(text: str) -> list[str]:
+        return words(text)
+
+    clause = w("ty le nguoi dan co tai khoan dinh danh dien tu dat 80%")
+    assert narrows(w("ty le nguoi dan nong thon co tai khoan"), clause, listed())
+    assert not narrows(w("ty le nguoi dan co tai khoan"), clause, listed())
+    # a clause that names a member itself is the contradiction check's (intents.contrast)
+    assert not narrows(w("ty le nguoi dan nong thon"), w("ty le nguoi dan thanh thi dat 80%"),
+                       listed())
+    level, stated = w("ty le thu tuc cap xa so hoa"), w("ty le thu tuc so hoa")
+    assert narrows(level, stated, listed())
+    assert not narrows(level, stated, listed(), implied=[("cap", "xa")])
