@@ -150,8 +150,10 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
         # — below the bar of a near clause too, or the nearest indicator with a number
         # would answer for it
         cov = min(cov, NEAR_MIN - 0.1)
+    own = _clause_words(seg.body)  # the clause without the headings it stands under
     if query.intent == "target" and not seg.reading and substituted(
-            words(query.search), set(query.terms), has, seg_words):
+            words(query.search), set(query.terms),
+            lambda t: has(t) and bool(forms(t) & own.present) or t in garbled, own.words):
         # "tỷ lệ phủ sóng 4G" asked, "tỷ lệ phủ sóng 5G" stated: the clause writes another
         # word where the question has its own — another indicator, not a paraphrase. Only
         # text read as written (no reading copy): in OCR text the other word may be a garble
@@ -237,6 +239,8 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
             continue
         if role_contradicted(query, hit.segment.body):
             continue  # the body asked is the lead's partner here, not the lead
+        if _yearless(query, ev):
+            continue  # "năm nào" asked, "thực hiện thường xuyên" stated: no year given
         if listing and not ev.direct:
             # "những chương trình nào": a close clause that names them beats the closest
             # one, which is kept
@@ -360,9 +364,16 @@ def checked(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     ev = clause_answer.extract(engine, query, hit, cov)
     if ev is None or not ev.direct or not _fits(query, ev) or not states_year(query, ev, engine):
         return None
-    if query.intent == "target" and not re.search(r"\d", ev.direct):
+    if query.intent == "target" and not re.search(r"\d", ev.direct) or _yearless(query, ev):
         return None
     return ev
+
+
+def _yearless(query: Query, ev: Evidence) -> bool:
+    """A year asked ("… trong năm nào") and a time without one given ("thường xuyên",
+    "hằng quý"): the plan does not say the year."""
+    return query.intent == "when" and query.when_kind == "year" and bool(ev.direct) \
+        and not _YEAR_SPAN.search(ev.direct)
 
 def signature(engine: AnswerEngine, query: Query, doc_ids: list[str] | None) -> Evidence | None:
     """'Ai ký kế hoạch?': the signature block, found by structure, not by words."""
@@ -543,7 +554,10 @@ def substituted(qwords: list[str], terms: set[str], has: Callable[[str], bool],
     asked = set(qwords)
     at: dict[str, list[int]] = {}
     for j, w in enumerate(seq):
-        at.setdefault(w, []).append(j)
+        # a word after a number is the unit of a count ("35 trạm (Trong đó: MobiFone: 09
+        # trạm …)"), not the indicator's noun with its modifier ("trạm 5G")
+        if not (j and seq[j - 1].isdigit()):
+            at.setdefault(w, []).append(j)
     for i in range(1, len(qwords)):
         word, anchor = qwords[i], qwords[i - 1]
         if word not in terms or has(word) or anchor not in terms or anchor not in at:

@@ -11,7 +11,10 @@ for this test (the real engine with the deterministic fake embedder):
   commune's plan in it does not answer for it;
 - a qualifier the question puts on the indicator's noun ("người dân nông thôn") is not
   answered by the figure of the whole ("người dân"), but the plan's own level ("cấp xã" in a
-  commune's plan) need not be written.
+  commune's plan) need not be written;
+- the noun counted with its own modifier ("trạm 4G: 12 trạm") is not the one asked ("trạm
+  5G"), whatever the units of its breakdown say;
+- a year asked ("năm nào") is not answered by a time without one ("thường xuyên").
 """
 
 from __future__ import annotations
@@ -48,6 +51,10 @@ I. MỤC TIÊU
 
 - Tỷ lệ thủ tục hành chính được số hóa kết quả giải quyết đạt 90%.
 
+2. Hạ tầng viễn thông
+
+- Lắp đặt mới trạm 4G: 12 trạm (Trong đó: Viettel: 8 trạm, VNPT: 4 trạm).
+
 II. TỔ CHỨC THỰC HIỆN
 
 1. Văn phòng HĐND và UBND xã
@@ -57,6 +64,10 @@ Văn phòng HĐND và UBND xã chủ trì, phối hợp với Phòng Kinh tế t
 2. Phòng Văn hóa - Xã hội
 
 Phòng Văn hóa - Xã hội chủ trì tuyên truyền về chuyển đổi số trên hệ thống truyền thanh của xã.
+
+3. Công an xã
+
+Công an xã chủ trì rà soát an toàn thông tin các hệ thống của xã; thời gian thực hiện: thường xuyên.
 """
 
 
@@ -184,3 +195,28 @@ def test_narrowing_read_off_the_words() -> None:
     level, stated = w("ty le thu tuc cap xa so hoa"), w("ty le thu tuc so hoa")
     assert narrows(level, stated, listed())
     assert not narrows(level, stated, listed(), implied=[("cap", "xa")])
+
+
+@pytest.mark.parametrize("question", [
+    "Xã Phong Thổ lắp đặt mới bao nhiêu trạm 5G?",
+    "phong tho lap dat moi bao nhieu tram 5g",
+])
+def test_a_count_of_another_thing_is_not_the_one_asked(engine, question) -> None:
+    answer = engine.ask(question)
+    assert not (answer.found and "12" in answer.headline)
+
+
+def test_the_thing_counted_is_answered(engine) -> None:
+    answer = engine.ask("Xã Phong Thổ lắp đặt mới bao nhiêu trạm 4G?")
+    assert answer.found and "12" in answer.headline
+
+
+def test_a_year_asked_is_not_answered_by_a_time_without_one(engine) -> None:
+    answer = engine.ask("Công an xã Phong Thổ phải rà soát an toàn thông tin các hệ thống trong "
+                        "năm nào?")
+    assert not answer.found
+
+
+def test_when_asked_a_recurring_time_answers(engine) -> None:
+    answer = engine.ask("Công an xã Phong Thổ rà soát an toàn thông tin các hệ thống khi nào?")
+    assert answer.found and "thuong xuyen" in fold(answer.headline)
