@@ -53,6 +53,8 @@ I. MỤC TIÊU
 
 2. Hạ tầng viễn thông
 
+- Thiết lập nền tảng quản lý thiết bị IoT cho các thôn bản: kết nối, thu thập dữ liệu từ thiết bị đo mực nước.
+
 - Lắp đặt mới trạm 4G: 12 trạm (Trong đó: Viettel: 8 trạm, VNPT: 4 trạm).
 
 II. TỔ CHỨC THỰC HIỆN
@@ -68,6 +70,10 @@ Phòng Văn hóa - Xã hội chủ trì tuyên truyền về chuyển đổi s�
 3. Công an xã
 
 Công an xã chủ trì rà soát an toàn thông tin các hệ thống của xã; thời gian thực hiện: thường xuyên.
+
+4. Hội Nông dân xã
+
+- Hướng dẫn hội viên quản lý thiết bị IoT và nền tảng số trên đồng ruộng.
 """
 
 
@@ -220,3 +226,4 @@ def test_a_year_asked_is_not_answered_by_a_time_without_one(engine) -> None:
 def test_when_asked_a_recurring_time_answers(engine) -> None:
     answer = engine.ask("Công an xã Phong Thổ rà soát an toàn thông tin các hệ thống khi nào?")
     assert answer.found and "thuong xuyen" in fold(answer.headline)
+
