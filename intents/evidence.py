@@ -237,6 +237,16 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
         ev = clause_answer.extract(engine, query, hit, cov)
         if ev is None or not states_year(query, ev, engine):
             continue
+        if query.intent == "target" and query.years and " / " in ev.direct \
+                and not _years_told(ev.direct):
+            # "50% / 80% / 100%": a row's values with no year of their own, read against
+            # the year columns its neighbours were read with
+            by_year = row_years(engine, hit.segment)
+            if by_year:
+                cells = [(y, by_year.get(y, "")) for y in query.years]
+                if not any(c for _, c in cells):
+                    continue  # the row's cell for the year asked is empty ("-")
+                ev.direct = " / ".join(f"{c} ({y})" for y, c in cells if c)
         if role_contradicted(query, hit.segment.body):
             continue  # the body asked is the lead's partner here, not the lead
         if _yearless(query, ev):
@@ -367,6 +377,38 @@ def checked(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     if query.intent == "target" and not re.search(r"\d", ev.direct) or _yearless(query, ev):
         return None
     return ev
+
+
+_CELL = r"(?:-|[<>≥≤]?\s?\d+(?:[.,]\d+)?\s?%)"
+_ROW_NEAR = 3  # rows either side whose targets were read with their years
+
+
+def row_years(engine: AnswerEngine, seg: Segment) -> dict[int, str]:
+    """A table row whose header lost its years ("bàn phường - - 50% | 80% | 100%"): its
+    cells by year, when the rows around it were read with year columns as many as its
+    cells (an empty cell "-" gives ""); {} when that cannot be told."""
+    table = engine.index.segments
+    pos = table.position(seg.id)
+    if pos is None:
+        return {}
+    columns: list[tuple[int, ...]] = []
+    for p in range(max(0, pos - _ROW_NEAR), min(len(table), pos + _ROW_NEAR + 1)):
+        if p == pos or table.doc_of(p) != seg.doc_id:
+            continue
+        for f in engine.facts_at(table.id(p)):
+            if f.kind == "target" and len(f.values) >= 2 and all(y.isdigit() for y in f.values):
+                columns.append(tuple(sorted(int(y) for y in f.values)))
+    if not columns:
+        return {}
+    years = max(set(columns), key=columns.count)
+    n = len(years)
+    run = re.search(rf"(?<![\w%])({_CELL}(?:\s*\|?\s*{_CELL}){{{n - 1}}})(?![\w%])", seg.text)
+    if run is None:
+        return {}
+    cells = re.findall(_CELL, run.group(1))
+    if len(cells) != n or all(c == "-" for c in cells):
+        return {}
+    return {y: ("" if c == "-" else c.replace(" ", "")) for y, c in zip(years, cells, strict=True)}
 
 
 def _yearless(query: Query, ev: Evidence) -> bool:

@@ -14,7 +14,9 @@ for this test (the real engine with the deterministic fake embedder):
   commune's plan) need not be written;
 - the noun counted with its own modifier ("trạm 4G: 12 trạm") is not the one asked ("trạm
   5G"), whatever the units of its breakdown say;
-- a year asked ("năm nào") is not answered by a time without one ("thường xuyên").
+- a year asked ("năm nào") is not answered by a time without one ("thường xuyên");
+- a table row whose header lost its years is read against the year columns of the rows
+  around it: an empty cell ("-") for the year asked is no value.
 """
 
 from __future__ import annotations
@@ -227,3 +229,28 @@ def test_when_asked_a_recurring_time_answers(engine) -> None:
     answer = engine.ask("Công an xã Phong Thổ rà soát an toàn thông tin các hệ thống khi nào?")
     assert answer.found and "thuong xuyen" in fold(answer.headline)
 
+
+
+def test_a_rows_cells_are_read_by_its_neighbours_year_columns() -> None:
+    from types import SimpleNamespace
+
+    from intents.evidence import row_years
+
+    rows = ["Tỷ lệ phủ sóng 5G | >60% | 100% | 100% | 100% | 100%",
+            "Tỷ lệ phủ sóng 6G | - | - | 50% | 80% | 100% | Phòng Văn hóa - Xã hội",
+            "Tỷ lệ cán bộ có kỹ năng số | 80% | 100% | 100% | 100% | 100%"]
+    years = {"2025": "x", "2030": "x", "2035": "x", "2040": "x", "2045": "x"}
+    segs = [SimpleNamespace(id=f"s{i}", doc_id="d", text=t) for i, t in enumerate(rows)]
+    facts = {"s0": [SimpleNamespace(kind="target", values=years)], "s1": [],
+             "s2": [SimpleNamespace(kind="target", values=years)]}
+    table = type("T", (), {"position": staticmethod(lambda sid: int(sid[1:])),
+                           "doc_of": staticmethod(lambda p: "d"),
+                           "id": staticmethod(lambda p: f"s{p}"),
+                           "__len__": lambda self: 3})()
+    engine = SimpleNamespace(index=SimpleNamespace(segments=table),
+                             facts_at=lambda sid: facts[sid])
+    cells = row_years(engine, segs[1])
+    assert cells == {2025: "", 2030: "", 2035: "50%", 2040: "80%", 2045: "100%"}
+    # no neighbour read with year columns: nothing to tell the cells by
+    facts["s0"], facts["s2"] = [], []
+    assert row_years(engine, segs[1]) == {}
