@@ -34,7 +34,7 @@ from intents.asking import (
 from intents.detail import count_heads, named_heads
 from intents.models import Query
 from intents.normalize import normalize
-from intents.places import PLAN_NO, Places, find_plan_numbers
+from intents.places import Places, find_plan_numbers, plan_number_words
 from retrieval.lexical import STOP
 
 __all__ = ["Places", "understand"]
@@ -357,7 +357,7 @@ def understand(question: str, docs: list[Document] | Places,
     role = asked_role(cues)
     plan_docs = find_plan_numbers(q, places)
     agencies = find_agencies(q)
-    plan_nums = {a or b for a, b in PLAN_NO.findall(q)}
+    plan_nums = plan_number_words(q, places)
     report = report_period(q) if intent == "when" else ""
     nouns = asked_nouns(q)
     asked = _asked_type(q, nouns)

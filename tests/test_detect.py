@@ -220,3 +220,26 @@ def test_plan_number_and_locality_together() -> None:
             _place("Tân An", "12/KH-UBND")]
     u = understand("Ai ký kế hoạch số 80 của xã Lộc Tân?", Places(docs))
     assert u.doc_ids == ["binh-tan", "loc-tan"] and u.localities == ["loc-tan"]
+
+
+def test_a_plan_named_by_its_kind_and_number() -> None:
+    """"Quyết định 2820", "QĐ 2820", "2820/QĐ-UBND", "Nghị quyết 03" name a loaded plan of that
+    kind and number; a document of another kind with the same number, or one no plan is,
+    is a document the question quotes, whose number stays a word of the question."""
+    from intents.places import Places
+
+    docs = [_place("Hồ Chí Minh", "2820/QĐ-UBND"), _place("Bắc Ninh", "144/KH-UBND"),
+            _place("Đồng Tháp", "03/NQ-HĐND")]
+    places = Places(docs)
+    for q in ("Theo Quyết định 2820, ai tổng hợp kế hoạch?", "qd 2820 ai tong hop ke hoach",
+              "Văn bản 2820/QĐ-UBND giao ai tổng hợp?", "kế hoạch 2820 giao ai tổng hợp"):
+        u = understand(q, places)
+        assert u.doc_ids == ["ho-chi-minh"], q
+        assert not {"2820", "quyet", "dinh", "qd"} & set(u.terms), (q, u.terms)
+    assert understand("Nghị quyết số 03 đặt mục tiêu gì?", places).doc_ids == ["dong-thap"]
+    # another kind with that number: no plan named, the quoted document's words stay
+    u = understand("Triển khai Quyết định 144/QĐ-TTg thế nào?", places)
+    assert u.doc_ids == [] and "144" in u.terms
+    assert understand("Ai chủ trì triển khai Nghị quyết 57-NQ/TW?", places).doc_ids == []
+    # a word that reads "đã" is no "Đề án": "đã 100%" names nothing
+    assert understand("Xã đã 100 hộ dùng chữ ký số chưa?", places).doc_ids == []
