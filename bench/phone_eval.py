@@ -110,8 +110,9 @@ def quick(items: list[dict], data_dir: str, show: bool,
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=["tune", "held", "both", "s9q_tune", "s9q_held"],
-                    default="both")
+    ap.add_argument("--split", default="both",
+                    help="tune, held, both, or a later part's name (s9v_tune, s9v_held, "
+                         "s9q_tune, s9q_held)")
     ap.add_argument("--data-dir", default="/tmp/realidx")
     ap.add_argument("--norm-only", action="store_true")
     ap.add_argument("--restore", action="store_true",

@@ -18,7 +18,8 @@ question before any engine work; held4 is scored only, with /work/tools/held_agg
 the session's first and last main), "s9q_tune"/"s9q_held" (session 9: what/list questions —
 an agency's tasks, a heading's items, a task's result, funding or deadline — and some the plans
 do not answer, split by a hash of the question before any engine work; s9q_held is scored only,
-with /work/tools/held_agg2.py), and runs
+with /work/tools/held_agg2.py), "late5" (26 the lead wrote in session 9 before merging
+the session's branches, scored only in aggregate, on e9acb32 and the final main), and runs
 the shared evaluator
 (../shared/tools/evaluate.py) on each part separately, so the held-aside figure is never
 mixed into the one tuned on.
@@ -48,8 +49,8 @@ QUESTIONS = ROOT / "bench" / "real_questions.jsonl"
 REAL_PLANS = SHARED / "corpus" / "real"
 DATA = OUT / "real_data"
 PARTS = ("tune", "held", "late", "tune2", "held2", "late2", "tune3", "held3", "late3", "tune4",
-         "held4", "late4", "s9q_tune", "s9q_held")
-TUNED = ("tune", "tune2", "tune3", "late", "tune4", "s9q_tune")  # answers of these parts are kept to be read; the others never
+         "held4", "late4", "s9v_tune", "s9v_held", "late5", "s9q_tune", "s9q_held")
+TUNED = ("tune", "tune2", "tune3", "late", "tune4", "s9v_tune", "s9q_tune")  # answers of these parts are kept to be read; the others never
 
 
 def ingest(data_dir: Path, reuse: bool) -> None:
