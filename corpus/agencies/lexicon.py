@@ -70,7 +70,7 @@ de nghi|chi dao|lanh dao|phu trach|chu dong|cap|dinh ky|hang|
 thuong xuyen|hoan thanh|tiep tuc|ban hanh|ra soat|chuan bi|ung dung|nghien cuu de|
 dieu hanh|van hanh|xu ly|rieng|chung|ho tro|phat huy|tuyen truyen|thuc day|quan tam|
 trinh|gui|phe duyet|xem xet|nhan|co trach nhiem|chiu trach nhiem|thuoc|
-lam gi|lam nhung|gi|nao|ra sao|the nao|bao nhieu
+lam gi|lam nhung|gi
 """.replace("\n", "").split("|") if p.strip())
 _MAX_STOP = max(len(p) for p in STOP_PHRASES)
 # verbs after which no name starts (a name may begin with "Xây dựng", "Kiểm tra" …)
