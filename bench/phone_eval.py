@@ -110,7 +110,9 @@ def quick(items: list[dict], data_dir: str, show: bool,
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=["tune", "held", "both"], default="both")
+    ap.add_argument("--split", default="both",
+                    help="tune, held, both (those two), or any other split the file names "
+                         "(e.g. s9w_tune); a split whose name has 'held' in it never lists items")
     ap.add_argument("--data-dir", default="/tmp/realidx")
     ap.add_argument("--norm-only", action="store_true")
     ap.add_argument("--restore", action="store_true",
@@ -124,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     items = [json.loads(line) for line in args.file.open(encoding="utf-8") if line.strip()]
     for it in items:
-        it.setdefault("split", "tune")
+        it.setdefault("split", it.get("part", "tune"))
     parts = ["tune", "held"] if args.split == "both" else [args.split]
     for part in parts:
         chosen = [it for it in items if it["split"] == part]
@@ -136,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
               f"normalised {n:.1%} (folded {nf:.1%})")
         if args.quick:
             forms = ("question", "question_plain") if args.both_forms else ("question_plain",)
-            print(quick(chosen, args.data_dir, args.show and part == "tune", forms))
+            print(quick(chosen, args.data_dir, args.show and "held" not in part, forms))
         elif not args.norm_only:
             print(answers(chosen, args.data_dir))
     return 0

@@ -13,8 +13,10 @@ In order, word by word:
    a clear Telex mark or a neighbour it forms a word with.
 3. Abbreviations and teencode from the table `data/abbreviations.tsv`; an ambiguous one is
    expanded by the word next to it ("kh cn" is khoa học, "kh 79" kế hoạch).
-4. Phone typos (`intents.spelling`): a non-syllable one edit from a syllable that fits.
-5. Optionally, the diacritics of the plain words restored with the syllable bigram model
+4. A token of consonants no table lists ("cq", "cks") read as the initials of a term the
+   loaded plans use (`intents.initials`), when one reading clearly leads.
+5. Phone typos (`intents.spelling`): a non-syllable one edit from a syllable that fits.
+6. Optionally, the diacritics of the plain words restored with the syllable bigram model
    of the reading copy (`corpus.reading.restore_diacritics`). Later stages work on the
    folded form, so answering does not need it and skips it for speed.
 """
@@ -30,6 +32,7 @@ from pydantic import BaseModel, Field
 
 from corpus.lexicon import accented_syllables, syllable_pairs, syllables
 from corpus.normalize import fold, nfc, search_form
+from intents.initials import is_initials, spell_initials
 from intents.spelling import correct_word
 
 _DATA = Path(__file__).with_name("data")
@@ -167,6 +170,11 @@ def normalize(question: str, known: Collection[str] = (), restore: bool = False)
         if exp is not None:
             out[i] = exp
             continue
+        if t == toks[i] and _unlisted_initials(t, known):
+            spelt = spell_initials(t, known)
+            if spelt:
+                out[i], folded[i] = spelt, fold(spelt)
+                continue
         if t == toks[i] and t.isascii() and t.isalpha():
             fixed = correct_word(t.lower(), prev or None, nxt or None, known)
             if fixed and known and search_form(t) in known:
@@ -181,6 +189,15 @@ def normalize(question: str, known: Collection[str] = (), restore: bool = False)
         text = restore_marks(text)
     return Normalized(typed=typed, text=text, search=search_form(text),
                       typed_search=search_form(typed), changes=changes)
+
+
+def _unlisted_initials(word: str, known: Collection[str]) -> bool:
+    """A token of consonants no table lists ("cq", "cks"), to be read as the initials of a
+    term of the plans; one the plans write themselves ("VNPT", "BTS") stays, except two
+    letters, which in the plans are mostly a scan's debris."""
+    low = fold(word.lower())
+    return (bool(known) and is_initials(low) and low not in keep_words()
+            and (low not in known or len(low) == 2))
 
 
 def restore_marks(text: str) -> str:
