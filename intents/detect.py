@@ -34,7 +34,7 @@ from intents.asking import (
 from intents.detail import count_heads, named_heads
 from intents.models import Query
 from intents.normalize import normalize
-from intents.places import PLAN_NO, Places, find_plan_numbers
+from intents.places import PLAN_NO, Places, find_plan_numbers, loaded_references
 from retrieval.lexical import STOP
 
 __all__ = ["Places", "understand"]
@@ -257,9 +257,11 @@ _PLAN_ASKS = [
     ("number", re.compile(r"\bso hieu\b|\bke hoach so (?:may|bao nhieu|gi)\b")),
     ("title", re.compile(r"\bten (?:cua )?ke hoach\b|\btrich yeu\b|\bke hoach ten (?:la )?gi\b")),
 ]
-# words of such questions that are not about any content of the plan
+# words of such questions that are not about any content of the plan: the asking words, the
+# kinds of document a plan is issued as and the kind of unit before the place named
 _PLAN_WORDS = frozenset(["ban", "hanh", "ky", "so", "hieu", "ten", "ngay", "nay", "trich", "yeu",
-                         "ra", "doi", "luc", "hom", "boi"])
+                         "ra", "doi", "luc", "hom", "boi", "ke", "hoach", "quyet", "dinh",
+                         "chuong", "trinh", "de", "an", "thanh", "pho", "tp", "tinh"])
 
 
 def plan_attribute(search: str, terms: list[str]) -> str:
@@ -281,9 +283,14 @@ def _place_tokens(toks: list[str], named: list) -> set[int]:
     return drop
 
 
-def _topic(q: str, named: list) -> str:
-    toks = words(q)
+def _topic(q: str, named: list, refs: list[tuple[int, int]] = ()) -> str:
+    """The question's words without the places it names and its references to loaded plans
+    by kind and number (`refs`, character spans: "quyết định 2820"): both say which plan,
+    not what the clause is about."""
+    spans = [m.span() for m in _WORD.finditer(q)]
+    toks = [q[a:b] for a, b in spans]
     drop = _place_tokens(toks, named)
+    drop |= {i for i, (a, b) in enumerate(spans) if any(a < y and x < b for x, y in refs)}
     return " ".join(t for i, t in enumerate(toks) if i not in drop)
 
 
@@ -364,7 +371,7 @@ def understand(question: str, docs: list[Document] | Places,
     # only the words that name the place go ("năm", "trung tâm" stay content words even when
     # some commune is called "… Nam" or "Trung …"), with "xã"/"phường" before them: a place
     # says which plan, not what the clause is about ("xã Phong" is no "xà phòng")
-    topic = _topic(q, named)
+    topic = _topic(q, named, loaded_references(q, places))
     if report:  # "sáu tháng" is "6 tháng" in the plans
         topic = REPORT_WORDS.sub(" ", REPORT_PERIOD.sub(f" {report} ", topic, count=1))
     topic = _ASKING_PHRASES.sub(" ", topic)

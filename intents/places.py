@@ -16,6 +16,11 @@ from corpus.normalize import fold, words
 
 PLAN_NO = re.compile(
     r"\b(?:ke hoach|kh|kế hoạch)\s*(?:so\s*)?(\d{1,4})\b|\b(\d{1,4})\s*[/-]\s*kh\b")
+# any kind of document a plan is issued as, named with its number ("Quyết định 2820",
+# "Chương trình số 10", "2820/QĐ"): a reference to a loaded plan when the number is one
+DOC_REF = re.compile(
+    r"\b(?:ke hoach|kh|quyet dinh|qd|chuong trinh|ctr|de an)\s*(?:so\s*)?(\d{1,4})\b|"
+    r"\b(\d{1,4})\s*[/-]\s*(?:kh|qd|ctr|da)\b")
 
 def _edits_ok(a: str, b: str) -> bool:
     """Equal, or one edit apart (a typo in a place name)."""
@@ -139,8 +144,17 @@ def find_localities(q: str, docs: Iterable[Document] | Places) -> list[str]:
 
 def find_plan_numbers(q: str, docs: Iterable[Document] | Places) -> list[str]:
     nums = {int(a or b) for a, b in PLAN_NO.findall(q)}
+    places = docs if isinstance(docs, Places) else Places(docs)
+    # "Quyết định 2820": another kind of document, when its number is a loaded plan's
+    nums |= {n for n in (int(a or b) for a, b in DOC_REF.findall(q)) if n in places.by_number}
     if not nums:
         return []
-    places = docs if isinstance(docs, Places) else Places(docs)
     wanted = {d for n in nums for d in places.by_number.get(n, [])}
     return [d.id for d in places.docs if d.id in wanted]
+
+
+def loaded_references(q: str, places: Places) -> list[tuple[int, int]]:
+    """Spans of the references to loaded plans by kind and number ("quyet dinh 2820"): they
+    say which plan, not what the clause is about."""
+    return [m.span() for m in DOC_REF.finditer(q)
+            if int(m.group(1) or m.group(2)) in places.by_number]

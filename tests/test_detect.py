@@ -220,3 +220,24 @@ def test_plan_number_and_locality_together() -> None:
             _place("Tân An", "12/KH-UBND")]
     u = understand("Ai ký kế hoạch số 80 của xã Lộc Tân?", Places(docs))
     assert u.doc_ids == ["binh-tan", "loc-tan"] and u.localities == ["loc-tan"]
+
+
+def test_plan_named_by_another_kind_of_document(documents) -> None:
+    # "Quyết định 79", "79/QĐ": the number of a loaded plan names it whatever kind is typed;
+    # the reference says which plan, so its words are no content the clause must hold
+    by_number = {d.meta.number: d.id for d in documents}
+    q = understand("Quyết định 79 giao ai theo dõi chuyển đổi số?", documents)
+    assert q.doc_ids == [by_number["79/KH-UBND"]]
+    assert not {"quyet", "dinh", "79"} & set(q.terms)
+    assert "chuyen" in q.terms
+    # a number no loaded plan has is a content reference ("Quyết định 06 của Thủ tướng")
+    q = understand("triển khai quyết định 612 gồm gì", documents)
+    assert q.doc_ids == [] and "612" in q.terms
+
+
+def test_plan_date_asked_with_its_kind_and_place(documents) -> None:
+    q = understand("phuong tran lieu ke hoach 79 ban hanh ngay nao", documents)
+    assert q.about == "date"
+    assert understand("tp quyet dinh 79 ky ngay nao", documents).about == "date"
+    # a task that names something is no question about the plan
+    assert understand("ban hanh ke hoach sang kien khi nao", documents).about == ""
