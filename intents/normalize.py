@@ -201,10 +201,36 @@ def _unlisted_initials(word: str, known: Collection[str]) -> bool:
 
 
 def restore_marks(text: str) -> str:
-    """Plain words given their diacritics by the reading copy's syllable model."""
+    """Plain words given their diacritics by the reading copy's syllable model, and the
+    names of places the gazetteer knows written as it spells them ("tran lieu" is Trần
+    Liễu, not "trận liệu")."""
     from corpus.reading import restore_diacritics
 
-    return restore_diacritics(text)
+    return official_places(text, restore_diacritics(text))
+
+
+def official_places(typed: str, restored: str) -> str:
+    """`restored` (the marks of `typed` restored word by word) with each place name the
+    writer typed without marks written as the gazetteer spells it, when one spelling fits;
+    a name typed with marks stays as typed (the writer knows the name)."""
+    from corpus.places import find_places
+
+    if not (len(typed) == len(restored) == len(fold(restored))):
+        return restored  # offsets would not map between the three forms
+    out = restored
+    for p in reversed(find_places(restored)):
+        names = {u.name for u in p.units}
+        if len(names) != 1:
+            continue
+        name = next(iter(names))
+        n = len(name.split())
+        span = out[p.start:p.end].split()
+        as_typed = typed[p.start:p.end]
+        if len(span) < n or fold(" ".join(span[-n:])) != fold(name) or as_typed != fold(as_typed):
+            continue
+        new = " ".join([*span[:-n], name])
+        out = out[:p.start] + new + out[p.end:]
+    return out
 
 
 def _rebuild(typed: str, spans: list[tuple[int, int]], words: list[str]) -> str:

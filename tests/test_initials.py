@@ -58,3 +58,11 @@ def test_phone_abbreviations_by_context():
     assert normalize("chi tieu gd pho thong").text == "chi tieu giáo dục pho thong"
     assert normalize("dv nao chu tri").text == "đơn vị nao chu tri"
     assert normalize("ty le cks").text == "ty le chữ ký số"
+
+
+def test_restored_place_names_are_spelt_as_the_gazetteer_spells_them():
+    # the syllable model alone reads "tran lieu" as "trận liệu"
+    assert normalize("tran lieu ai chu tri", restore=True).text.startswith("Trần Liễu")
+    assert "Bắc Ninh" in normalize("tinh bac ninh so nao lo", restore=True).text
+    # a name typed with its marks stays as the writer typed it
+    assert normalize("xã Lộc Tân ai lo", restore=True).text.startswith("xã Lộc Tân")
