@@ -42,6 +42,29 @@ _TOKEN = re.compile(r"[^\W_]+(?:&[^\W_]+)*")
 _TELEX_MARK = re.compile(r"aa|ee|oo|dd|w|[a-z]{3,}[sfrxj]$")
 
 
+# The frame of a message around its question, in the folded words: a vocative ("anh ơi",
+# "bot ơi"), "(xin / cho + pronoun) hỏi (chút)", "(pronoun) muốn hỏi"; at the end, the
+# sentence-final particles of politeness ("ạ", "nhé", "vậy ạ"). They ask nothing and are
+# no content: "cho mình hỏi Nghệ An …" has no "Hội Nghệ An" in it.
+_PRONOUN = r"(?:minh|em|toi|anh|chi|tui|to|chau|con)"
+_OPENING = re.compile(
+    rf"^(?:(?:{_PRONOUN}|ban|bot|ad|admin|tro ly) oi )?"
+    rf"(?:(?:xin|cho(?: {_PRONOUN})?|{_PRONOUN}(?: muon| can)?|muon) hoi(?: chut| ti| xiu| voi)? |"
+    rf"xin hoi )?")
+_CLOSING = re.compile(r"(?: (?:a|ak|ah|nhe|nha|nhi|vay|the|ha))+$")
+
+
+def frame_spans(folded: list[str]) -> tuple[int, int]:
+    """(first, end) indices of the words of the question inside its frame (see above); the
+    whole when dropping the frame would leave fewer than two words."""
+    text = " ".join(folded)
+    head = _OPENING.match(text)
+    first = len(head.group(0).split()) if head and head.group(0) else 0
+    tail = _CLOSING.search(text)
+    end = len(folded) - (len(tail.group(0).split()) if tail else 0)
+    return (first, end) if end - first >= 2 else (0, len(folded))
+
+
 class Normalized(BaseModel):
     typed: str  # the question as typed, NFC
     text: str  # normalised: Telex decoded, abbreviations spelt out, typos put right
@@ -142,7 +165,7 @@ def telex(word: str, prev: str, nxt: str, marked_only: bool = False) -> str | No
 def normalize(question: str, known: Collection[str] = (), restore: bool = False) -> Normalized:
     """The question normalised (see the module docstring); `known` holds the words of the
     loaded plans (folded), never taken for typos."""
-    typed = nfc(question or "").strip()
+    typed = _unframed(nfc(question or "").strip())
     spans = [(m.start(), m.end()) for m in _TOKEN.finditer(typed)]
     toks = [typed[a:b] for a, b in spans]
     # a part of a code ("16/KH-UBND", "57-NQ/TW", "R&D") is written as it is
@@ -189,6 +212,17 @@ def normalize(question: str, known: Collection[str] = (), restore: bool = False)
         text = restore_marks(text)
     return Normalized(typed=typed, text=text, search=search_form(text),
                       typed_search=search_form(typed), changes=changes)
+
+
+def _unframed(typed: str) -> str:
+    """The question without the frame of the message around it (`frame_spans`)."""
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(typed)]
+    if len(spans) < 3:
+        return typed
+    first, end = frame_spans([fold(typed[a:b]).lower() for a, b in spans])
+    if (first, end) == (0, len(spans)):
+        return typed
+    return typed[spans[first][0]:spans[end - 1][1]] + typed[spans[-1][1]:].rstrip(" .,!")
 
 
 def _unlisted_initials(word: str, known: Collection[str]) -> bool:
