@@ -165,7 +165,7 @@ def telex(word: str, prev: str, nxt: str, marked_only: bool = False) -> str | No
 def normalize(question: str, known: Collection[str] = (), restore: bool = False) -> Normalized:
     """The question normalised (see the module docstring); `known` holds the words of the
     loaded plans (folded), never taken for typos."""
-    typed = _unframed(nfc(question or "").strip())
+    typed = _unframed(_unshouted(nfc(question or "").strip()))
     spans = [(m.start(), m.end()) for m in _TOKEN.finditer(typed)]
     toks = [typed[a:b] for a, b in spans]
     # a part of a code ("16/KH-UBND", "57-NQ/TW", "R&D") is written as it is
@@ -212,6 +212,15 @@ def normalize(question: str, known: Collection[str] = (), restore: bool = False)
         text = restore_marks(text)
     return Normalized(typed=typed, text=text, search=search_form(text),
                       typed_search=search_form(typed), changes=changes)
+
+
+def _unshouted(typed: str) -> str:
+    """A message typed in capitals, lower-cased: its capitals tell no name or acronym from
+    a word ("AI" is the question word "ai" there, not the technology)."""
+    letters = [c for c in typed if c.isalpha()]
+    if len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.9 * len(letters):
+        return typed.lower()
+    return typed
 
 
 def _unframed(typed: str) -> str:

@@ -90,3 +90,13 @@ def test_may_asking_a_quantity_is_bao_nhieu():
     # "cấp độ mấy" asks a level, "máy tính" is a machine
     assert normalize("an toan thong tin cap do may").text.endswith("cap do may")
     assert normalize("may tinh cho can bo").text == "may tinh cho can bo"
+
+
+def test_a_message_in_capitals_is_read_in_lower_case():
+    # all capitals tell no acronym from a word: "AI" there is the question word
+    n = normalize("BAC NINH AI CHU TRI CHI TIEU DAO TAO STEM?")
+    assert n.text == "bac ninh ai chu tri chi tieu dao tao stem?"
+    assert detect_intents(cue_form(n.search, n.typed)) == ["who"]
+    # capitals inside an ordinary message keep their sense
+    n = normalize("ung dung AI trong nong nghiep")
+    assert "AI" in n.typed and cue_form(n.search, n.typed) == "ung dung a_i trong nong nghiep"
