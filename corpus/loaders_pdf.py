@@ -83,10 +83,18 @@ class _Item:
     bottom: float
     text: str
     cells: list[str] | None = None  # a table row
+    x1: float = 0.0  # where the line ends on the right
+
+
+# a row number a narrow "TT" column wrapped mid-token ("II" / "I" for "III", "1" / "2")
+_WRAPPED_NUMBER = re.compile(r"^(?:[0-9]{1,4}|[IVXLC]{1,6})(?:\.[0-9]{1,3})*\.?$")
 
 
 def _cell(text: str | None) -> str:
-    return nfc(" ".join((text or "").split()))
+    pieces = (text or "").split()
+    if len(pieces) > 1 and _WRAPPED_NUMBER.match("".join(pieces)) and "\n" in (text or ""):
+        return "".join(pieces)
+    return nfc(" ".join(pieces))
 
 
 def _table_rows(table: Any) -> list[_Item]:
@@ -120,15 +128,17 @@ def _page_items(page: Any) -> list[_Item]:
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
     text_page = page.filter(outside) if boxes else page
-    items = [_Item(line["top"], line["x0"], line["bottom"], nfc(line["text"]))
+    items = [_Item(line["top"], line["x0"], line["bottom"], nfc(line["text"]), x1=line["x1"])
              for line in text_page.extract_text_lines()]
     for t in tables:
         items += _table_rows(t)
     return sorted(items, key=lambda it: (round(it.top), it.x0))
 
 
-def _paragraph_breaks(items: list[_Item]) -> list[bool]:
-    """Where a blank line belongs before an item: a wide gap or a first-line indent."""
+def _paragraph_breaks(items: list[_Item], before: _Item | None = None) -> list[bool]:
+    """Where a blank line belongs before an item: a wide gap, a first-line indent, or a
+    line before it that ends short; `before` is the last line of the page before, which
+    may end a paragraph (a heading at the foot of a page)."""
     lines = [it for it in items if it.cells is None]
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False)
             if b.top - a.bottom >= 0]
@@ -136,16 +146,31 @@ def _paragraph_breaks(items: list[_Item]) -> list[bool]:
     step = min(statistics.quantiles(gaps, n=4)[0], statistics.median(gaps)) if len(
         gaps) >= 4 else (min(gaps) if gaps else 0.0)
     margin = min((it.x0 for it in lines), default=0.0)
+    right = max((it.x1 for it in lines), default=0.0)
     flags = []
     for prev, it in zip([None, *items], items, strict=False):
+        if prev is None and before is not None and before.cells is None and it.cells is None:
+            flags.append(_ends_short(before, it, margin, right))
+            continue
         if prev is None or it.cells is not None or prev.cells is not None:
             flags.append(prev is not None)
             continue
         gap = it.top - prev.bottom
         wide = gap > step + 0.25 * statistics.median(heights)
         indented = it.x0 > margin + 12 and prev.x0 <= margin + 2
-        flags.append(wide or indented)
+        flags.append(wide or indented or _ends_short(prev, it, margin, right))
     return flags
+
+
+def _ends_short(prev: _Item, it: _Item, margin: float, right: float) -> bool:
+    """`prev` ends its paragraph: it stops well short of the text's right edge (a heading,
+    the last line of a paragraph), and `it` opens like a paragraph, with a capital, a number
+    or a dash. A PDF set with no space between paragraphs shows its breaks only this way."""
+    width = right - margin
+    if width <= 0 or not prev.x1 or prev.x1 >= right - 0.2 * width:
+        return False
+    first = it.text.lstrip()[:1]
+    return first.isupper() or first.isdigit() or first in "-–—+•*"
 
 
 # ---- the document --------------------------------------------------------------------------
@@ -281,9 +306,11 @@ def _blocks(pages: list[list[_Item]], ocr_pages: set[int]) -> list[Block]:
                                      for items in pages]
     drops = running_indexes(texts)
     blocks: list[Block] = []
+    last: _Item | None = None  # the last line kept of the page before
     for index, (items, drop) in enumerate(zip(pages, drops, strict=True)):
         kept = [it for i, it in enumerate(items) if i not in drop]
-        breaks = [False] * len(kept) if index in ocr_pages else _paragraph_breaks(kept)
+        breaks = [False] * len(kept) if index in ocr_pages else _paragraph_breaks(kept, last)
+        last = kept[-1] if kept and index not in ocr_pages else None
         for it, brk in zip(kept, breaks, strict=True):
             if brk and blocks and blocks[-1].text:
                 blocks.append(Block(text="", page=index + 1, line=len(blocks) + 1))

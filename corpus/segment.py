@@ -37,6 +37,9 @@ _APPENDIX = re.compile(
     r"\(?ban hanh kem theo)"
 )
 _SIGNATURE = re.compile(r"^noi nh")
+# a line that is only "Phụ lục" and its number opens an appendix wherever it stands: a PDF
+# may set it right under the signer's name with no gap that marks a paragraph
+_BARE_APPENDIX = re.compile(r"^phu luc(\s+(so\s+)?[0-9ivxlc]{1,5})?\s*[.:]?$", re.IGNORECASE)
 
 
 @dataclass
@@ -370,17 +373,36 @@ class _Segmenter:
             end = next((j for j in range(i + 1, end) if blocks[j].kind == "row"), end)
             self._emit("text", blocks[i:end], ["Nơi nhận, người ký"])
             return end
-        starts_paragraph = i == 0 or not blocks[i - 1].text.strip() or blocks[i - 1].kind == "row"
+        starts_paragraph = (i == 0 or not blocks[i - 1].text.strip()
+                            or blocks[i - 1].kind == "row" or bool(_BARE_APPENDIX.match(f)))
         if _is_appendix_title(b.text) and i > len(blocks) * 0.3 and starts_paragraph:
             self._close()
             prev = next((x for x in reversed(blocks[:i]) if x.text.strip()), None)
-            if prev is None or not _is_appendix_title(prev.text):  # else: its subtitle
+            # its subtitle, right below it or below its title line ("PHỤ LỤC" / "PHÂN CÔNG
+            # … ĐẾN NĂM 2030" / "(Ban hành kèm theo …)"), is no appendix of its own
+            subtitle = (prev is not None and _is_appendix_title(prev.text)) or (
+                f.startswith("(") and self._in_appendix_title(blocks, i))
+            if not subtitle:
                 self.stack = [(0, f"Phụ lục: {short_heading(b.text.strip(), 70)}")]
             self._emit("heading", [b], self._path())
             self.after_blank = False
             return i + 1
         self._line(b, f)
         return i + 1
+
+
+    def _in_appendix_title(self, blocks: list[Block], i: int) -> bool:
+        """Block i is still in the title of the appendix opened last: an appendix is open
+        and no table row or paragraph of its body came between its title and block i."""
+        if not (self.stack and self.stack[0][1].startswith("Phụ lục:")):
+            return False
+        lines = [x for x in reversed(blocks[:i]) if x.text.strip()][:3]
+        for x in lines:
+            if x.kind == "row":
+                return False
+            if _is_appendix_title(x.text):
+                return True
+        return False
 
 
 def _clause_after_heading(heading: list[Block], line: str) -> bool:

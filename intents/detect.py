@@ -34,7 +34,7 @@ from intents.asking import (
 from intents.detail import count_heads, named_heads
 from intents.models import Query
 from intents.normalize import normalize
-from intents.places import PLAN_NO, Places, find_plan_numbers, loaded_references
+from intents.places import Places, find_plan_numbers, plan_number_words
 from retrieval.lexical import STOP
 
 __all__ = ["Places", "understand"]
@@ -283,14 +283,9 @@ def _place_tokens(toks: list[str], named: list) -> set[int]:
     return drop
 
 
-def _topic(q: str, named: list, refs: list[tuple[int, int]] = ()) -> str:
-    """The question's words without the places it names and its references to loaded plans
-    by kind and number (`refs`, character spans: "quyết định 2820"): both say which plan,
-    not what the clause is about."""
-    spans = [m.span() for m in _WORD.finditer(q)]
-    toks = [q[a:b] for a, b in spans]
+def _topic(q: str, named: list) -> str:
+    toks = words(q)
     drop = _place_tokens(toks, named)
-    drop |= {i for i, (a, b) in enumerate(spans) if any(a < y and x < b for x, y in refs)}
     return " ".join(t for i, t in enumerate(toks) if i not in drop)
 
 
@@ -364,14 +359,14 @@ def understand(question: str, docs: list[Document] | Places,
     role = asked_role(cues)
     plan_docs = find_plan_numbers(q, places)
     agencies = find_agencies(q)
-    plan_nums = {a or b for a, b in PLAN_NO.findall(q)}
+    plan_nums = plan_number_words(q, places)
     report = report_period(q) if intent == "when" else ""
     nouns = asked_nouns(q)
     asked = _asked_type(q, nouns)
     # only the words that name the place go ("năm", "trung tâm" stay content words even when
     # some commune is called "… Nam" or "Trung …"), with "xã"/"phường" before them: a place
     # says which plan, not what the clause is about ("xã Phong" is no "xà phòng")
-    topic = _topic(q, named, loaded_references(q, places))
+    topic = _topic(q, named)
     if report:  # "sáu tháng" is "6 tháng" in the plans
         topic = REPORT_WORDS.sub(" ", REPORT_PERIOD.sub(f" {report} ", topic, count=1))
     topic = _ASKING_PHRASES.sub(" ", topic)

@@ -16,11 +16,27 @@ from corpus.normalize import fold, words
 
 PLAN_NO = re.compile(
     r"\b(?:ke hoach|kh|kế hoạch)\s*(?:so\s*)?(\d{1,4})\b|\b(\d{1,4})\s*[/-]\s*kh\b")
-# any kind of document a plan is issued as, named with its number ("Quyết định 2820",
-# "Chương trình số 10", "2820/QĐ"): a reference to a loaded plan when the number is one
-DOC_REF = re.compile(
-    r"\b(?:ke hoach|kh|quyet dinh|qd|chuong trinh|ctr|de an)\s*(?:so\s*)?(\d{1,4})\b|"
-    r"\b(\d{1,4})\s*[/-]\s*(?:kh|qd|ctr|da)\b")
+# a document of another kind named by its number: "quyết định 2820", "QĐ 2820",
+# "2820/QĐ-UBND", "nghị quyết 03", "chương trình hành động 10", "đề án 06" (folded text).
+# It names a loaded plan only when one has that number and kind; otherwise it is a
+# document the question quotes ("triển khai Quyết định 06/QĐ-TTg"), whose number stays a
+# word of the question
+DOC_NO = re.compile(
+    r"\b(quyet dinh|nghi quyet|chuong trinh(?: hanh dong)?|de an|qd|nq|ctr)\s*(?:so\s*)?"
+    r"(\d{1,5})\b|\b(\d{1,5})\s*[/-]\s*(qd|nq|ctr|da)\b")
+_KIND_CODE = {"quyet dinh": "qd", "nghi quyet": "nq", "chuong trinh": "ctr",
+              "chuong trinh hanh dong": "ctr", "de an": "da", "ke hoach": "kh"}
+
+
+def _kind_codes(doc: Document) -> set[str]:
+    """The kind codes a plan answers to: its number's ("2820/QĐ-UBND": qd) and its
+    kind's, and "kh" for the plan a Quyết định issues."""
+    number = fold(doc.meta.number or "").lower()
+    codes = set(re.findall(r"[/-]\s*([a-z]+)", number)[:1])
+    codes.add(_KIND_CODE.get(fold(doc.meta.kind or "").lower(), ""))
+    if fold(doc.meta.issues or "").lower() == "ke hoach":
+        codes.add("kh")
+    return codes - {""}
 
 def _edits_ok(a: str, b: str) -> bool:
     """Equal, or one edit apart (a typo in a place name)."""
@@ -159,18 +175,40 @@ def find_localities(q: str, docs: Iterable[Document] | Places) -> list[str]:
 
 
 def find_plan_numbers(q: str, docs: Iterable[Document] | Places) -> list[str]:
+    """Ids of the plans the question names by number: "kế hoạch 79", "27-KH/ĐU" (any
+    loaded plan with that number), "Quyết định 2820", "NQ 03" (one of that kind too)."""
     nums = {int(a or b) for a, b in PLAN_NO.findall(q)}
-    places = docs if isinstance(docs, Places) else Places(docs)
-    # "Quyết định 2820": another kind of document, when its number is a loaded plan's
-    nums |= {n for n in (int(a or b) for a, b in DOC_REF.findall(q)) if n in places.by_number}
-    if not nums:
+    refs = _kind_refs(q)
+    if not nums and not refs:
         return []
+    places = docs if isinstance(docs, Places) else Places(docs)
     wanted = {d for n in nums for d in places.by_number.get(n, [])}
+    by_id = {d.id: d for d in places.docs}
+    wanted |= {i for code, n in refs for i in places.by_number.get(n, [])
+               if code in _kind_codes(by_id[i])}
     return [d.id for d in places.docs if d.id in wanted]
 
 
-def loaded_references(q: str, places: Places) -> list[tuple[int, int]]:
-    """Spans of the references to loaded plans by kind and number ("quyet dinh 2820"): they
-    say which plan, not what the clause is about."""
-    return [m.span() for m in DOC_REF.finditer(q)
-            if int(m.group(1) or m.group(2)) in places.by_number]
+def _kind_refs(q: str) -> list[tuple[str, int]]:
+    """(kind code, number) of each document the question names by kind and number."""
+    return [(_KIND_CODE.get(kind, kind), int(n)) if kind else (code, int(n2))
+            for kind, n, n2, code in DOC_NO.findall(q)]
+
+
+def plan_number_words(q: str, docs: Iterable[Document] | Places) -> set[str]:
+    """The words of the question that name a plan, not what the clause is about: the
+    number of every "kế hoạch N", and the kind and number of "Quyết định N" and the like
+    when a loaded plan is that document."""
+    nums = {a or b for a, b in PLAN_NO.findall(q)}
+    if not DOC_NO.search(q):
+        return nums
+    places = docs if isinstance(docs, Places) else Places(docs)
+    by_id = {d.id: d for d in places.docs}
+    for m in DOC_NO.finditer(q):
+        kind, n, n2, code = m.groups()
+        wanted = _KIND_CODE.get(kind, kind) if kind else code
+        named = [by_id[i] for i in places.by_number.get(int(n or n2), [])
+                 if wanted in _kind_codes(by_id[i])]
+        for doc in named:  # "Quyết định 2820/QĐ-UBND": the whole number goes too
+            nums |= set(words(m.group(0))) | set(words(fold(doc.meta.number).lower()))
+    return nums

@@ -174,3 +174,15 @@ def test_no_kernel_count_changes_nothing(tmp_path) -> None:
     omp.LOADAVG = tmp_path / "absent"
     omp.fit_to_free_cores()
     assert told == []
+
+
+def test_openmp_threads_spin_a_bounded_while_unless_the_user_chose() -> None:
+    from retrieval.embed import OPENMP_SPIN, set_openmp_wait
+
+    env: dict[str, str] = {}
+    set_openmp_wait(env)
+    assert env == {"GOMP_SPINCOUNT": OPENMP_SPIN}
+    for chosen in ({"OMP_WAIT_POLICY": "PASSIVE"}, {"GOMP_SPINCOUNT": "0"}):
+        env = dict(chosen)
+        set_openmp_wait(env)
+        assert env == chosen  # a wait policy or spin count set by the user is kept

@@ -497,10 +497,12 @@ _ATTACHED = re.compile(r"\((?:ban hanh )?kem theo[^)]*\)?")
 def _table_year(row: Row, seg: Segment, segments: list[Segment]) -> int | None:
     """The year a target table without year columns sets its values for: its group rows
     ("Đến năm 2030"), its title ("… CHỈ TIÊU … ĐẾN NĂM 2030") or its section."""
-    title = next((s.text for s in segments if s.kind != "row" and s.order < seg.order
-                  and s.heading_path[:1] == seg.heading_path[:1]
-                  and s.heading_path[:1] and s.heading_path[0].startswith("Phụ lục")), "")
-    for text in (*reversed(row.group), title, *reversed(seg.heading_path)):
+    # the appendix's title lines: "PHỤ LỤC" may stand alone (a heading of a DOCX), the
+    # year in the line below it ("PHÂN CÔNG … ĐẾN NĂM 2030")
+    titles = [s.text for s in segments if s.kind != "row" and s.order < seg.order
+              and s.heading_path[:1] == seg.heading_path[:1]
+              and s.heading_path[:1] and s.heading_path[0].startswith("Phụ lục")][:3]
+    for text in (*reversed(row.group), *titles, *reversed(seg.heading_path)):
         years = _TABLE_YEAR.findall(_ATTACHED.sub(" ", search_form(text)))
         if years:
             return int(years[-1])
