@@ -15,7 +15,8 @@ first and last main), "tune4"/"held4" (session 8: 16 questions on qualifier cont
 named by heading, agency duties, plural who and absent indicators, split by a hash of the
 question before any engine work; held4 is scored only, with /work/tools/held_agg2.py),
 "late4" (24 questions the lead wrote at the start of session 8, scored only in aggregate, on
-the session's first and last main), and runs
+the session's first and last main), "late5" (26 the lead wrote in session 9 before merging
+the session's branches, scored only in aggregate, on e9acb32 and the final main), and runs
 the shared evaluator
 (../shared/tools/evaluate.py) on each part separately, so the held-aside figure is never
 mixed into the one tuned on.
@@ -45,8 +46,8 @@ QUESTIONS = ROOT / "bench" / "real_questions.jsonl"
 REAL_PLANS = SHARED / "corpus" / "real"
 DATA = OUT / "real_data"
 PARTS = ("tune", "held", "late", "tune2", "held2", "late2", "tune3", "held3", "late3", "tune4",
-         "held4", "late4")
-TUNED = ("tune", "tune2", "tune3", "late", "tune4")  # answers of these parts are kept to be read; the others never
+         "held4", "late4", "s9v_tune", "s9v_held", "late5")
+TUNED = ("tune", "tune2", "tune3", "late", "tune4", "s9v_tune")  # answers of these parts are kept to be read; the others never
 
 
 def ingest(data_dir: Path, reuse: bool) -> None:

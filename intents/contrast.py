@@ -99,3 +99,27 @@ def contradicts(qwords: list[str], clause: list[str], contrasts: Iterable[Contra
                and not any(_has(list(m), a) for a in asked)):
             return True
     return False
+
+
+def narrows(qwords: list[str], clause: list[str], contrasts: Iterable[Contrast],
+            implied: Iterable[tuple[str, ...]] = ()) -> bool:
+    """The question qualifies a word with a contrast's member that the clause writes with
+    no member at all: "người dân nông thôn có tài khoản" asked, "người dân có tài khoản"
+    stated; "doanh nghiệp nhỏ" asked, "doanh nghiệp có hoạt động" stated — the clause gives
+    the whole, the question asks the part the member names. `implied`: members the plan
+    need not write ("cấp xã" in a commune's own plan)."""
+    contrasts = tuple(contrasts)
+    if not contrasts or len(qwords) < 2:
+        return False
+    skip = set(implied)
+    present = set(clause)
+    for members in contrasts:
+        for m in members:
+            if m in skip:
+                continue
+            n = len(m)
+            for i in range(1, len(qwords) - n + 1):
+                if tuple(qwords[i:i + n]) == m and qwords[i - 1] in present \
+                        and not any(_has(clause, x) for x in members):
+                    return True
+    return False

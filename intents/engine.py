@@ -253,12 +253,23 @@ class AnswerEngine:
         docs = self.index.documents.values()
         loaded = {fold(d.meta.locality) for d in docs}
         provinces = loaded | {fold(d.meta.province) for d in docs if d.meta.province}
+        # a province's own plans (issued at its level), not its communes'
+        own = {fold(d.meta.locality) for d in docs if d.meta.locality_kind in _PROVINCE_KINDS}
+        folded = fold(text)
         for p in find_places(text):
             if p.marked and p.kind in ("xã", "phường") and fold(p.name) not in loaded:
                 return f"{p.kind} {p.name}" + (f" ({p.province})" if p.province else "")
-            if p.kind in ("tỉnh", "thành phố") and fold(p.name) not in provinces:
+            if p.kind in _PROVINCE_KINDS and fold(p.name) not in provinces:
                 # "Quảng Ninh …", marked or not: a province no loaded plan is of or in
                 return f"{p.kind} {p.name}"
+            if p.marked and p.kind in _PROVINCE_KINDS and fold(p.name) not in own and not any(
+                    m.start <= p.start < m.end for m in find_agencies(folded)):
+                # "tỉnh Lai Châu đặt …" asks the province's plan: a commune's plan in it
+                # answers for the commune (not for a "Sở … tỉnh Lai Châu" the text names)
+                inside = [f"{d.meta.locality_kind} {d.meta.locality}" for d in docs
+                          if fold(d.meta.province or "") == fold(p.name)]
+                return f"{p.kind} {p.name}" + (f" (chỉ có kế hoạch của {', '.join(inside[:3])} "
+                                               "thuộc địa bàn này)" if inside else "")
         return ""
 
     def understand(self, question: str) -> Query:
@@ -337,7 +348,11 @@ class AnswerEngine:
             listed = compose.list_answer(self, query, named, qvec, today)
             if not listed.found and query.agency and query.duties:
                 # no task read for the body: the section a heading that names it opens
-                listed = agency_section(self, query, named) or listed
+                # (asked what it leads: not a section that gives the lead to another body)
+                section = agency_section(self, query, named)
+                if section is not None and not (section.citations and gate.role_contradicted(
+                        query, section.citations[0].quote)):
+                    listed = section
             if listed.found or query.agency:
                 return listed
             # "Tổ công nghệ số cộng đồng có nhiệm vụ gì?": no task list names it as a lead,
@@ -376,7 +391,9 @@ class AnswerEngine:
                                                                          query.terms):
                 if fm.value:
                     return compose.single_answer(self, query, ev)
-                if evidence is None:
+                if evidence is None or evidence.hit.segment.id != fm.fact.segment_id:
+                    # the indicator asked, read at ingest, is given for other years only: a
+                    # clause it matches clearly better than is another indicator's
                     return compose.not_given(self, query, ev)
         if evidence is not None and query.intent == "target" and _other_body(self, query, evidence):
             evidence = None
@@ -385,6 +402,8 @@ class AnswerEngine:
             # nearest value offered with its own year
             nearest = gate.best(self, query.model_copy(update={"years": []}), named or None, qvec)
             if nearest is not None and nearest.direct and nearest.detail:
+                if gate.in_span_asked(query, nearest):
+                    return compose.single_answer(self, query, nearest)
                 return compose.not_given(self, query, nearest)
         if evidence is None:
             return compose.not_found(self, query, named, qvec)
@@ -428,6 +447,7 @@ class AnswerEngine:
         return gate.related(self, query, doc_ids, qvec, k)
 
 
+_PROVINCE_KINDS = ("tỉnh", "thành phố")
 _PART_LABEL = {"who": "cơ quan", "when": "thời hạn", "target": "chỉ tiêu"}
 _CLEAR_WORDS = frozenset(["bo", "xoa", "huy", "bo chon", "xoa chon", "clear", "reset"])
 _ALL_PLACES = re.compile(r"\b(?:cac|moi|tung|nhung) (?:xa|phuong|dia phuong|ke hoach)\b|"

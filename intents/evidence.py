@@ -25,7 +25,7 @@ from corpus.lexicon import syllables
 from corpus.models import Segment
 from corpus.normalize import fold, words
 from intents import clause_answer
-from intents.contrast import contradicts
+from intents.contrast import contradicts, narrows
 from intents.detail import asked_words
 from intents.models import Query
 from intents.normalize import abbreviation_index, spelt_out
@@ -150,8 +150,10 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
         # — below the bar of a near clause too, or the nearest indicator with a number
         # would answer for it
         cov = min(cov, NEAR_MIN - 0.1)
+    own = _clause_words(seg.body)  # the clause without the headings it stands under
     if query.intent == "target" and not seg.reading and substituted(
-            words(query.search), set(query.terms), has, seg_words):
+            words(query.search), set(query.terms),
+            lambda t: has(t) and bool(forms(t) & own.present) or t in garbled, own.words):
         # "tỷ lệ phủ sóng 4G" asked, "tỷ lệ phủ sóng 5G" stated: the clause writes another
         # word where the question has its own — another indicator, not a paraphrase. Only
         # text read as written (no reading copy): in OCR text the other word may be a garble
@@ -159,6 +161,11 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
     if contradicts(words(query.search), seg_words, engine.contrasts()):
         # "… một phần" asked, "… toàn trình" stated: the qualifier that tells the two
         # apart is contradicted, whatever else the clause shares (intents.contrast)
+        cov = min(cov, NEAR_MIN - 0.1)
+    if query.intent == "target" and narrows(words(query.search), seg_words, engine.contrasts(),
+                                            _own_level(engine, seg)):
+        # "người dân nông thôn có …" asked, "người dân có …" stated: the figure of the whole
+        # is not the part's
         cov = min(cov, NEAR_MIN - 0.1)
     if _other_measure(query.search, seg_words):
         # "tỷ lệ thư viện số …" asked, "số lượng thư viện số …" stated: another indicator
@@ -230,6 +237,20 @@ def best(engine: AnswerEngine, query: Query, doc_ids: list[str] | None, qvec: np
         ev = clause_answer.extract(engine, query, hit, cov)
         if ev is None or not states_year(query, ev, engine):
             continue
+        if query.intent == "target" and query.years and " / " in ev.direct \
+                and not _years_told(ev.direct):
+            # "50% / 80% / 100%": a row's values with no year of their own, read against
+            # the year columns its neighbours were read with
+            by_year = row_years(engine, hit.segment)
+            if by_year:
+                cells = [(y, by_year.get(y, "")) for y in query.years]
+                if not any(c for _, c in cells):
+                    continue  # the row's cell for the year asked is empty ("-")
+                ev.direct = " / ".join(f"{c} ({y})" for y, c in cells if c)
+        if role_contradicted(query, hit.segment.body):
+            continue  # the body asked is the lead's partner here, not the lead
+        if _yearless(query, ev):
+            continue  # "năm nào" asked, "thực hiện thường xuyên" stated: no year given
         if listing and not ev.direct:
             # "những chương trình nào": a close clause that names them beats the closest
             # one, which is kept
@@ -353,9 +374,48 @@ def checked(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
     ev = clause_answer.extract(engine, query, hit, cov)
     if ev is None or not ev.direct or not _fits(query, ev) or not states_year(query, ev, engine):
         return None
-    if query.intent == "target" and not re.search(r"\d", ev.direct):
+    if query.intent == "target" and not re.search(r"\d", ev.direct) or _yearless(query, ev):
         return None
     return ev
+
+
+_CELL = r"(?:-|[<>≥≤]?\s?\d+(?:[.,]\d+)?\s?%)"
+_ROW_NEAR = 3  # rows either side whose targets were read with their years
+
+
+def row_years(engine: AnswerEngine, seg: Segment) -> dict[int, str]:
+    """A table row whose header lost its years ("bàn phường - - 50% | 80% | 100%"): its
+    cells by year, when the rows around it were read with year columns as many as its
+    cells (an empty cell "-" gives ""); {} when that cannot be told."""
+    table = engine.index.segments
+    pos = table.position(seg.id)
+    if pos is None:
+        return {}
+    columns: list[tuple[int, ...]] = []
+    for p in range(max(0, pos - _ROW_NEAR), min(len(table), pos + _ROW_NEAR + 1)):
+        if p == pos or table.doc_of(p) != seg.doc_id:
+            continue
+        for f in engine.facts_at(table.id(p)):
+            if f.kind == "target" and len(f.values) >= 2 and all(y.isdigit() for y in f.values):
+                columns.append(tuple(sorted(int(y) for y in f.values)))
+    if not columns:
+        return {}
+    years = max(set(columns), key=columns.count)
+    n = len(years)
+    run = re.search(rf"(?<![\w%])({_CELL}(?:\s*\|?\s*{_CELL}){{{n - 1}}})(?![\w%])", seg.text)
+    if run is None:
+        return {}
+    cells = re.findall(_CELL, run.group(1))
+    if len(cells) != n or all(c == "-" for c in cells):
+        return {}
+    return {y: ("" if c == "-" else c.replace(" ", "")) for y, c in zip(years, cells, strict=True)}
+
+
+def _yearless(query: Query, ev: Evidence) -> bool:
+    """A year asked ("… trong năm nào") and a time without one given ("thường xuyên",
+    "hằng quý"): the plan does not say the year."""
+    return query.intent == "when" and query.when_kind == "year" and bool(ev.direct) \
+        and not _YEAR_SPAN.search(ev.direct)
 
 def signature(engine: AnswerEngine, query: Query, doc_ids: list[str] | None) -> Evidence | None:
     """'Ai ký kế hoạch?': the signature block, found by structure, not by words."""
@@ -447,6 +507,11 @@ def states_year(query: Query, ev: Evidence, engine: AnswerEngine | None = None) 
     a table without them states its year like a clause."""
     if query.intent != "target" or not query.years or not re.search(r"\d", ev.direct):
         return True
+    told = _years_told(f"{ev.direct} {ev.detail}")
+    if told:
+        # the answer says its own year ("30% (năm 2030)"): it answers for that year, whatever
+        # other years the clause names ("Đến 2026: 80% …; Đến 2030: … 30% …")
+        return any(_year_fits(told, y, query.years) for y in query.years)
     seg = ev.hit.segment
     in_table = seg.kind == "row" or seg.table_header or "|" in seg.text
     if in_table and (seg.reading or re.search(r"\b20[2-5]\d\b", seg.table_header or "")):
@@ -462,6 +527,36 @@ def states_year(query: Query, ev: Evidence, engine: AnswerEngine | None = None) 
     around = " ".join([ev.direct, ev.detail, ev.about, seg.text, seg.search, *seg.heading_path,
                        seg.group or "", seg.table_header or ""])
     return any(str(y) in around for y in query.years)
+
+
+_YEAR_SPAN = re.compile(r"\b(20[2-9]\d)(?:\s*[-–]\s*(20[2-9]\d))?\b")
+
+
+def _years_told(text: str) -> list[tuple[int, int]]:
+    """The years (or spans "2026-2030") an answer names, as (first, last)."""
+    return [(int(a), int(b or a)) for a, b in _YEAR_SPAN.findall(text)]
+
+
+def _year_fits(told: list[tuple[int, int]], year: int, asked: list[int]) -> bool:
+    """A year the answer names is the year asked, a span the answer names holds it, or the
+    year named falls in the span the question asks ("giai đoạn 2026-2030": 2030)."""
+    lo, hi = (min(asked), max(asked)) if len(asked) >= 2 else (year, year)
+    return any(a <= year <= b or lo <= a <= hi for a, b in told)
+
+
+_SPAN_ASKED = re.compile(r"\b20[2-9]\d\s*[-–]\s*20[2-9]\d\b|\bgiai doan\b|"
+                         r"\btu (?:nam )?20[2-9]\d (?:den|toi) (?:nam )?20[2-9]\d\b")
+
+
+def in_span_asked(query: Query, ev: Evidence) -> bool:
+    """A value found with no year asked that names a year inside the span the question asks
+    ("giai đoạn 2026-2030 … đạt bao nhiêu": "100% (năm 2030)") answers it; a value for
+    another year, or asked for single years ("năm 2025 và 2030"), does not."""
+    if len(query.years) < 2 or not _SPAN_ASKED.search(query.search):
+        return False
+    told = _years_told(f"{ev.direct} {ev.detail}")
+    lo, hi = min(query.years), max(query.years)
+    return bool(told) and all(lo <= a and b <= hi for a, b in told)
 
 
 def _context(seg: Segment) -> str:
@@ -501,7 +596,10 @@ def substituted(qwords: list[str], terms: set[str], has: Callable[[str], bool],
     asked = set(qwords)
     at: dict[str, list[int]] = {}
     for j, w in enumerate(seq):
-        at.setdefault(w, []).append(j)
+        # a word after a number is the unit of a count ("35 trạm (Trong đó: MobiFone: 09
+        # trạm …)"), not the indicator's noun with its modifier ("trạm 5G")
+        if not (j and seq[j - 1].isdigit()):
+            at.setdefault(w, []).append(j)
     for i in range(1, len(qwords)):
         word, anchor = qwords[i], qwords[i - 1]
         if word not in terms or has(word) or anchor not in terms or anchor not in at:
@@ -620,6 +718,39 @@ def _near(seq: list[str], a: set[str], b: set[str], gap: int = 2) -> bool:
     pos_a = [i for i, w in enumerate(seq) if w in a]
     pos_b = [i for i, w in enumerate(seq) if w in b]
     return any(0 < j - i <= gap for i in pos_a for j in pos_b)
+
+
+_LEADS = re.compile(r"\W{0,3}(?:la co quan |lam )?chu tri\b")
+_PARTNERS = re.compile(r"\bphoi hop(?: chat che)?(?: voi)?\W*$")
+
+
+def role_contradicted(query: Query, text: str) -> bool:
+    """Asked what a body leads ("Sở Nội vụ chủ trì nhiệm vụ nào"), the clause gives the
+    lead to another body and names the one asked only as a partner ("Sở Khoa học và Công
+    nghệ chủ trì, phối hợp với Sở Nội vụ …"): it says what the body supports, not what it
+    leads. Roles are read off the clause's agency names: a name followed by "chủ trì"
+    leads, one after "phối hợp (với)" supports."""
+    if query.role != "chu_tri" or not query.agency or query.intent == "who":
+        return False
+    body = fold(text)
+    found = find_agencies(body)
+    # the name's own end may have taken the role word ("UBND xã chủ trì" read as a place
+    # "xã … Trì"): "chủ trì" ending the name counts as following it
+    leads = [m for m in found if _LEADS.match(body, m.end)
+             or body[m.start:m.end].endswith(" chu tri")]
+    if not leads or any(same_agency(query.agency, m.name) for m in leads):
+        return False
+    return any(same_agency(query.agency, m.name) and _PARTNERS.search(body, 0, m.start)
+               for m in found)
+
+
+def _own_level(engine: AnswerEngine, seg: Segment) -> tuple[tuple[str, ...], ...]:
+    """The level a plan's own figures are at without saying so: "cấp xã" in a commune's
+    plan, "cấp tỉnh" in a province's."""
+    doc = engine.index.documents.get(seg.doc_id)
+    kind = fold(doc.meta.locality_kind or "") if doc is not None else ""
+    level = {"phuong": "xa", "thanh pho": "tinh"}.get(kind, kind)
+    return (("cap", level),) if level else ()
 
 
 def _role_words(query: Query) -> list[str]:
