@@ -1,6 +1,6 @@
 """Phone-typed questions: how well they are normalised and answered.
 
-    python bench/phone_eval.py [--split tune|held|both|s9q_tune|s9q_held] [--data-dir DIR] [--norm-only]
+    python bench/phone_eval.py [--split tune|held|both|PART] [--data-dir DIR] [--norm-only]
 
 `bench/phone_questions.jsonl` holds questions as officials type them on a phone
 (`question_plain`: no diacritics, abbreviations, Telex left over, typos, casual words) with
@@ -111,8 +111,9 @@ def quick(items: list[dict], data_dir: str, show: bool,
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="both",
-                    help="tune, held, both, or a later part's name (s9v_tune, s9v_held, "
-                         "s9q_tune, s9q_held)")
+                    help="tune, held, both (those two), or any other split the file names "
+                         "(e.g. s9w_tune, s9q_tune); a split whose name has 'held' in it never "
+                         "lists items")
     ap.add_argument("--data-dir", default="/tmp/realidx")
     ap.add_argument("--norm-only", action="store_true")
     ap.add_argument("--restore", action="store_true",
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     items = [json.loads(line) for line in args.file.open(encoding="utf-8") if line.strip()]
     for it in items:
-        it.setdefault("split", "tune")
+        it.setdefault("split", it.get("part", "tune"))
     parts = ["tune", "held"] if args.split == "both" else [args.split]
     for part in parts:
         chosen = [it for it in items if it["split"] == part]
@@ -138,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
               f"normalised {n:.1%} (folded {nf:.1%})")
         if args.quick:
             forms = ("question", "question_plain") if args.both_forms else ("question_plain",)
-            print(quick(chosen, args.data_dir, args.show and part == "tune", forms))
+            print(quick(chosen, args.data_dir, args.show and "held" not in part, forms))
         elif not args.norm_only:
             print(answers(chosen, args.data_dir))
     return 0

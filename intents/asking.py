@@ -157,10 +157,54 @@ def _asked_noun_cues() -> dict[str, re.Pattern]:
     return out
 
 
+def _agency_heads() -> list[str]:
+    """Folded head nouns of the agency grammar that name a body by themselves; not a word
+    that is mostly something else before "nào" ("trạm", "trường", "báo"), nor a part of a
+    body ("Thường trực")."""
+    from corpus.agencies.lexicon import HEAD_INDEX
+
+    return sorted({" ".join(ws) for heads in HEAD_INDEX.values() for ws, _, cls in heads
+                   if cls in ("alone", "name", "weak")
+                   and " ".join(ws) not in ("bao", "thue")})
+
+
+# "kế hoạch số nào": the folded "so" of a number asked, not "sở nào"
+_NUMBER_ASKED = re.compile(r"\b(?:ke hoach|kh|quyet dinh|qd|van ban|nghi quyet|nq|thong tu|"
+                           r"cong van|chuong trinh) so nao\b")
+
+
+@functools.cache
+def _head_asked() -> re.Pattern:
+    heads = "|".join(sorted(map(re.escape, _agency_heads()), key=len, reverse=True))
+    return re.compile(rf"\b(?:{heads}) nao\b")
+
+
+def _agency_asked(q: str) -> re.Match | None:
+    """The head noun of an agency's name asked with "nào" ("sở nào", "ngân hàng nào"), not
+    the second half of a word ("giai đoạn nào", "yếu tố nào", "chỉ số nào": the pair is a
+    word of the lexicon) nor a plan's number ("kế hoạch số nào")."""
+    from corpus.lexicon import syllable_pairs
+
+    pairs = syllable_pairs()
+    for m in _head_asked().finditer(_NUMBER_ASKED.sub(_blank, q)):
+        before = q[:m.start()].split()[-1:]
+        if not before or (before[0], m.group(0).split()[0]) not in pairs:
+            return m
+    return None
+
+
 def _cue(rx: re.Pattern, kind: str, q: str) -> re.Match | None:
-    """The first place the question asks for this kind: a cue word, or the noun before "nào"."""
-    found = [m for m in (rx.search(q), _asked_noun_cues()[kind].search(q)) if m]
+    """The first place the question asks for this kind: a cue word, the noun before "nào",
+    or for a body the head noun of an agency's name before "nào"."""
+    nouns = [rx.search(q), _asked_noun_cues()[kind].search(q)]
+    if kind == "who":
+        nouns.append(_agency_asked(q))
+    found = [m for m in nouns if m]
     return min(found, key=lambda m: m.start()) if found else None
+
+
+def _blank(m: re.Match) -> str:
+    return " " * len(m.group(0))
 
 
 _MEMBERS = re.compile(r"\b((?:bao )?gom) (?:nhung |cac )?ai\b")

@@ -257,9 +257,11 @@ _PLAN_ASKS = [
     ("number", re.compile(r"\bso hieu\b|\bke hoach so (?:may|bao nhieu|gi)\b")),
     ("title", re.compile(r"\bten (?:cua )?ke hoach\b|\btrich yeu\b|\bke hoach ten (?:la )?gi\b")),
 ]
-# words of such questions that are not about any content of the plan
+# words of such questions that are not about any content of the plan: the asking words, the
+# kinds of document a plan is issued as and the kind of unit before the place named
 _PLAN_WORDS = frozenset(["ban", "hanh", "ky", "so", "hieu", "ten", "ngay", "nay", "trich", "yeu",
-                         "ra", "doi", "luc", "hom", "boi"])
+                         "ra", "doi", "luc", "hom", "boi", "ke", "hoach", "quyet", "dinh",
+                         "chuong", "trinh", "de", "an", "thanh", "pho", "tp", "tinh"])
 
 
 def plan_attribute(search: str, terms: list[str]) -> str:

@@ -13,8 +13,10 @@ In order, word by word:
    a clear Telex mark or a neighbour it forms a word with.
 3. Abbreviations and teencode from the table `data/abbreviations.tsv`; an ambiguous one is
    expanded by the word next to it ("kh cn" is khoa học, "kh 79" kế hoạch).
-4. Phone typos (`intents.spelling`): a non-syllable one edit from a syllable that fits.
-5. Optionally, the diacritics of the plain words restored with the syllable bigram model
+4. A token of consonants no table lists ("cq", "cks") read as the initials of a term the
+   loaded plans use (`intents.initials`), when one reading clearly leads.
+5. Phone typos (`intents.spelling`): a non-syllable one edit from a syllable that fits.
+6. Optionally, the diacritics of the plain words restored with the syllable bigram model
    of the reading copy (`corpus.reading.restore_diacritics`). Later stages work on the
    folded form, so answering does not need it and skips it for speed.
 """
@@ -30,6 +32,7 @@ from pydantic import BaseModel, Field
 
 from corpus.lexicon import accented_syllables, syllable_pairs, syllables
 from corpus.normalize import fold, nfc, search_form
+from intents.initials import is_initials, spell_initials
 from intents.spelling import correct_word
 
 _DATA = Path(__file__).with_name("data")
@@ -37,6 +40,29 @@ _TOKEN = re.compile(r"[^\W_]+(?:&[^\W_]+)*")
 # a clear Telex mark: a doubled vowel or đ, a horn or breve (w), a tone key closing a word
 # of three letters or more
 _TELEX_MARK = re.compile(r"aa|ee|oo|dd|w|[a-z]{3,}[sfrxj]$")
+
+
+# The frame of a message around its question, in the folded words: a vocative ("anh ơi",
+# "bot ơi"), "(xin / cho + pronoun) hỏi (chút)", "(pronoun) muốn hỏi"; at the end, the
+# sentence-final particles of politeness ("ạ", "nhé", "vậy ạ"). They ask nothing and are
+# no content: "cho mình hỏi Nghệ An …" has no "Hội Nghệ An" in it.
+_PRONOUN = r"(?:minh|em|toi|anh|chi|tui|to|chau|con)"
+_OPENING = re.compile(
+    rf"^(?:(?:{_PRONOUN}|ban|bot|ad|admin|tro ly) oi )?"
+    rf"(?:(?:xin|cho(?: {_PRONOUN})?|{_PRONOUN}(?: muon| can)?|muon) hoi(?: chut| ti| xiu| voi)? |"
+    rf"xin hoi )?")
+_CLOSING = re.compile(r"(?: (?:a|ak|ah|nhe|nha|nhi|vay|the|ha))+$")
+
+
+def frame_spans(folded: list[str]) -> tuple[int, int]:
+    """(first, end) indices of the words of the question inside its frame (see above); the
+    whole when dropping the frame would leave fewer than two words."""
+    text = " ".join(folded)
+    head = _OPENING.match(text)
+    first = len(head.group(0).split()) if head and head.group(0) else 0
+    tail = _CLOSING.search(text)
+    end = len(folded) - (len(tail.group(0).split()) if tail else 0)
+    return (first, end) if end - first >= 2 else (0, len(folded))
 
 
 class Normalized(BaseModel):
@@ -139,7 +165,7 @@ def telex(word: str, prev: str, nxt: str, marked_only: bool = False) -> str | No
 def normalize(question: str, known: Collection[str] = (), restore: bool = False) -> Normalized:
     """The question normalised (see the module docstring); `known` holds the words of the
     loaded plans (folded), never taken for typos."""
-    typed = nfc(question or "").strip()
+    typed = _unframed(_unshouted(nfc(question or "").strip()))
     spans = [(m.start(), m.end()) for m in _TOKEN.finditer(typed)]
     toks = [typed[a:b] for a, b in spans]
     # a part of a code ("16/KH-UBND", "57-NQ/TW", "R&D") is written as it is
@@ -167,6 +193,11 @@ def normalize(question: str, known: Collection[str] = (), restore: bool = False)
         if exp is not None:
             out[i] = exp
             continue
+        if t == toks[i] and _unlisted_initials(t, known):
+            spelt = spell_initials(t, known)
+            if spelt:
+                out[i], folded[i] = spelt, fold(spelt)
+                continue
         if t == toks[i] and t.isascii() and t.isalpha():
             fixed = correct_word(t.lower(), prev or None, nxt or None, known)
             if fixed and known and search_form(t) in known:
@@ -183,11 +214,66 @@ def normalize(question: str, known: Collection[str] = (), restore: bool = False)
                       typed_search=search_form(typed), changes=changes)
 
 
+def _unshouted(typed: str) -> str:
+    """A message typed in capitals, lower-cased: its capitals tell no name or acronym from
+    a word ("AI" is the question word "ai" there, not the technology)."""
+    letters = [c for c in typed if c.isalpha()]
+    if len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.9 * len(letters):
+        return typed.lower()
+    return typed
+
+
+def _unframed(typed: str) -> str:
+    """The question without the frame of the message around it (`frame_spans`)."""
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(typed)]
+    if len(spans) < 3:
+        return typed
+    first, end = frame_spans([fold(typed[a:b]).lower() for a, b in spans])
+    if (first, end) == (0, len(spans)):
+        return typed
+    return typed[spans[first][0]:spans[end - 1][1]] + typed[spans[-1][1]:].rstrip(" .,!")
+
+
+def _unlisted_initials(word: str, known: Collection[str]) -> bool:
+    """A token of consonants no table lists ("cq", "cks"), to be read as the initials of a
+    term of the plans; one the plans write themselves ("VNPT", "BTS") stays, except two
+    letters, which in the plans are mostly a scan's debris."""
+    low = fold(word.lower())
+    return (bool(known) and is_initials(low) and low not in keep_words()
+            and (low not in known or len(low) == 2))
+
+
 def restore_marks(text: str) -> str:
-    """Plain words given their diacritics by the reading copy's syllable model."""
+    """Plain words given their diacritics by the reading copy's syllable model, and the
+    names of places the gazetteer knows written as it spells them ("tran lieu" is Trần
+    Liễu, not "trận liệu")."""
     from corpus.reading import restore_diacritics
 
-    return restore_diacritics(text)
+    return official_places(text, restore_diacritics(text))
+
+
+def official_places(typed: str, restored: str) -> str:
+    """`restored` (the marks of `typed` restored word by word) with each place name the
+    writer typed without marks written as the gazetteer spells it, when one spelling fits;
+    a name typed with marks stays as typed (the writer knows the name)."""
+    from corpus.places import find_places
+
+    if not (len(typed) == len(restored) == len(fold(restored))):
+        return restored  # offsets would not map between the three forms
+    out = restored
+    for p in reversed(find_places(restored)):
+        names = {u.name for u in p.units}
+        if len(names) != 1:
+            continue
+        name = next(iter(names))
+        n = len(name.split())
+        span = out[p.start:p.end].split()
+        as_typed = typed[p.start:p.end]
+        if len(span) < n or fold(" ".join(span[-n:])) != fold(name) or as_typed != fold(as_typed):
+            continue
+        new = " ".join([*span[:-n], name])
+        out = out[:p.start] + new + out[p.end:]
+    return out
 
 
 def _rebuild(typed: str, spans: list[tuple[int, int]], words: list[str]) -> str:

@@ -58,6 +58,7 @@ _BEFORE_PLACE = _PLACE_CUES | {"o", "tai", "cua"}
 # words that join two places named together ("Lộc Tân và Phong Thổ")
 _JOINS = frozenset(["va", "voi", "hoac", "cung"])
 _FUZZY_MIN = 6  # shorter names are one letter from too many others to guess at
+_CONSONANTS = re.compile(r"[bcdghklmnpqrstvx]{2,4}")
 
 
 def _deletions(s: str) -> set[str]:
@@ -147,9 +148,24 @@ class Places:
                         found[key] = PlaceMatch(self.by_name[key], i, i + n)
         return list(found.values()) if len(found) == 1 else []
 
+    def by_initials(self, toks: list[str]) -> list[PlaceMatch]:
+        """A place typed as its initials ("hn" for Hà Nội): a token of consonants only, at
+        either end of the question or after a word that says a place follows, that spells
+        the initials of exactly one loaded locality of two syllables or more."""
+        initials: dict[str, set[str]] = {}
+        for key in self.by_name:
+            if len(key.split()) >= 2:
+                initials.setdefault("".join(w[0] for w in key.split()), set()).add(key)
+        for i, t in enumerate(toks):
+            keys = initials.get(t, set())
+            at_edge = i in (0, len(toks) - 1) or _cued(toks, i)
+            if len(keys) == 1 and at_edge and _CONSONANTS.fullmatch(t):
+                return [PlaceMatch(self.by_name[next(iter(keys))], i, i + 1)]
+        return []
+
     def find(self, q: str) -> list[PlaceMatch]:
         toks = words(q)
-        return _cued_only(self.exact(toks), toks) or self.one_off(toks)
+        return _cued_only(self.exact(toks), toks) or self.one_off(toks) or self.by_initials(toks)
 
 
 def find_localities(q: str, docs: Iterable[Document] | Places) -> list[str]:

@@ -31,6 +31,8 @@ def plans_spelling(engine: AnswerEngine, agency: str, doc_ids: list[str]) -> str
     or duties names a "Sở Tài chính thành phố" and some name the shorter one; "Công an
     tỉnh", which the plans name so, stays."""
     m = _LEVEL_TAIL.search(agency)
+    if agency and m is None:
+        return _with_level(engine, agency, doc_ids)
     if not agency or m is None or len(agency[:m.start()].split()) < 2:
         return agency
     short = agency[:m.start()]
@@ -45,6 +47,20 @@ def plans_spelling(engine: AnswerEngine, agency: str, doc_ids: list[str]) -> str
     if text and not _says(text, agency) and _says(text, short):
         return short
     return agency
+
+
+def _with_level(engine: AnswerEngine, agency: str, doc_ids: list[str]) -> str:
+    """A body asked with its place and no level ("Công an Hà Nội", the place set aside:
+    "Công an") as the plans asked of name it with their level, "Công an Thành phố" or
+    "Công an tỉnh", when they name it only so."""
+    if not doc_ids:
+        return agency
+    names = _agency_names(engine, doc_ids)
+    if not names or any(same_agency(agency, n) for n in names):
+        return agency
+    longer = {n for n in names for level in ("tỉnh", "Thành phố")
+              if same_agency(f"{agency} {level}", n)}
+    return next(iter(longer)) if len(longer) == 1 else agency
 
 
 def names(engine: AnswerEngine, doc_id: str, name: str) -> bool:

@@ -222,6 +222,42 @@ def test_plan_number_and_locality_together() -> None:
     assert u.doc_ids == ["binh-tan", "loc-tan"] and u.localities == ["loc-tan"]
 
 
+def test_plan_date_asked_with_its_kind_and_place(documents) -> None:
+    q = understand("phuong tran lieu ke hoach 79 ban hanh ngay nao", documents)
+    assert q.about == "date"
+    assert understand("tp ke hoach 79 ky ngay nao", documents).about == "date"
+    # a task that names something is no question about the plan
+    assert understand("ban hanh ke hoach sang kien khi nao", documents).about == ""
+
+
+def test_place_typed_as_its_initials(documents) -> None:
+    # "tl" for Trần Liễu: a consonant token at either end, or after "ở"/"của", that is the
+    # initials of exactly one loaded locality
+    assert understand("tl ai chu tri chuyen doi so", documents).localities == \
+        _ids(documents, "tran lieu")
+    assert understand("ai chu tri chuyen doi so o pt", documents).localities == \
+        _ids(documents, "phong tho")
+    # in the middle of the question, unmarked, it is no place
+    assert understand("chi tieu pt nhan luc so", documents).localities == []
+    # a place written out wins
+    assert understand("tl ai chu tri o xa loc tan", documents).localities == \
+        _ids(documents, "loc tan")
+
+
+@pytest.mark.parametrize("question,intent", [
+    ("so nao chu tri tich hop iot", "who"),
+    ("ngan hang nao theo doi giao dich khong dung tien mat", "who"),
+    ("hoi nao phoi hop tuyen truyen", "who"),
+    # the second half of a word, or a plan's number, is no body asked
+    ("giai doan nao trien khai", "when"),
+    ("chi so nao dat 100%", "target"),
+    ("nhung yeu to nao", "what"),
+    ("ke hoach so nao ban hanh ngay nao", "when"),
+])
+def test_agency_head_asked_with_nao(question: str, intent: str) -> None:
+    assert detect_intent(question) == intent
+
+
 def test_a_plan_named_by_its_kind_and_number() -> None:
     """"Quyết định 2820", "QĐ 2820", "2820/QĐ-UBND", "Nghị quyết 03" name a loaded plan of that
     kind and number; a document of another kind with the same number, or one no plan is,

@@ -69,3 +69,34 @@ def test_cues_come_from_question_words_not_from_words_anywhere():
 def test_frequency_only_when_asked():
     assert when_kind("ke hoach chuyen doi so hang nam xay dung luc nao") == "deadline"
     assert when_kind("bao cao may thang mot lan") == "frequency"
+
+
+def test_the_frame_of_a_message_is_no_part_of_the_question():
+    # "cho mình hỏi … vậy ạ": "hỏi" is no "Hội", "ạ" no content
+    assert normalize("cho minh hoi nghe an lap moi bn tram vay a").text == \
+        "nghe an lap moi bao nhiêu tram"
+    assert normalize("Anh ơi cho em hỏi xã Lộc Tân ai chủ trì ạ?").text == \
+        "xã Lộc Tân ai chủ trì?"
+    assert normalize("xin hoi kh 79 ban hanh ngay nao nhe").text == "kế hoạch 79 ban hanh ngay nao"
+    # "Hội đồng nhân dân" opens with a "hỏi" of the frame's letters: it stays
+    assert normalize("hoi dong nhan dan xa lam gi").text == "hoi dong nhan dan xa lam gi"
+    # nothing left but the frame: kept as typed
+    assert normalize("cho minh hoi a").text == "cho minh hoi a"
+
+
+def test_may_asking_a_quantity_is_bao_nhieu():
+    assert normalize("dong thap may ty dong ho tro").text == "dong thap bao nhiêu ty dong ho tro"
+    assert normalize("giao dich khong dung tien mat 2030 may").text.endswith("2030 bao nhiêu")
+    # "cấp độ mấy" asks a level, "máy tính" is a machine
+    assert normalize("an toan thong tin cap do may").text.endswith("cap do may")
+    assert normalize("may tinh cho can bo").text == "may tinh cho can bo"
+
+
+def test_a_message_in_capitals_is_read_in_lower_case():
+    # all capitals tell no acronym from a word: "AI" there is the question word
+    n = normalize("BAC NINH AI CHU TRI CHI TIEU DAO TAO STEM?")
+    assert n.text == "bac ninh ai chu tri chi tieu dao tao stem?"
+    assert detect_intents(cue_form(n.search, n.typed)) == ["who"]
+    # capitals inside an ordinary message keep their sense
+    n = normalize("ung dung AI trong nong nghiep")
+    assert "AI" in n.typed and cue_form(n.search, n.typed) == "ung dung a_i trong nong nghiep"
