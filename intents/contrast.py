@@ -102,12 +102,14 @@ def contradicts(qwords: list[str], clause: list[str], contrasts: Iterable[Contra
 
 
 def narrows(qwords: list[str], clause: list[str], contrasts: Iterable[Contrast],
-            implied: Iterable[tuple[str, ...]] = ()) -> bool:
+            implied: Iterable[tuple[str, ...]] = (), content: set[str] | None = None) -> bool:
     """The question qualifies a word with a contrast's member that the clause writes with
     no member at all: "người dân nông thôn có tài khoản" asked, "người dân có tài khoản"
     stated; "doanh nghiệp nhỏ" asked, "doanh nghiệp có hoạt động" stated — the clause gives
     the whole, the question asks the part the member names. `implied`: members the plan
-    need not write ("cấp xã" in a commune's own plan)."""
+    need not write ("cấp xã" in a commune's own plan). `content`: the question's content
+    words; a member and the word it qualifies must be among them ("ở xã Bình Tân" names the
+    plan's place, it qualifies nothing)."""
     contrasts = tuple(contrasts)
     if not contrasts or len(qwords) < 2:
         return False
@@ -119,6 +121,9 @@ def narrows(qwords: list[str], clause: list[str], contrasts: Iterable[Contrast],
                 continue
             n = len(m)
             for i in range(1, len(qwords) - n + 1):
+                if content is not None and not (qwords[i - 1] in content
+                                                and all(w in content for w in m)):
+                    continue
                 if tuple(qwords[i:i + n]) == m and qwords[i - 1] in present \
                         and not any(_has(clause, x) for x in members):
                     return True

@@ -163,7 +163,7 @@ def coverage(engine: AnswerEngine, query: Query, seg: Segment) -> float:
         # apart is contradicted, whatever else the clause shares (intents.contrast)
         cov = min(cov, NEAR_MIN - 0.1)
     if query.intent == "target" and narrows(words(query.search), seg_words, engine.contrasts(),
-                                            _own_level(engine, seg)):
+                                            _own_level(engine, seg), set(query.terms)):
         # "người dân nông thôn có …" asked, "người dân có …" stated: the figure of the whole
         # is not the part's
         cov = min(cov, NEAR_MIN - 0.1)
