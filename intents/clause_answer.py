@@ -56,7 +56,7 @@ def extract(engine: AnswerEngine, query: Query, hit: Hit, cov: float) -> Evidenc
             return Evidence(hit, cov, direct, detail, extra, about)
         # "Các doanh nghiệp viễn thông gửi danh sách về đâu": the body the question names
         # does the task; the answer is the other body the clause names
-        found = _who(query, seg, body, pos)
+        found = _signed(engine, seg) if query.role == "ky" else _who(query, seg, body, pos)
         if not found:
             return None
         direct, detail = found
@@ -206,9 +206,6 @@ def _row_task(engine: AnswerEngine, query: Query,
 
 
 def _who(query: Query, seg: Segment, body: str, pos: list[int]) -> tuple[str, str] | None:
-    if query.role == "ky":
-        name = _signer(seg)
-        return (name, "ký kế hoạch") if name else None
     if query.role == "can_cu":
         return _issuer_of_basis(body)
     if query.role == "de_nghi":
@@ -332,6 +329,16 @@ def _agencies_after_cue(body: str, cue: str) -> list[str]:
                 names.append(a.name)
                 end = a.end
     return list(dict.fromkeys(names))
+
+
+def _signed(engine: AnswerEngine, seg: Segment) -> tuple[str, str] | None:
+    """Who signed: the signer the header reader took from the plan at ingest, when the
+    signature block quoted holds that name; else the name read off the block."""
+    doc = engine.index.documents.get(seg.doc_id)
+    known = doc.meta.signer if doc is not None else ""
+    name = known if known and known in seg.text else _signer(seg)
+    kind = (doc.meta.kind if doc is not None else "") or "Kế hoạch"
+    return (name, f"ký {kind.lower()}") if name else None
 
 
 def _signer(seg: Segment) -> str | None:

@@ -263,3 +263,44 @@ def test_a_row_of_a_table_without_year_columns_is_no_target_for_another_year(eng
 def test_giai_doan_nao_asks_a_period_not_a_vision_year(engine, question) -> None:
     answer = engine.ask(question)
     assert answer.found and "2026" in answer.headline and "2030" in answer.headline
+
+
+DECISION = """ỦY BAN NHÂN DÂN
+TỈNH CAO BẰNG
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 1450/QĐ-UBND
+Cao Bằng, ngày 12 tháng 11 năm 2025
+
+QUYẾT ĐỊNH
+
+Ban hành Kế hoạch chuyển đổi số trong các trường học trên địa bàn tỉnh
+
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số trong các trường học.
+
+Điều 2. Quyết định này có hiệu lực từ ngày ký.
+
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Lê Thị Hồng Vân
+KẾ HOẠCH
+Chuyển đổi số trong các trường học trên địa bàn tỉnh
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+Nâng cao chất lượng dạy và học bằng công nghệ số trong toàn bộ các trường học.
+II. NHIỆM VỤ
+1. Sở Giáo dục và Đào tạo chủ trì triển khai học bạ số trong năm 2026.
+"""
+
+
+def test_the_signer_is_the_one_the_header_reader_took(tmp_path) -> None:
+    """A Quyết định whose signature runs straight into the plan it issues: the signer is
+    the name read at ingest, not a capitalised line of the plan ("Mục đích")."""
+    engine = engine_over(tmp_path, "tinh-cao-bang_1450-QD-UBND.txt", DECISION)
+    for q in ("Ai ký Quyết định 1450?", "ai ky qd 1450 cao bang"):
+        ans = engine.ask(q)
+        assert ans.found and ans.headline.startswith("Lê Thị Hồng Vân (ký quyết định)"), \
+            (q, ans.headline)
