@@ -49,8 +49,9 @@ QUESTIONS = ROOT / "bench" / "real_questions.jsonl"
 REAL_PLANS = SHARED / "corpus" / "real"
 DATA = OUT / "real_data"
 PARTS = ("tune", "held", "late", "tune2", "held2", "late2", "tune3", "held3", "late3", "tune4",
-         "held4", "late4", "s9v_tune", "s9v_held", "late5", "s9q_tune", "s9q_held")
-TUNED = ("tune", "tune2", "tune3", "late", "tune4", "s9v_tune", "s9q_tune")  # answers of these parts are kept to be read; the others never
+         "held4", "late4", "s9v_tune", "s9v_held", "late5", "s9q_tune", "s9q_held", "s9w_tune",
+         "s9w_held")
+TUNED = ("tune", "tune2", "tune3", "late", "tune4", "s9v_tune", "s9q_tune", "s9w_tune")  # answers of these parts are kept to be read; the others never
 
 
 def ingest(data_dir: Path, reuse: bool) -> None:
