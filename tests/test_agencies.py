@@ -127,3 +127,12 @@ def test_a_list_of_commune_kinds_in_any_order_is_one_body() -> None:
     assert same_agency("UBND phường, xã, đặc khu", "UBND xã, phường, đặc khu")
     assert same_agency("ubnd phuong xa dac khu", "UBND xã, phường, đặc khu")
     assert not same_agency("UBND xã", "UBND xã, phường, đặc khu")
+
+
+def test_a_clause_verb_after_a_place_kind_is_no_misspelt_commune() -> None:
+    """"Hội Nông dân xã chủ trì …": "chủ trì" is the clause's verb, not "xã Thư Trì" one
+    letter away; a real commune after the kind is still read."""
+    names = [a.name for a in find_agencies(search_form("Hội Nông dân xã chủ trì tuyên truyền"))]
+    assert names and not any("Thư Trì" in n for n in names), names
+    names = [a.name for a in find_agencies(search_form("Hội Nông dân xã Tân Phú phối hợp"))]
+    assert names == ["Hội Nông dân xã Tân Phú"]

@@ -55,6 +55,8 @@ def place_end(toks: list[Tok], j: int) -> int:
     _, end = words_from(toks, j, len(kind.split()))
     if end < len(toks) and (toks[end].w == "," or kind_next(toks, end)):
         return _kinds_list_end(toks, end)
+    if stop_at(toks, end, False):
+        return end  # "Hội Nông dân xã chủ trì …": the clause's verb, not "xã Thư Trì"
     n = named_place(words_from(toks, end, 4)[0], kind)[0]
     return words_from(toks, end, n)[1] if n else end
 
