@@ -1,6 +1,6 @@
 """Accuracy on the five real provincial plans (../shared/corpus/real/), which are not bundled.
 
-    python bench/real_eval.py [--reuse] [--by-intent] [--part tune|held|late|tune2|held2|late2|tune3|held3|late3|tune4|held4|late4|all]
+    python bench/real_eval.py [--reuse] [--by-intent] [--part PART|all]
 
 It ingests the real plans into a scratch data directory (bench/out/real_data, gitignored;
 `--reuse` keeps an earlier one), splits bench/real_questions.jsonl into its tuning part, its held-aside part
@@ -18,7 +18,9 @@ question before any engine work; held4 is scored only, with /work/tools/held_agg
 the session's first and last main), "s9q_tune"/"s9q_held" (session 9: what/list questions —
 an agency's tasks, a heading's items, a task's result, funding or deadline — and some the plans
 do not answer, split by a hash of the question before any engine work; s9q_held is scored only,
-with /work/tools/held_agg2.py), "late5" (26 the lead wrote in session 9 before merging
+with /work/tools/held_agg2.py), "s9v_tune"/"s9v_held" (session 9: near misses the plans do
+not answer and answers that look like them) and "s9w_tune"/"s9w_held" (session 9: questions in
+users' own phone wording), both split the same way, "late5" (26 the lead wrote in session 9 before merging
 the session's branches, scored only in aggregate, on e9acb32 and the final main), and runs
 the shared evaluator
 (../shared/tools/evaluate.py) on each part separately, so the held-aside figure is never
