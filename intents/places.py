@@ -112,6 +112,13 @@ class Places:
             if m:
                 self.by_number.setdefault(int(m.group(1)), []).append(d.id)
         self.lengths = sorted({len(k.split()) for k in self.by_name}, reverse=True)
+        # the kind codes each plan answers to ("Quyết định 2820" names 2820/QĐ-UBND)
+        self.kinds = {d.id: _kind_codes(d) for d in self.docs}
+        # localities of two syllables or more by their initials ("hn" for Hà Nội)
+        self.initials: dict[str, set[str]] = {}
+        for key in self.by_name:
+            if len(key.split()) >= 2:
+                self.initials.setdefault("".join(w[0] for w in key.split()), set()).add(key)
         # symmetric deletions: a window one edit from a name shares a deletion with it
         self.near: dict[str, set[str]] = {}
         for key in self.by_name:
@@ -152,12 +159,8 @@ class Places:
         """A place typed as its initials ("hn" for Hà Nội): a token of consonants only, at
         either end of the question or after a word that says a place follows, that spells
         the initials of exactly one loaded locality of two syllables or more."""
-        initials: dict[str, set[str]] = {}
-        for key in self.by_name:
-            if len(key.split()) >= 2:
-                initials.setdefault("".join(w[0] for w in key.split()), set()).add(key)
         for i, t in enumerate(toks):
-            keys = initials.get(t, set())
+            keys = self.initials.get(t, set())
             at_edge = i in (0, len(toks) - 1) or _cued(toks, i)
             if len(keys) == 1 and at_edge and _CONSONANTS.fullmatch(t):
                 return [PlaceMatch(self.by_name[next(iter(keys))], i, i + 1)]
@@ -178,21 +181,24 @@ def find_plan_numbers(q: str, docs: Iterable[Document] | Places) -> list[str]:
     """Ids of the plans the question names by number: "kế hoạch 79", "27-KH/ĐU" (any
     loaded plan with that number), "Quyết định 2820", "NQ 03" (one of that kind too)."""
     nums = {int(a or b) for a, b in PLAN_NO.findall(q)}
-    refs = _kind_refs(q)
-    if not nums and not refs:
+    if not nums and not DOC_NO.search(q):
         return []
     places = docs if isinstance(docs, Places) else Places(docs)
     wanted = {d for n in nums for d in places.by_number.get(n, [])}
-    by_id = {d.id: d for d in places.docs}
-    wanted |= {i for code, n in refs for i in places.by_number.get(n, [])
-               if code in _kind_codes(by_id[i])}
+    wanted |= {doc_id for _, doc_id in _named_by_kind(q, places)}
     return [d.id for d in places.docs if d.id in wanted]
 
 
-def _kind_refs(q: str) -> list[tuple[str, int]]:
-    """(kind code, number) of each document the question names by kind and number."""
-    return [(_KIND_CODE.get(kind, kind), int(n)) if kind else (code, int(n2))
-            for kind, n, n2, code in DOC_NO.findall(q)]
+def _named_by_kind(q: str, places: Places) -> list[tuple[re.Match, str]]:
+    """Each reference by kind and number ("Quyết định 2820") with the id of the loaded plan
+    it names: one of that number and that kind."""
+    out = []
+    for m in DOC_NO.finditer(q):
+        kind, n, n2, code = m.groups()
+        wanted = _KIND_CODE.get(kind, kind) if kind else code
+        out += [(m, i) for i in places.by_number.get(int(n or n2), [])
+                if wanted in places.kinds[i]]
+    return out
 
 
 def plan_number_words(q: str, docs: Iterable[Document] | Places) -> set[str]:
@@ -203,12 +209,7 @@ def plan_number_words(q: str, docs: Iterable[Document] | Places) -> set[str]:
     if not DOC_NO.search(q):
         return nums
     places = docs if isinstance(docs, Places) else Places(docs)
-    by_id = {d.id: d for d in places.docs}
-    for m in DOC_NO.finditer(q):
-        kind, n, n2, code = m.groups()
-        wanted = _KIND_CODE.get(kind, kind) if kind else code
-        named = [by_id[i] for i in places.by_number.get(int(n or n2), [])
-                 if wanted in _kind_codes(by_id[i])]
-        for doc in named:  # "Quyết định 2820/QĐ-UBND": the whole number goes too
-            nums |= set(words(m.group(0))) | set(words(fold(doc.meta.number).lower()))
+    number = {d.id: d.meta.number for d in places.docs}
+    for m, doc_id in _named_by_kind(q, places):  # "Quyết định 2820/QĐ-UBND": all of it
+        nums |= set(words(m.group(0))) | set(words(fold(number[doc_id]).lower()))
     return nums
