@@ -74,7 +74,10 @@ def by_number(items: list[dict]) -> list[dict]:
     return [{**it, "docs": [it["plan"].lower()]} for it in items]
 
 
-def run_part(items: list[dict], data_dir: Path, by_intent: bool, keep: Path | None) -> str:
+def run_part(items: list[dict], data_dir: Path, by_intent: bool, keep: Path | None,
+             env: dict[str, str] | None = None) -> str:
+    """The shared evaluator's report on `items` asked of `data_dir`; `env`: the
+    environment of the asking process (another embedder, say)."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False,
                                      encoding="utf-8") as f:
         f.write("".join(json.dumps(it, ensure_ascii=False) + "\n" for it in items))
@@ -85,7 +88,7 @@ def run_part(items: list[dict], data_dir: Path, by_intent: bool, keep: Path | No
         cmd.append("--by-intent")
     if keep is not None:
         cmd += ["--keep", str(keep)]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
     Path(path).unlink()
     return proc.stdout + proc.stderr[-2000:]
 

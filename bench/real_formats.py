@@ -29,7 +29,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -37,8 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import OUT, SHARED  # noqa: E402
-from bench.real_eval import QUESTIONS, REAL_PLANS, TUNED  # noqa: E402
+from bench.common import OUT  # noqa: E402
+from bench.real_eval import QUESTIONS, REAL_PLANS, TUNED, run_part  # noqa: E402
 
 WORK = OUT / "real_formats"
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -191,17 +190,10 @@ def read_all(made: dict[str, list[Path]]) -> dict[str, dict]:
 
 
 def _ask(items: list[dict], data_dir: Path, keep: Path) -> str:
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False,
-                                     encoding="utf-8") as f:
-        f.write("".join(json.dumps(it, ensure_ascii=False) + "\n" for it in items))
-        path = f.name
-    cmd = [sys.executable, str(SHARED / "tools" / "evaluate.py"), path, "--keep", str(keep),
-           "--cmd", f"{sys.executable} run_bot.py --data-dir {data_dir} ask --json --file"]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "PLAN_EMBEDDER": "fake"})
-    Path(path).unlink()
-    score = [ln for ln in proc.stdout.splitlines() if ln.startswith("SCORE")]
-    return score[-1] if score else (proc.stdout + proc.stderr)[-500:]
+    """The SCORE line of the shared evaluator, the fake embedder answering."""
+    out = run_part(items, data_dir, False, keep, {**os.environ, "PLAN_EMBEDDER": "fake"})
+    score = [ln for ln in out.splitlines() if ln.startswith("SCORE")]
+    return score[-1] if score else out[-500:]
 
 
 def ask_all(made: dict[str, list[Path]], parts: list[str], reuse: bool) -> dict[str, dict]:
