@@ -85,34 +85,54 @@ def _db_path() -> Path | None:
     return path if path.exists() else None
 
 
+def _read(sql: str, legacy: bool = False) -> list[tuple]:
+    """Rows of the package's data set (none when the package is missing); `legacy`: a table
+    an older package may lack, read as empty then."""
+    path = _db_path()
+    if path is None:
+        return []
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return con.execute(sql).fetchall()
+    except sqlite3.Error:
+        if legacy:
+            return []
+        raise
+    finally:
+        con.close()
+
+
+def _province(province: str, short: str, former: bool = False) -> Unit:
+    """A province's own unit: "thành phố" when its full name says so, else "tỉnh"."""
+    kind = "thành phố" if fold(province).startswith("thanh pho") else "tỉnh"
+    return Unit(name=nfc(short), kind=kind, province=nfc(short), former=former)
+
+
 @functools.cache
 def units() -> tuple[Unit, ...]:
     """Every province and commune-level unit (empty when the package is missing)."""
-    path = _db_path()
-    if path is None:
-        return ()
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        rows = con.execute("SELECT province, provinceShort, ward, wardShort, wardType, wardCode "
-                           "FROM admin_units").fetchall()
-    finally:
-        con.close()
+    rows = _read("SELECT province, provinceShort, ward, wardShort, wardType, wardCode "
+                 "FROM admin_units")
     out: dict[str, Unit] = {}
     for province, p_short, _ward, w_short, w_type, code in rows:
-        p_kind = "thành phố" if fold(province).startswith("thanh pho") else "tỉnh"
-        out.setdefault("p:" + p_short, Unit(name=nfc(p_short), kind=p_kind,
-                                            province=nfc(p_short)))
+        out.setdefault("p:" + p_short, _province(province, p_short))
         out[f"w:{code}"] = Unit(name=nfc(w_short), kind=nfc(w_type).lower(),
                                 province=nfc(p_short), code=code)
     return tuple(out.values())
 
 
+def _name_table(all_units: tuple[Unit, ...]) -> dict[str, list[Unit]]:
+    """Folded name -> the units of that name."""
+    table: dict[str, list[Unit]] = {}
+    for u in all_units:
+        table.setdefault(_key(u.name), []).append(u)
+    return table
+
+
 @functools.cache
 def _by_key() -> dict[str, tuple[Unit, ...]]:
     """Folded name -> units of that name ("tan phu" -> xã Tân Phú of six provinces)."""
-    table: dict[str, list[Unit]] = {}
-    for u in units():
-        table.setdefault(_key(u.name), []).append(u)
+    table = _name_table(units())
     for alias, short in (("tp hcm", "Hồ Chí Minh"), ("tphcm", "Hồ Chí Minh"),
                          ("hcm", "Hồ Chí Minh"), ("sai gon", "Hồ Chí Minh")):
         table.setdefault(alias, []).append(province_unit(short))
@@ -264,23 +284,12 @@ def former_units() -> tuple[Unit, ...]:
     """The units before the 2025 reorganisation: 63 provinces, their districts, and their
     communes, wards and townships, each with the province it was in then. A plan issued
     before July 2025 names these ("UBND TỈNH TIỀN GIANG", "XÃ DÂN LỰC")."""
-    path = _db_path()
-    if path is None:
-        return ()
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        rows = con.execute("SELECT province, provinceShort, districtShort, districtType, "
-                           "districtCode, wardShort, wardType, wardCode "
-                           "FROM admin_units_legacy").fetchall()
-    except sqlite3.Error:  # an older package without the legacy table
-        rows = []
-    finally:
-        con.close()
+    rows = _read("SELECT province, provinceShort, districtShort, districtType, districtCode, "
+                 "wardShort, wardType, wardCode FROM admin_units_legacy", legacy=True)
     out: dict[str, Unit] = {}
     for province, p_short, d_short, d_type, d_code, w_short, w_type, w_code in rows:
-        p_kind = "thành phố" if fold(province).startswith("thanh pho") else "tỉnh"
         p = nfc(p_short)
-        out.setdefault("p:" + p, Unit(name=p, kind=p_kind, province=p, former=True))
+        out.setdefault("p:" + p, _province(province, p_short, former=True))
         if d_short:
             out.setdefault(f"d:{d_code}", Unit(name=nfc(d_short), kind=nfc(d_type).lower(),
                                                province=p, code=f"d{d_code}", former=True))
@@ -292,10 +301,7 @@ def former_units() -> tuple[Unit, ...]:
 
 @functools.cache
 def _former_by_key() -> dict[str, tuple[Unit, ...]]:
-    table: dict[str, list[Unit]] = {}
-    for u in former_units():
-        table.setdefault(_key(u.name), []).append(u)
-    return {k: tuple(v) for k, v in table.items()}
+    return {k: tuple(v) for k, v in _name_table(former_units()).items()}
 
 
 def former(name: str, kind: str = "", province: str = "") -> Unit | None:
