@@ -6,6 +6,7 @@ tolerated) or by plan number ("kế hoạch 79", "27-KH/ĐU").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -112,8 +113,6 @@ class Places:
             if m:
                 self.by_number.setdefault(int(m.group(1)), []).append(d.id)
         self.lengths = sorted({len(k.split()) for k in self.by_name}, reverse=True)
-        # the kind codes each plan answers to ("Quyết định 2820" names 2820/QĐ-UBND)
-        self.kinds = {d.id: _kind_codes(d) for d in self.docs}
         # localities of two syllables or more by their initials ("hn" for Hà Nội)
         self.initials: dict[str, set[str]] = {}
         for key in self.by_name:
@@ -154,6 +153,12 @@ class Places:
                             and key not in found:
                         found[key] = PlaceMatch(self.by_name[key], i, i + n)
         return list(found.values()) if len(found) == 1 else []
+
+    @functools.cached_property
+    def kinds(self) -> dict[str, set[str]]:
+        """The kind codes each plan answers to ("Quyết định 2820" names 2820/QĐ-UBND), read
+        the first time a question names a plan by kind."""
+        return {d.id: _kind_codes(d) for d in self.docs}
 
     def by_initials(self, toks: list[str]) -> list[PlaceMatch]:
         """A place typed as its initials ("hn" for Hà Nội): a token of consonants only, at
